@@ -1,0 +1,205 @@
+import type { Knex } from 'knex';
+import { normalizePlate } from '../lib/plates';
+
+export type BookingStatus = 'pending' | 'held' | 'confirmed' | 'expired' | 'slot_taken';
+
+export interface Booking {
+  id: string;
+  kind: string;
+  location_id: number;
+  slot_start: Date;
+  slot_end: Date;
+  status: BookingStatus;
+  language: string;
+  first_name: string;
+  last_name: string;
+  email: string;
+  phone: string;
+  gdpr_consent_at: Date;
+  plate: string;
+  make: string;
+  model: string;
+  token_hash: string | null;
+  expires_at: Date | null;
+  job_id: number | null;
+  created_at: Date;
+  confirmed_at: Date | null;
+}
+
+export type NewBooking = Pick<
+  Booking,
+  | 'id'
+  | 'location_id'
+  | 'slot_start'
+  | 'slot_end'
+  | 'language'
+  | 'first_name'
+  | 'last_name'
+  | 'email'
+  | 'phone'
+  | 'gdpr_consent_at'
+  | 'plate'
+  | 'make'
+  | 'model'
+>;
+
+/** Stores the customer's request before its workflow starts, so no personal data enters workflow history. */
+export async function insertPendingBooking(db: Knex, booking: NewBooking, photoIds: string[]): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx('bookings').insert({ ...booking, status: 'pending' });
+    if (photoIds.length > 0) {
+      await trx('photos').whereIn('id', photoIds).whereNull('job_id').update({ booking_id: booking.id });
+    }
+  });
+}
+
+export async function findBooking(db: Knex, id: string): Promise<Booking | undefined> {
+  return db<Booking>('bookings').where({ id }).first();
+}
+
+export async function findBookingByTokenHash(db: Knex, tokenHash: string): Promise<Booking | undefined> {
+  return db<Booking>('bookings').where({ token_hash: tokenHash }).first();
+}
+
+/** How many active (held or confirmed) bookings each slot start of a location has in a time range. */
+export async function slotUsage(db: Knex, locationId: number, from: Date, to: Date): Promise<Map<number, number>> {
+  const rows = await db('bookings')
+    .where({ location_id: locationId })
+    .whereIn('status', ['held', 'confirmed'])
+    .where('slot_start', '>=', from)
+    .where('slot_start', '<', to)
+    .groupBy('slot_start')
+    .select<{ slot_start: Date; count: number }[]>('slot_start', db.raw('count(*)::int as count'));
+  return new Map(rows.map((row) => [row.slot_start.getTime(), row.count]));
+}
+
+export type HoldResult = { held: true; expiresAt: string } | { held: false; reason: 'slot_taken' };
+
+/**
+ * Places the hold if the slot still has room. The location row is locked
+ * first: it always exists, so concurrent holds on one location queue up
+ * behind each other even when the slot has no bookings yet (a FOR UPDATE on
+ * the bookings themselves would lock nothing in that case). Idempotent: a
+ * retry finds the booking already held (or taken) and answers the same.
+ */
+export async function holdSlot(db: Knex, bookingId: string, expiresAt: Date): Promise<HoldResult> {
+  return db.transaction(async (trx) => {
+    const booking = await trx<Booking>('bookings').where({ id: bookingId }).forUpdate().first();
+    if (!booking) throw new Error(`booking ${bookingId} does not exist`);
+    if (booking.status === 'slot_taken') return { held: false, reason: 'slot_taken' };
+    if (booking.status !== 'pending') return { held: true, expiresAt: (booking.expires_at ?? expiresAt).toISOString() };
+
+    const location = await trx('locations').where({ id: booking.location_id }).forUpdate().first('slot_capacity');
+    const taken = await trx('bookings')
+      .where({ location_id: booking.location_id, slot_start: booking.slot_start })
+      .whereIn('status', ['held', 'confirmed'])
+      .count({ count: '*' })
+      .first();
+    if (Number(taken?.count ?? 0) >= location.slot_capacity) {
+      await trx('bookings').where({ id: bookingId }).update({ status: 'slot_taken' });
+      return { held: false, reason: 'slot_taken' };
+    }
+    await trx('bookings').where({ id: bookingId }).update({ status: 'held', expires_at: expiresAt });
+    return { held: true, expiresAt: expiresAt.toISOString() };
+  });
+}
+
+/** Frees the slot of a booking that was never confirmed. */
+export async function releaseHold(db: Knex, bookingId: string): Promise<void> {
+  await db('bookings').where({ id: bookingId, status: 'held' }).update({ status: 'expired' });
+}
+
+export async function setBookingToken(db: Knex, bookingId: string, tokenHash: string): Promise<void> {
+  await db('bookings').where({ id: bookingId }).update({ token_hash: tokenHash });
+}
+
+export interface CreatedJob {
+  jobId: number;
+  jobNumber: string;
+}
+
+/**
+ * Turns a held booking into customer, vehicle and job in one transaction.
+ * Idempotent: the booking row is locked and, once it has a job, that job is
+ * returned, so a retried activity never makes a second job.
+ */
+export async function createJobFromBooking(db: Knex, bookingId: string): Promise<CreatedJob> {
+  return db.transaction(async (trx) => {
+    const booking = await trx<Booking>('bookings').where({ id: bookingId }).forUpdate().first();
+    if (!booking) throw new Error(`booking ${bookingId} does not exist`);
+    if (booking.job_id !== null) {
+      const job = await trx('jobs').where({ id: booking.job_id }).first('id', 'job_number');
+      return { jobId: job.id, jobNumber: job.job_number };
+    }
+    if (booking.status !== 'held') throw new Error(`booking ${bookingId} is ${booking.status}, not held`);
+
+    const location = await trx('locations').where({ id: booking.location_id }).first('company_id');
+    const companyId: number = location.company_id;
+
+    // The same e-mail address at the same company is the same customer.
+    let customer = await trx('customers')
+      .where({ company_id: companyId })
+      .whereRaw('lower(email) = lower(?)', [booking.email])
+      .orderBy('id')
+      .first('id');
+    const customerFields = {
+      first_name: booking.first_name,
+      last_name: booking.last_name,
+      phone: booking.phone,
+      language: booking.language,
+      gdpr_consent_at: booking.gdpr_consent_at,
+    };
+    if (customer) {
+      await trx('customers').where({ id: customer.id }).update(customerFields);
+    } else {
+      [customer] = await trx('customers')
+        .insert({ ...customerFields, company_id: companyId, email: booking.email })
+        .returning('id');
+    }
+
+    const plateNormalized = normalizePlate(booking.plate);
+    let vehicle = await trx('vehicles').where({ customer_id: customer.id, plate_normalized: plateNormalized }).first('id');
+    if (vehicle) {
+      await trx('vehicles').where({ id: vehicle.id }).update({ make: booking.make, model: booking.model });
+    } else {
+      [vehicle] = await trx('vehicles')
+        .insert({
+          customer_id: customer.id,
+          plate: booking.plate,
+          plate_normalized: plateNormalized,
+          make: booking.make,
+          model: booking.model,
+        })
+        .returning('id');
+    }
+
+    const {
+      rows: [{ next }],
+    } = await trx.raw(`select nextval('job_number_seq') as next`);
+    const jobNumber = String(next);
+    const [job] = await trx('jobs')
+      .insert({
+        company_id: companyId,
+        location_id: booking.location_id,
+        job_number: jobNumber,
+        customer_id: customer.id,
+        vehicle_id: vehicle.id,
+        source: 'portal',
+        estimate_at: booking.slot_start,
+      })
+      .returning('id');
+    await trx('photos').where({ booking_id: bookingId }).update({ job_id: job.id });
+    await trx('bookings')
+      .where({ id: bookingId })
+      .update({ status: 'confirmed', job_id: job.id, confirmed_at: trx.fn.now() });
+    return { jobId: job.id, jobNumber };
+  });
+}
+
+export async function confirmedJobNumber(db: Knex, bookingId: string): Promise<string | undefined> {
+  const row = await db('bookings')
+    .join('jobs', 'jobs.id', 'bookings.job_id')
+    .where('bookings.id', bookingId)
+    .first('jobs.job_number');
+  return row?.job_number;
+}

@@ -1,0 +1,41 @@
+import type { Knex } from 'knex';
+
+export interface Photo {
+  id: string;
+  booking_id: string | null;
+  job_id: number | null;
+  original_name: string;
+  content_type: string;
+  size_bytes: number;
+  width: number;
+  height: number;
+  path: string;
+  thumbnail_path: string;
+  created_at: Date;
+}
+
+export type NewPhoto = Omit<Photo, 'booking_id' | 'job_id' | 'created_at'>;
+
+export async function insertPhoto(db: Knex, photo: NewPhoto): Promise<void> {
+  await db('photos').insert(photo);
+}
+
+export async function findPhoto(db: Knex, id: string): Promise<Photo | undefined> {
+  return db<Photo>('photos').where({ id }).first();
+}
+
+export async function photosOfJob(db: Knex, jobId: number): Promise<Photo[]> {
+  return db<Photo>('photos').where({ job_id: jobId }).orderBy('created_at');
+}
+
+/** The company a photo belongs to through its job, for staff access checks. */
+export async function photoCompany(db: Knex, photoId: string): Promise<number | undefined> {
+  const row = await db('photos').join('jobs', 'jobs.id', 'photos.job_id').where('photos.id', photoId).first('jobs.company_id');
+  return row?.company_id;
+}
+
+/** Photos uploaded to a wizard that was never confirmed, older than the cut-off. */
+export async function deletePhotosNotInUse(db: Knex, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db('photos').whereIn('id', ids).whereNull('job_id').whereNull('booking_id').delete();
+}

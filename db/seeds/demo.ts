@@ -1,0 +1,43 @@
+import { hash } from '@node-rs/argon2';
+import type { Knex } from 'knex';
+import { upsertStaff, type Role } from '../staff';
+
+export const demoStaff: { email: string; name: string; role: Role }[] = [
+  { email: 'admin@demo.test', name: 'Ada Admin', role: 'admin' },
+  { email: 'advisor@demo.test', name: 'Sam Advisor', role: 'service_advisor' },
+  { email: 'desk@demo.test', name: 'Rita Reception', role: 'receptionist' },
+  { email: 'mechanic@demo.test', name: 'Max Mechanic', role: 'mechanic' },
+];
+export const demoPassword = 'workshop-demo';
+
+/**
+ * Demo data for `./dev start`: one company, two portal locations with
+ * estimate hours, one staff user per role. Safe to run at every start: it
+ * only adds what is missing and never touches what staff changed.
+ */
+export async function seedDemo(db: Knex): Promise<void> {
+  let company = await db('companies').where({ name: 'Demo Body Shop' }).first('id');
+  if (!company) [company] = await db('companies').insert({ name: 'Demo Body Shop' }).returning('id');
+
+  const locations = [
+    { slug: 'ghent', name: 'Demo Body Shop Ghent', address: 'Kortrijksesteenweg 100, 9000 Gent', phone: '+32 9 123 45 67' },
+    { slug: 'brussels', name: 'Demo Body Shop Brussels', address: 'Rue de la Loi 200, 1000 Bruxelles', phone: '+32 2 123 45 67' },
+  ];
+  for (const location of locations) {
+    const existing = await db('locations').where({ slug: location.slug }).first('id');
+    if (existing) continue;
+    const [{ id }] = await db('locations')
+      .insert({ ...location, company_id: company.id, email: `${location.slug}@demo.test`, slot_minutes: 30, slot_capacity: 2 })
+      .returning('id');
+    const hours = [1, 2, 3, 4, 5].flatMap((weekday) => [
+      { location_id: id, weekday, opens_at: '08:00', closes_at: '12:00' },
+      { location_id: id, weekday, opens_at: '13:00', closes_at: '17:00' },
+    ]);
+    await db('estimate_hours').insert([...hours, { location_id: id, weekday: 6, opens_at: '09:00', closes_at: '12:00' }]);
+  }
+
+  const passwordHash = await hash(demoPassword);
+  for (const user of demoStaff) {
+    await upsertStaff(db, { ...user, company_id: company.id, password_hash: passwordHash });
+  }
+}

@@ -1,0 +1,67 @@
+import path from 'node:path';
+import ms from 'ms';
+import { z } from 'zod';
+
+/** Project root: every relative path in the configuration is resolved from here. */
+export const ROOT = path.resolve(import.meta.dirname, '..');
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const parsed = ms(value as ms.StringValue);
+      if (typeof parsed !== 'number' || !Number.isFinite(parsed) || parsed <= 0) {
+        ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration such as 15m, 30s or 2h` });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.url().default('http://localhost:3000'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL'),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).default(10),
+  TEMPORAL_ADDRESS: z.string().default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('workshop'),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').default('smtp://localhost:1025'),
+  MAIL_FROM: z.string().default('Workshop <no-reply@workshop.local>'),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SESSION_IDLE_TIMEOUT: duration('30m'),
+  SESSION_ABSOLUTE_TIMEOUT: duration('12h'),
+  BOOKING_LINK_TTL: duration('15m'),
+  UPLOAD_DIR: z.string().default('.data/uploads'),
+  UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  UPLOAD_MAX_FILES: z.coerce.number().int().min(1).default(10),
+  LOOKUP_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  TRUST_PROXY: z.string().default('loopback'),
+});
+
+export type Config = Omit<z.infer<typeof schema>, 'SESSION_SECRET'> & { SESSION_SECRET: string };
+
+export class ConfigError extends Error {}
+
+/**
+ * Reads and validates the environment once. A bad variable stops the process
+ * with a message naming it, instead of failing later somewhere deep inside.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(environment)'}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const config = result.data;
+  let secret = config.SESSION_SECRET;
+  if (!secret) {
+    if (config.NODE_ENV === 'production') {
+      throw new ConfigError('Invalid configuration:\n  SESSION_SECRET: required in production (at least 32 characters)');
+    }
+    secret = 'development-only-session-secret-do-not-use-in-production';
+  }
+  return { ...config, SESSION_SECRET: secret, UPLOAD_DIR: path.resolve(ROOT, config.UPLOAD_DIR) };
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { findSlot, generateSlots, type OpeningInterval } from './slots';
+
+const weekdays: OpeningInterval[] = [1, 2, 3, 4, 5].flatMap((weekday) => [
+  { weekday, opensAt: '08:00', closesAt: '12:00' },
+  { weekday, opensAt: '13:00', closesAt: '17:00' },
+]);
+const rules = { timeZone: 'Europe/Brussels', slotMinutes: 60, horizonDays: 7, leadMinutes: 0 };
+
+describe('generateSlots (P2 time slots from estimate hours)', () => {
+  it('lays slots out in the location wall-clock time, skipping closed days', () => {
+    // Monday 2026-11-23 06:00 UTC = 07:00 in Brussels (CET, UTC+1)
+    const slots = generateSlots(weekdays, rules, new Date('2026-11-23T06:00:00Z'));
+    expect(slots).toHaveLength(5 * 8);
+    expect(slots[0]!.start.toISOString()).toBe('2026-11-23T07:00:00.000Z');
+    expect(slots[4]!.start.toISOString()).toBe('2026-11-23T12:00:00.000Z');
+    // Saturday and Sunday have no hours
+    expect(slots.some((s) => s.start.getUTCDay() === 6 || s.start.getUTCDay() === 0)).toBe(false);
+  });
+
+  it('drops slots that start before now + lead time', () => {
+    const slots = generateSlots(weekdays, { ...rules, leadMinutes: 90 }, new Date('2026-11-23T08:10:00Z'));
+    // 09:10 local + 90 min = 10:40 local: first slot 11:00 local = 10:00Z
+    expect(slots[0]!.start.toISOString()).toBe('2026-11-23T10:00:00.000Z');
+  });
+
+  it('keeps 09:00 local at 09:00 across the autumn daylight-saving change', () => {
+    // 2026-10-25 is the last Sunday of October: CEST (UTC+2) -> CET (UTC+1)
+    const slots = generateSlots(
+      [{ weekday: 6, opensAt: '09:00', closesAt: '10:00' }, { weekday: 1, opensAt: '09:00', closesAt: '10:00' }],
+      { ...rules, horizonDays: 4 },
+      new Date('2026-10-23T12:00:00Z'),
+    );
+    expect(slots.map((s) => s.start.toISOString())).toEqual(['2026-10-24T07:00:00.000Z', '2026-10-26T08:00:00.000Z']);
+  });
+
+  it('leaves out a slot in the hour skipped when clocks spring forward', () => {
+    // 2026-03-29 02:00 local does not exist in Brussels
+    const slots = generateSlots(
+      [{ weekday: 7, opensAt: '01:00', closesAt: '04:00' }],
+      { ...rules, horizonDays: 1 },
+      new Date('2026-03-28T23:00:00Z'),
+    );
+    expect(slots.map((s) => s.start.toISOString())).toEqual(['2026-03-29T00:00:00.000Z', '2026-03-29T01:00:00.000Z']);
+  });
+
+  it('finds an offered slot and refuses one that is not offered', () => {
+    const now = new Date('2026-11-23T06:00:00Z');
+    expect(findSlot(weekdays, rules, now, new Date('2026-11-23T07:00:00Z'))).toBeDefined();
+    expect(findSlot(weekdays, rules, now, new Date('2026-11-23T07:30:00Z'))).toBeUndefined();
+    expect(findSlot([], rules, now, new Date('2026-11-23T07:00:00Z'))).toBeUndefined();
+  });
+});

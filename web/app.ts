@@ -1,0 +1,103 @@
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import cookieParser from 'cookie-parser';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import type { i18n } from 'i18next';
+import type { Knex } from 'knex';
+import type pg from 'pg';
+import { pinoHttp } from 'pino-http';
+import type { Config } from '../lib/config';
+import type { Logger } from '../lib/logger';
+import { createBookingRouter } from './booking/routes';
+import { UserError } from './errors';
+import { loadStaff } from './middleware/auth';
+import { csrfMiddleware } from './middleware/csrf';
+import { languageMiddleware } from './middleware/language';
+import { sessionMiddleware } from './middleware/session';
+import { createPortalRouter } from './portal/routes';
+import { render } from './render';
+import { createStaffRouter } from './staff/routes';
+import { photoUploadParser } from './uploads';
+
+export interface AppDeps {
+  config: Config;
+  db: Knex;
+  pool: pg.Pool;
+  temporal: Client;
+  i18n: i18n;
+  log: Logger;
+}
+
+export function createApp({ config, db, pool, temporal, i18n, log }: AppDeps) {
+  const app = express();
+  const production = config.NODE_ENV === 'production';
+  app.set('trust proxy', config.TRUST_PROXY);
+  app.disable('x-powered-by');
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { 'img-src': ["'self'", 'data:', 'blob:'], 'upgrade-insecure-requests': production ? [] : null },
+      },
+      strictTransportSecurity: production,
+    }),
+  );
+  app.use('/static', express.static(path.join(import.meta.dirname, 'public'), { maxAge: production ? '1d' : 0 }));
+  app.get('/static/htmx.min.js', (_req, res) =>
+    res.sendFile(path.join(import.meta.dirname, '..', 'node_modules', 'htmx.org', 'dist', 'htmx.min.js')),
+  );
+  app.get('/healthz', async (_req, res) => {
+    await db.raw('select 1');
+    res.json({ ok: true });
+  });
+
+  app.use(pinoHttp({ logger: log, autoLogging: { ignore: (req) => req.url?.startsWith('/static') ?? false } }));
+  app.use(cookieParser());
+  app.use(express.urlencoded({ extended: true, limit: '100kb' }));
+  app.use(languageMiddleware(i18n, production));
+  app.use(
+    sessionMiddleware({
+      pool,
+      secret: config.SESSION_SECRET,
+      idleTimeoutMs: config.SESSION_IDLE_TIMEOUT,
+      absoluteTimeoutMs: config.SESSION_ABSOLUTE_TIMEOUT,
+      secureCookies: production,
+    }).handlers,
+  );
+
+  const uploads = { dir: config.UPLOAD_DIR, maxBytes: config.UPLOAD_MAX_BYTES, maxFiles: config.UPLOAD_MAX_FILES };
+  // Multipart bodies are parsed before the CSRF check, which reads the token from them.
+  app.post('/p/:slug/estimate/vehicle', photoUploadParser('photos', uploads));
+  app.use(csrfMiddleware());
+  app.use(loadStaff(db));
+
+  app.use(createPortalRouter({ db }));
+  app.use(
+    createBookingRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, linkTtlMs: config.BOOKING_LINK_TTL, uploads }),
+  );
+  app.use(createStaffRouter({ db, uploadDir: config.UPLOAD_DIR }));
+
+  app.use((req: Request, res: Response) => {
+    res.status(404);
+    render(req, res, 'portal/views/notFound');
+  });
+
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode ?? 500;
+    const code =
+      error instanceof UserError
+        ? error.code
+        : (error as { code?: string }).code === 'EBADCSRFTOKEN'
+          ? 'csrf'
+          : status === 403
+            ? 'forbidden'
+            : 'server';
+    if (status >= 500) req.log.error({ err: error }, 'request failed');
+    res.status(status);
+    if (res.headersSent) return;
+    render(req, res, 'views/error', { code });
+  });
+
+  return app;
+}

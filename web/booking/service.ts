@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { Knex } from 'knex';
+import { DateTime } from 'luxon';
+import { hashToken } from '../../activities/mail';
+import { confirmedJobNumber, findBookingByTokenHash, insertPendingBooking, slotUsage, type Booking } from '../../db/bookings';
+import { estimateHours, findLocation, slotRules, type Location } from '../../db/locations';
+import { normalizePlate } from '../../lib/plates';
+import { findSlot, generateSlots, type Slot } from '../../lib/slots';
+import { bookingWorkflow, bookingWorkflowId, confirmUpdate, holdUpdate, type HoldOutcome } from '../../workflows/booking';
+import { locationKey, plateKey } from '../../workflows/searchAttributes';
+import { UserError } from '../errors';
+import type { EstimateWizard } from './wizard';
+
+export interface BookingDeps {
+  db: Knex;
+  temporal: Client;
+  taskQueue: string;
+  linkTtlMs: number;
+}
+
+export interface SlotDay {
+  date: string;
+  label: string;
+  slots: { start: string; label: string; free: number }[];
+}
+
+/** Free slots grouped by local day; `undefined` when the location has no estimate hours at all. */
+export async function availableSlots(db: Knex, location: Location, language: string, now = new Date()): Promise<SlotDay[] | undefined> {
+  const hours = await estimateHours(db, location.id);
+  if (hours.length === 0) return undefined;
+  const slots = generateSlots(hours, slotRules(location), now);
+  if (slots.length === 0) return [];
+  const usage = await slotUsage(db, location.id, slots[0]!.start, slots.at(-1)!.end);
+  const days = new Map<string, SlotDay>();
+  for (const slot of slots) {
+    const free = location.slot_capacity - (usage.get(slot.start.getTime()) ?? 0);
+    if (free <= 0) continue;
+    const local = DateTime.fromJSDate(slot.start, { zone: location.time_zone }).setLocale(language);
+    const key = local.toISODate()!;
+    if (!days.has(key)) days.set(key, { date: key, label: local.toLocaleString(DateTime.DATE_HUGE), slots: [] });
+    days.get(key)!.slots.push({ start: slot.start.toISOString(), label: local.toLocaleString(DateTime.TIME_SIMPLE), free });
+  }
+  return [...days.values()];
+}
+
+export function formatSlot(start: Date | string, location: Location, language: string): string {
+  const date = typeof start === 'string' ? new Date(start) : start;
+  return DateTime.fromJSDate(date, { zone: location.time_zone }).setLocale(language).toLocaleString(DateTime.DATETIME_HUGE);
+}
+
+/**
+ * P2 confirm: stores the request, starts its D1 workflow and waits for the
+ * hold, in one call (update-with-start), so the customer learns at once
+ * whether the slot is still theirs.
+ */
+export async function requestEstimate(
+  deps: BookingDeps,
+  wizard: EstimateWizard,
+  location: Location,
+  language: string,
+  now = new Date(),
+): Promise<{ bookingId: string; hold: HoldOutcome }> {
+  const { contact, vehicle, slotStart } = wizard;
+  if (!contact || !vehicle || !slotStart) throw new UserError('incomplete');
+  const slot: Slot | undefined = findSlot(await estimateHours(deps.db, location.id), slotRules(location), now, new Date(slotStart));
+  if (!slot) return { bookingId: '', hold: { held: false, reason: 'slot_taken' } };
+
+  const bookingId = randomUUID();
+  await insertPendingBooking(
+    deps.db,
+    {
+      id: bookingId,
+      location_id: location.id,
+      slot_start: slot.start,
+      slot_end: slot.end,
+      language,
+      first_name: contact.firstName,
+      last_name: contact.lastName,
+      email: contact.email,
+      phone: contact.phone,
+      gdpr_consent_at: new Date(contact.consentAt),
+      plate: vehicle.plate,
+      make: vehicle.make,
+      model: vehicle.model,
+    },
+    wizard.photoIds,
+  );
+  const start = new WithStartWorkflowOperation(bookingWorkflow, {
+    workflowId: bookingWorkflowId(bookingId),
+    taskQueue: deps.taskQueue,
+    args: [{ bookingId, linkTtlMs: deps.linkTtlMs }],
+    workflowIdConflictPolicy: 'FAIL',
+    typedSearchAttributes: [
+      { key: plateKey, value: normalizePlate(vehicle.plate) },
+      { key: locationKey, value: location.slug },
+    ],
+  });
+  const hold = await deps.temporal.workflow.executeUpdateWithStart(holdUpdate, { startWorkflowOperation: start });
+  return { bookingId, hold };
+}
+
+export type ConfirmResult =
+  | { status: 'confirmed'; jobNumber: string; booking: Booking; location: Location }
+  | { status: 'expired' };
+
+/**
+ * P3: the customer followed the e-mail link. A used link shows the existing
+ * confirmation; an unknown, expired or released one the expired text.
+ */
+export async function confirmByToken(deps: BookingDeps, token: string): Promise<ConfirmResult> {
+  const booking = await findBookingByTokenHash(deps.db, hashToken(token));
+  if (!booking) return { status: 'expired' };
+  const location = (await findLocation(deps.db, booking.location_id))!;
+  const confirmed = async (): Promise<ConfirmResult> => {
+    const jobNumber = await confirmedJobNumber(deps.db, booking.id);
+    return jobNumber ? { status: 'confirmed', jobNumber, booking, location } : { status: 'expired' };
+  };
+  if (booking.status === 'confirmed') return confirmed();
+  if (booking.status !== 'held') return { status: 'expired' };
+  try {
+    const outcome = await deps.temporal.workflow.getHandle(bookingWorkflowId(booking.id)).executeUpdate(confirmUpdate);
+    return outcome.status === 'confirmed' ? { status: 'confirmed', jobNumber: outcome.jobNumber, booking, location } : outcome;
+  } catch (error) {
+    // The workflow ended between our read and the update: the database says how.
+    if (error instanceof WorkflowUpdateFailedError || (error instanceof Error && error.name === 'WorkflowNotFoundError')) {
+      return confirmed();
+    }
+    throw error;
+  }
+}

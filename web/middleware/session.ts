@@ -1,0 +1,48 @@
+import connectPgSimple from 'connect-pg-simple';
+import type { NextFunction, Request, Response } from 'express';
+import session from 'express-session';
+import pg from 'pg';
+
+declare module 'express-session' {
+  interface SessionData {
+    staffId?: number;
+    loginAt?: number;
+    estimate?: import('../booking/wizard').EstimateWizard;
+  }
+}
+
+export interface SessionOptions {
+  pool: pg.Pool;
+  secret: string;
+  idleTimeoutMs: number;
+  absoluteTimeoutMs: number;
+  secureCookies: boolean;
+}
+
+/**
+ * Sessions live in PostgreSQL so any web replica can serve any request.
+ * The cookie expires after the idle timeout and is renewed on each request;
+ * a staff login also ends after the absolute timeout, however active.
+ */
+export function sessionMiddleware({ pool, secret, idleTimeoutMs, absoluteTimeoutMs, secureCookies }: SessionOptions) {
+  const PgStore = connectPgSimple(session);
+  const store = new PgStore({ pool, tableName: 'sessions', createTableIfMissing: false, pruneSessionInterval: 15 * 60 });
+  const handler = session({
+    store,
+    name: secureCookies ? '__Host-workshop.sid' : 'workshop.sid',
+    secret,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: secureCookies, maxAge: idleTimeoutMs, path: '/' },
+  });
+  const absolute = (req: Request, _res: Response, next: NextFunction) => {
+    const loginAt = req.session?.loginAt;
+    if (loginAt && Date.now() - loginAt > absoluteTimeoutMs) {
+      delete req.session.staffId;
+      delete req.session.loginAt;
+    }
+    next();
+  };
+  return { handlers: [handler, absolute], store };
+}

@@ -1,0 +1,35 @@
+import express from 'express';
+import type { Knex } from 'knex';
+import { findLocationBySlug, listAllPortalLocations } from '../../db/locations';
+import { render } from '../render';
+
+/** The portal buttons (P1) whose pages this version has; the rest stay hidden whatever the setting. */
+export const portalButtons = [
+  { setting: 'show_book_estimate', label: 'portal.bookEstimate', path: 'estimate', available: true },
+  { setting: 'show_book_repair', label: 'portal.bookRepair', path: 'repair', available: false },
+  { setting: 'show_follow_repair', label: 'portal.followRepair', path: 'status', available: false },
+  { setting: 'show_add_photos', label: 'portal.addPhotos', path: 'photos', available: false },
+] as const;
+
+export function createPortalRouter({ db }: { db: Knex }) {
+  const router = express.Router();
+
+  router.get('/', async (req, res) => {
+    const locations = await listAllPortalLocations(db);
+    if (locations.length === 1) return res.redirect(303, `/p/${locations[0]!.slug}`);
+    render(req, res, 'portal/views/index', { locations });
+  });
+
+  router.get('/p/:slug', async (req, res) => {
+    const location = await findLocationBySlug(db, String(req.params.slug));
+    if (!location?.portal_enabled) {
+      res.status(404);
+      return render(req, res, 'portal/views/notFound');
+    }
+    res.locals.location = location;
+    const buttons = portalButtons.filter((button) => button.available && location[button.setting]);
+    render(req, res, 'portal/views/home', { buttons });
+  });
+
+  return router;
+}

@@ -1,0 +1,35 @@
+import pg from 'pg';
+import { ConfigError, loadConfig } from '../lib/config';
+import { createI18n } from '../lib/i18n';
+import { createLogger } from '../lib/logger';
+import { createTemporalClient } from '../lib/temporal';
+import { createDb, migrate } from '../db/knex';
+import { createApp } from './app';
+
+/** Web process entry point: `tsx web/server.ts`. Scale out by running more of these. */
+async function main() {
+  const config = loadConfig();
+  const log = createLogger(config.LOG_LEVEL, 'web');
+  const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_MAX);
+  await migrate(db);
+  const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
+  const temporal = await createTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  const app = createApp({ config, db, pool, temporal, i18n: await createI18n(), log });
+  const server = app.listen(config.PORT, () => log.info(`web listening on ${config.PUBLIC_URL} (port ${config.PORT})`));
+
+  const stop = () => {
+    log.info('web stopping');
+    server.close(async () => {
+      await Promise.allSettled([db.destroy(), pool.end(), temporal.connection.close()]);
+      process.exit(0);
+    });
+    setTimeout(() => process.exit(0), 10_000).unref();
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((error) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,140 @@
+import { createReadStream } from 'node:fs';
+import { verify } from '@node-rs/argon2';
+import express, { type Request, type Response } from 'express';
+import type { Knex } from 'knex';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { findJobByNumber, listJobs } from '../../db/jobs';
+import { estimateHours, findLocation, listLocations, saveLocationSettings, type Location } from '../../db/locations';
+import { findPhoto, photoCompany, photosOfJob } from '../../db/photos';
+import { findStaffByEmail } from '../../db/staff';
+import { fieldErrors } from '../errors';
+import { requireRole, requireStaff } from '../middleware/auth';
+import { render } from '../render';
+import { photoFilePath } from '../uploads';
+import { parseLocationSettings } from './settings';
+
+// Verifying against this keeps a login for an unknown e-mail as slow as a wrong password.
+const decoyHash = '$argon2id$v=19$m=19456,t=2,p=1$brCRHaJlIFpi9UYSlr04OA$G6hXwzURS5eli1c44KGuFIp1XbUp4pq5Sj5VMN1aZdo';
+
+const loginSchema = z.object({
+  email: z.string().trim().min(1, 'required').max(200),
+  password: z.string().min(1, 'required').max(200),
+  next: z.string().optional(),
+});
+
+/** Only same-site paths under /staff, so the login form cannot redirect elsewhere. */
+function safeNext(next: string | undefined): string {
+  return next && /^\/staff(\/[\w\-./?=&%]*)?$/.test(next) ? next : '/staff/jobs';
+}
+
+export function createStaffRouter({ db, uploadDir }: { db: Knex; uploadDir: string }) {
+  const router = express.Router();
+
+  router.get('/staff/login', (req, res) => {
+    if (req.staff) return res.redirect(303, '/staff/jobs');
+    render(req, res, 'staff/views/login', { values: { next: req.query.next ?? '' }, errors: {} });
+  });
+
+  router.post('/staff/login', async (req: Request, res: Response) => {
+    const parsed = loginSchema.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(422);
+      return render(req, res, 'staff/views/login', { values: { ...req.body, password: '' }, errors: fieldErrors(parsed.error.issues) });
+    }
+    const user = await findStaffByEmail(db, parsed.data.email);
+    const valid = await verify(user?.password_hash ?? decoyHash, parsed.data.password).catch(() => false);
+    if (!user || !user.active || !valid) {
+      res.status(401);
+      return render(req, res, 'staff/views/login', { values: { ...req.body, password: '' }, errors: { form: 'login' } });
+    }
+    // A new session id at login: a session fixed by someone else before it is worthless after.
+    req.session.regenerate((error) => {
+      if (error) throw error;
+      req.session.staffId = user.id;
+      req.session.loginAt = Date.now();
+      req.session.save(() => res.redirect(303, safeNext(parsed.data.next)));
+    });
+  });
+
+  router.post('/staff/logout', (req, res) => {
+    req.session.destroy(() => {
+      res.clearCookie(req.secure ? '__Host-workshop.sid' : 'workshop.sid');
+      res.redirect(303, '/staff/login');
+    });
+  });
+
+  router.use('/staff', requireStaff);
+
+  router.get('/staff', (_req, res) => res.redirect(303, '/staff/jobs'));
+
+  router.get('/staff/jobs', async (req, res) => {
+    const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 100) : '';
+    const jobs = await listJobs(db, req.staff!.company_id, q);
+    const rows = jobs.map((job) => ({
+      ...job,
+      estimateLabel: job.estimate_at ? localTime(job.estimate_at, job.time_zone, req.language) : '',
+    }));
+    render(req, res, 'staff/views/jobs', { jobs: rows, q }, 'staff/views/_jobRows');
+  });
+
+  router.get('/staff/jobs/:number', async (req, res, next) => {
+    const job = await findJobByNumber(db, req.staff!.company_id, String(req.params.number));
+    if (!job) return next();
+    const photos = await photosOfJob(db, job.id);
+    render(req, res, 'staff/views/job', {
+      job,
+      photos,
+      estimateLabel: job.estimate_at ? localTime(job.estimate_at, job.time_zone, req.language) : '',
+      consentLabel: job.gdpr_consent_at ? localTime(job.gdpr_consent_at, job.time_zone, req.language) : '',
+    });
+  });
+
+  router.get('/staff/photos/:id/:size', async (req, res, next) => {
+    const photo = await findPhoto(db, String(req.params.id));
+    if (!photo || (await photoCompany(db, photo.id)) !== req.staff!.company_id) return next();
+    const thumb = req.params.size === 'thumb';
+    res.type(thumb ? 'image/webp' : photo.content_type).set('Cache-Control', 'private, max-age=86400');
+    createReadStream(photoFilePath(uploadDir, thumb ? photo.thumbnail_path : photo.path)).pipe(res);
+  });
+
+  router.get('/staff/settings/locations', requireRole('admin'), async (req, res) => {
+    render(req, res, 'staff/views/locations', { locations: await listLocations(db, req.staff!.company_id) });
+  });
+
+  async function ownLocation(req: Request): Promise<Location | undefined> {
+    const location = await findLocation(db, Number(req.params.id));
+    return location?.company_id === req.staff!.company_id ? location : undefined;
+  }
+
+  router.get('/staff/settings/locations/:id', requireRole('admin'), async (req, res, next) => {
+    const location = await ownLocation(req);
+    if (!location) return next();
+    const hours = await estimateHours(db, location.id);
+    render(req, res, 'staff/views/locationSettings', { location, values: location, hours, errors: {}, saved: req.query.saved === '1' });
+  });
+
+  router.post('/staff/settings/locations/:id', requireRole('admin'), async (req, res, next) => {
+    const location = await ownLocation(req);
+    if (!location) return next();
+    const result = parseLocationSettings(req.body);
+    if (!result.ok) {
+      res.status(422);
+      return render(req, res, 'staff/views/locationSettings', {
+        location,
+        values: { ...location, ...req.body },
+        hours: result.hours,
+        errors: result.errors,
+        saved: false,
+      });
+    }
+    await saveLocationSettings(db, location.id, result.settings, result.hours);
+    res.redirect(303, `/staff/settings/locations/${location.id}?saved=1`);
+  });
+
+  return router;
+}
+
+function localTime(date: Date, zone: string, language: string): string {
+  return DateTime.fromJSDate(date, { zone }).setLocale(language).toLocaleString(DateTime.DATETIME_MED);
+}

@@ -1,0 +1,61 @@
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import type { LocationSettings } from '../../db/locations';
+import type { OpeningInterval } from '../../lib/slots';
+import { fieldErrors, type FieldErrors } from '../errors';
+
+const checkbox = z.preprocess((value) => value === 'on' || value === 'true' || value === 'yes', z.boolean());
+const time = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+const settingsSchema = z.object({
+  name: z.string().trim().min(1, 'required').max(100, 'tooLong'),
+  address: z.string().trim().max(300, 'tooLong').default(''),
+  phone: z.string().trim().max(40, 'tooLong').default(''),
+  email: z.union([z.literal(''), z.email('email')]).default(''),
+  time_zone: z.string().refine((zone) => IANAZone.isValidZone(zone), 'timeZone'),
+  portal_enabled: checkbox,
+  show_book_estimate: checkbox,
+  show_book_repair: checkbox,
+  show_follow_repair: checkbox,
+  show_add_photos: checkbox,
+  slot_minutes: z.coerce.number({ error: 'number' }).int('number').min(5, 'slotMinutes').max(480, 'slotMinutes'),
+  slot_capacity: z.coerce.number({ error: 'number' }).int('number').min(1, 'slotCapacity').max(100, 'slotCapacity'),
+  booking_horizon_days: z.coerce.number({ error: 'number' }).int('number').min(1, 'horizon').max(120, 'horizon'),
+  booking_lead_minutes: z.coerce.number({ error: 'number' }).int('number').min(0, 'number').max(10_080, 'number'),
+});
+
+/** Form rows: hours[<weekday>][<n>][opens|closes]; blank rows are ignored. */
+function parseHours(body: Record<string, unknown>): { hours: OpeningInterval[]; errors: FieldErrors } {
+  const hours: OpeningInterval[] = [];
+  const errors: FieldErrors = {};
+  const raw = (body.hours ?? {}) as Record<string, Record<string, { opens?: string; closes?: string }>>;
+  for (let weekday = 1; weekday <= 7; weekday++) {
+    const rows = Object.values(raw[weekday] ?? {});
+    for (const row of rows) {
+      const opensAt = (row.opens ?? '').trim();
+      const closesAt = (row.closes ?? '').trim();
+      if (!opensAt && !closesAt) continue;
+      hours.push({ weekday, opensAt, closesAt });
+      if (!time.test(opensAt) || !time.test(closesAt)) errors[`hours${weekday}`] = 'time';
+      else if (opensAt >= closesAt) errors[`hours${weekday}`] = 'timeOrder';
+    }
+    const day = hours.filter((h) => h.weekday === weekday && time.test(h.opensAt) && time.test(h.closesAt));
+    const sorted = [...day].sort((a, b) => a.opensAt.localeCompare(b.opensAt));
+    for (let i = 1; i < sorted.length; i++) {
+      if (sorted[i]!.opensAt < sorted[i - 1]!.closesAt) errors[`hours${weekday}`] = 'timeOverlap';
+    }
+  }
+  return { hours, errors };
+}
+
+export type SettingsResult =
+  | { ok: true; settings: LocationSettings; hours: OpeningInterval[] }
+  | { ok: false; errors: FieldErrors; hours: OpeningInterval[] };
+
+export function parseLocationSettings(body: Record<string, unknown>): SettingsResult {
+  const parsed = settingsSchema.safeParse(body);
+  const { hours, errors } = parseHours(body);
+  if (!parsed.success) Object.assign(errors, fieldErrors(parsed.error.issues));
+  if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors, hours };
+  return { ok: true, settings: parsed.data, hours };
+}

@@ -1,0 +1,61 @@
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from './activities';
+import { createMailTransport } from './activities/mail/transport';
+import { createDb, migrate } from './db/knex';
+import { ConfigError, loadConfig } from './lib/config';
+import { createI18n } from './lib/i18n';
+import { createLogger } from './lib/logger';
+import { createTemporalClient, ensureSearchAttributes } from './lib/temporal';
+
+export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+
+export interface WorkerSetup {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  deps: ActivityDeps;
+  /** a pre-built bundle (tests build it once per run); otherwise bundled from workflowsPath at start */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+/** Builds the worker the same way in production and in tests. */
+export async function createWorker({ connection, namespace, taskQueue, deps, workflowBundle }: WorkerSetup): Promise<Worker> {
+  return Worker.create({
+    connection,
+    namespace,
+    taskQueue,
+    activities: createActivities(deps),
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
+  });
+}
+
+async function main() {
+  const config = loadConfig();
+  const log = createLogger(config.LOG_LEVEL, 'worker');
+  const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_MAX);
+  await migrate(db);
+  const client = await createTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  await ensureSearchAttributes(client, config.TEMPORAL_NAMESPACE, log);
+  await client.connection.close();
+
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const transport = createMailTransport(config.SMTP_URL);
+  const worker = await createWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    deps: { db, transport, i18n: await createI18n(), publicUrl: config.PUBLIC_URL, mailFrom: config.MAIL_FROM },
+  });
+  log.info(`worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}`);
+  await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks finish
+  transport.close();
+  await Promise.allSettled([db.destroy(), connection.close()]);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((error) => {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,99 @@
+/**
+ * D1 booking confirmation (P2, P3): hold the slot, send the link, wait for
+ * the customer to confirm, then create the job, or release the slot when the
+ * link expires.
+ */
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  defineQuery,
+  defineUpdate,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { createBookingActivities } from '../activities/bookings';
+import type { createMailActivities } from '../activities/mail';
+import { jobNumberKey } from './searchAttributes';
+
+export type BookingState = 'holding' | 'slot taken' | 'awaiting confirmation' | 'confirmed' | 'expired';
+
+export type HoldOutcome = { held: true; expiresAt: string } | { held: false; reason: 'slot_taken' };
+export type ConfirmOutcome = { status: 'confirmed'; jobNumber: string } | { status: 'expired' };
+
+export interface BookingInput {
+  bookingId: string;
+  /** How long the e-mail link stays valid, in milliseconds (BOOKING_LINK_TTL). */
+  linkTtlMs: number;
+}
+
+/** Answers once the hold is decided: the web page tells the customer at once whether the slot is theirs. */
+export const holdUpdate = defineUpdate<HoldOutcome>('hold');
+/** The customer clicked the e-mail link; answers with the job number. */
+export const confirmUpdate = defineUpdate<ConfirmOutcome>('confirm');
+export const stateQuery = defineQuery<BookingState>('state');
+
+export const bookingWorkflowId = (bookingId: string) => `booking-${bookingId}`;
+
+const db = proxyActivities<ReturnType<typeof createBookingActivities>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['BookingNotFound'] },
+});
+
+const mail = proxyActivities<ReturnType<typeof createMailActivities>>({
+  startToCloseTimeout: '1 minute',
+  // A mail server that is down is retried, spaced out; never a burst of mails.
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 20 },
+});
+
+export async function bookingWorkflow({ bookingId, linkTtlMs }: BookingInput): Promise<ConfirmOutcome | HoldOutcome> {
+  let state: BookingState = 'holding';
+  let hold: HoldOutcome | undefined;
+  let confirmRequested = false;
+  let outcome: ConfirmOutcome | undefined;
+
+  setHandler(stateQuery, () => state);
+  setHandler(holdUpdate, async () => {
+    await condition(() => hold !== undefined);
+    return hold!;
+  });
+  setHandler(
+    confirmUpdate,
+    async () => {
+      confirmRequested = true;
+      await condition(() => outcome !== undefined);
+      return outcome!;
+    },
+    {
+      validator: () => {
+        if (state === 'slot taken') throw ApplicationFailure.nonRetryable('this booking never held a slot', 'SlotTaken');
+      },
+    },
+  );
+
+  const expiresAt = new Date(Date.now() + linkTtlMs);
+  hold = await db.holdSlot(bookingId, expiresAt.toISOString());
+  if (!hold.held) {
+    state = 'slot taken';
+    await condition(allHandlersFinished);
+    return hold;
+  }
+
+  state = 'awaiting confirmation';
+  await mail.sendBookingConfirmationLink(bookingId);
+
+  const remaining = Math.max(0, expiresAt.getTime() - Date.now());
+  if (await condition(() => confirmRequested, remaining)) {
+    const job = await db.createJobFromBooking(bookingId);
+    upsertSearchAttributes([{ key: jobNumberKey, value: job.jobNumber }]);
+    outcome = { status: 'confirmed', jobNumber: job.jobNumber };
+    state = 'confirmed';
+  } else {
+    await db.releaseHold(bookingId);
+    outcome = { status: 'expired' };
+    state = 'expired';
+  }
+  await condition(allHandlersFinished);
+  return outcome;
+}

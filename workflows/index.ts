@@ -1,0 +1,1 @@
+export { bookingWorkflow } from './booking';
