@@ -1,6 +1,6 @@
-import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
+import { migrationSource } from './migrations';
 
 export type { Knex };
 
@@ -15,8 +15,6 @@ export function createDb(connectionString: string, poolMax = 10): Knex {
   });
 }
 
-const migrationsDirectory = path.join(import.meta.dirname, 'migrations');
-
 /**
  * Brings the schema up to date. Several replicas may start at once; knex's
  * migration lock lets one run while the others wait and retry.
@@ -24,7 +22,7 @@ const migrationsDirectory = path.join(import.meta.dirname, 'migrations');
 export async function migrate(db: Knex): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await db.migrate.latest({ directory: migrationsDirectory, loadExtensions: ['.ts'] });
+      await db.migrate.latest({ migrationSource });
       return;
     } catch (error) {
       const locked = error instanceof Error && /already locked/i.test(error.message);

@@ -54,7 +54,7 @@ export function createApp({ config, db, pool, temporal, i18n, log }: AppDeps) {
 
   app.use(pinoHttp({ logger: log, autoLogging: { ignore: (req) => req.url?.startsWith('/static') ?? false } }));
   app.use(cookieParser());
-  app.use(express.urlencoded({ extended: true, limit: '100kb' }));
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(languageMiddleware(i18n, production));
   app.use(
     sessionMiddleware({
@@ -94,9 +94,14 @@ export function createApp({ config, db, pool, temporal, i18n, log }: AppDeps) {
             ? 'forbidden'
             : 'server';
     if (status >= 500) req.log.error({ err: error }, 'request failed');
-    res.status(status);
     if (res.headersSent) return;
-    render(req, res, 'views/error', { code });
+    res.status(status);
+    try {
+      render(req, res, 'views/error', { code });
+    } catch (renderError) {
+      req.log.error({ err: renderError }, 'error page failed');
+      res.type('text').send('Something went wrong.');
+    }
   });
 
   return app;

@@ -67,8 +67,8 @@ export function createMailActivities({ db, transport, i18n, publicUrl, mailFrom 
         from: mailFrom,
         to: booking.email,
         subject,
-        text: templates.render('bookingLink.text', data),
-        html: templates.render('bookingLink.html', data),
+        text: templates.render('bookingLinkText', data),
+        html: templates.render('bookingLinkHtml', data),
         headers: { 'X-Booking-Id': bookingId },
       });
       await markMessageSent(db, idempotencyKey, info.messageId);

@@ -24,16 +24,19 @@ const settingsSchema = z.object({
   booking_lead_minutes: z.coerce.number({ error: 'number' }).int('number').min(0, 'number').max(10_080, 'number'),
 });
 
-/** Form rows: hours[<weekday>][<n>][opens|closes]; blank rows are ignored. */
+/**
+ * Form fields hours_<weekday>_<row>_opens / _closes (flat names: nested
+ * numeric keys would be compacted into arrays by the body parser); blank
+ * rows are ignored.
+ */
 function parseHours(body: Record<string, unknown>): { hours: OpeningInterval[]; errors: FieldErrors } {
   const hours: OpeningInterval[] = [];
   const errors: FieldErrors = {};
-  const raw = (body.hours ?? {}) as Record<string, Record<string, { opens?: string; closes?: string }>>;
+  const field = (name: string) => (typeof body[name] === 'string' ? (body[name] as string).trim() : '');
   for (let weekday = 1; weekday <= 7; weekday++) {
-    const rows = Object.values(raw[weekday] ?? {});
-    for (const row of rows) {
-      const opensAt = (row.opens ?? '').trim();
-      const closesAt = (row.closes ?? '').trim();
+    for (let row = 0; row < 4; row++) {
+      const opensAt = field(`hours_${weekday}_${row}_opens`);
+      const closesAt = field(`hours_${weekday}_${row}_closes`);
       if (!opensAt && !closesAt) continue;
       hours.push({ weekday, opensAt, closesAt });
       if (!time.test(opensAt) || !time.test(closesAt)) errors[`hours${weekday}`] = 'time';

@@ -1,0 +1,168 @@
+/**
+ * bench/booking: figures for this machine, printed, never asserted.
+ *  - booking confirmations per second end to end (GET of the e-mail link -> job row)
+ *  - p50/p95 latency of that confirmation page
+ *  - requests per second of the portal home and of the slot page
+ * Starts its own PostgreSQL, Temporal dev server and mail catcher, like the tests.
+ *   npm run bench [-- --bookings 200 --concurrency 10 --seconds 5]
+ */
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { freePort, startMailCatcher, startPostgres, startTemporal } from '../lib/stack';
+import { book, firstSlot, wizardFor } from '../test/support/booking';
+import { createLocation } from '../test/support/fixtures';
+import { startPlatformOn } from '../test/support/harness';
+import { workflowsPath } from '../worker';
+
+const { values: args } = parseArgs({
+  options: {
+    bookings: { type: 'string', default: '200' },
+    concurrency: { type: 'string', default: '10' },
+    seconds: { type: 'string', default: '5' },
+  },
+});
+const bookings = Number(args.bookings);
+const concurrency = Number(args.concurrency);
+const seconds = Number(args.seconds);
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Runs `task` with `concurrency` loops until `count` tasks are done; returns each task's latency. */
+async function pool(count: number, task: (i: number) => Promise<void>): Promise<{ elapsedMs: number; latencies: number[] }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        const t0 = performance.now();
+        await task(i);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  return { elapsedMs: performance.now() - started, latencies: latencies.sort((a, b) => a - b) };
+}
+
+/** Requests per second of one URL for `seconds`, with `concurrency` loops. */
+async function throughput(url: string, headers: Record<string, string> = {}): Promise<{ rps: number; p50: number; p95: number }> {
+  const deadline = performance.now() + seconds * 1000;
+  const latencies: number[] = [];
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        const t0 = performance.now();
+        const response = await fetch(url, { headers });
+        if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+        await response.arrayBuffer();
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return { rps: latencies.length / seconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95) };
+}
+
+async function main() {
+  const tmpDir = await mkdtemp(path.join(os.tmpdir(), 'workshop-bench-'));
+  await chmod(tmpDir, 0o755); // the postgres system user must reach its data folder
+  const postgres = await startPostgres({ dataDir: path.join(tmpDir, 'pg'), port: await freePort(), persistent: false, fast: true });
+  const temporal = await startTemporal({ port: await freePort() });
+  const mail = await startMailCatcher({ smtpPort: await freePort(), webPort: await freePort() });
+  const { code } = await bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
+  const workflowBundlePath = path.join(tmpDir, 'bundle.js');
+  await writeFile(workflowBundlePath, code);
+  const platform = await startPlatformOn(
+    { databaseAdminUrl: postgres.adminUrl, temporalAddress: temporal.address, smtpUrl: mail.smtpUrl, workflowBundlePath, tmpDir },
+    { DATABASE_POOL_MAX: '20' },
+  );
+  try {
+    const { location } = await createLocation(platform.db, { slot_capacity: 100, booking_horizon_days: 7 });
+    const slot = await firstSlot(platform, location);
+
+    // Holds first (not measured here), then the measured part: customers clicking their links.
+    const wizards = Array.from({ length: bookings }, () => wizardFor(location, slot));
+    const holdStart = performance.now();
+    await pool(bookings, async (i) => {
+      const { hold } = await book(platform, location, wizards[i]!);
+      if (!hold.held) throw new Error('bench booking was not held');
+    });
+    const holdSeconds = (performance.now() - holdStart) / 1000;
+    const links = new Map<string, string>();
+    while (links.size < bookings) {
+      const all = (await (await fetch(`${mail.webUrl}/api/email`)).json()) as { to: { address: string }[]; text: string }[];
+      for (const message of all) {
+        const link = message.text.match(/https?:\/\/\S+\/b\/[\w-]+\?lang=\w+/)?.[0];
+        if (link) links.set(message.to[0]!.address, link);
+      }
+      if (links.size < bookings) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+
+    const confirm = await pool(bookings, async (i) => {
+      const response = await fetch(links.get(wizards[i]!.contact!.email)!);
+      const html = await response.text();
+      if (!html.includes('data-testid="job-number"')) throw new Error(`confirmation failed: ${response.status}`);
+    });
+    const jobs = await platform.db('jobs').where({ location_id: location.id }).count({ n: '*' }).first();
+    if (Number(jobs?.n) !== bookings) throw new Error(`expected ${bookings} jobs, found ${jobs?.n}`);
+
+    const home = await throughput(`${platform.baseUrl}/p/${location.slug}?lang=en`);
+    // A wizard session standing at the slot step.
+    const cookie = await wizardAtSlotStep(platform.baseUrl, location.slug);
+    const slots = await throughput(`${platform.baseUrl}/p/${location.slug}/estimate/slot`, { cookie });
+
+    const ms = (value: number) => `${value.toFixed(1)} ms`;
+    console.log(`\nbench/booking on ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, Node ${process.version}`);
+    console.log(`concurrency ${concurrency}, ${bookings} bookings, ${seconds}s per page\n`);
+    console.log(`holds (update-with-start)      ${(bookings / holdSeconds).toFixed(1)} /s`);
+    console.log(`confirmations end to end       ${(bookings / (confirm.elapsedMs / 1000)).toFixed(1)} /s`);
+    console.log(`confirmation page latency      p50 ${ms(percentile(confirm.latencies, 50))}, p95 ${ms(percentile(confirm.latencies, 95))}`);
+    console.log(`portal home                    ${home.rps.toFixed(0)} req/s (p50 ${ms(home.p50)}, p95 ${ms(home.p95)})`);
+    console.log(`slot page                      ${slots.rps.toFixed(0)} req/s (p50 ${ms(slots.p50)}, p95 ${ms(slots.p95)})`);
+  } finally {
+    await platform.close();
+    await mail.stop();
+    await temporal.stop();
+    await postgres.stop();
+    await rm(tmpDir, { recursive: true, force: true });
+  }
+}
+
+/** Walks a fresh session through contact and vehicle, as a browser without JavaScript would. */
+async function wizardAtSlotStep(baseUrl: string, slug: string): Promise<string> {
+  let cookie = '';
+  const remember = (response: Response) => {
+    const set = response.headers.get('set-cookie');
+    if (set) cookie = set.split(';')[0]!;
+  };
+  const page = await fetch(`${baseUrl}/p/${slug}/estimate/contact`);
+  remember(page);
+  const csrf = (await page.text()).match(/name="_csrf" value="([^"]+)"/)![1]!;
+  const post = async (step: string, body: Record<string, string>) => {
+    const response = await fetch(`${baseUrl}/p/${slug}/estimate/${step}`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf, ...body }),
+      redirect: 'manual',
+    });
+    remember(response);
+    if (response.status !== 303) throw new Error(`${step} answered ${response.status}`);
+  };
+  await post('contact', { firstName: 'Bench', lastName: 'Mark', email: 'bench@example.test', consent: 'yes' });
+  const form = new FormData();
+  for (const [key, value] of Object.entries({ _csrf: csrf, plate: '1-BEN-001', make: 'Audi', model: 'A3' })) form.set(key, value);
+  const vehicle = await fetch(`${baseUrl}/p/${slug}/estimate/vehicle`, { method: 'POST', headers: { cookie }, body: form, redirect: 'manual' });
+  if (vehicle.status !== 303) throw new Error(`vehicle answered ${vehicle.status}`);
+  return cookie;
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

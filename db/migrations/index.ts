@@ -1,0 +1,17 @@
+import type { Knex } from 'knex';
+import * as foundation from './20261124000000_foundation';
+
+/**
+ * Every migration, in order. Listed here rather than read from the folder so
+ * they load the same under tsx, vitest and any bundler. A new migration is a
+ * new timestamped file plus one line here; landed ones are never edited.
+ */
+const migrations: Record<string, Knex.Migration> = {
+  '20261124000000_foundation': foundation,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations).sort(),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => migrations[name]!,
+};

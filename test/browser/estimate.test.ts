@@ -1,0 +1,198 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectBrowser, damagePhoto, fillContact, staffLogin } from '../support/browser';
+import { createLocation, createStaff, uniqueEmail, uniquePlate } from '../support/fixtures';
+import { confirmationLink, waitForMail } from '../support/mail';
+import { startPlatform, type Platform } from '../support/platform';
+
+describe('browser: estimate booking (P1, P2, P3) and staff job list', () => {
+  let platform: Platform;
+  let browser: Browser;
+  beforeAll(async () => {
+    [platform, browser] = await Promise.all([startPlatform(), connectBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.close();
+  });
+
+  it('a customer books with a photo, confirms by the e-mail link, and staff see the job', async () => {
+    const { companyId, location } = await createLocation(platform.db, { name: 'Carrosserie Test Gent' });
+    const email = uniqueEmail('flow');
+    const plate = uniquePlate();
+    const context = await browser.newContext();
+    const page = await context.newPage();
+
+    await page.goto(`${platform.baseUrl}/p/${location.slug}?lang=en`);
+    await expect(page.getByRole('heading', { name: 'Welcome' }).isVisible()).resolves.toBe(true);
+    await page.getByRole('link', { name: 'Book an estimate' }).click();
+
+    // Contact step refuses a missing consent and keeps what was typed.
+    await page.getByLabel('First name').fill('Els');
+    await page.getByLabel('Last name').fill('Maes');
+    await page.getByLabel('E-mail').fill(email);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('We can only handle your request if you agree').waitFor();
+    expect(await page.getByLabel('First name').inputValue()).toBe('Els');
+    await fillContact(page, { firstName: 'Els', lastName: 'Maes', email, phone: '+32 470 12 34 56' });
+
+    await page.getByLabel('Registration plate').fill(plate);
+    await page.getByLabel('Make').fill('Toyota');
+    await page.getByLabel('Model').fill('Yaris');
+    await page.getByLabel('Photos of the damage').setInputFiles({ name: 'bumper.jpg', mimeType: 'image/jpeg', buffer: await damagePhoto() });
+    await page.getByRole('button', { name: 'Add these photos' }).click();
+    await page.getByRole('heading', { name: '1 photo added' }).waitFor();
+    expect(await page.getByLabel('Registration plate').inputValue()).toBe(plate);
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // One location: the location step is skipped.
+    await page.getByRole('heading', { name: 'Choose a time for the estimate' }).waitFor();
+    await page.locator('.slot label').first().click();
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    await page.getByRole('heading', { name: 'Check your request' }).waitFor();
+    const summary = await page.locator('dl.summary').innerText();
+    expect(summary).toContain(plate);
+    expect(summary).toContain('Els Maes');
+    expect(summary).toContain('1 photo');
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('heading', { name: 'Check your e-mail' }).waitFor();
+    expect(await page.locator('main').innerText()).toContain(email);
+    expect(await platform.db('jobs').where({ location_id: location.id }).count({ n: '*' }).first()).toEqual({ n: 0 });
+
+    const mail = await waitForMail(email);
+    await page.goto(confirmationLink(mail));
+    await page.getByRole('heading', { name: 'Your appointment is confirmed' }).waitFor();
+    const jobNumber = (await page.getByTestId('job-number').innerText()).trim();
+    expect(jobNumber).toMatch(/^\d+$/);
+
+    // A second click on the used link shows the same confirmation.
+    await page.goto(confirmationLink(mail));
+    expect((await page.getByTestId('job-number').innerText()).trim()).toBe(jobNumber);
+    await context.close();
+
+    const { email: staffEmail, password } = await createStaff(platform.db, companyId, 'receptionist');
+    const staff = await browser.newContext();
+    const staffPage = await staff.newPage();
+    await staffPage.goto(`${platform.baseUrl}/staff/jobs`);
+    expect(staffPage.url()).toContain('/staff/login');
+    await staffLogin(staffPage, platform.baseUrl, staffEmail, password);
+    await staffPage.getByRole('heading', { name: 'Jobs' }).waitFor();
+    const row = staffPage.locator('#job-rows tr', { hasText: jobNumber });
+    expect(await row.innerText()).toContain(plate);
+    expect(await row.innerText()).toContain('Els Maes');
+    await row.getByRole('link', { name: jobNumber }).click();
+    await staffPage.getByRole('heading', { name: `Job ${jobNumber}` }).waitFor();
+    expect(await staffPage.locator('main').innerText()).toContain('Toyota Yaris');
+    const thumbnail = staffPage.locator('.thumbs img').first();
+    await thumbnail.waitFor();
+    expect(await thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    await staff.close();
+  });
+
+  it('shows the location step only with several locations, and a clear page when there are no hours', async () => {
+    const { companyId, location } = await createLocation(platform.db, { name: 'Main site' });
+    await createLocation(platform.db, { companyId, name: 'Second site without hours', hours: false });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${platform.baseUrl}/p/${location.slug}/estimate?lang=en`);
+    await fillContact(page, { firstName: 'Tom', lastName: 'Claes', email: uniqueEmail() });
+    await page.getByLabel('Registration plate').fill(uniquePlate());
+    await page.getByLabel('Make').fill('Ford');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('heading', { name: 'Where would you like to come?' }).waitFor();
+    await page.getByLabel(/Second site without hours/).check();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('heading', { name: 'No time slots available' }).waitFor();
+    expect(await page.locator('main').innerText()).toContain('Please contact us');
+    await context.close();
+  });
+
+  it('refuses a photo that is not an image, keeping the typed vehicle data', async () => {
+    const { location } = await createLocation(platform.db);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${platform.baseUrl}/p/${location.slug}/estimate?lang=en`);
+    await fillContact(page, { firstName: 'An', lastName: 'Wouters', email: uniqueEmail() });
+    await page.getByLabel('Registration plate').fill('1-ABC-123');
+    await page.getByLabel('Make').fill('Skoda');
+    await page.getByLabel('Photos of the damage').setInputFiles({ name: 'invoice.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4') });
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('Only photos (JPEG, PNG or WebP) can be added.').waitFor();
+    expect(await page.getByLabel('Registration plate').inputValue()).toBe('1-ABC-123');
+    expect(await page.getByLabel('Make').inputValue()).toBe('Skoda');
+    await context.close();
+  });
+
+  it('tells the second customer the slot was just taken and keeps their data', async () => {
+    const { location } = await createLocation(platform.db, { slot_capacity: 1 });
+    const customers = [uniqueEmail('first'), uniqueEmail('second')];
+    const pages = [];
+    for (const email of customers) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${platform.baseUrl}/p/${location.slug}/estimate?lang=en`);
+      await fillContact(page, { firstName: 'Lien', lastName: 'Jacobs', email });
+      await page.getByLabel('Registration plate').fill('2-XYZ-789');
+      await page.getByLabel('Make').fill('Renault');
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.locator('.slot label').first().click();
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByRole('heading', { name: 'Check your request' }).waitFor();
+      pages.push(page);
+    }
+    await pages[0]!.getByRole('button', { name: 'Confirm' }).click();
+    await pages[0]!.getByRole('heading', { name: 'Check your e-mail' }).waitFor();
+    await pages[1]!.getByRole('button', { name: 'Confirm' }).click();
+    await pages[1]!.getByText('This slot was just taken, pick another.').waitFor();
+    await pages[1]!.locator('.slot label').first().click();
+    await pages[1]!.getByRole('button', { name: 'Next' }).click();
+    const summary = await pages[1]!.locator('dl.summary').innerText();
+    expect(summary).toContain('2-XYZ-789');
+    expect(summary).toContain(customers[1]);
+    await pages[1]!.getByRole('button', { name: 'Confirm' }).click();
+    await pages[1]!.getByRole('heading', { name: 'Check your e-mail' }).waitFor();
+  });
+});
+
+describe('browser: expired confirmation link (P3)', () => {
+  let platform: Platform;
+  let browser: Browser;
+  beforeAll(async () => {
+    [platform, browser] = await Promise.all([startPlatform({ BOOKING_LINK_TTL: '2s' }), connectBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.close();
+  });
+
+  it('shows the exact expired text, in the language of the booking', async () => {
+    const { location } = await createLocation(platform.db);
+    const email = uniqueEmail('late');
+    const context = await browser.newContext({ locale: 'nl-BE' });
+    const page = await context.newPage();
+    await page.goto(`${platform.baseUrl}/p/${location.slug}/estimate?lang=en`);
+    await fillContact(page, { firstName: 'Wim', lastName: 'Goossens', email });
+    await page.getByLabel('Registration plate').fill(uniquePlate());
+    await page.getByLabel('Make').fill('BMW');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.locator('.slot label').first().click();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('heading', { name: 'Check your e-mail' }).waitFor();
+    const link = confirmationLink(await waitForMail(email));
+
+    const booking = await platform.db('bookings').where({ email }).first();
+    await platform.temporal.workflow.getHandle(`booking-${booking.id}`).result();
+    await page.goto(link);
+    expect(await page.locator('.expired-text').innerText()).toBe(
+      'Oops - something went wrong. The link was probably no longer valid. Please enter your appointment request again via the web page. Sorry for the inconvenience.',
+    );
+    await page.goto(link.replace('lang=en', 'lang=nl'));
+    expect(await page.locator('.expired-text').innerText()).toBe(
+      'Oeps - er is iets fout gelopen. Vermoedelijk was de link niet meer geldig. Gelieve uw aanvraag voor afspraak opnieuw in te voeren via de webpagina alstublieft. Sorry voor het ongemak.',
+    );
+    expect(await platform.db('jobs').where({ location_id: location.id }).count({ n: '*' }).first()).toEqual({ n: 0 });
+    await context.close();
+  });
+});

@@ -1,0 +1,28 @@
+import sharp from 'sharp';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { inject } from 'vitest';
+
+/** The run's one Chromium (started in globalSetup); each test opens its own context. */
+export function connectBrowser(): Promise<Browser> {
+  return chromium.connect(inject('browserWsEndpoint'));
+}
+
+export function damagePhoto(color = '#c0392b'): Promise<Buffer> {
+  return sharp({ create: { width: 640, height: 480, channels: 3, background: color } }).jpeg().toBuffer();
+}
+
+export async function fillContact(page: Page, contact: { firstName: string; lastName: string; email: string; phone?: string }) {
+  await page.getByLabel('First name').fill(contact.firstName);
+  await page.getByLabel('Last name').fill(contact.lastName);
+  await page.getByLabel('E-mail').fill(contact.email);
+  if (contact.phone) await page.getByLabel('Phone').fill(contact.phone);
+  await page.getByLabel(/I agree that my details are passed on/).check();
+  await page.getByRole('button', { name: 'Next' }).click();
+}
+
+export async function staffLogin(page: Page, baseUrl: string, email: string, password: string) {
+  await page.goto(`${baseUrl}/staff/login?lang=en`);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}

@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import { hash } from '@node-rs/argon2';
+import type { Knex } from 'knex';
+import type { Location } from '../../db/locations';
+import type { Role } from '../../db/staff';
+
+export interface LocationFixture {
+  companyId: number;
+  location: Location;
+}
+
+/** A company with one portal location open every day, all day, so tests always find slots. */
+export async function createLocation(
+  db: Knex,
+  overrides: Partial<Location> & { companyId?: number; hours?: boolean } = {},
+): Promise<LocationFixture> {
+  const { companyId: existingCompany, hours = true, ...columns } = overrides;
+  let companyId = existingCompany;
+  if (!companyId) [{ id: companyId }] = await db('companies').insert({ name: `Company ${randomUUID().slice(0, 6)}` }).returning('id');
+  const [location] = await db('locations')
+    .insert({
+      company_id: companyId,
+      slug: `loc-${randomUUID().slice(0, 8)}`,
+      name: 'Test Body Shop',
+      address: 'Teststraat 1, 9000 Gent',
+      phone: '+32 9 000 00 00',
+      time_zone: 'Europe/Brussels',
+      slot_minutes: 30,
+      slot_capacity: 1,
+      booking_lead_minutes: 0,
+      booking_horizon_days: 3,
+      ...columns,
+    })
+    .returning('*');
+  if (hours) {
+    await db('estimate_hours').insert(
+      [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ location_id: location.id, weekday, opens_at: '00:00', closes_at: '23:30' })),
+    );
+  }
+  return { companyId: companyId!, location };
+}
+
+export async function createStaff(db: Knex, companyId: number, role: Role, password = 'correct horse battery'): Promise<{ email: string; password: string }> {
+  const email = `${role}-${randomUUID().slice(0, 6)}@example.test`;
+  await db('staff_users').insert({ company_id: companyId, email, name: `Test ${role}`, role, password_hash: await hash(password) });
+  return { email, password };
+}
+
+export const uniqueEmail = (prefix = 'customer') => `${prefix}-${randomUUID().slice(0, 8)}@example.test`;
+export const uniquePlate = () => `T-${randomUUID().replace(/-/g, '').slice(0, 6).toUpperCase()}`;

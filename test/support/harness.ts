@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import type { Knex } from 'knex';
+import pg from 'pg';
+import { createActivities } from '../../activities';
+import { createMailTransport } from '../../activities/mail/transport';
+import { createDb, migrate } from '../../db/knex';
+import { loadConfig, type Config } from '../../lib/config';
+import { createI18n } from '../../lib/i18n';
+import { createLogger } from '../../lib/logger';
+import { freePort } from '../../lib/stack';
+import { createTemporalClient } from '../../lib/temporal';
+import { createApp } from '../../web/app';
+import { createWorker } from '../../worker';
+
+export interface Platform {
+  config: Config;
+  db: Knex;
+  temporal: Client;
+  baseUrl: string;
+  activities: ReturnType<typeof createActivities>;
+  /** stops the worker (in-flight tasks finish) — workflows wait on the server meanwhile */
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Addresses of the servers started once per run (test/globalSetup.ts, or bench/). */
+export interface Infrastructure {
+  databaseAdminUrl: string;
+  temporalAddress: string;
+  smtpUrl: string;
+  workflowBundlePath: string;
+  tmpDir: string;
+}
+
+/** One fresh database per platform, created through the admin connection. */
+async function createDatabase(adminUrl: string): Promise<string> {
+  const name = `test_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  await client.query(`create database ${name}`);
+  await client.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/**
+ * The whole platform for one test file, wired as in production: a fresh
+ * database, a worker on its own task queue (built by createWorker, on the
+ * run's shared workflow bundle), and the web app on a free port.
+ */
+let runtimeInstalled = false;
+function quietTemporalRuntime() {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+}
+
+export async function startPlatformOn(infra: Infrastructure, env: Record<string, string> = {}): Promise<Platform> {
+  quietTemporalRuntime();
+  const port = await freePort();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    DATABASE_URL: await createDatabase(infra.databaseAdminUrl),
+    DATABASE_POOL_MAX: '20',
+    TEMPORAL_ADDRESS: infra.temporalAddress,
+    TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
+    SMTP_URL: infra.smtpUrl,
+    UPLOAD_DIR: path.join(infra.tmpDir, `uploads-${port}`),
+    ...env,
+  });
+  const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_MAX);
+  await migrate(db);
+  const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
+  const temporal = await createTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  const i18n = await createI18n();
+  const transport = createMailTransport(config.SMTP_URL);
+  const deps = { db, transport, i18n, publicUrl: config.PUBLIC_URL, mailFrom: config.MAIL_FROM };
+  const log = createLogger('silent', 'test');
+
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  let connection: NativeConnection | undefined;
+  const startWorker = async () => {
+    connection ??= await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+    worker = await createWorker({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      deps,
+      workflowBundle: { codePath: infra.workflowBundlePath },
+    });
+    running = worker.run();
+  };
+  const stopWorker = async () => {
+    if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+    await running;
+    worker = undefined;
+  };
+  await startWorker();
+
+  const app = createApp({ config, db, pool, temporal, i18n, log });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(port, '127.0.0.1', () => resolve(s));
+  });
+
+  return {
+    config,
+    db,
+    temporal,
+    baseUrl: config.PUBLIC_URL,
+    activities: createActivities(deps),
+    stopWorker,
+    startWorker,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await stopWorker();
+      transport.close();
+      await connection?.close();
+      await temporal.connection.close();
+      await Promise.all([db.destroy(), pool.end()]);
+    },
+  };
+}
