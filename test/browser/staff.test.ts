@@ -125,4 +125,20 @@ describe('browser: staff login, roles, location settings and CSRF', () => {
     expect(wizard.status()).toBe(403);
     await context.close();
   });
+
+  // Last in this file: it locks 127.0.0.1 out of this test database's login.
+  it('locks out a client after 10 failed logins, with a clear message, even for the right password', async () => {
+    const { companyId } = await createLocation(platform.db);
+    const { email, password } = await createStaff(platform.db, companyId, 'admin');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    for (let attempt = 0; attempt < 10; attempt++) {
+      await staffLogin(page, platform.baseUrl, email, `wrong ${attempt}`);
+      await page.getByRole('alert').waitFor();
+    }
+    await staffLogin(page, platform.baseUrl, email, password);
+    await page.getByText(/Too many failed logins\. Please try again in \d+ minutes\./).waitFor();
+    expect(page.url()).toContain('/staff/login');
+    await context.close();
+  });
 });

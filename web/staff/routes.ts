@@ -10,6 +10,7 @@ import { findPhoto, photoCompany, photosOfJob } from '../../db/photos';
 import { findStaffByEmail } from '../../db/staff';
 import { fieldErrors } from '../errors';
 import { requireRole, requireStaff } from '../middleware/auth';
+import { createRateLimit } from '../middleware/rateLimit';
 import { render } from '../render';
 import { photoFilePath } from '../uploads';
 import { parseLocationSettings } from './settings';
@@ -28,15 +29,29 @@ function safeNext(next: string | undefined): string {
   return next && /^\/staff(\/[\w\-./?=&%]*)?$/.test(next) ? next : '/staff/jobs';
 }
 
-export function createStaffRouter({ db, uploadDir }: { db: Knex; uploadDir: string }) {
+export function createStaffRouter({ db, uploadDir, databaseUrl }: { db: Knex; uploadDir: string; databaseUrl: string }) {
   const router = express.Router();
+  // Password guessing: 10 failed logins per client per 15 minutes.
+  const loginLimit = createRateLimit({
+    databaseUrl,
+    name: 'staff-login',
+    limit: 10,
+    windowMs: 15 * 60_000,
+    failuresOnly: true,
+    refuse: (req, res, minutes) =>
+      render(req, res, 'staff/views/login', {
+        values: { email: req.body?.email ?? '', next: req.body?.next ?? '' },
+        errors: { form: 'tooManyLogins' },
+        minutes,
+      }),
+  });
 
   router.get('/staff/login', (req, res) => {
     if (req.staff) return res.redirect(303, '/staff/jobs');
     render(req, res, 'staff/views/login', { values: { next: req.query.next ?? '' }, errors: {} });
   });
 
-  router.post('/staff/login', async (req: Request, res: Response) => {
+  router.post('/staff/login', loginLimit, async (req: Request, res: Response) => {
     const parsed = loginSchema.safeParse(req.body);
     if (!parsed.success) {
       res.status(422);
