@@ -31,6 +31,16 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Fails early, with the variable to change, when a fixed port is taken (often: another ./dev start). */
+export async function assertPortFree(port: number, what: string, variable: string): Promise<void> {
+  const free = await new Promise<boolean>((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+  if (!free) throw new Error(`Port ${port} for ${what} is already in use (another ./dev start?). Stop it, or set ${variable}.`);
+}
+
 async function waitFor(what: string, check: () => Promise<unknown>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;

@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { ROOT, loadConfig } from '../lib/config';
-import { startMailCatcher, startPostgres, startTemporal, stopChild, type Service } from '../lib/stack';
+import { assertPortFree, startMailCatcher, startPostgres, startTemporal, stopChild, type Service } from '../lib/stack';
 import { createDb, migrate } from '../db/knex';
 import { seedDemo, demoPassword, demoStaff } from '../db/seeds/demo';
 
@@ -31,6 +31,11 @@ async function main() {
   process.on('SIGTERM', () => void stopAll(0));
 
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'development' };
+  const ports: [string, number, string][] = [['PORT', port('PORT', 3000), 'the web server']];
+  if (!env.DATABASE_URL) ports.push(['POSTGRES_PORT', port('POSTGRES_PORT', 5433), 'PostgreSQL']);
+  if (!env.TEMPORAL_ADDRESS) ports.push(['TEMPORAL_PORT', port('TEMPORAL_PORT', 7233), 'Temporal'], ['TEMPORAL_UI_PORT', port('TEMPORAL_UI_PORT', 8233), 'the Temporal Web UI']);
+  if (!env.SMTP_URL) ports.push(['SMTP_PORT', port('SMTP_PORT', 1025), 'the mail catcher'], ['MAIL_UI_PORT', port('MAIL_UI_PORT', 1080), 'the mail page']);
+  for (const [variable, number, what] of ports) await assertPortFree(number, what, variable);
   const urls: string[] = [];
 
   if (!env.DATABASE_URL) {

@@ -4,10 +4,10 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { Eta } from 'eta';
 import type { i18n } from 'i18next';
 import type { Knex } from 'knex';
-import { DateTime } from 'luxon';
 import { findBooking, setBookingToken } from '../../db/bookings';
 import { findLocation } from '../../db/locations';
 import { claimMessage, markMessageSent } from '../../db/messages';
+import { formatLocalDateTime } from '../../lib/time';
 import type { Transporter } from './transport';
 
 export interface MailDeps {
@@ -23,7 +23,8 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-const templates = new Eta({ views: path.join(import.meta.dirname, 'templates'), cache: true, autoEscape: true });
+// autoTrim off: the plain-text mail keeps its blank lines.
+const templates = new Eta({ views: path.join(import.meta.dirname, 'templates'), cache: true, autoEscape: true, autoTrim: false });
 
 export function createMailActivities({ db, transport, i18n, publicUrl, mailFrom }: MailDeps) {
   return {
@@ -53,13 +54,12 @@ export function createMailActivities({ db, transport, i18n, publicUrl, mailFrom 
 
       const token = randomBytes(32).toString('base64url');
       await setBookingToken(db, bookingId, hashToken(token));
-      const slot = DateTime.fromJSDate(booking.slot_start, { zone: location.time_zone }).setLocale(booking.language);
       const data = {
         t,
         name: booking.first_name,
         location,
         link: `${publicUrl}/b/${token}?lang=${booking.language}`,
-        slot: slot.toLocaleString(DateTime.DATETIME_FULL),
+        slot: formatLocalDateTime(booking.slot_start, location.time_zone, booking.language),
         minutes: Math.max(1, Math.round(((booking.expires_at?.getTime() ?? Date.now()) - Date.now()) / 60_000)),
         plate: booking.plate,
       };

@@ -6,6 +6,7 @@ import { hashToken } from '../../activities/mail';
 import { confirmedJobNumber, findBookingByTokenHash, insertPendingBooking, slotUsage, type Booking } from '../../db/bookings';
 import { estimateHours, findLocation, slotRules, type Location } from '../../db/locations';
 import { normalizePlate } from '../../lib/plates';
+import { formatLocalDateTime } from '../../lib/time';
 import { findSlot, generateSlots, type Slot } from '../../lib/slots';
 import { bookingWorkflow, bookingWorkflowId, confirmUpdate, holdUpdate, type HoldOutcome } from '../../workflows/booking';
 import { locationKey, plateKey } from '../../workflows/searchAttributes';
@@ -45,8 +46,7 @@ export async function availableSlots(db: Knex, location: Location, language: str
 }
 
 export function formatSlot(start: Date | string, location: Location, language: string): string {
-  const date = typeof start === 'string' ? new Date(start) : start;
-  return DateTime.fromJSDate(date, { zone: location.time_zone }).setLocale(language).toLocaleString(DateTime.DATETIME_HUGE);
+  return formatLocalDateTime(typeof start === 'string' ? new Date(start) : start, location.time_zone, language);
 }
 
 /**

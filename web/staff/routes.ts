@@ -2,12 +2,12 @@ import { createReadStream } from 'node:fs';
 import { verify } from '@node-rs/argon2';
 import express, { type Request, type Response } from 'express';
 import type { Knex } from 'knex';
-import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { findJobByNumber, listJobs } from '../../db/jobs';
 import { estimateHours, findLocation, listLocations, saveLocationSettings, type Location } from '../../db/locations';
 import { findPhoto, photoCompany, photosOfJob } from '../../db/photos';
 import { findStaffByEmail } from '../../db/staff';
+import { formatLocalDateTimeShort } from '../../lib/time';
 import { fieldErrors } from '../errors';
 import { requireRole, requireStaff } from '../middleware/auth';
 import { createRateLimit } from '../middleware/rateLimit';
@@ -88,7 +88,7 @@ export function createStaffRouter({ db, uploadDir, databaseUrl }: { db: Knex; up
     const jobs = await listJobs(db, req.staff!.company_id, q);
     const rows = jobs.map((job) => ({
       ...job,
-      estimateLabel: job.estimate_at ? localTime(job.estimate_at, job.time_zone, req.language) : '',
+      estimateLabel: job.estimate_at ? formatLocalDateTimeShort(job.estimate_at, job.time_zone, req.language) : '',
     }));
     render(req, res, 'staff/views/jobs', { jobs: rows, q }, 'staff/views/_jobRows');
   });
@@ -100,8 +100,8 @@ export function createStaffRouter({ db, uploadDir, databaseUrl }: { db: Knex; up
     render(req, res, 'staff/views/job', {
       job,
       photos,
-      estimateLabel: job.estimate_at ? localTime(job.estimate_at, job.time_zone, req.language) : '',
-      consentLabel: job.gdpr_consent_at ? localTime(job.gdpr_consent_at, job.time_zone, req.language) : '',
+      estimateLabel: job.estimate_at ? formatLocalDateTimeShort(job.estimate_at, job.time_zone, req.language) : '',
+      consentLabel: job.gdpr_consent_at ? formatLocalDateTimeShort(job.gdpr_consent_at, job.time_zone, req.language) : '',
     });
   });
 
@@ -148,8 +148,4 @@ export function createStaffRouter({ db, uploadDir, databaseUrl }: { db: Knex; up
   });
 
   return router;
-}
-
-function localTime(date: Date, zone: string, language: string): string {
-  return DateTime.fromJSDate(date, { zone }).setLocale(language).toLocaleString(DateTime.DATETIME_MED);
 }

@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createI18n, languages } from './i18n';
+
+function keyPaths(value: unknown, prefix = ''): string[] {
+  if (typeof value !== 'object' || value === null) return [prefix];
+  return Object.entries(value).flatMap(([key, child]) => keyPaths(child, prefix ? `${prefix}.${key}` : key));
+}
+const load = (lng: string) => JSON.parse(readFileSync(path.join(import.meta.dirname, 'locales', `${lng}.json`), 'utf8'));
+
+describe('locales (P10)', () => {
+  it('every language has exactly the keys of English', () => {
+    const english = keyPaths(load('en')).sort();
+    for (const lng of languages) expect(keyPaths(load(lng)).sort(), lng).toEqual(english);
+  });
+
+  it('every language keeps the placeholders of English', () => {
+    const english = load('en');
+    for (const lng of languages) {
+      const translated = load(lng);
+      for (const key of keyPaths(english)) {
+        const get = (root: unknown) => key.split('.').reduce((node: any, part) => node?.[part], root) as string;
+        const placeholders = (text: string) => (text.match(/\{\{\w+\}\}/g) ?? []).sort();
+        expect(placeholders(get(translated)), `${lng}: ${key}`).toEqual(placeholders(get(english)));
+      }
+    }
+  });
+
+  it('has the P3 expired-link text word for word in English and Dutch', async () => {
+    const i18n = await createI18n();
+    expect(i18n.getFixedT('en')('booking.expired.text')).toBe(
+      'Oops - something went wrong. The link was probably no longer valid. Please enter your appointment request again via the web page. Sorry for the inconvenience.',
+    );
+    expect(i18n.getFixedT('nl')('booking.expired.text')).toBe(
+      'Oeps - er is iets fout gelopen. Vermoedelijk was de link niet meer geldig. Gelieve uw aanvraag voor afspraak opnieuw in te voeren via de webpagina alstublieft. Sorry voor het ongemak.',
+    );
+    expect(i18n.getFixedT('de')('booking.vehicle.photosAdded', { count: 2 })).toBe('2 Fotos hinzugefügt');
+  });
+});

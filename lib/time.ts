@@ -1,0 +1,13 @@
+import { DateTime } from 'luxon';
+
+const dateTimeFormat = { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit' } as const;
+
+/** "Tuesday 24 November 2026, 08:00" in the location's time zone and the reader's language. */
+export function formatLocalDateTime(date: Date, timeZone: string, language: string): string {
+  return DateTime.fromJSDate(date, { zone: timeZone }).setLocale(language).toLocaleString(dateTimeFormat);
+}
+
+/** A staff list's compact form: "24 Nov 2026, 08:00". */
+export function formatLocalDateTimeShort(date: Date, timeZone: string, language: string): string {
+  return DateTime.fromJSDate(date, { zone: timeZone }).setLocale(language).toLocaleString(DateTime.DATETIME_MED);
+}
