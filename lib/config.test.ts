@@ -20,6 +20,8 @@ describe('configuration from the environment', () => {
 
   it('requires a real session secret in production', () => {
     expect(() => loadConfig({ ...base, NODE_ENV: 'production' })).toThrow(/SESSION_SECRET: required in production/);
+    expect(() => loadConfig({ ...base, NODE_ENV: 'production', SESSION_SECRET: '' })).toThrow(/SESSION_SECRET: required in production/);
+    expect(() => loadConfig({ ...base, SESSION_SECRET: 'short' })).toThrow(/SESSION_SECRET: must be at least 32 characters/);
     expect(loadConfig({ ...base, NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) }).SESSION_SECRET).toBe('x'.repeat(40));
   });
 });

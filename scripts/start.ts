@@ -72,11 +72,12 @@ async function main() {
 
   const run = (name: string, script: string) => {
     const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env, stdio: 'inherit' });
-    child.once('exit', (code) => {
-      if (!stopping) {
-        console.error(`${name} exited (code ${code}); stopping everything`);
-        void stopAll(1);
-      }
+    child.once('exit', (code, signal) => {
+      if (stopping) return;
+      // Ctrl-C reaches the whole process group: a child stopping cleanly is a stop request, not a crash.
+      const clean = code === 0 || signal === 'SIGINT' || signal === 'SIGTERM';
+      if (!clean) console.error(`${name} exited (code ${code}); stopping everything`);
+      void stopAll(clean ? 0 : 1);
     });
     children.push(child);
   };
