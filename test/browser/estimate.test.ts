@@ -90,6 +90,39 @@ describe('browser: estimate booking (P1, P2, P3) and staff job list', () => {
     await staff.close();
   });
 
+  it('works the same without JavaScript, photo upload included', async () => {
+    const { location } = await createLocation(platform.db);
+    const email = uniqueEmail('nojs');
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${platform.baseUrl}/p/${location.slug}?lang=de`);
+    await page.getByRole('link', { name: 'Termin für Kostenvoranschlag' }).click();
+    await page.getByLabel('Vorname').fill('Anna');
+    await page.getByLabel('Nachname').fill('Schmidt');
+    await page.getByLabel('E-Mail').fill(email);
+    await page.getByLabel(/Ich bin damit einverstanden/).check();
+    await page.getByRole('button', { name: 'Weiter' }).click();
+    await page.getByLabel('Kennzeichen').fill('B-AS 1234');
+    await page.getByLabel('Marke').fill('Opel');
+    await page.getByLabel('Fotos des Schadens').setInputFiles({ name: 'tuer.jpg', mimeType: 'image/jpeg', buffer: await damagePhoto('#2980b9') });
+    await page.getByRole('button', { name: 'Weiter' }).click();
+    await page.locator('.slot label').first().click();
+    await page.getByRole('button', { name: 'Weiter' }).click();
+    expect(await page.locator('dl.summary').innerText()).toContain('1 Foto');
+    await page.getByRole('button', { name: 'Bestätigen' }).click();
+    await page.getByRole('heading', { name: 'Prüfen Sie Ihre E-Mails' }).waitFor();
+
+    const mail = await waitForMail(email);
+    expect(mail.subject).toBe(`Bitte bestätigen Sie Ihren Termin bei ${location.name}`);
+    await page.goto(confirmationLink(mail));
+    await page.getByRole('heading', { name: 'Ihr Termin ist bestätigt' }).waitFor();
+    const jobNumber = (await page.getByTestId('job-number').innerText()).trim();
+    const job = await platform.db('jobs').where({ job_number: jobNumber }).first();
+    expect(await platform.db('photos').where({ job_id: job.id }).count({ n: '*' }).first()).toEqual({ n: 1 });
+    expect((await platform.db('customers').where({ id: job.customer_id }).first()).language).toBe('de');
+    await context.close();
+  });
+
   it('shows the location step only with several locations, and a clear page when there are no hours', async () => {
     const { companyId, location } = await createLocation(platform.db, { name: 'Main site' });
     await createLocation(platform.db, { companyId, name: 'Second site without hours', hours: false });
