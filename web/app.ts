@@ -76,7 +76,7 @@ export function createApp({ config, db, pool, temporal, i18n, log }: AppDeps) {
   app.use(
     createBookingRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, linkTtlMs: config.BOOKING_LINK_TTL, uploads }),
   );
-  app.use(createStaffRouter({ db, uploadDir: config.UPLOAD_DIR, databaseUrl: config.DATABASE_URL }));
+  app.use(createStaffRouter({ db, uploadDir: config.UPLOAD_DIR }));
 
   app.use((req: Request, res: Response) => {
     res.status(404);

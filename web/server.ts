@@ -4,6 +4,7 @@ import { createI18n } from '../lib/i18n';
 import { createLogger } from '../lib/logger';
 import { createTemporalClient } from '../lib/temporal';
 import { createDb, migrate } from '../db/knex';
+import { pruneExpiredHits } from '../db/rateLimits';
 import { createApp } from './app';
 
 /** Web process entry point: `tsx web/server.ts`. Scale out by running more of these. */
@@ -15,6 +16,9 @@ async function main() {
   const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
   const temporal = await createTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
   const app = createApp({ config, db, pool, temporal, i18n: await createI18n(), log });
+  // Expired rate-limit windows are reset on the next hit anyway; this keeps the table small.
+  const prune = setInterval(() => pruneExpiredHits(db).catch((error) => log.warn({ err: error }, 'pruning rate limits failed')), 15 * 60_000);
+  prune.unref();
   const server = app.listen(config.PORT, () => log.info(`web listening on ${config.PUBLIC_URL} (port ${config.PORT})`));
 
   const stop = () => {

@@ -67,6 +67,13 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('expire', { precision: 6, useTz: false }).notNullable().index();
   });
 
+  // Rate-limit counters shared by every web replica (express-rate-limit store).
+  await knex.schema.createTable('rate_limits', (t) => {
+    t.text('key').primary();
+    t.integer('hits').notNullable();
+    t.timestamp('reset_at', { useTz: true }).notNullable().index();
+  });
+
   await knex.schema.createTable('customers', (t) => {
     t.increments('id');
     t.integer('company_id').notNullable().references('companies.id');
@@ -181,6 +188,7 @@ export async function down(knex: Knex): Promise<void> {
     'jobs',
     'vehicles',
     'customers',
+    'rate_limits',
     'sessions',
     'staff_users',
     'estimate_hours',

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectBrowser, damagePhoto, fillContact, staffLogin } from '../support/browser';
+import { connectBrowser, expectHeading, damagePhoto, fillContact, staffLogin } from '../support/browser';
 import { createLocation, createStaff, uniqueEmail, uniquePlate } from '../support/fixtures';
 import { confirmationLink, waitForMail } from '../support/mail';
 import { startPlatform, type Platform } from '../support/platform';
@@ -41,28 +41,28 @@ describe('browser: estimate booking (P1, P2, P3) and staff job list', () => {
     await page.getByLabel('Model').fill('Yaris');
     await page.getByLabel('Photos of the damage').setInputFiles({ name: 'bumper.jpg', mimeType: 'image/jpeg', buffer: await damagePhoto() });
     await page.getByRole('button', { name: 'Add these photos' }).click();
-    await page.getByRole('heading', { name: '1 photo added' }).waitFor();
+    await expectHeading(page, '1 photo added');
     expect(await page.getByLabel('Registration plate').inputValue()).toBe(plate);
     await page.getByRole('button', { name: 'Next' }).click();
 
     // One location: the location step is skipped.
-    await page.getByRole('heading', { name: 'Choose a time for the estimate' }).waitFor();
+    await expectHeading(page, 'Choose a time for the estimate');
     await page.locator('.slot label').first().click();
     await page.getByRole('button', { name: 'Next' }).click();
 
-    await page.getByRole('heading', { name: 'Check your request' }).waitFor();
+    await expectHeading(page, 'Check your request');
     const summary = await page.locator('dl.summary').innerText();
     expect(summary).toContain(plate);
     expect(summary).toContain('Els Maes');
     expect(summary).toContain('1 photo');
     await page.getByRole('button', { name: 'Confirm' }).click();
-    await page.getByRole('heading', { name: 'Check your e-mail' }).waitFor();
+    await expectHeading(page, 'Check your e-mail');
     expect(await page.locator('main').innerText()).toContain(email);
     expect(await platform.db('jobs').where({ location_id: location.id }).count({ n: '*' }).first()).toEqual({ n: 0 });
 
     const mail = await waitForMail(email);
     await page.goto(confirmationLink(mail));
-    await page.getByRole('heading', { name: 'Your appointment is confirmed' }).waitFor();
+    await expectHeading(page, 'Your appointment is confirmed');
     const jobNumber = (await page.getByTestId('job-number').innerText()).trim();
     expect(jobNumber).toMatch(/^\d+$/);
 
@@ -77,12 +77,12 @@ describe('browser: estimate booking (P1, P2, P3) and staff job list', () => {
     await staffPage.goto(`${platform.baseUrl}/staff/jobs`);
     expect(staffPage.url()).toContain('/staff/login');
     await staffLogin(staffPage, platform.baseUrl, staffEmail, password);
-    await staffPage.getByRole('heading', { name: 'Jobs' }).waitFor();
+    await expectHeading(staffPage, 'Jobs');
     const row = staffPage.locator('#job-rows tr', { hasText: jobNumber });
     expect(await row.innerText()).toContain(plate);
     expect(await row.innerText()).toContain('Els Maes');
     await row.getByRole('link', { name: jobNumber }).click();
-    await staffPage.getByRole('heading', { name: `Job ${jobNumber}` }).waitFor();
+    await expectHeading(staffPage, `Job ${jobNumber}`);
     expect(await staffPage.locator('main').innerText()).toContain('Toyota Yaris');
     const thumbnail = staffPage.locator('.thumbs img').first();
     await thumbnail.waitFor();
@@ -110,12 +110,12 @@ describe('browser: estimate booking (P1, P2, P3) and staff job list', () => {
     await page.getByRole('button', { name: 'Weiter' }).click();
     expect(await page.locator('dl.summary').innerText()).toContain('1 Foto');
     await page.getByRole('button', { name: 'Bestätigen' }).click();
-    await page.getByRole('heading', { name: 'Prüfen Sie Ihre E-Mails' }).waitFor();
+    await expectHeading(page, 'Prüfen Sie Ihre E-Mails');
 
     const mail = await waitForMail(email);
     expect(mail.subject).toBe(`Bitte bestätigen Sie Ihren Termin bei ${location.name}`);
     await page.goto(confirmationLink(mail));
-    await page.getByRole('heading', { name: 'Ihr Termin ist bestätigt' }).waitFor();
+    await expectHeading(page, 'Ihr Termin ist bestätigt');
     const jobNumber = (await page.getByTestId('job-number').innerText()).trim();
     const job = await platform.db('jobs').where({ job_number: jobNumber }).first();
     expect(await platform.db('photos').where({ job_id: job.id }).count({ n: '*' }).first()).toEqual({ n: 1 });
@@ -133,10 +133,10 @@ describe('browser: estimate booking (P1, P2, P3) and staff job list', () => {
     await page.getByLabel('Registration plate').fill(uniquePlate());
     await page.getByLabel('Make').fill('Ford');
     await page.getByRole('button', { name: 'Next' }).click();
-    await page.getByRole('heading', { name: 'Where would you like to come?' }).waitFor();
+    await expectHeading(page, 'Where would you like to come?');
     await page.getByLabel(/Second site without hours/).check();
     await page.getByRole('button', { name: 'Next' }).click();
-    await page.getByRole('heading', { name: 'No time slots available' }).waitFor();
+    await expectHeading(page, 'No time slots available');
     expect(await page.locator('main').innerText()).toContain('Please contact us');
     await context.close();
   });
@@ -171,11 +171,11 @@ describe('browser: estimate booking (P1, P2, P3) and staff job list', () => {
       await page.getByRole('button', { name: 'Next' }).click();
       await page.locator('.slot label').first().click();
       await page.getByRole('button', { name: 'Next' }).click();
-      await page.getByRole('heading', { name: 'Check your request' }).waitFor();
+      await expectHeading(page, 'Check your request');
       pages.push(page);
     }
     await pages[0]!.getByRole('button', { name: 'Confirm' }).click();
-    await pages[0]!.getByRole('heading', { name: 'Check your e-mail' }).waitFor();
+    await expectHeading(pages[0]!, 'Check your e-mail');
     await pages[1]!.getByRole('button', { name: 'Confirm' }).click();
     await pages[1]!.getByText('This slot was just taken, pick another.').waitFor();
     await pages[1]!.locator('.slot label').first().click();
@@ -184,7 +184,7 @@ describe('browser: estimate booking (P1, P2, P3) and staff job list', () => {
     expect(summary).toContain('2-XYZ-789');
     expect(summary).toContain(customers[1]);
     await pages[1]!.getByRole('button', { name: 'Confirm' }).click();
-    await pages[1]!.getByRole('heading', { name: 'Check your e-mail' }).waitFor();
+    await expectHeading(pages[1]!, 'Check your e-mail');
   });
 });
 
@@ -212,7 +212,7 @@ describe('browser: expired confirmation link (P3)', () => {
     await page.locator('.slot label').first().click();
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('button', { name: 'Confirm' }).click();
-    await page.getByRole('heading', { name: 'Check your e-mail' }).waitFor();
+    await expectHeading(page, 'Check your e-mail');
     const link = confirmationLink(await waitForMail(email));
 
     const booking = await platform.db('bookings').where({ email }).first();

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectBrowser, staffLogin } from '../support/browser';
+import { connectBrowser, expectHeading, staffLogin } from '../support/browser';
 import { createLocation, createStaff } from '../support/fixtures';
 import { startPlatform, type Platform } from '../support/platform';
 
@@ -26,14 +26,14 @@ describe('browser: staff login, roles, location settings and CSRF', () => {
 
     const anonymousCookie = (await context.cookies()).find((c) => c.name === 'workshop.sid');
     await staffLogin(page, platform.baseUrl, email, password);
-    await page.getByRole('heading', { name: 'Jobs' }).waitFor();
+    await expectHeading(page, 'Jobs');
     const sessionCookie = (await context.cookies()).find((c) => c.name === 'workshop.sid');
     // A new session id at login; the cookie is HttpOnly and SameSite.
     expect(sessionCookie?.value).not.toBe(anonymousCookie?.value);
     expect(sessionCookie).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
 
     await page.getByRole('button', { name: 'Log out' }).click();
-    await page.getByRole('heading', { name: 'Staff login' }).waitFor();
+    await expectHeading(page, 'Staff login');
     await page.goto(`${platform.baseUrl}/staff/jobs`);
     expect(page.url()).toContain('/staff/login');
     await context.close();
@@ -71,7 +71,7 @@ describe('browser: staff login, roles, location settings and CSRF', () => {
     const customer = await browser.newContext();
     const portal = await customer.newPage();
     await portal.goto(`${platform.baseUrl}/p/${location.slug}?lang=en`);
-    await portal.getByRole('heading', { name: 'Welcome' }).waitFor();
+    await expectHeading(portal, 'Welcome');
     expect(await portal.getByRole('link', { name: 'Book an estimate' }).count()).toBe(0);
     const response = await portal.goto(`${platform.baseUrl}/p/${location.slug}/estimate/contact`);
     expect(response?.status()).toBe(404);
@@ -85,7 +85,7 @@ describe('browser: staff login, roles, location settings and CSRF', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await staffLogin(page, platform.baseUrl, email, password);
-    await page.getByRole('heading', { name: 'Jobs' }).waitFor();
+    await expectHeading(page, 'Jobs');
     expect(await page.getByRole('link', { name: 'Settings' }).count()).toBe(0);
     const response = await page.goto(`${platform.baseUrl}/staff/settings/locations/${location.id}`);
     expect(response?.status()).toBe(403);
@@ -108,7 +108,7 @@ describe('browser: staff login, roles, location settings and CSRF', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await staffLogin(page, platform.baseUrl, email, password);
-    await page.getByRole('heading', { name: 'Jobs' }).waitFor();
+    await expectHeading(page, 'Jobs');
     const forged = await page.request.post(`${platform.baseUrl}/staff/settings/locations/${location.id}`, {
       form: { name: 'Hijacked', time_zone: 'Europe/Brussels', slot_minutes: '30', slot_capacity: '9', booking_horizon_days: '3', booking_lead_minutes: '0' },
       maxRedirects: 0,

@@ -11,6 +11,16 @@ export function damagePhoto(color = '#c0392b'): Promise<Buffer> {
   return sharp({ create: { width: 640, height: 480, channels: 3, background: color } }).jpeg().toBuffer();
 }
 
+/** Waits for a page heading; on timeout the error tells where the browser is and what it shows. */
+export async function expectHeading(page: Page, name: string | RegExp, timeout = 30_000): Promise<void> {
+  try {
+    await page.getByRole('heading', { name }).first().waitFor({ timeout });
+  } catch (error) {
+    const text = await page.locator('body').innerText().catch(() => '(no body)');
+    throw new Error(`expected heading ${String(name)} at ${page.url()}, page shows:\n${text.slice(0, 1500)}`, { cause: error });
+  }
+}
+
 export async function fillContact(page: Page, contact: { firstName: string; lastName: string; email: string; phone?: string }) {
   await page.getByLabel('First name').fill(contact.firstName);
   await page.getByLabel('Last name').fill(contact.lastName);
@@ -18,6 +28,7 @@ export async function fillContact(page: Page, contact: { firstName: string; last
   if (contact.phone) await page.getByLabel('Phone').fill(contact.phone);
   await page.getByLabel(/I agree that my details are passed on/).check();
   await page.getByRole('button', { name: 'Next' }).click();
+  await expectHeading(page, 'Your vehicle');
 }
 
 export async function staffLogin(page: Page, baseUrl: string, email: string, password: string) {

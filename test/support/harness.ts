@@ -66,7 +66,7 @@ export async function startPlatformOn(infra: Infrastructure, env: Record<string,
   const port = await freePort();
   const config = loadConfig({
     NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     DATABASE_URL: await createDatabase(infra.databaseAdminUrl),
@@ -84,7 +84,7 @@ export async function startPlatformOn(infra: Infrastructure, env: Record<string,
   const i18n = await createI18n();
   const transport = createMailTransport(config.SMTP_URL);
   const deps = { db, transport, i18n, publicUrl: config.PUBLIC_URL, mailFrom: config.MAIL_FROM };
-  const log = createLogger('silent', 'test');
+  const log = createLogger(config.LOG_LEVEL, 'test');
 
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;

@@ -20,6 +20,23 @@ export interface SessionOptions {
 }
 
 /**
+ * express-session sends a response's headers before its store write ends,
+ * and a browser follows a 303 on the headers alone: the next step of a form
+ * could load the session before the previous step was stored. So a session
+ * holding anything is stored first, then the redirect goes out.
+ */
+function saveBeforeRedirect(req: Request, res: Response, next: NextFunction) {
+  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+  res.redirect = ((...args: unknown[]) => {
+    const session = req.session;
+    const holdsData = session && Object.keys(session).some((key) => key !== 'cookie');
+    if (!holdsData) return redirect(...args);
+    session.save((error) => (error ? next(error) : redirect(...args)));
+  }) as Response['redirect'];
+  next();
+}
+
+/**
  * Sessions live in PostgreSQL so any web replica can serve any request.
  * The cookie expires after the idle timeout and is renewed on each request;
  * a staff login also ends after the absolute timeout, however active.
@@ -44,5 +61,5 @@ export function sessionMiddleware({ pool, secret, idleTimeoutMs, absoluteTimeout
     }
     next();
   };
-  return { handlers: [handler, absolute], store };
+  return { handlers: [handler, absolute, saveBeforeRedirect], store };
 }

@@ -29,11 +29,11 @@ function safeNext(next: string | undefined): string {
   return next && /^\/staff(\/[\w\-./?=&%]*)?$/.test(next) ? next : '/staff/jobs';
 }
 
-export function createStaffRouter({ db, uploadDir, databaseUrl }: { db: Knex; uploadDir: string; databaseUrl: string }) {
+export function createStaffRouter({ db, uploadDir }: { db: Knex; uploadDir: string }) {
   const router = express.Router();
   // Password guessing: 10 failed logins per client per 15 minutes.
   const loginLimit = createRateLimit({
-    databaseUrl,
+    db,
     name: 'staff-login',
     limit: 10,
     windowMs: 15 * 60_000,
@@ -68,7 +68,7 @@ export function createStaffRouter({ db, uploadDir, databaseUrl }: { db: Knex; up
       if (error) throw error;
       req.session.staffId = user.id;
       req.session.loginAt = Date.now();
-      req.session.save(() => res.redirect(303, safeNext(parsed.data.next)));
+      res.redirect(303, safeNext(parsed.data.next));
     });
   });
 
