@@ -34,6 +34,21 @@ describe('generateSlots (P2 time slots from estimate hours)', () => {
     expect(slots.map((s) => s.start.toISOString())).toEqual(['2026-10-24T07:00:00.000Z', '2026-10-26T08:00:00.000Z']);
   });
 
+  it('lays out the night the clocks go back without duplicates', () => {
+    // 2026-10-25 03:00 CEST becomes 02:00 CET; 02:00 local happens twice, it is offered once
+    const slots = generateSlots(
+      [{ weekday: 7, opensAt: '01:00', closesAt: '04:00' }],
+      { ...rules, horizonDays: 1 },
+      new Date('2026-10-24T22:30:00Z'),
+    );
+    expect(slots.map((s) => s.start.toISOString())).toEqual([
+      '2026-10-24T23:00:00.000Z',
+      '2026-10-25T01:00:00.000Z',
+      '2026-10-25T02:00:00.000Z',
+    ]);
+    expect(slots.every((s) => s.end.getTime() - s.start.getTime() === 3_600_000)).toBe(true);
+  });
+
   it('leaves out a slot in the hour skipped when clocks spring forward', () => {
     // 2026-03-29 02:00 local does not exist in Brussels
     const slots = generateSlots(

@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 
 export interface OpeningInterval {
   /** ISO weekday, 1 = Monday ... 7 = Sunday */
@@ -25,30 +25,53 @@ function minutesOf(time: string): number {
   return Number(hours) * 60 + Number(minutes);
 }
 
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
 /**
  * Every slot the opening hours offer from `now` on, for `horizonDays` local
  * days. Slots are laid out in the location's wall-clock time, so 09:00 stays
  * 09:00 across a daylight-saving change; a slot that would fall in the
  * skipped hour of a spring-forward night is left out.
+ *
+ * Plain arithmetic on "local time as if it were UTC" plus the zone's offset:
+ * a slot page lays out hundreds of slots, and doing it with DateTime objects
+ * cost ~18 ms of CPU per page.
  */
 export function generateSlots(hours: OpeningInterval[], rules: SlotRules, now: Date): Slot[] {
+  const zone = IANAZone.create(rules.timeZone);
+  const offsetMs = (utcMs: number) => zone.offset(utcMs) * MINUTE;
+  /** The UTC instant of a local wall-clock time, or undefined when the clocks skip it. */
+  const toUtc = (localMs: number): number | undefined => {
+    const guess = localMs - offsetMs(localMs);
+    const utc = localMs - offsetMs(guess);
+    return utc + offsetMs(utc) === localMs ? utc : undefined;
+  };
+
+  const today = DateTime.fromJSDate(now, { zone });
+  const firstLocalMidnight = Date.UTC(today.year, today.month - 1, today.day);
+  const earliest = now.getTime() + rules.leadMinutes * MINUTE;
+  const byWeekday = new Map<number, [number, number][]>();
+  for (const interval of hours) {
+    const list = byWeekday.get(interval.weekday) ?? [];
+    list.push([minutesOf(interval.opensAt), minutesOf(interval.closesAt)]);
+    byWeekday.set(interval.weekday, list.sort((a, b) => a[0] - b[0]));
+  }
+
   const slots: Slot[] = [];
-  const earliest = now.getTime() + rules.leadMinutes * 60_000;
-  const firstDay = DateTime.fromJSDate(now, { zone: rules.timeZone }).startOf('day');
   for (let day = 0; day < rules.horizonDays; day++) {
-    const date = firstDay.plus({ days: day });
-    const intervals = hours
-      .filter((interval) => interval.weekday === date.weekday)
-      .sort((a, b) => minutesOf(a.opensAt) - minutesOf(b.opensAt));
-    for (const interval of intervals) {
-      const closes = minutesOf(interval.closesAt);
-      for (let minute = minutesOf(interval.opensAt); minute + rules.slotMinutes <= closes; minute += rules.slotMinutes) {
-        const start = date.set({ hour: Math.floor(minute / 60), minute: minute % 60 });
-        // Luxon shifts a non-existent local time forward; such a slot does not exist.
-        if (start.hour * 60 + start.minute !== minute) continue;
-        const end = start.plus({ minutes: rules.slotMinutes });
-        if (start.toMillis() < earliest) continue;
-        slots.push({ start: start.toJSDate(), end: end.toJSDate() });
+    const midnight = firstLocalMidnight + day * DAY;
+    const intervals = byWeekday.get(new Date(midnight).getUTCDay() || 7);
+    if (!intervals) continue;
+    // Zone lookups are the slow part: a day without a clock change has one offset.
+    const offsetAtMidnight = midnight - (toUtc(midnight) ?? midnight);
+    const sameOffsetAllDay = offsetAtMidnight === midnight + DAY - (toUtc(midnight + DAY) ?? midnight + DAY);
+    for (const [opens, closes] of intervals) {
+      for (let minute = opens; minute + rules.slotMinutes <= closes; minute += rules.slotMinutes) {
+        const local = midnight + minute * MINUTE;
+        const start = sameOffsetAllDay ? local - offsetAtMidnight : toUtc(local);
+        if (start === undefined || start < earliest) continue;
+        slots.push({ start: new Date(start), end: new Date(start + rules.slotMinutes * MINUTE) });
       }
     }
   }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Knex } from 'knex';
-import { DateTime } from 'luxon';
 import { hashToken } from '../../activities/mail';
 import { confirmedJobNumber, findBookingByTokenHash, insertPendingBooking, slotUsage, type Booking } from '../../db/bookings';
 import { estimateHours, findLocation, slotRules, type Location } from '../../db/locations';
@@ -33,14 +32,19 @@ export async function availableSlots(db: Knex, location: Location, language: str
   const slots = generateSlots(hours, slotRules(location), now);
   if (slots.length === 0) return [];
   const usage = await slotUsage(db, location.id, slots[0]!.start, slots.at(-1)!.end);
+  // One formatter per page, not per slot: a slot page shows hundreds of them.
+  const timeZone = location.time_zone;
+  const dayKey = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  const dayLabel = new Intl.DateTimeFormat(language, { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+  const timeLabel = new Intl.DateTimeFormat(language, { timeZone, hour: 'numeric', minute: '2-digit' });
   const days = new Map<string, SlotDay>();
   for (const slot of slots) {
     const free = location.slot_capacity - (usage.get(slot.start.getTime()) ?? 0);
     if (free <= 0) continue;
-    const local = DateTime.fromJSDate(slot.start, { zone: location.time_zone }).setLocale(language);
-    const key = local.toISODate()!;
-    if (!days.has(key)) days.set(key, { date: key, label: local.toLocaleString(DateTime.DATE_HUGE), slots: [] });
-    days.get(key)!.slots.push({ start: slot.start.toISOString(), label: local.toLocaleString(DateTime.TIME_SIMPLE), free });
+    const key = dayKey.format(slot.start);
+    let day = days.get(key);
+    if (!day) days.set(key, (day = { date: key, label: dayLabel.format(slot.start), slots: [] }));
+    day.slots.push({ start: slot.start.toISOString(), label: timeLabel.format(slot.start), free });
   }
   return [...days.values()];
 }
