@@ -6,18 +6,14 @@
  * Starts its own PostgreSQL, Temporal dev server and mail catcher, like the tests.
  *   npm run bench [-- --bookings 200 --concurrency 10 --seconds 5]
  */
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { bundleWorkflowCode } from '@temporalio/worker';
-import { freePort, startMailCatcher, startPostgres, startTemporal } from '../lib/stack';
 import { estimateHours, slotRules } from '../db/locations';
 import { generateSlots } from '../lib/slots';
 import { book, wizardFor } from '../test/support/booking';
 import { createLocation } from '../test/support/fixtures';
 import { startPlatformOn } from '../test/support/harness';
-import { workflowsPath } from '../worker';
+import { startInfrastructure } from '../test/support/infrastructure';
 
 const { values: args } = parseArgs({
   options: {
@@ -72,18 +68,9 @@ async function throughput(url: string, headers: Record<string, string> = {}): Pr
 }
 
 async function main() {
-  const tmpDir = await mkdtemp(path.join(os.tmpdir(), 'workshop-bench-'));
-  await chmod(tmpDir, 0o755); // the postgres system user must reach its data folder
-  const postgres = await startPostgres({ dataDir: path.join(tmpDir, 'pg'), port: await freePort(), persistent: false, fast: true });
-  const temporal = await startTemporal({ port: await freePort() });
-  const mail = await startMailCatcher({ smtpPort: await freePort(), webPort: await freePort() });
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
-  const workflowBundlePath = path.join(tmpDir, 'bundle.js');
-  await writeFile(workflowBundlePath, code);
-  const platform = await startPlatformOn(
-    { databaseAdminUrl: postgres.adminUrl, temporalAddress: temporal.address, smtpUrl: mail.smtpUrl, workflowBundlePath, tmpDir },
-    { DATABASE_POOL_MAX: '20' },
-  );
+  const infrastructure = await startInfrastructure();
+  const platform = await startPlatformOn(infrastructure, { DATABASE_POOL_MAX: '20' });
+  const mailApi = infrastructure.mailApiUrl;
   try {
     const { location } = await createLocation(platform.db, { slot_capacity: 100, booking_horizon_days: 7 });
     // Capacity is at most 100 per slot: spread the bookings over as many slots as needed.
@@ -98,7 +85,7 @@ async function main() {
     const holdSeconds = (performance.now() - holdStart) / 1000;
     const links = new Map<string, string>();
     while (links.size < bookings) {
-      const all = (await (await fetch(`${mail.webUrl}/api/email`)).json()) as { to: { address: string }[]; text: string }[];
+      const all = (await (await fetch(`${mailApi}/email`)).json()) as { to: { address: string }[]; text: string }[];
       for (const message of all) {
         const link = message.text.match(/https?:\/\/\S+\/b\/[\w-]+\?lang=\w+/)?.[0];
         if (link) links.set(message.to[0]!.address, link);
@@ -132,10 +119,7 @@ async function main() {
     process.exitCode = 1;
   } finally {
     await platform.close();
-    await mail.stop();
-    await temporal.stop();
-    await postgres.stop();
-    await rm(tmpDir, { recursive: true, force: true });
+    await infrastructure.stop();
   }
 }
 

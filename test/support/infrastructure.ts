@@ -1,0 +1,65 @@
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { freePort, startMailCatcher, startPostgres, startTemporal, type Service } from '../../lib/stack';
+import { workflowsPath } from '../../worker';
+import type { Infrastructure } from './harness';
+
+export interface RunningInfrastructure extends Infrastructure {
+  mailApiUrl: string;
+  stop(): Promise<void>;
+}
+
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};
+
+/**
+ * The real servers for a test run, a benchmark or a recording: PostgreSQL,
+ * the Temporal dev server and the mail catcher, plus the workflow bundle
+ * built once. DATABASE_URL (an account that may create databases) and
+ * TEMPORAL_ADDRESS point at existing servers instead.
+ */
+export async function startInfrastructure(): Promise<RunningInfrastructure> {
+  const services: Service[] = [];
+  const tmpDir = await mkdtemp(path.join(os.tmpdir(), 'workshop-'));
+  await chmod(tmpDir, 0o755); // the postgres system user must reach its data folder
+  const stop = async () => {
+    for (const service of services.reverse()) await service.stop().catch((error) => console.error(error));
+    await rm(tmpDir, { recursive: true, force: true });
+  };
+  try {
+    const started = <T extends Service>(service: T) => {
+      services.push(service);
+      return service;
+    };
+    const [postgres, temporal, mail] = await Promise.all([
+      process.env.DATABASE_URL
+        ? undefined
+        : startPostgres({ dataDir: path.join(tmpDir, 'postgres'), port: await freePort(), persistent: false, fast: true }).then(started),
+      process.env.TEMPORAL_ADDRESS ? undefined : startTemporal({ port: await freePort() }).then(started),
+      startMailCatcher({ smtpPort: await freePort(), webPort: await freePort() }).then(started),
+    ]);
+    const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+    const workflowBundlePath = path.join(tmpDir, 'workflow-bundle.js');
+    await writeFile(workflowBundlePath, code);
+    return {
+      databaseAdminUrl: process.env.DATABASE_URL ?? postgres!.adminUrl,
+      temporalAddress: process.env.TEMPORAL_ADDRESS ?? temporal!.address,
+      smtpUrl: mail.smtpUrl,
+      mailApiUrl: `${mail.webUrl}/api`,
+      workflowBundlePath,
+      tmpDir,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
