@@ -8,6 +8,7 @@
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import '../test/setup'; // quiet Temporal runtime logs
 import { estimateHours, slotRules } from '../db/locations';
 import { generateSlots } from '../lib/slots';
 import { book, wizardFor } from '../test/support/booking';

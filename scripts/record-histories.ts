@@ -7,6 +7,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import '../test/setup'; // quiet Temporal runtime logs
 import { execFileSync } from 'node:child_process';
 import { temporalCliPath } from '../lib/stack';
 import { confirmByToken } from '../web/booking/service';

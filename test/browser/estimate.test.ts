@@ -1,29 +1,19 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectBrowser, expectHeading, damagePhoto, fillContact, staffLogin } from '../support/browser';
+import { describe, expect, it } from 'vitest';
+import { usePlatformAndBrowser, expectHeading, damagePhoto, fillContact, staffLogin } from '../support/browser';
 import { createLocation, createStaff, uniqueEmail, uniquePlate } from '../support/fixtures';
 import { confirmationLink, waitForMail } from '../support/mail';
-import { startPlatform, type Platform } from '../support/platform';
 
 describe('browser: estimate booking (P1, P2, P3) and staff job list', () => {
-  let platform: Platform;
-  let browser: Browser;
-  beforeAll(async () => {
-    [platform, browser] = await Promise.all([startPlatform(), connectBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.close();
-  });
+  const t = usePlatformAndBrowser();
 
   it('a customer books with a photo, confirms by the e-mail link, and staff see the job', async () => {
-    const { companyId, location } = await createLocation(platform.db, { name: 'Carrosserie Test Gent' });
+    const { companyId, location } = await createLocation(t.platform.db, { name: 'Carrosserie Test Gent' });
     const email = uniqueEmail('flow');
     const plate = uniquePlate();
-    const context = await browser.newContext();
+    const context = await t.browser.newContext();
     const page = await context.newPage();
 
-    await page.goto(`${platform.baseUrl}/p/${location.slug}?lang=en`);
+    await page.goto(`${t.platform.baseUrl}/p/${location.slug}?lang=en`);
     await expect(page.getByRole('heading', { name: 'Welcome' }).isVisible()).resolves.toBe(true);
     await page.getByRole('link', { name: 'Book an estimate' }).click();
 
@@ -58,7 +48,7 @@ describe('browser: estimate booking (P1, P2, P3) and staff job list', () => {
     await page.getByRole('button', { name: 'Confirm' }).click();
     await expectHeading(page, 'Check your e-mail');
     expect(await page.locator('main').innerText()).toContain(email);
-    expect(await platform.db('jobs').where({ location_id: location.id }).count({ n: '*' }).first()).toEqual({ n: 0 });
+    expect(await t.platform.db('jobs').where({ location_id: location.id }).count({ n: '*' }).first()).toEqual({ n: 0 });
 
     const mail = await waitForMail(email);
     await page.goto(confirmationLink(mail));
@@ -71,12 +61,12 @@ describe('browser: estimate booking (P1, P2, P3) and staff job list', () => {
     expect((await page.getByTestId('job-number').innerText()).trim()).toBe(jobNumber);
     await context.close();
 
-    const { email: staffEmail, password } = await createStaff(platform.db, companyId, 'receptionist');
-    const staff = await browser.newContext();
+    const { email: staffEmail, password } = await createStaff(t.platform.db, companyId, 'receptionist');
+    const staff = await t.browser.newContext();
     const staffPage = await staff.newPage();
-    await staffPage.goto(`${platform.baseUrl}/staff/jobs`);
+    await staffPage.goto(`${t.platform.baseUrl}/staff/jobs`);
     expect(staffPage.url()).toContain('/staff/login');
-    await staffLogin(staffPage, platform.baseUrl, staffEmail, password);
+    await staffLogin(staffPage, t.platform.baseUrl, staffEmail, password);
     await expectHeading(staffPage, 'Jobs');
     const row = staffPage.locator('#job-rows tr', { hasText: jobNumber });
     expect(await row.innerText()).toContain(plate);
@@ -91,11 +81,11 @@ describe('browser: estimate booking (P1, P2, P3) and staff job list', () => {
   });
 
   it('works the same without JavaScript, photo upload included', async () => {
-    const { location } = await createLocation(platform.db);
+    const { location } = await createLocation(t.platform.db);
     const email = uniqueEmail('nojs');
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await t.browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    await page.goto(`${platform.baseUrl}/p/${location.slug}?lang=de`);
+    await page.goto(`${t.platform.baseUrl}/p/${location.slug}?lang=de`);
     await page.getByRole('link', { name: 'Termin für Kostenvoranschlag' }).click();
     await page.getByLabel('Vorname').fill('Anna');
     await page.getByLabel('Nachname').fill('Schmidt');
@@ -117,18 +107,18 @@ describe('browser: estimate booking (P1, P2, P3) and staff job list', () => {
     await page.goto(confirmationLink(mail));
     await expectHeading(page, 'Ihr Termin ist bestätigt');
     const jobNumber = (await page.getByTestId('job-number').innerText()).trim();
-    const job = await platform.db('jobs').where({ job_number: jobNumber }).first();
-    expect(await platform.db('photos').where({ job_id: job.id }).count({ n: '*' }).first()).toEqual({ n: 1 });
-    expect((await platform.db('customers').where({ id: job.customer_id }).first()).language).toBe('de');
+    const job = await t.platform.db('jobs').where({ job_number: jobNumber }).first();
+    expect(await t.platform.db('photos').where({ job_id: job.id }).count({ n: '*' }).first()).toEqual({ n: 1 });
+    expect((await t.platform.db('customers').where({ id: job.customer_id }).first()).language).toBe('de');
     await context.close();
   });
 
   it('shows the location step only with several locations, and a clear page when there are no hours', async () => {
-    const { companyId, location } = await createLocation(platform.db, { name: 'Main site' });
-    await createLocation(platform.db, { companyId, name: 'Second site without hours', hours: false });
-    const context = await browser.newContext();
+    const { companyId, location } = await createLocation(t.platform.db, { name: 'Main site' });
+    await createLocation(t.platform.db, { companyId, name: 'Second site without hours', hours: false });
+    const context = await t.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${platform.baseUrl}/p/${location.slug}/estimate?lang=en`);
+    await page.goto(`${t.platform.baseUrl}/p/${location.slug}/estimate?lang=en`);
     await fillContact(page, { firstName: 'Tom', lastName: 'Claes', email: uniqueEmail() });
     await page.getByLabel('Registration plate').fill(uniquePlate());
     await page.getByLabel('Make').fill('Ford');
@@ -142,10 +132,10 @@ describe('browser: estimate booking (P1, P2, P3) and staff job list', () => {
   });
 
   it('refuses a photo that is not an image, keeping the typed vehicle data', async () => {
-    const { location } = await createLocation(platform.db);
-    const context = await browser.newContext();
+    const { location } = await createLocation(t.platform.db);
+    const context = await t.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${platform.baseUrl}/p/${location.slug}/estimate?lang=en`);
+    await page.goto(`${t.platform.baseUrl}/p/${location.slug}/estimate?lang=en`);
     await fillContact(page, { firstName: 'An', lastName: 'Wouters', email: uniqueEmail() });
     await page.getByLabel('Registration plate').fill('1-ABC-123');
     await page.getByLabel('Make').fill('Skoda');
@@ -158,13 +148,13 @@ describe('browser: estimate booking (P1, P2, P3) and staff job list', () => {
   });
 
   it('tells the second customer the slot was just taken and keeps their data', async () => {
-    const { location } = await createLocation(platform.db, { slot_capacity: 1 });
+    const { location } = await createLocation(t.platform.db, { slot_capacity: 1 });
     const customers = [uniqueEmail('first'), uniqueEmail('second')];
     const pages = [];
     for (const email of customers) {
-      const context = await browser.newContext();
+      const context = await t.browser.newContext();
       const page = await context.newPage();
-      await page.goto(`${platform.baseUrl}/p/${location.slug}/estimate?lang=en`);
+      await page.goto(`${t.platform.baseUrl}/p/${location.slug}/estimate?lang=en`);
       await fillContact(page, { firstName: 'Lien', lastName: 'Jacobs', email });
       await page.getByLabel('Registration plate').fill('2-XYZ-789');
       await page.getByLabel('Make').fill('Renault');
@@ -189,22 +179,14 @@ describe('browser: estimate booking (P1, P2, P3) and staff job list', () => {
 });
 
 describe('browser: expired confirmation link (P3)', () => {
-  let platform: Platform;
-  let browser: Browser;
-  beforeAll(async () => {
-    [platform, browser] = await Promise.all([startPlatform({ BOOKING_LINK_TTL: '2s' }), connectBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.close();
-  });
+  const t = usePlatformAndBrowser({ BOOKING_LINK_TTL: '2s' });
 
   it('shows the exact expired text, in the language of the booking', async () => {
-    const { location } = await createLocation(platform.db);
+    const { location } = await createLocation(t.platform.db);
     const email = uniqueEmail('late');
-    const context = await browser.newContext({ locale: 'nl-BE' });
+    const context = await t.browser.newContext({ locale: 'nl-BE' });
     const page = await context.newPage();
-    await page.goto(`${platform.baseUrl}/p/${location.slug}/estimate?lang=en`);
+    await page.goto(`${t.platform.baseUrl}/p/${location.slug}/estimate?lang=en`);
     await fillContact(page, { firstName: 'Wim', lastName: 'Goossens', email });
     await page.getByLabel('Registration plate').fill(uniquePlate());
     await page.getByLabel('Make').fill('BMW');
@@ -215,8 +197,8 @@ describe('browser: expired confirmation link (P3)', () => {
     await expectHeading(page, 'Check your e-mail');
     const link = confirmationLink(await waitForMail(email));
 
-    const booking = await platform.db('bookings').where({ email }).first();
-    await platform.temporal.workflow.getHandle(`booking-${booking.id}`).result();
+    const booking = await t.platform.db('bookings').where({ email }).first();
+    await t.platform.temporal.workflow.getHandle(`booking-${booking.id}`).result();
     await page.goto(link);
     expect(await page.locator('.expired-text').innerText()).toBe(
       'Oops - something went wrong. The link was probably no longer valid. Please enter your appointment request again via the web page. Sorry for the inconvenience.',
@@ -225,7 +207,7 @@ describe('browser: expired confirmation link (P3)', () => {
     expect(await page.locator('.expired-text').innerText()).toBe(
       'Oeps - er is iets fout gelopen. Vermoedelijk was de link niet meer geldig. Gelieve uw aanvraag voor afspraak opnieuw in te voeren via de webpagina alstublieft. Sorry voor het ongemak.',
     );
-    expect(await platform.db('jobs').where({ location_id: location.id }).count({ n: '*' }).first()).toEqual({ n: 0 });
+    expect(await t.platform.db('jobs').where({ location_id: location.id }).count({ n: '*' }).first()).toEqual({ n: 0 });
     await context.close();
   });
 });

@@ -1,31 +1,21 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectBrowser, expectHeading, staffLogin } from '../support/browser';
+import { describe, expect, it } from 'vitest';
+import { usePlatformAndBrowser, expectHeading, staffLogin } from '../support/browser';
 import { createLocation, createStaff } from '../support/fixtures';
-import { startPlatform, type Platform } from '../support/platform';
 
 describe('browser: staff login, roles, location settings and CSRF', () => {
-  let platform: Platform;
-  let browser: Browser;
-  beforeAll(async () => {
-    [platform, browser] = await Promise.all([startPlatform(), connectBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.close();
-  });
+  const t = usePlatformAndBrowser();
 
   it('refuses a wrong password with one message, and logs in and out', async () => {
-    const { companyId } = await createLocation(platform.db);
-    const { email, password } = await createStaff(platform.db, companyId, 'service_advisor');
-    const context = await browser.newContext();
+    const { companyId } = await createLocation(t.platform.db);
+    const { email, password } = await createStaff(t.platform.db, companyId, 'service_advisor');
+    const context = await t.browser.newContext();
     const page = await context.newPage();
-    await staffLogin(page, platform.baseUrl, email, 'wrong password');
+    await staffLogin(page, t.platform.baseUrl, email, 'wrong password');
     await page.getByText('E-mail or password is not correct.').waitFor();
     expect(await page.getByLabel('E-mail').inputValue()).toBe(email);
 
     const anonymousCookie = (await context.cookies()).find((c) => c.name === 'workshop.sid');
-    await staffLogin(page, platform.baseUrl, email, password);
+    await staffLogin(page, t.platform.baseUrl, email, password);
     await expectHeading(page, 'Jobs');
     const sessionCookie = (await context.cookies()).find((c) => c.name === 'workshop.sid');
     // A new session id at login; the cookie is HttpOnly and SameSite.
@@ -34,17 +24,17 @@ describe('browser: staff login, roles, location settings and CSRF', () => {
 
     await page.getByRole('button', { name: 'Log out' }).click();
     await expectHeading(page, 'Staff login');
-    await page.goto(`${platform.baseUrl}/staff/jobs`);
+    await page.goto(`${t.platform.baseUrl}/staff/jobs`);
     expect(page.url()).toContain('/staff/login');
     await context.close();
   });
 
   it('an admin edits estimate hours, slot capacity and the portal buttons (P1)', async () => {
-    const { companyId, location } = await createLocation(platform.db, { hours: false });
-    const { email, password } = await createStaff(platform.db, companyId, 'admin');
-    const context = await browser.newContext();
+    const { companyId, location } = await createLocation(t.platform.db, { hours: false });
+    const { email, password } = await createStaff(t.platform.db, companyId, 'admin');
+    const context = await t.browser.newContext();
     const page = await context.newPage();
-    await staffLogin(page, platform.baseUrl, email, password);
+    await staffLogin(page, t.platform.baseUrl, email, password);
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('link', { name: location.name }).click();
 
@@ -63,40 +53,40 @@ describe('browser: staff login, roles, location settings and CSRF', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Settings saved.').waitFor();
 
-    const saved = await platform.db('locations').where({ id: location.id }).first();
+    const saved = await t.platform.db('locations').where({ id: location.id }).first();
     expect(saved).toMatchObject({ slot_capacity: 3, show_book_estimate: false, portal_enabled: true });
-    const hours = await platform.db('estimate_hours').where({ location_id: location.id }).select('weekday', 'opens_at', 'closes_at');
+    const hours = await t.platform.db('estimate_hours').where({ location_id: location.id }).select('weekday', 'opens_at', 'closes_at');
     expect(hours).toEqual([{ weekday: 1, opens_at: '09:00:00', closes_at: '12:00:00' }]);
 
-    const customer = await browser.newContext();
+    const customer = await t.browser.newContext();
     const portal = await customer.newPage();
-    await portal.goto(`${platform.baseUrl}/p/${location.slug}?lang=en`);
+    await portal.goto(`${t.platform.baseUrl}/p/${location.slug}?lang=en`);
     await expectHeading(portal, 'Welcome');
     expect(await portal.getByRole('link', { name: 'Book an estimate' }).count()).toBe(0);
-    const response = await portal.goto(`${platform.baseUrl}/p/${location.slug}/estimate/contact`);
+    const response = await portal.goto(`${t.platform.baseUrl}/p/${location.slug}/estimate/contact`);
     expect(response?.status()).toBe(404);
     await customer.close();
     await context.close();
   });
 
   it('a mechanic may not open location settings', async () => {
-    const { companyId, location } = await createLocation(platform.db);
-    const { email, password } = await createStaff(platform.db, companyId, 'mechanic');
-    const context = await browser.newContext();
+    const { companyId, location } = await createLocation(t.platform.db);
+    const { email, password } = await createStaff(t.platform.db, companyId, 'mechanic');
+    const context = await t.browser.newContext();
     const page = await context.newPage();
-    await staffLogin(page, platform.baseUrl, email, password);
+    await staffLogin(page, t.platform.baseUrl, email, password);
     await expectHeading(page, 'Jobs');
     expect(await page.getByRole('link', { name: 'Settings' }).count()).toBe(0);
-    const response = await page.goto(`${platform.baseUrl}/staff/settings/locations/${location.id}`);
+    const response = await page.goto(`${t.platform.baseUrl}/staff/settings/locations/${location.id}`);
     expect(response?.status()).toBe(403);
     await context.close();
   });
 
   it('refuses a state-changing POST without the CSRF token', async () => {
-    const { companyId, location } = await createLocation(platform.db);
-    const { email, password } = await createStaff(platform.db, companyId, 'admin');
+    const { companyId, location } = await createLocation(t.platform.db);
+    const { email, password } = await createStaff(t.platform.db, companyId, 'admin');
     // Without any session or token.
-    const bare = await fetch(`${platform.baseUrl}/staff/login`, {
+    const bare = await fetch(`${t.platform.baseUrl}/staff/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ email, password }),
@@ -105,20 +95,20 @@ describe('browser: staff login, roles, location settings and CSRF', () => {
     expect(bare.status).toBe(403);
 
     // Logged in, with a valid session cookie, but a forged form without the token.
-    const context = await browser.newContext();
+    const context = await t.browser.newContext();
     const page = await context.newPage();
-    await staffLogin(page, platform.baseUrl, email, password);
+    await staffLogin(page, t.platform.baseUrl, email, password);
     await expectHeading(page, 'Jobs');
-    const forged = await page.request.post(`${platform.baseUrl}/staff/settings/locations/${location.id}`, {
+    const forged = await page.request.post(`${t.platform.baseUrl}/staff/settings/locations/${location.id}`, {
       form: { name: 'Hijacked', time_zone: 'Europe/Brussels', slot_minutes: '30', slot_capacity: '9', booking_horizon_days: '3', booking_lead_minutes: '0' },
       maxRedirects: 0,
     });
     expect(forged.status()).toBe(403);
     expect(await forged.text()).toContain('This form has expired');
-    expect((await platform.db('locations').where({ id: location.id }).first()).name).not.toBe('Hijacked');
+    expect((await t.platform.db('locations').where({ id: location.id }).first()).name).not.toBe('Hijacked');
 
     // The customer wizard is protected the same way.
-    const wizard = await page.request.post(`${platform.baseUrl}/p/${location.slug}/estimate/contact`, {
+    const wizard = await page.request.post(`${t.platform.baseUrl}/p/${location.slug}/estimate/contact`, {
       form: { firstName: 'X', lastName: 'Y', email: 'x@example.test', consent: 'yes' },
       maxRedirects: 0,
     });
@@ -128,15 +118,15 @@ describe('browser: staff login, roles, location settings and CSRF', () => {
 
   // Last in this file: it locks 127.0.0.1 out of this test database's login.
   it('locks out a client after 10 failed logins, with a clear message, even for the right password', async () => {
-    const { companyId } = await createLocation(platform.db);
-    const { email, password } = await createStaff(platform.db, companyId, 'admin');
-    const context = await browser.newContext();
+    const { companyId } = await createLocation(t.platform.db);
+    const { email, password } = await createStaff(t.platform.db, companyId, 'admin');
+    const context = await t.browser.newContext();
     const page = await context.newPage();
     for (let attempt = 0; attempt < 10; attempt++) {
-      await staffLogin(page, platform.baseUrl, email, `wrong ${attempt}`);
+      await staffLogin(page, t.platform.baseUrl, email, `wrong ${attempt}`);
       await page.getByRole('alert').waitFor();
     }
-    await staffLogin(page, platform.baseUrl, email, password);
+    await staffLogin(page, t.platform.baseUrl, email, password);
     await page.getByText(/Too many failed logins\. Please try again in \d+ minutes\./).waitFor();
     expect(page.url()).toContain('/staff/login');
     await context.close();

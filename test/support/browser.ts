@@ -1,10 +1,24 @@
 import sharp from 'sharp';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { startPlatform, type Platform } from './platform';
 
 /** The run's one Chromium (started in globalSetup); each test opens its own context. */
 export function connectBrowser(): Promise<Browser> {
   return chromium.connect(inject('browserWsEndpoint'));
+}
+
+/** A platform and the shared Chromium for one describe block: `t.platform`, `t.browser`. */
+export function usePlatformAndBrowser(env: Record<string, string> = {}) {
+  const t = {} as { platform: Platform; browser: Browser };
+  beforeAll(async () => {
+    [t.platform, t.browser] = await Promise.all([startPlatform(env), connectBrowser()]);
+  });
+  afterAll(async () => {
+    await t.browser?.close();
+    await t.platform?.close();
+  });
+  return t;
 }
 
 export function damagePhoto(color = '#c0392b'): Promise<Buffer> {

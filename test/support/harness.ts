@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Knex } from 'knex';
 import pg from 'pg';
 import { createActivities } from '../../activities';
@@ -54,15 +54,7 @@ async function createDatabase(adminUrl: string): Promise<string> {
  * database, a worker on its own task queue (built by createWorker, on the
  * run's shared workflow bundle), and the web app on a free port.
  */
-let runtimeInstalled = false;
-function quietTemporalRuntime() {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-}
-
 export async function startPlatformOn(infra: Infrastructure, env: Record<string, string> = {}): Promise<Platform> {
-  quietTemporalRuntime();
   const port = await freePort();
   const config = loadConfig({
     NODE_ENV: 'test',
