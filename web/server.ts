@@ -14,6 +14,8 @@ async function main() {
   const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_MAX);
   await migrate(db);
   const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
+  // An idle client losing its server (restart, failover) must not crash the process; the pool reconnects.
+  pool.on('error', (error) => log.warn({ err: error }, 'idle session database connection lost'));
   const temporal = await createTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
   const app = createApp({ config, db, pool, temporal, i18n: await createI18n(), log });
   // Expired rate-limit windows are reset on the next hit anyway; this keeps the table small.
