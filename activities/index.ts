@@ -1,6 +1,7 @@
 import type { i18n } from 'i18next';
 import type { Knex } from 'knex';
 import { createBookingActivities } from './bookings';
+import { createJobActivities } from './jobs';
 import { createMailActivities } from './mail';
 import type { Transporter } from './mail/transport';
 
@@ -15,6 +16,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createBookingActivities(deps),
+    ...createJobActivities(deps),
     ...createMailActivities(deps),
   };
 }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { normalizePlate } from '../lib/plates';
+import type { JobSnapshot } from '../workflows/jobSteps';
 
 export interface JobListRow {
   id: number;
@@ -73,4 +74,99 @@ export async function findJobByNumber(db: Knex, companyId: number, jobNumber: st
   return jobsQuery(db, companyId)
     .where('jobs.job_number', jobNumber)
     .first(...jobColumns, 'customers.email', 'customers.phone', 'customers.gdpr_consent_at', 'jobs.notes', db.raw('0 as photo_count'));
+}
+
+/** The channel web processes LISTEN on to refresh open status pages. */
+export const jobChangedChannel = 'job_changed';
+
+export async function saveJobState(db: Knex, jobId: number, job: JobSnapshot): Promise<void> {
+  const d = job.dates;
+  await db.transaction(async (trx) => {
+    await trx('jobs')
+      .where({ id: jobId })
+      .update({
+        step: job.step,
+        on_site: job.onSite,
+        appointment_at: d.appointment,
+        vehicle_in_at: d.vehicle_in,
+        ready_for_start_at: d.ready_for_start,
+        first_activity_at: d.first_activity,
+        planned_end_at: d.planned_end,
+        finished_at: d.finished,
+        picked_up_at: d.picked_up,
+        updated_at: trx.fn.now(),
+      });
+    // Delivered at commit, to every web replica listening.
+    await trx.raw('select pg_notify(?, ?)', [jobChangedChannel, String(jobId)]);
+  });
+}
+
+export interface JobStateRow {
+  id: number;
+  job_number: string;
+  step: JobSnapshot['step'];
+  on_site: boolean;
+  appointment_at: Date | null;
+  vehicle_in_at: Date | null;
+  ready_for_start_at: Date | null;
+  first_activity_at: Date | null;
+  planned_end_at: Date | null;
+  finished_at: Date | null;
+  picked_up_at: Date | null;
+}
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+export function snapshotOf(row: JobStateRow): JobSnapshot {
+  return {
+    step: row.step,
+    onSite: row.on_site,
+    dates: {
+      appointment: iso(row.appointment_at),
+      vehicle_in: iso(row.vehicle_in_at),
+      ready_for_start: iso(row.ready_for_start_at),
+      first_activity: iso(row.first_activity_at),
+      planned_end: iso(row.planned_end_at),
+      finished: iso(row.finished_at),
+      picked_up: iso(row.picked_up_at),
+    },
+  };
+}
+
+export async function findJobState(db: Knex, jobId: number): Promise<JobStateRow | undefined> {
+  return db<JobStateRow>('jobs').where({ id: jobId }).first();
+}
+
+export interface OnSiteRow {
+  job_number: string;
+  plate: string;
+  make: string;
+  model: string;
+  first_name: string;
+  last_name: string;
+  step: string;
+  vehicle_in_at: Date | null;
+  planned_end_at: Date | null;
+  location_name: string;
+  time_zone: string;
+}
+
+/** P8: vehicles in the shop now, longest there first. */
+export async function vehiclesOnSite(db: Knex, companyId: number): Promise<OnSiteRow[]> {
+  return jobsQuery(db, companyId)
+    .where('jobs.on_site', true)
+    .orderBy('jobs.vehicle_in_at')
+    .select(
+      'jobs.job_number',
+      'vehicles.plate',
+      'vehicles.make',
+      'vehicles.model',
+      'customers.first_name',
+      'customers.last_name',
+      'jobs.step',
+      'jobs.vehicle_in_at',
+      'jobs.planned_end_at',
+      'locations.name as location_name',
+      'locations.time_zone',
+    );
 }

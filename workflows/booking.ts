@@ -9,13 +9,20 @@ import {
   condition,
   defineQuery,
   defineUpdate,
+  ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
+  startChild,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createBookingActivities } from '../activities/bookings';
 import type { createMailActivities } from '../activities/mail';
-import { jobNumberKey } from './searchAttributes';
+import { jobLifecycleWorkflow, jobWorkflowId } from './jobLifecycle';
+import { newJob } from './jobSteps';
+import { jobNumberKey, locationKey, plateKey } from './searchAttributes';
 
 export type BookingState = 'holding' | 'slot taken' | 'awaiting confirmation' | 'confirmed' | 'expired';
 
@@ -87,6 +94,8 @@ export async function bookingWorkflow({ bookingId, linkTtlMs }: BookingInput): P
   if (await condition(() => confirmRequested, remaining)) {
     const job = await db.createJobFromBooking(bookingId);
     upsertSearchAttributes([{ key: jobNumberKey, value: job.jobNumber }]);
+    // D4: the new job's own lifecycle, living on after this booking ends.
+    if (patched('start-job-lifecycle')) await startJobLifecycle(job.jobId, job.jobNumber);
     outcome = { status: 'confirmed', jobNumber: job.jobNumber };
     state = 'confirmed';
   } else {
@@ -96,4 +105,23 @@ export async function bookingWorkflow({ bookingId, linkTtlMs }: BookingInput): P
   }
   await condition(allHandlersFinished);
   return outcome;
+}
+
+async function startJobLifecycle(jobId: number, jobNumber: string): Promise<void> {
+  const attributes = workflowInfo().typedSearchAttributes;
+  try {
+    await startChild(jobLifecycleWorkflow, {
+      workflowId: jobWorkflowId(jobNumber),
+      args: [{ jobId, jobNumber, snapshot: newJob() }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      typedSearchAttributes: [
+        { key: jobNumberKey, value: jobNumber },
+        { key: plateKey, value: attributes.get(plateKey) ?? '' },
+        { key: locationKey, value: attributes.get(locationKey) ?? '' },
+      ],
+    });
+  } catch (error) {
+    // Already started (a staff action may have started it first): that is the one we want.
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
 }

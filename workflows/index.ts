@@ -1,1 +1,2 @@
 export { bookingWorkflow } from './booking';
+export { jobLifecycleWorkflow } from './jobLifecycle';

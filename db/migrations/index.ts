@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as foundation from './20261124000000_foundation';
+import * as jobLifecycle from './20261124100000_job_lifecycle';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so
@@ -8,6 +9,7 @@ import * as foundation from './20261124000000_foundation';
  */
 const migrations: Record<string, Knex.Migration> = {
   '20261124000000_foundation': foundation,
+  '20261124100000_job_lifecycle': jobLifecycle,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -48,3 +48,34 @@ export async function createStaff(db: Knex, companyId: number, role: Role, passw
 
 export const uniqueEmail = (prefix = 'customer') => `${prefix}-${randomUUID().slice(0, 8)}@example.test`;
 export const uniquePlate = () => `T-${randomUUID().replace(/-/g, '').slice(0, 6).toUpperCase()}`;
+
+export interface JobFixture {
+  id: number;
+  job_number: string;
+  plate: string;
+  location_slug: string;
+}
+
+/** A job as staff would create it: customer, vehicle, job, nothing scheduled yet. */
+export async function createJob(db: Knex, location: Location, plate = uniquePlate()): Promise<JobFixture> {
+  const [customer] = await db('customers')
+    .insert({ company_id: location.company_id, first_name: 'Karel', last_name: 'Janssens', email: uniqueEmail('job') })
+    .returning('id');
+  const [vehicle] = await db('vehicles')
+    .insert({ customer_id: customer.id, plate, plate_normalized: plate.toUpperCase().replace(/[^A-Z0-9]/g, ''), make: 'Peugeot', model: '208' })
+    .returning('id');
+  const {
+    rows: [{ next }],
+  } = await db.raw(`select nextval('job_number_seq') as next`);
+  const [job] = await db('jobs')
+    .insert({
+      company_id: location.company_id,
+      location_id: location.id,
+      job_number: String(next),
+      customer_id: customer.id,
+      vehicle_id: vehicle.id,
+      source: 'staff',
+    })
+    .returning(['id', 'job_number']);
+  return { id: job.id, job_number: job.job_number, plate, location_slug: location.slug };
+}

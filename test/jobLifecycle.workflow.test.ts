@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findJobState, snapshotOf } from '../db/jobs';
+import { confirmByToken } from '../web/booking/service';
+import { advanceJob } from '../web/jobs/lifecycle';
+import { jobStatusQuery, jobWorkflowId } from '../workflows/jobLifecycle';
+import type { JobEvent } from '../workflows/jobSteps';
+import { book, bookingDeps, firstSlot, wizardFor } from './support/booking';
+import { createJob, createLocation, type JobFixture } from './support/fixtures';
+import { confirmationLink, waitForMail } from './support/mail';
+import { startPlatform, type Platform } from './support/platform';
+import { waitUntil } from './support/wait';
+
+describe('D4 job lifecycle workflow against real Temporal and PostgreSQL', () => {
+  let platform: Platform;
+  beforeAll(async () => {
+    platform = await startPlatform();
+  });
+  afterAll(() => platform?.close());
+
+  const deps = () => ({ db: platform.db, temporal: platform.temporal, taskQueue: platform.config.TEMPORAL_TASK_QUEUE });
+  const step = (job: JobFixture, type: JobEvent['type'], at = new Date().toISOString()) => advanceJob(deps(), job, { type, at });
+  const dbState = async (job: JobFixture) => snapshotOf((await findJobState(platform.db, job.id))!);
+  const workflowState = (job: JobFixture) => platform.temporal.workflow.getHandle(jobWorkflowId(job.job_number)).query(jobStatusQuery);
+
+  it('records each transition in the workflow and the jobs row; pickup clears on-site and completes it', async () => {
+    const { location } = await createLocation(platform.db);
+    const job = await createJob(platform.db, location);
+
+    const appointment = await step(job, 'appointment', '2026-12-01T08:00:00.000Z');
+    expect(appointment).toMatchObject({ ok: true, job: { step: 'appointment', dates: { appointment: '2026-12-01T08:00:00.000Z' } } });
+    expect(await step(job, 'vehicle_in')).toMatchObject({ ok: true, job: { step: 'vehicle_in', onSite: true } });
+    expect(await dbState(job)).toMatchObject({ step: 'vehicle_in', onSite: true });
+    expect(await step(job, 'planned_end', '2026-12-05T16:00:00.000Z')).toMatchObject({ ok: true, job: { step: 'vehicle_in' } });
+    expect(await step(job, 'activity_started')).toMatchObject({ ok: true, job: { step: 'work_started' } });
+    expect(await step(job, 'finished')).toMatchObject({ ok: true, job: { step: 'finished', onSite: true } });
+    const picked = await step(job, 'picked_up');
+    expect(picked).toMatchObject({ ok: true, job: { step: 'picked_up', onSite: false } });
+
+    const row = await platform.db('jobs').where({ id: job.id }).first();
+    expect(row).toMatchObject({ step: 'picked_up', on_site: false });
+    expect(row.planned_end_at.toISOString()).toBe('2026-12-05T16:00:00.000Z');
+    const handle = platform.temporal.workflow.getHandle(jobWorkflowId(job.job_number));
+    expect((await handle.result()).step).toBe('picked_up');
+    // A picked-up job takes no further steps, and its workflow is not started again.
+    expect(await step(job, 'planned_end')).toEqual({ ok: false, refusal: 'pickedUp' });
+  });
+
+  it('refuses each step out of order with its reason, and keeps the state unchanged', async () => {
+    const { location } = await createLocation(platform.db);
+    const job = await createJob(platform.db, location);
+    expect(await step(job, 'vehicle_in')).toEqual({ ok: false, refusal: 'needsAppointment' });
+    expect(await step(job, 'appointment')).toMatchObject({ ok: true });
+    expect(await step(job, 'ready_for_start')).toEqual({ ok: false, refusal: 'needsVehicleIn' });
+    expect(await step(job, 'finished')).toEqual({ ok: false, refusal: 'needsWorkStarted' });
+    expect(await step(job, 'picked_up')).toEqual({ ok: false, refusal: 'needsFinished' });
+    expect(await step(job, 'vehicle_in')).toMatchObject({ ok: true });
+    expect(await step(job, 'appointment')).toEqual({ ok: false, refusal: 'vehicleAlreadyIn' });
+    expect(await dbState(job)).toMatchObject({ step: 'vehicle_in', onSite: true });
+    expect(await workflowState(job)).toEqual(await dbState(job));
+  });
+
+  it('serialises simultaneous steps: of two "vehicle in" at once, one is accepted', async () => {
+    const { location } = await createLocation(platform.db);
+    const job = await createJob(platform.db, location);
+    await step(job, 'appointment');
+    const results = await Promise.all([step(job, 'vehicle_in'), step(job, 'vehicle_in'), step(job, 'vehicle_in')]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok && r.refusal === 'vehicleAlreadyIn')).toHaveLength(2);
+  });
+
+  it('the workflow and the database agree after a worker restart', async () => {
+    const { location } = await createLocation(platform.db);
+    const job = await createJob(platform.db, location);
+    await step(job, 'appointment');
+    await step(job, 'vehicle_in');
+    await platform.stopWorker();
+    await platform.startWorker();
+    expect(await step(job, 'ready_for_start')).toMatchObject({ ok: true, job: { step: 'work_started' } });
+    expect(await workflowState(job)).toEqual(await dbState(job));
+    expect((await dbState(job)).step).toBe('work_started');
+  });
+
+  it('a job confirmed in the portal starts its lifecycle workflow, found by job number', async () => {
+    const { location } = await createLocation(platform.db);
+    const wizard = wizardFor(location, await firstSlot(platform, location));
+    await book(platform, location, wizard);
+    const result = await confirmByToken(bookingDeps(platform), new URL(confirmationLink(await waitForMail(wizard.contact!.email))).pathname.split('/').pop()!);
+    if (result.status !== 'confirmed') throw new Error('not confirmed');
+    expect(await workflowState({ id: 0, job_number: result.jobNumber, plate: '', location_slug: '' })).toMatchObject({ step: 'new' });
+    const found = await waitUntil('the job workflow in visibility', async () => {
+      const ids: string[] = [];
+      for await (const execution of platform.temporal.workflow.list({ query: `JobNumber = '${result.jobNumber}'` })) ids.push(execution.workflowId);
+      return ids.includes(jobWorkflowId(result.jobNumber)) ? ids : undefined;
+    });
+    expect(found).toContain(jobWorkflowId(result.jobNumber));
+  });
+});
