@@ -5,6 +5,8 @@ import type { JobSnapshot } from '../workflows/jobSteps';
 export interface JobListRow {
   id: number;
   job_number: string;
+  location_slug: string;
+  work_started_source: 'ready_for_start' | 'first_activity';
   source: string;
   estimate_at: Date | null;
   created_at: Date;
@@ -25,7 +27,9 @@ const jobColumns = [
   'jobs.estimate_at',
   'jobs.created_at',
   'locations.name as location_name',
+  'locations.slug as location_slug',
   'locations.time_zone',
+  'locations.work_started_source',
   'customers.first_name',
   'customers.last_name',
   'vehicles.plate',
@@ -63,7 +67,7 @@ export async function listJobs(db: Knex, companyId: number, search = '', limit =
   return query;
 }
 
-export interface JobDetail extends JobListRow {
+export interface JobDetail extends JobListRow, JobStateRow {
   email: string;
   phone: string;
   gdpr_consent_at: Date | null;
@@ -73,7 +77,15 @@ export interface JobDetail extends JobListRow {
 export async function findJobByNumber(db: Knex, companyId: number, jobNumber: string): Promise<JobDetail | undefined> {
   return jobsQuery(db, companyId)
     .where('jobs.job_number', jobNumber)
-    .first(...jobColumns, 'customers.email', 'customers.phone', 'customers.gdpr_consent_at', 'jobs.notes', db.raw('0 as photo_count'));
+    .first(
+      ...jobColumns,
+      ...jobStateColumns,
+      'customers.email',
+      'customers.phone',
+      'customers.gdpr_consent_at',
+      'jobs.notes',
+      db.raw('0 as photo_count'),
+    );
 }
 
 /** The channel web processes LISTEN on to refresh open status pages. */
@@ -100,6 +112,18 @@ export async function saveJobState(db: Knex, jobId: number, job: JobSnapshot): P
     await trx.raw('select pg_notify(?, ?)', [jobChangedChannel, String(jobId)]);
   });
 }
+
+const jobStateColumns = [
+  'jobs.step',
+  'jobs.on_site',
+  'jobs.appointment_at',
+  'jobs.vehicle_in_at',
+  'jobs.ready_for_start_at',
+  'jobs.first_activity_at',
+  'jobs.planned_end_at',
+  'jobs.finished_at',
+  'jobs.picked_up_at',
+];
 
 export interface JobStateRow {
   id: number;

@@ -17,6 +17,7 @@ import { languageMiddleware } from './middleware/language';
 import { sessionMiddleware } from './middleware/session';
 import { createPortalRouter } from './portal/routes';
 import { render } from './render';
+import { createJobsRouter } from './jobs/routes';
 import { createStaffRouter } from './staff/routes';
 import { photoUploadParser } from './uploads';
 
@@ -76,7 +77,8 @@ export function createApp({ config, db, pool, temporal, i18n, log }: AppDeps) {
   app.use(
     createBookingRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, linkTtlMs: config.BOOKING_LINK_TTL, uploads }),
   );
-  app.use(createStaffRouter({ db, uploadDir: config.UPLOAD_DIR }));
+  app.use(createStaffRouter({ db }));
+  app.use(createJobsRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, uploadDir: config.UPLOAD_DIR }));
 
   app.use((req: Request, res: Response) => {
     res.status(404);

@@ -1,18 +1,13 @@
-import { createReadStream } from 'node:fs';
 import { verify } from '@node-rs/argon2';
 import express, { type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { findJobByNumber, listJobs } from '../../db/jobs';
 import { estimateHours, findLocation, listLocations, saveLocationSettings, type Location } from '../../db/locations';
-import { findPhoto, photoCompany, photosOfJob } from '../../db/photos';
 import { findStaffByEmail } from '../../db/staff';
-import { formatLocalDateTimeShort } from '../../lib/time';
 import { fieldErrors } from '../errors';
 import { requireRole, requireStaff } from '../middleware/auth';
 import { createRateLimit } from '../middleware/rateLimit';
 import { render } from '../render';
-import { photoFilePath } from '../uploads';
 import { parseLocationSettings } from './settings';
 
 // Verifying against this keeps a login for an unknown e-mail as slow as a wrong password.
@@ -29,7 +24,7 @@ function safeNext(next: string | undefined): string {
   return next && /^\/staff(\/[\w\-./?=&%]*)?$/.test(next) ? next : '/staff/jobs';
 }
 
-export function createStaffRouter({ db, uploadDir }: { db: Knex; uploadDir: string }) {
+export function createStaffRouter({ db }: { db: Knex }) {
   const router = express.Router();
   // Password guessing: 10 failed logins per client per 15 minutes.
   const loginLimit = createRateLimit({
@@ -82,36 +77,6 @@ export function createStaffRouter({ db, uploadDir }: { db: Knex; uploadDir: stri
   router.use('/staff', requireStaff);
 
   router.get('/staff', (_req, res) => res.redirect(303, '/staff/jobs'));
-
-  router.get('/staff/jobs', async (req, res) => {
-    const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 100) : '';
-    const jobs = await listJobs(db, req.staff!.company_id, q);
-    const rows = jobs.map((job) => ({
-      ...job,
-      estimateLabel: job.estimate_at ? formatLocalDateTimeShort(job.estimate_at, job.time_zone, req.language) : '',
-    }));
-    render(req, res, 'staff/views/jobs', { jobs: rows, q }, 'staff/views/_jobRows');
-  });
-
-  router.get('/staff/jobs/:number', async (req, res, next) => {
-    const job = await findJobByNumber(db, req.staff!.company_id, String(req.params.number));
-    if (!job) return next();
-    const photos = await photosOfJob(db, job.id);
-    render(req, res, 'staff/views/job', {
-      job,
-      photos,
-      estimateLabel: job.estimate_at ? formatLocalDateTimeShort(job.estimate_at, job.time_zone, req.language) : '',
-      consentLabel: job.gdpr_consent_at ? formatLocalDateTimeShort(job.gdpr_consent_at, job.time_zone, req.language) : '',
-    });
-  });
-
-  router.get('/staff/photos/:id/:size', async (req, res, next) => {
-    const photo = await findPhoto(db, String(req.params.id));
-    if (!photo || (await photoCompany(db, photo.id)) !== req.staff!.company_id) return next();
-    const thumb = req.params.size === 'thumb';
-    res.type(thumb ? 'image/webp' : photo.content_type).set('Cache-Control', 'private, max-age=86400');
-    createReadStream(photoFilePath(uploadDir, thumb ? photo.thumbnail_path : photo.path)).pipe(res);
-  });
 
   router.get('/staff/settings/locations', requireRole('admin'), async (req, res) => {
     render(req, res, 'staff/views/locations', { locations: await listLocations(db, req.staff!.company_id) });

@@ -1,0 +1,100 @@
+import { createReadStream } from 'node:fs';
+import express, { type Request, type Response } from 'express';
+import type { Knex } from 'knex';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { findJobByNumber, listJobs, snapshotOf, vehiclesOnSite, type JobDetail } from '../../db/jobs';
+import { findPhoto, photoCompany, photosOfJob } from '../../db/photos';
+import { formatLocalDateTimeShort } from '../../lib/time';
+import { jobEventTypes, type Refusal } from '../../workflows/jobSteps';
+import { requireStaff } from '../middleware/auth';
+import { render } from '../render';
+import { photoFilePath } from '../uploads';
+import { advanceJob, type LifecycleDeps } from './lifecycle';
+import { allowedEvents, timeline } from './timeline';
+
+const stepSchema = z.object({
+  type: z.enum(jobEventTypes),
+  at: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'dateTime'),
+});
+
+/** "2026-11-24T09:30" in the location's zone, as the datetime-local input shows it. */
+const localInput = (date: Date, zone: string) => DateTime.fromJSDate(date, { zone }).toFormat("yyyy-LL-dd'T'HH:mm");
+
+/** Staff job pages: list with live search, job page with its D4 lifecycle, vehicles on site (P8), photos. */
+export function createJobsRouter(deps: LifecycleDeps & { uploadDir: string }) {
+  const { db } = deps;
+  const router = express.Router();
+  router.use('/staff', requireStaff);
+
+  router.get('/staff/jobs', async (req, res) => {
+    const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 100) : '';
+    const jobs = await listJobs(db, req.staff!.company_id, q);
+    const rows = jobs.map((job) => ({
+      ...job,
+      estimateLabel: job.estimate_at ? formatLocalDateTimeShort(job.estimate_at, job.time_zone, req.language) : '',
+    }));
+    render(req, res, 'jobs/views/jobs', { jobs: rows, q }, 'jobs/views/_jobRows');
+  });
+
+  async function jobPage(req: Request, res: Response, job: JobDetail, errors: Record<string, string> = {}, values: Record<string, string> = {}) {
+    const photos = await photosOfJob(db, job.id);
+    const fmt = (date: Date | null) => (date ? formatLocalDateTimeShort(date, job.time_zone, req.language) : '');
+    render(req, res, 'jobs/views/job', {
+      job,
+      photos,
+      estimateLabel: fmt(job.estimate_at),
+      consentLabel: fmt(job.gdpr_consent_at),
+      steps: timeline(job, job.work_started_source, job.time_zone, req.language),
+      actions: allowedEvents(snapshotOf(job)),
+      now: values.at ?? localInput(new Date(), job.time_zone),
+      errors,
+      done: typeof req.query.done === 'string' ? req.query.done : '',
+    });
+  }
+
+  router.get('/staff/jobs/:number', async (req, res, next) => {
+    const job = await findJobByNumber(db, req.staff!.company_id, String(req.params.number));
+    if (!job) return next();
+    await jobPage(req, res, job);
+  });
+
+  router.post('/staff/jobs/:number/steps', async (req, res, next) => {
+    const job = await findJobByNumber(db, req.staff!.company_id, String(req.params.number));
+    if (!job) return next();
+    const parsed = stepSchema.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(422);
+      return jobPage(req, res, job, { step: 'dateTime' }, req.body);
+    }
+    const at = DateTime.fromISO(parsed.data.at, { zone: job.time_zone });
+    const result = await advanceJob(deps, job, { type: parsed.data.type, at: at.toUTC().toISO()! });
+    if (!result.ok) {
+      res.status(409);
+      const refused = await findJobByNumber(db, req.staff!.company_id, job.job_number);
+      return jobPage(req, res, refused!, { step: `refused.${result.refusal satisfies Refusal}` }, req.body);
+    }
+    res.redirect(303, `/staff/jobs/${job.job_number}?done=${parsed.data.type}`);
+  });
+
+  router.get('/staff/on-site', async (req, res) => {
+    const rows = await vehiclesOnSite(db, req.staff!.company_id);
+    render(req, res, 'jobs/views/onSite', {
+      vehicles: rows.map((row) => ({
+        ...row,
+        inLabel: row.vehicle_in_at ? formatLocalDateTimeShort(row.vehicle_in_at, row.time_zone, req.language) : '',
+        plannedEndLabel: row.planned_end_at ? formatLocalDateTimeShort(row.planned_end_at, row.time_zone, req.language) : '',
+      })),
+    });
+  });
+
+  router.get('/staff/photos/:id/:size', async (req, res, next) => {
+    const photo = await findPhoto(db, String(req.params.id));
+    if (!photo || (await photoCompany(db, photo.id)) !== req.staff!.company_id) return next();
+    const thumb = req.params.size === 'thumb';
+    res.type(thumb ? 'image/webp' : photo.content_type).set('Cache-Control', 'private, max-age=86400');
+    createReadStream(photoFilePath(deps.uploadDir, thumb ? photo.thumbnail_path : photo.path)).pipe(res);
+  });
+
+  return router;
+}
