@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Knex } from 'knex';
 import pg from 'pg';
@@ -12,8 +13,9 @@ import { loadConfig, type Config } from '../../lib/config';
 import { createI18n } from '../../lib/i18n';
 import { createLogger } from '../../lib/logger';
 import { freePort } from '../../lib/stack';
-import { createTemporalClient } from '../../lib/temporal';
+import { createTemporalClient, ensureSearchAttributes } from '../../lib/temporal';
 import { createApp } from '../../web/app';
+import { JobChanges } from '../../web/live';
 import { createWorker } from '../../worker';
 
 export interface Platform {
@@ -50,6 +52,20 @@ async function createDatabase(adminUrl: string): Promise<string> {
 }
 
 /**
+ * One Temporal namespace per platform: workflow ids come from job numbers,
+ * which every fresh database starts at 1001, so platforms sharing a namespace
+ * would meet each other's workflows (as two deployments sharing one would).
+ */
+async function createNamespace(address: string): Promise<string> {
+  const namespace = `test-${randomUUID()}`;
+  const client = await createTemporalClient(address, namespace);
+  await client.connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
+  await ensureSearchAttributes(client, namespace);
+  await client.connection.close();
+  return namespace;
+}
+
+/**
  * The whole platform for one test file, wired as in production: a fresh
  * database, a worker on its own task queue (built by createWorker, on the
  * run's shared workflow bundle), and the web app on a free port.
@@ -64,6 +80,7 @@ export async function startPlatformOn(infra: Infrastructure, env: Record<string,
     DATABASE_URL: await createDatabase(infra.databaseAdminUrl),
     DATABASE_POOL_MAX: '20',
     TEMPORAL_ADDRESS: infra.temporalAddress,
+    TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE ?? (await createNamespace(infra.temporalAddress)),
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
     SMTP_URL: infra.smtpUrl,
     UPLOAD_DIR: path.join(infra.tmpDir, `uploads-${port}`),
@@ -99,7 +116,9 @@ export async function startPlatformOn(infra: Infrastructure, env: Record<string,
   };
   await startWorker();
 
-  const app = createApp({ config, db, pool, temporal, i18n, log });
+  const changes = new JobChanges(config.DATABASE_URL, log);
+  await changes.start();
+  const app = createApp({ config, db, pool, temporal, i18n, log, changes });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));
   });
@@ -119,7 +138,7 @@ export async function startPlatformOn(infra: Infrastructure, env: Record<string,
       transport.close();
       await connection?.close();
       await temporal.connection.close();
-      await Promise.all([db.destroy(), pool.end()]);
+      await Promise.all([db.destroy(), pool.end(), changes.stop()]);
     },
   };
 }
