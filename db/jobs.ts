@@ -194,3 +194,47 @@ export async function vehiclesOnSite(db: Knex, companyId: number): Promise<OnSit
       'locations.time_zone',
     );
 }
+
+export interface PortalJob extends JobStateRow {
+  location_id: number;
+  location_slug: string;
+  time_zone: string;
+  work_started_source: 'ready_for_start' | 'first_activity';
+  plate: string;
+  make: string;
+  model: string;
+  company_id: number;
+}
+
+/**
+ * A customer's look-up (P4-P6): the job with this number whose vehicle has
+ * this plate, within the company of the portal. Plates compare normalised.
+ */
+export async function findJobByPlateAndNumber(db: Knex, companyId: number, plate: string, jobNumber: string): Promise<PortalJob | undefined> {
+  const normalized = normalizePlate(plate);
+  if (!normalized || !/^\d{1,12}$/.test(jobNumber.trim())) return undefined;
+  return portalJobQuery(db).where({ 'jobs.company_id': companyId, 'jobs.job_number': jobNumber.trim(), 'vehicles.plate_normalized': normalized }).first();
+}
+
+export async function findPortalJob(db: Knex, jobId: number): Promise<PortalJob | undefined> {
+  return portalJobQuery(db).where('jobs.id', jobId).first();
+}
+
+function portalJobQuery(db: Knex) {
+  return db('jobs')
+    .join('vehicles', 'vehicles.id', 'jobs.vehicle_id')
+    .join('locations', 'locations.id', 'jobs.location_id')
+    .select(
+      'jobs.id',
+      'jobs.job_number',
+      'jobs.company_id',
+      'jobs.location_id',
+      ...jobStateColumns,
+      'locations.slug as location_slug',
+      'locations.time_zone',
+      'locations.work_started_source',
+      'vehicles.plate',
+      'vehicles.make',
+      'vehicles.model',
+    );
+}

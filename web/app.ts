@@ -18,7 +18,9 @@ import { sessionMiddleware } from './middleware/session';
 import { createPortalRouter } from './portal/routes';
 import { render } from './render';
 import { createJobsRouter } from './jobs/routes';
+import type { JobChanges } from './live';
 import { createStaffRouter } from './staff/routes';
+import { createStatusRouter } from './status/routes';
 import { photoUploadParser } from './uploads';
 
 export interface AppDeps {
@@ -28,9 +30,10 @@ export interface AppDeps {
   temporal: Client;
   i18n: i18n;
   log: Logger;
+  changes: JobChanges;
 }
 
-export function createApp({ config, db, pool, temporal, i18n, log }: AppDeps) {
+export function createApp({ config, db, pool, temporal, i18n, log, changes }: AppDeps) {
   const app = express();
   const production = config.NODE_ENV === 'production';
   app.set('trust proxy', config.TRUST_PROXY);
@@ -45,9 +48,9 @@ export function createApp({ config, db, pool, temporal, i18n, log }: AppDeps) {
     }),
   );
   app.use('/static', express.static(path.join(import.meta.dirname, 'public'), { maxAge: production ? '1d' : 0 }));
-  app.get('/static/htmx.min.js', (_req, res) =>
-    res.sendFile(path.join(import.meta.dirname, '..', 'node_modules', 'htmx.org', 'dist', 'htmx.min.js')),
-  );
+  const vendor = path.join(import.meta.dirname, '..', 'node_modules');
+  app.get('/static/htmx.min.js', (_req, res) => res.sendFile(path.join(vendor, 'htmx.org', 'dist', 'htmx.min.js')));
+  app.get('/static/htmx-sse.min.js', (_req, res) => res.sendFile(path.join(vendor, 'htmx-ext-sse', 'dist', 'sse.min.js')));
   app.get('/healthz', async (_req, res) => {
     await db.raw('select 1');
     res.json({ ok: true });
@@ -77,6 +80,7 @@ export function createApp({ config, db, pool, temporal, i18n, log }: AppDeps) {
   app.use(
     createBookingRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, linkTtlMs: config.BOOKING_LINK_TTL, uploads }),
   );
+  app.use(createStatusRouter({ db, changes, lookupLimit: config.LOOKUP_RATE_LIMIT }));
   app.use(createStaffRouter({ db }));
   app.use(createJobsRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, uploadDir: config.UPLOAD_DIR }));
 

@@ -6,6 +6,7 @@ import { createTemporalClient } from '../lib/temporal';
 import { createDb, migrate } from '../db/knex';
 import { pruneExpiredHits } from '../db/rateLimits';
 import { createApp } from './app';
+import { JobChanges } from './live';
 
 /** Web process entry point: `tsx web/server.ts`. Scale out by running more of these. */
 async function main() {
@@ -17,7 +18,9 @@ async function main() {
   // An idle client losing its server (restart, failover) must not crash the process; the pool reconnects.
   pool.on('error', (error) => log.warn({ err: error }, 'idle session database connection lost'));
   const temporal = await createTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
-  const app = createApp({ config, db, pool, temporal, i18n: await createI18n(), log });
+  const changes = new JobChanges(config.DATABASE_URL, log);
+  await changes.start();
+  const app = createApp({ config, db, pool, temporal, i18n: await createI18n(), log, changes });
   // Expired rate-limit windows are reset on the next hit anyway; this keeps the table small.
   const prune = setInterval(() => pruneExpiredHits(db).catch((error) => log.warn({ err: error }, 'pruning rate limits failed')), 15 * 60_000);
   prune.unref();
@@ -26,7 +29,7 @@ async function main() {
   const stop = () => {
     log.info('web stopping');
     server.close(async () => {
-      await Promise.allSettled([db.destroy(), pool.end(), temporal.connection.close()]);
+      await Promise.allSettled([db.destroy(), pool.end(), temporal.connection.close(), changes.stop()]);
       process.exit(0);
     });
     setTimeout(() => process.exit(0), 10_000).unref();

@@ -45,7 +45,7 @@ export interface RateLimitOptions {
   /** count only failed attempts (answers of 400 and above) */
   failuresOnly?: boolean;
   /** renders the refusal in the user's language */
-  refuse: (req: Request, res: Response, retryAfterMinutes: number) => void;
+  refuse: (req: Request, res: Response, retryAfterMinutes: number) => void | Promise<void>;
 }
 
 /** A per-client (IP) limit; `refuse` answers with status 429 already set. */
@@ -57,11 +57,15 @@ export function createRateLimit({ db, name, limit, windowMs, failuresOnly, refus
     legacyHeaders: false,
     skipSuccessfulRequests: failuresOnly ?? false,
     store: new PostgresRateLimitStore(db, `${name}:`),
-    handler: (req, res) => {
+    handler: async (req, res, next) => {
       const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const minutes = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + windowMs) - Date.now()) / 60_000));
       res.status(429);
-      refuse(req, res, minutes);
+      try {
+        await refuse(req, res, minutes);
+      } catch (error) {
+        next(error);
+      }
     },
   });
 }

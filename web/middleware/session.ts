@@ -8,6 +8,8 @@ declare module 'express-session' {
     staffId?: number;
     loginAt?: number;
     estimate?: import('../booking/wizard').EstimateWizard;
+    /** jobs this visitor proved to know by plate + job number (P4-P6) */
+    portalJobs?: number[];
   }
 }
 

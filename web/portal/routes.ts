@@ -6,9 +6,9 @@ import { render } from '../render';
 /** The portal buttons (P1) whose pages this version has; the rest stay hidden whatever the setting. */
 export const portalButtons = [
   { setting: 'show_book_estimate', label: 'portal.bookEstimate', path: 'estimate', available: true },
-  { setting: 'show_book_repair', label: 'portal.bookRepair', path: 'repair', available: false },
-  { setting: 'show_follow_repair', label: 'portal.followRepair', path: 'status', available: false },
-  { setting: 'show_add_photos', label: 'portal.addPhotos', path: 'photos', available: false },
+  { setting: 'show_book_repair', label: 'portal.bookRepair', path: 'lookup/repair', available: false },
+  { setting: 'show_follow_repair', label: 'portal.followRepair', path: 'lookup/status', available: true },
+  { setting: 'show_add_photos', label: 'portal.addPhotos', path: 'lookup/photos', available: false },
 ] as const;
 
 export function createPortalRouter({ db }: { db: Knex }) {

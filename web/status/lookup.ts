@@ -1,0 +1,68 @@
+import type { Request, Response } from 'express';
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import { findJobByPlateAndNumber, findPortalJob, type PortalJob } from '../../db/jobs';
+import { findLocationBySlug, type Location } from '../../db/locations';
+import { fieldErrors } from '../errors';
+import { createRateLimit } from '../middleware/rateLimit';
+import { render } from '../render';
+
+/** What a customer can do once they proved plate + job number (P4, P5, P6). */
+export const lookupPurposes = ['status', 'photos', 'repair'] as const;
+/** The purposes whose pages exist in this version. */
+export const builtPurposes: readonly LookupPurpose[] = ['status'];
+export type LookupPurpose = (typeof lookupPurposes)[number];
+
+export const lookupSchema = z.object({
+  plate: z.string().trim().min(1, 'required').max(20, 'tooLong'),
+  jobNumber: z.string().trim().min(1, 'required').max(20, 'tooLong'),
+});
+
+/** Failed look-ups per client: enough for typos, too few to probe which jobs exist. */
+export function lookupRateLimit(db: Knex, limit: number) {
+  return createRateLimit({
+    db,
+    name: 'job-lookup',
+    limit,
+    windowMs: 15 * 60_000,
+    failuresOnly: true,
+    refuse: async (req, res, minutes) => {
+      res.locals.location = await findLocationBySlug(db, String(req.params.slug));
+      if (!res.locals.location) return void res.end();
+      render(req, res, 'status/views/lookup', {
+        purpose: req.params.purpose,
+        values: req.body ?? {},
+        errors: { form: 'tooManyLookups' },
+        minutes,
+      });
+    },
+  });
+}
+
+/**
+ * Checks plate + job number. "Not found" and "wrong pair" give the same
+ * answer, so nobody learns which job numbers exist.
+ */
+export async function lookupJob(db: Knex, location: Location, body: unknown): Promise<{ job: PortalJob } | { errors: Record<string, string> }> {
+  const parsed = lookupSchema.safeParse(body);
+  if (!parsed.success) return { errors: fieldErrors(parsed.error.issues) };
+  const job = await findJobByPlateAndNumber(db, location.company_id, parsed.data.plate, parsed.data.jobNumber);
+  return job ? { job } : { errors: { form: 'jobNotFound' } };
+}
+
+/** The session remembers which jobs this visitor proved to know. */
+export function grantJob(req: Request, jobId: number) {
+  const granted = new Set(req.session.portalJobs ?? []);
+  granted.add(jobId);
+  req.session.portalJobs = [...granted].slice(-20);
+}
+
+/** The job behind :jobNumber if this session proved it, else undefined (and the visitor is sent to the look-up). */
+export async function grantedJob(db: Knex, req: Request, res: Response, purpose: LookupPurpose): Promise<PortalJob | undefined> {
+  for (const jobId of req.session.portalJobs ?? []) {
+    const job = await findPortalJob(db, jobId);
+    if (job && job.job_number === String(req.params.jobNumber)) return job;
+  }
+  res.redirect(303, `/p/${req.params.slug}/lookup/${purpose}`);
+  return undefined;
+}

@@ -1,0 +1,85 @@
+import express, { type Request, type Response } from 'express';
+import type { Knex } from 'knex';
+import { findPortalJob, type PortalJob } from '../../db/jobs';
+import { findLocationBySlug, type Location } from '../../db/locations';
+import type { JobChanges } from '../live';
+import { eta, render } from '../render';
+import { timeline } from '../jobs/timeline';
+import { builtPurposes, grantJob, grantedJob, lookupJob, lookupRateLimit, type LookupPurpose } from './lookup';
+
+const purposeSetting: Record<LookupPurpose, keyof Location> = {
+  status: 'show_follow_repair',
+  photos: 'show_add_photos',
+  repair: 'show_book_repair',
+};
+
+/** Plate + job number look-up (P4-P6) and the live repair status page (P5). */
+export function createStatusRouter({ db, changes, lookupLimit }: { db: Knex; changes: JobChanges; lookupLimit: number }) {
+  const router = express.Router();
+  const limit = lookupRateLimit(db, lookupLimit);
+
+  async function portal(req: Request, res: Response, purpose: LookupPurpose): Promise<Location | undefined> {
+    const location = await findLocationBySlug(db, String(req.params.slug));
+    if (!builtPurposes.includes(purpose) || !location?.portal_enabled || !location[purposeSetting[purpose]]) {
+      res.status(404);
+      render(req, res, 'portal/views/notFound');
+      return undefined;
+    }
+    res.locals.location = location;
+    return location;
+  }
+
+  router.get('/p/:slug/lookup/:purpose', async (req, res) => {
+    const purpose = req.params.purpose as LookupPurpose;
+    if (!(await portal(req, res, purpose))) return;
+    render(req, res, 'status/views/lookup', { purpose, values: {}, errors: {} });
+  });
+
+  router.post('/p/:slug/lookup/:purpose', limit, async (req, res) => {
+    const purpose = req.params.purpose as LookupPurpose;
+    const location = await portal(req, res, purpose);
+    if (!location) return;
+    const result = await lookupJob(db, location, req.body);
+    if ('errors' in result) {
+      res.status(result.errors.form ? 404 : 422);
+      return render(req, res, 'status/views/lookup', { purpose, values: req.body, errors: result.errors });
+    }
+    grantJob(req, result.job.id);
+    res.redirect(303, `/p/${location.slug}/${purpose}/${result.job.job_number}`);
+  });
+
+  const timelineData = (req: Request, res: Response, job: PortalJob) => ({
+    t: res.locals.t,
+    steps: timeline(job, job.work_started_source, job.time_zone, req.language),
+  });
+
+  router.get('/p/:slug/status/:jobNumber', async (req, res) => {
+    if (!(await portal(req, res, 'status'))) return;
+    const job = await grantedJob(db, req, res, 'status');
+    if (!job) return;
+    res.set('Cache-Control', 'no-store');
+    render(req, res, 'status/views/status', { job, ...timelineData(req, res, job) });
+  });
+
+  // Server-sent events: the timeline again each time the job changes.
+  router.get('/p/:slug/status/:jobNumber/events', async (req, res) => {
+    const job = await grantedJob(db, req, res, 'status');
+    if (!job) return;
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.write(': connected\n\n');
+    const send = async () => {
+      const fresh = await findPortalJob(db, job.id);
+      if (!fresh) return;
+      const html = eta.render('/jobs/views/_timeline', timelineData(req, res, fresh));
+      res.write(`event: timeline\ndata: ${html.replace(/\n/g, '\ndata: ')}\n\n`);
+    };
+    const unsubscribe = changes.subscribe(job.id, () => void send().catch(() => undefined));
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 25_000);
+    req.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
+  });
+
+  return router;
+}
