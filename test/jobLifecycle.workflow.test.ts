@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findJobState, snapshotOf } from '../db/jobs';
 import { confirmByToken } from '../web/booking/service';
-import { advanceJob } from '../web/jobs/lifecycle';
+import { advanceJob } from '../lib/jobLifecycle';
 import { jobStatusQuery, jobWorkflowId } from '../workflows/jobLifecycle';
 import type { JobEvent } from '../workflows/jobSteps';
 import { book, bookingDeps, firstSlot, wizardFor } from './support/booking';

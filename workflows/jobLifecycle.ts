@@ -49,7 +49,8 @@ export async function jobLifecycleWorkflow({ jobId, snapshot }: JobLifecycleInpu
     advanceUpdate,
     async (event) => {
       // One step at a time: a second Update waits, then is checked against the new state.
-      await condition(() => !busy);
+      // Test and set with no await in between, or two waiters woken together would both pass.
+      while (busy) await condition(() => !busy);
       busy = true;
       try {
         const next = refuse(job, event);

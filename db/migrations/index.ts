@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import * as foundation from './20261124000000_foundation';
 import * as jobLifecycle from './20261124100000_job_lifecycle';
+import * as repairBooking from './20261124200000_repair_booking';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so
@@ -10,6 +11,7 @@ import * as jobLifecycle from './20261124100000_job_lifecycle';
 const migrations: Record<string, Knex.Migration> = {
   '20261124000000_foundation': foundation,
   '20261124100000_job_lifecycle': jobLifecycle,
+  '20261124200000_repair_booking': repairBooking,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advanceJob } from '../../web/jobs/lifecycle';
+import { advanceJob } from '../../lib/jobLifecycle';
 import { expectHeading, staffLogin, usePlatformAndBrowser } from '../support/browser';
 import { createJob, createLocation, createStaff } from '../support/fixtures';
 

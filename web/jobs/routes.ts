@@ -10,7 +10,7 @@ import { jobEventTypes, type Refusal } from '../../workflows/jobSteps';
 import { requireStaff } from '../middleware/auth';
 import { render } from '../render';
 import { photoFilePath } from '../uploads';
-import { advanceJob, type LifecycleDeps } from './lifecycle';
+import { advanceJob, type LifecycleDeps } from '../../lib/jobLifecycle';
 import { allowedEvents, timeline } from './timeline';
 
 const stepSchema = z.object({
