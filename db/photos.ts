@@ -39,3 +39,13 @@ export async function deletePhotosNotInUse(db: Knex, ids: string[]): Promise<voi
   if (ids.length === 0) return;
   await db('photos').whereIn('id', ids).whereNull('job_id').whereNull('booking_id').delete();
 }
+
+/** A photo the customer added to their job from the portal (P6). */
+export async function insertJobPhoto(db: Knex, jobId: number, photo: NewPhoto): Promise<void> {
+  await db('photos').insert({ ...photo, job_id: jobId });
+}
+
+export async function countJobPhotos(db: Knex, jobId: number): Promise<number> {
+  const row = await db('photos').where({ job_id: jobId }).count({ count: '*' }).first();
+  return Number(row?.count ?? 0);
+}

@@ -20,6 +20,7 @@ import { render } from './render';
 import { createJobsRouter } from './jobs/routes';
 import type { JobChanges } from './live';
 import { createStaffRouter } from './staff/routes';
+import { createJobPhotosRouter } from './status/photos';
 import { createStatusRouter } from './status/routes';
 import { photoUploadParser } from './uploads';
 
@@ -73,6 +74,7 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   const uploads = { dir: config.UPLOAD_DIR, maxBytes: config.UPLOAD_MAX_BYTES, maxFiles: config.UPLOAD_MAX_FILES };
   // Multipart bodies are parsed before the CSRF check, which reads the token from them.
   app.post('/p/:slug/estimate/vehicle', photoUploadParser('photos', uploads));
+  app.post('/p/:slug/photos/:jobNumber', photoUploadParser('photos', uploads));
   app.use(csrfMiddleware());
   app.use(loadStaff(db));
 
@@ -81,6 +83,7 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
     createBookingRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, linkTtlMs: config.BOOKING_LINK_TTL, uploads }),
   );
   app.use(createStatusRouter({ db, changes, lookupLimit: config.LOOKUP_RATE_LIMIT }));
+  app.use(createJobPhotosRouter({ db, uploads }));
   app.use(createStaffRouter({ db }));
   app.use(createJobsRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, uploadDir: config.UPLOAD_DIR }));
 

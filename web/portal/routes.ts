@@ -3,12 +3,12 @@ import type { Knex } from 'knex';
 import { findLocationBySlug, listAllPortalLocations } from '../../db/locations';
 import { render } from '../render';
 
-/** The portal buttons (P1) whose pages this version has; the rest stay hidden whatever the setting. */
+/** The four portal buttons (P1), each shown unless the location's admin hid it. */
 export const portalButtons = [
-  { setting: 'show_book_estimate', label: 'portal.bookEstimate', path: 'estimate', available: true },
-  { setting: 'show_book_repair', label: 'portal.bookRepair', path: 'lookup/repair', available: false },
-  { setting: 'show_follow_repair', label: 'portal.followRepair', path: 'lookup/status', available: true },
-  { setting: 'show_add_photos', label: 'portal.addPhotos', path: 'lookup/photos', available: false },
+  { setting: 'show_book_estimate', label: 'portal.bookEstimate', path: 'estimate' },
+  { setting: 'show_book_repair', label: 'portal.bookRepair', path: 'lookup/repair' },
+  { setting: 'show_follow_repair', label: 'portal.followRepair', path: 'lookup/status' },
+  { setting: 'show_add_photos', label: 'portal.addPhotos', path: 'lookup/photos' },
 ] as const;
 
 export function createPortalRouter({ db }: { db: Knex }) {
@@ -27,7 +27,7 @@ export function createPortalRouter({ db }: { db: Knex }) {
       return render(req, res, 'portal/views/notFound');
     }
     res.locals.location = location;
-    const buttons = portalButtons.filter((button) => button.available && location[button.setting]);
+    const buttons = portalButtons.filter((button) => location[button.setting]);
     render(req, res, 'portal/views/home', { buttons });
   });
 

@@ -9,9 +9,25 @@ import { render } from '../render';
 
 /** What a customer can do once they proved plate + job number (P4, P5, P6). */
 export const lookupPurposes = ['status', 'photos', 'repair'] as const;
-/** The purposes whose pages exist in this version. */
-export const builtPurposes: readonly LookupPurpose[] = ['status'];
 export type LookupPurpose = (typeof lookupPurposes)[number];
+
+const purposeSetting: Record<LookupPurpose, keyof Location> = {
+  status: 'show_follow_repair',
+  photos: 'show_add_photos',
+  repair: 'show_book_repair',
+};
+
+/** The location of a portal page for this purpose, or a 404 page when it is off (P1 settings). */
+export async function openPortal(db: Knex, req: Request, res: Response, purpose: LookupPurpose): Promise<Location | undefined> {
+  const location = await findLocationBySlug(db, String(req.params.slug));
+  if (!lookupPurposes.includes(purpose) || !location?.portal_enabled || !location[purposeSetting[purpose]]) {
+    res.status(404);
+    render(req, res, 'portal/views/notFound');
+    return undefined;
+  }
+  res.locals.location = location;
+  return location;
+}
 
 export const lookupSchema = z.object({
   plate: z.string().trim().min(1, 'required').max(20, 'tooLong'),

@@ -1,38 +1,24 @@
 import express, { type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import { findPortalJob, type PortalJob } from '../../db/jobs';
-import { findLocationBySlug, type Location } from '../../db/locations';
 import type { JobChanges } from '../live';
 import { eta, render } from '../render';
 import { timeline } from '../jobs/timeline';
-import { builtPurposes, grantJob, grantedJob, lookupJob, lookupRateLimit, type LookupPurpose } from './lookup';
-
-const purposeSetting: Record<LookupPurpose, keyof Location> = {
-  status: 'show_follow_repair',
-  photos: 'show_add_photos',
-  repair: 'show_book_repair',
-};
+import { grantJob, grantedJob, lookupJob, lookupRateLimit, openPortal, type LookupPurpose } from './lookup';
 
 /** Plate + job number look-up (P4-P6) and the live repair status page (P5). */
 export function createStatusRouter({ db, changes, lookupLimit }: { db: Knex; changes: JobChanges; lookupLimit: number }) {
   const router = express.Router();
   const limit = lookupRateLimit(db, lookupLimit);
 
-  async function portal(req: Request, res: Response, purpose: LookupPurpose): Promise<Location | undefined> {
-    const location = await findLocationBySlug(db, String(req.params.slug));
-    if (!builtPurposes.includes(purpose) || !location?.portal_enabled || !location[purposeSetting[purpose]]) {
-      res.status(404);
-      render(req, res, 'portal/views/notFound');
-      return undefined;
-    }
-    res.locals.location = location;
-    return location;
-  }
+  const portal = (req: Request, res: Response, purpose: LookupPurpose) => openPortal(db, req, res, purpose);
 
   router.get('/p/:slug/lookup/:purpose', async (req, res) => {
     const purpose = req.params.purpose as LookupPurpose;
     if (!(await portal(req, res, purpose))) return;
-    render(req, res, 'status/views/lookup', { purpose, values: {}, errors: {} });
+    // Invitation links (P7) carry the job number; the customer still types the plate.
+    const jobNumber = typeof req.query.job === 'string' ? req.query.job.slice(0, 20) : '';
+    render(req, res, 'status/views/lookup', { purpose, values: { jobNumber }, errors: {} });
   });
 
   router.post('/p/:slug/lookup/:purpose', limit, async (req, res) => {
