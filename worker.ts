@@ -37,7 +37,6 @@ async function main() {
   await migrate(db);
   const client = await createTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
   await ensureSearchAttributes(client, config.TEMPORAL_NAMESPACE, log);
-  await client.connection.close();
 
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const transport = createMailTransport(config.SMTP_URL);
@@ -45,12 +44,20 @@ async function main() {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    deps: { db, transport, i18n: await createI18n(), publicUrl: config.PUBLIC_URL, mailFrom: config.MAIL_FROM },
+    deps: {
+      db,
+      transport,
+      i18n: await createI18n(),
+      publicUrl: config.PUBLIC_URL,
+      mailFrom: config.MAIL_FROM,
+      temporal: client,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+    },
   });
   log.info(`worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}`);
   await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks finish
   transport.close();
-  await Promise.allSettled([db.destroy(), connection.close()]);
+  await Promise.allSettled([db.destroy(), connection.close(), client.connection.close()]);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -1,9 +1,16 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { createJobFromBooking, findBooking, holdSlot, releaseHold, type HoldResult } from '../db/bookings';
+import { findPortalJob } from '../db/jobs';
+import { markRepairBookingConfirmed } from '../db/repairBookings';
+import { advanceJob } from '../lib/jobLifecycle';
+import type { Refusal } from '../workflows/jobSteps';
 
-/** D1 database side effects. Each is idempotent: a retry answers the same and changes nothing more. */
-export function createBookingActivities({ db }: { db: Knex }) {
+export type RepairConfirmation = { applied: true; jobNumber: string } | { applied: false; refusal: Refusal };
+
+/** D1 side effects. Each is idempotent: a retry answers the same and changes nothing more. */
+export function createBookingActivities({ db, temporal, taskQueue }: { db: Knex; temporal: Client; taskQueue: string }) {
   return {
     async holdSlot(bookingId: string, expiresAtIso: string): Promise<HoldResult> {
       if (!(await findBooking(db, bookingId))) {
@@ -16,6 +23,22 @@ export function createBookingActivities({ db }: { db: Knex }) {
     },
     async createJobFromBooking(bookingId: string): Promise<{ jobId: number; jobNumber: string }> {
       return createJobFromBooking(db, bookingId);
+    },
+    /**
+     * P4: gives the job its appointment through the job's own D4 workflow
+     * (the authority for its lifecycle), then marks the booking confirmed. A
+     * retry sets the same appointment again, which changes nothing.
+     */
+    async confirmRepairBooking(bookingId: string): Promise<RepairConfirmation> {
+      const booking = await findBooking(db, bookingId);
+      if (!booking?.job_id) throw ApplicationFailure.nonRetryable(`repair booking ${bookingId} does not exist`, 'BookingNotFound');
+      const job = await findPortalJob(db, booking.job_id);
+      if (!job) throw ApplicationFailure.nonRetryable(`job ${booking.job_id} does not exist`, 'BookingNotFound');
+      if (booking.status === 'confirmed') return { applied: true, jobNumber: job.job_number };
+      const result = await advanceJob({ db, temporal, taskQueue }, job, { type: 'appointment', at: booking.slot_start.toISOString() });
+      if (!result.ok) return { applied: false, refusal: result.refusal };
+      await markRepairBookingConfirmed(db, bookingId);
+      return { applied: true, jobNumber: job.job_number };
     },
   };
 }

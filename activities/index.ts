@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import type { i18n } from 'i18next';
 import type { Knex } from 'knex';
 import { createBookingActivities } from './bookings';
@@ -11,6 +12,9 @@ export interface ActivityDeps {
   i18n: i18n;
   publicUrl: string;
   mailFrom: string;
+  /** for activities that talk to other workflows (a repair booking sets its job's appointment) */
+  temporal: Client;
+  taskQueue: string;
 }
 
 export function createActivities(deps: ActivityDeps) {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { normalizePlate } from '../lib/plates';
+import { holdRepairDay } from './repairBookings';
 
 export type BookingStatus = 'pending' | 'held' | 'confirmed' | 'expired' | 'slot_taken';
 
@@ -15,13 +16,14 @@ export interface Booking {
   last_name: string;
   email: string;
   phone: string;
-  gdpr_consent_at: Date;
+  gdpr_consent_at: Date | null;
   plate: string;
   make: string;
   model: string;
   token_hash: string | null;
   expires_at: Date | null;
   job_id: number | null;
+  damage_flow_type_id: number | null;
   created_at: Date;
   confirmed_at: Date | null;
 }
@@ -76,8 +78,9 @@ export async function slotUsage(db: Knex, locationId: number, from: Date, to: Da
 export type HoldResult = { held: true; expiresAt: string } | { held: false; reason: 'slot_taken' };
 
 /**
- * Places the hold if the slot still has room. The location row is locked
- * first: it always exists, so concurrent holds on one location queue up
+ * Places the hold if the slot (estimate) or the day (repair, P4) still has
+ * room. A row that always exists is locked first (the location, or the
+ * damage flow type): it so concurrent holds on one location queue up
  * behind each other even when the slot has no bookings yet (a FOR UPDATE on
  * the bookings themselves would lock nothing in that case). Idempotent: a
  * retry finds the booking already held (or taken) and answers the same.
@@ -89,19 +92,24 @@ export async function holdSlot(db: Knex, bookingId: string, expiresAt: Date): Pr
     if (booking.status === 'slot_taken') return { held: false, reason: 'slot_taken' };
     if (booking.status !== 'pending') return { held: true, expiresAt: (booking.expires_at ?? expiresAt).toISOString() };
 
-    const location = await trx('locations').where({ id: booking.location_id }).forUpdate().first('slot_capacity');
-    const taken = await trx('bookings')
-      .where({ location_id: booking.location_id, slot_start: booking.slot_start })
-      .whereIn('status', ['held', 'confirmed'])
-      .count({ count: '*' })
-      .first();
-    if (Number(taken?.count ?? 0) >= location.slot_capacity) {
+    if (!(booking.kind === 'repair' ? await holdRepairDay(trx, booking) : await estimateSlotFree(trx, booking))) {
       await trx('bookings').where({ id: bookingId }).update({ status: 'slot_taken' });
       return { held: false, reason: 'slot_taken' };
     }
     await trx('bookings').where({ id: bookingId }).update({ status: 'held', expires_at: expiresAt });
     return { held: true, expiresAt: expiresAt.toISOString() };
   });
+}
+
+/** P2: the estimate slot has room (the location row is locked, see holdSlot). */
+async function estimateSlotFree(trx: Knex.Transaction, booking: Booking): Promise<boolean> {
+  const location = await trx('locations').where({ id: booking.location_id }).forUpdate().first('slot_capacity');
+  const taken = await trx('bookings')
+    .where({ location_id: booking.location_id, slot_start: booking.slot_start })
+    .whereIn('status', ['held', 'confirmed'])
+    .count({ count: '*' })
+    .first();
+  return Number(taken?.count ?? 0) < location.slot_capacity;
 }
 
 /** Frees the slot of a booking that was never confirmed. */
@@ -199,7 +207,7 @@ export async function createJobFromBooking(db: Knex, bookingId: string): Promise
 export async function confirmedJobNumber(db: Knex, bookingId: string): Promise<string | undefined> {
   const row = await db('bookings')
     .join('jobs', 'jobs.id', 'bookings.job_id')
-    .where('bookings.id', bookingId)
+    .where({ 'bookings.id': bookingId, 'bookings.status': 'confirmed' })
     .first('jobs.job_number');
   return row?.job_number;
 }

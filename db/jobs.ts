@@ -238,3 +238,8 @@ function portalJobQuery(db: Knex) {
       'vehicles.model',
     );
 }
+
+export async function jobNumberOf(db: Knex, jobId: number): Promise<string> {
+  const row = await db('jobs').where({ id: jobId }).first('job_number');
+  return row?.job_number ?? '';
+}

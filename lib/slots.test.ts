@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findSlot, generateSlots, type OpeningInterval } from './slots';
+import { findSlot, generateSlots, repairSlots, type OpeningInterval } from './slots';
 
 const weekdays: OpeningInterval[] = [1, 2, 3, 4, 5].flatMap((weekday) => [
   { weekday, opensAt: '08:00', closesAt: '12:00' },
@@ -64,5 +64,31 @@ describe('generateSlots (P2 time slots from estimate hours)', () => {
     expect(findSlot(weekdays, rules, now, new Date('2026-11-23T07:00:00Z'))).toBeDefined();
     expect(findSlot(weekdays, rules, now, new Date('2026-11-23T07:30:00Z'))).toBeUndefined();
     expect(findSlot([], rules, now, new Date('2026-11-23T07:00:00Z'))).toBeUndefined();
+  });
+});
+
+describe('repairSlots (P4: one drop-off time per repair day)', () => {
+  const repair = { timeZone: 'Europe/Brussels', weekdays: [1, 2, 3, 4, 5], dropoffTime: '08:00:00', horizonDays: 14, leadMinutes: 60 };
+
+  it('offers each repair weekday once, at the drop-off time, from the day the lead time allows', () => {
+    // Monday 2026-11-23 07:30 in Brussels: 08:00 today is within the one-hour lead.
+    const days = repairSlots(repair, new Date('2026-11-23T06:30:00Z'));
+    expect(days).toHaveLength(9);
+    expect(days[0]!.start.toISOString()).toBe('2026-11-24T07:00:00.000Z');
+    expect(days.every((day) => day.start.getUTCHours() === 7 && day.start.getUTCDay() >= 1 && day.start.getUTCDay() <= 5)).toBe(true);
+  });
+
+  it('keeps the drop-off at 08:00 local when summer time ends', () => {
+    const days = repairSlots({ ...repair, weekdays: [1, 2, 3, 4, 5, 6, 7], horizonDays: 4 }, new Date('2026-10-23T12:00:00Z'));
+    // Saturday 24th (CEST, UTC+2) and Sunday 25th after the change (CET, UTC+1)
+    expect(days.map((day) => day.start.toISOString())).toEqual([
+      '2026-10-24T06:00:00.000Z',
+      '2026-10-25T07:00:00.000Z',
+      '2026-10-26T07:00:00.000Z',
+    ]);
+  });
+
+  it('offers nothing when the location takes no repair days', () => {
+    expect(repairSlots({ ...repair, weekdays: [] }, new Date('2026-11-23T06:30:00Z'))).toEqual([]);
   });
 });

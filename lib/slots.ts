@@ -82,3 +82,27 @@ export function generateSlots(hours: OpeningInterval[], rules: SlotRules, now: D
 export function findSlot(hours: OpeningInterval[], rules: SlotRules, now: Date, start: Date): Slot | undefined {
   return generateSlots(hours, rules, now).find((slot) => slot.start.getTime() === start.getTime());
 }
+
+export interface RepairRules {
+  timeZone: string;
+  /** ISO weekdays on which the shop takes repair appointments */
+  weekdays: number[];
+  /** local wall-clock drop-off time, "HH:MM" or "HH:MM:SS" */
+  dropoffTime: string;
+  horizonDays: number;
+  leadMinutes: number;
+}
+
+const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+
+/**
+ * P4: a repair appointment is a day, not a time slot: the vehicle is dropped
+ * off at the location's drop-off time. One slot per repair day, laid out like
+ * estimate slots (so daylight-saving changes behave the same); its end is
+ * meaningless and one minute after the start.
+ */
+export function repairSlots(rules: RepairRules, now: Date): Slot[] {
+  const opens = minutesOf(rules.dropoffTime);
+  const hours = rules.weekdays.map((weekday) => ({ weekday, opensAt: hhmm(opens), closesAt: hhmm(opens + 1) }));
+  return generateSlots(hours, { timeZone: rules.timeZone, slotMinutes: 1, horizonDays: rules.horizonDays, leadMinutes: rules.leadMinutes }, now);
+}

@@ -20,6 +20,7 @@ import { render } from './render';
 import { createJobsRouter } from './jobs/routes';
 import type { JobChanges } from './live';
 import { createStaffRouter } from './staff/routes';
+import { createRepairRouter } from './repair/routes';
 import { createJobPhotosRouter } from './status/photos';
 import { createStatusRouter } from './status/routes';
 import { photoUploadParser } from './uploads';
@@ -84,6 +85,7 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   );
   app.use(createStatusRouter({ db, changes, lookupLimit: config.LOOKUP_RATE_LIMIT }));
   app.use(createJobPhotosRouter({ db, uploads }));
+  app.use(createRepairRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, linkTtlMs: config.BOOKING_LINK_TTL }));
   app.use(createStaffRouter({ db }));
   app.use(createJobsRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, uploadDir: config.UPLOAD_DIR }));
 

@@ -1,7 +1,8 @@
 /**
- * D1 booking confirmation (P2, P3): hold the slot, send the link, wait for
- * the customer to confirm, then create the job, or release the slot when the
- * link expires.
+ * D1 booking confirmation (P2, P3, P4): hold the slot, send the link, wait
+ * for the customer to confirm, then create the job (estimate) or give the
+ * existing job its appointment (repair), or release the slot when the link
+ * expires.
  */
 import {
   ApplicationFailure,
@@ -27,12 +28,18 @@ import { jobNumberKey, locationKey, plateKey } from './searchAttributes';
 export type BookingState = 'holding' | 'slot taken' | 'awaiting confirmation' | 'confirmed' | 'expired';
 
 export type HoldOutcome = { held: true; expiresAt: string } | { held: false; reason: 'slot_taken' };
-export type ConfirmOutcome = { status: 'confirmed'; jobNumber: string } | { status: 'expired' };
+export type ConfirmOutcome =
+  | { status: 'confirmed'; jobNumber: string }
+  | { status: 'expired' }
+  /** P4: the job moved on (vehicle already in) before the customer confirmed */
+  | { status: 'refused' };
 
 export interface BookingInput {
   bookingId: string;
   /** How long the e-mail link stays valid, in milliseconds (BOOKING_LINK_TTL). */
   linkTtlMs: number;
+  /** 'repair' (P4) books an existing job; absent for an estimate (P2), which creates one. */
+  kind?: 'repair';
 }
 
 /** Answers once the hold is decided: the web page tells the customer at once whether the slot is theirs. */
@@ -54,7 +61,7 @@ const mail = proxyActivities<ReturnType<typeof createMailActivities>>({
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 20 },
 });
 
-export async function bookingWorkflow({ bookingId, linkTtlMs }: BookingInput): Promise<ConfirmOutcome | HoldOutcome> {
+export async function bookingWorkflow({ bookingId, linkTtlMs, kind }: BookingInput): Promise<ConfirmOutcome | HoldOutcome> {
   let state: BookingState = 'holding';
   let hold: HoldOutcome | undefined;
   let confirmRequested = false;
@@ -91,18 +98,21 @@ export async function bookingWorkflow({ bookingId, linkTtlMs }: BookingInput): P
   await mail.sendBookingConfirmationLink(bookingId);
 
   const remaining = Math.max(0, expiresAt.getTime() - Date.now());
-  if (await condition(() => confirmRequested, remaining)) {
+  if (!(await condition(() => confirmRequested, remaining))) {
+    await db.releaseHold(bookingId);
+    outcome = { status: 'expired' };
+  } else if (kind === 'repair') {
+    const result = await db.confirmRepairBooking(bookingId);
+    if (!result.applied) await db.releaseHold(bookingId);
+    outcome = result.applied ? { status: 'confirmed', jobNumber: result.jobNumber } : { status: 'refused' };
+  } else {
     const job = await db.createJobFromBooking(bookingId);
     upsertSearchAttributes([{ key: jobNumberKey, value: job.jobNumber }]);
     // D4: the new job's own lifecycle, living on after this booking ends.
     if (patched('start-job-lifecycle')) await startJobLifecycle(job.jobId, job.jobNumber);
     outcome = { status: 'confirmed', jobNumber: job.jobNumber };
-    state = 'confirmed';
-  } else {
-    await db.releaseHold(bookingId);
-    outcome = { status: 'expired' };
-    state = 'expired';
   }
+  state = outcome.status === 'confirmed' ? 'confirmed' : 'expired';
   await condition(allHandlersFinished);
   return outcome;
 }

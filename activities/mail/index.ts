@@ -5,6 +5,7 @@ import { Eta } from 'eta';
 import type { i18n } from 'i18next';
 import type { Knex } from 'knex';
 import { findBooking, setBookingToken } from '../../db/bookings';
+import { jobNumberOf } from '../../db/jobs';
 import { findLocation } from '../../db/locations';
 import { claimMessage, markMessageSent } from '../../db/messages';
 import { formatLocalDateTime } from '../../lib/time';
@@ -62,6 +63,8 @@ export function createMailActivities({ db, transport, i18n, publicUrl, mailFrom 
         slot: formatLocalDateTime(booking.slot_start, location.time_zone, booking.language),
         minutes: Math.max(1, Math.round(((booking.expires_at?.getTime() ?? Date.now()) - Date.now()) / 60_000)),
         plate: booking.plate,
+        introKey: booking.kind === 'repair' ? 'mail.bookingLink.introRepair' : 'mail.bookingLink.intro',
+        jobNumber: booking.job_id ? await jobNumberOf(db, booking.job_id) : '',
       };
       const info = await transport.sendMail({
         from: mailFrom,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hash } from '@node-rs/argon2';
 import type { Knex } from 'knex';
 import type { Location } from '../../db/locations';
+import type { RepairLocation } from '../../db/repairBookings';
 import type { Role } from '../../db/staff';
 
 export interface LocationFixture {
@@ -12,7 +13,7 @@ export interface LocationFixture {
 /** A company with one portal location open every day, all day, so tests always find slots. */
 export async function createLocation(
   db: Knex,
-  overrides: Partial<Location> & { companyId?: number; hours?: boolean } = {},
+  overrides: Partial<RepairLocation> & { companyId?: number; hours?: boolean } = {},
 ): Promise<LocationFixture> {
   const { companyId: existingCompany, hours = true, ...columns } = overrides;
   let companyId = existingCompany;

@@ -92,7 +92,7 @@ export async function startPlatformOn(infra: Infrastructure, env: Record<string,
   const temporal = await createTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
   const i18n = await createI18n();
   const transport = createMailTransport(config.SMTP_URL);
-  const deps = { db, transport, i18n, publicUrl: config.PUBLIC_URL, mailFrom: config.MAIL_FROM };
+  const deps = { db, transport, i18n, publicUrl: config.PUBLIC_URL, mailFrom: config.MAIL_FROM, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE };
   const log = createLogger(config.LOG_LEVEL, 'test');
 
   let worker: Worker | undefined;

@@ -248,6 +248,11 @@ export function createBookingRouter(deps: BookingDeps & { uploads: UploadLimits 
       res.status(410);
       return render(req, res, view('expired'));
     }
+    if (result.status === 'refused') {
+      res.locals.location = result.location;
+      res.status(409);
+      return render(req, res, 'repair/views/refused');
+    }
     const location = await findLocation(db, result.booking.location_id);
     res.locals.location = location;
     render(req, res, view('confirmed'), {

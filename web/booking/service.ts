@@ -53,11 +53,7 @@ export function formatSlot(start: Date | string, location: Location, language: s
   return formatLocalDateTime(typeof start === 'string' ? new Date(start) : start, location.time_zone, language);
 }
 
-/**
- * P2 confirm: stores the request, starts its D1 workflow and waits for the
- * hold, in one call (update-with-start), so the customer learns at once
- * whether the slot is still theirs.
- */
+/** P2 confirm: stores the request, then starts its D1 workflow and waits for the hold. */
 export async function requestEstimate(
   deps: BookingDeps,
   wizard: EstimateWizard,
@@ -90,23 +86,36 @@ export async function requestEstimate(
     },
     wizard.photoIds,
   );
+  const hold = await startBooking(deps, { bookingId, plate: vehicle.plate, location });
+  return { bookingId, hold };
+}
+
+/**
+ * Starts a booking's D1 workflow and waits for its hold, in one call
+ * (update-with-start), so the customer learns at once whether the slot is theirs.
+ */
+export async function startBooking(
+  deps: BookingDeps,
+  { bookingId, plate, location, kind }: { bookingId: string; plate: string; location: Location; kind?: 'repair' },
+): Promise<HoldOutcome> {
   const start = new WithStartWorkflowOperation(bookingWorkflow, {
     workflowId: bookingWorkflowId(bookingId),
     taskQueue: deps.taskQueue,
-    args: [{ bookingId, linkTtlMs: deps.linkTtlMs }],
+    args: [{ bookingId, linkTtlMs: deps.linkTtlMs, ...(kind ? { kind } : {}) }],
     workflowIdConflictPolicy: 'FAIL',
     typedSearchAttributes: [
-      { key: plateKey, value: normalizePlate(vehicle.plate) },
+      { key: plateKey, value: normalizePlate(plate) },
       { key: locationKey, value: location.slug },
     ],
   });
-  const hold = await deps.temporal.workflow.executeUpdateWithStart(holdUpdate, { startWorkflowOperation: start });
-  return { bookingId, hold };
+  return deps.temporal.workflow.executeUpdateWithStart(holdUpdate, { startWorkflowOperation: start });
 }
 
 export type ConfirmResult =
   | { status: 'confirmed'; jobNumber: string; booking: Booking; location: Location }
-  | { status: 'expired' };
+  | { status: 'expired' }
+  /** P4: the job had moved on (vehicle already in) when the customer confirmed */
+  | { status: 'refused'; location: Location };
 
 /**
  * P3: the customer followed the e-mail link. A used link shows the existing
@@ -124,7 +133,8 @@ export async function confirmByToken(deps: BookingDeps, token: string): Promise<
   if (booking.status !== 'held') return { status: 'expired' };
   try {
     const outcome = await deps.temporal.workflow.getHandle(bookingWorkflowId(booking.id)).executeUpdate(confirmUpdate);
-    return outcome.status === 'confirmed' ? { status: 'confirmed', jobNumber: outcome.jobNumber, booking, location } : outcome;
+    if (outcome.status === 'confirmed') return { status: 'confirmed', jobNumber: outcome.jobNumber, booking, location };
+    return outcome.status === 'refused' ? { status: 'refused', location } : outcome;
   } catch (error) {
     // The workflow ended between our read and the update: the database says how.
     if (error instanceof WorkflowUpdateFailedError || (error instanceof Error && error.name === 'WorkflowNotFoundError')) {

@@ -10,6 +10,10 @@ declare module 'express-session' {
     estimate?: import('../booking/wizard').EstimateWizard;
     /** jobs this visitor proved to know by plate + job number (P4-P6) */
     portalJobs?: number[];
+    /** P4: the day chosen for a repair appointment, before it is confirmed */
+    repair?: { jobId: number; slotStart: string; slotTaken?: boolean };
+    /** where the last repair booking link went, masked */
+    repairSentTo?: string;
   }
 }
 
