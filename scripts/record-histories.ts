@@ -1,5 +1,5 @@
 /**
- * Records event histories of the booking workflow as it is now, for the
+ * Records event histories of the booking and job workflows as they are now, for the
  * replay test (test/workflows.replay.test.ts). Run it when a workflow's
  * shape changes on purpose (behind patched()), and keep the older files:
  * they are what running executions look like.
@@ -11,9 +11,13 @@ import '../test/setup'; // quiet Temporal runtime logs
 import { execFileSync } from 'node:child_process';
 import { temporalCliPath } from '../lib/stack';
 import { confirmByToken } from '../web/booking/service';
+import { findPortalJob } from '../db/jobs';
+import { advanceJob } from '../lib/jobLifecycle';
+import { repairOptions, requestRepair } from '../web/repair/service';
 import { bookingWorkflowId } from '../workflows/booking';
+import { jobWorkflowId } from '../workflows/jobLifecycle';
 import { book, bookingDeps, firstSlot, wizardFor } from '../test/support/booking';
-import { createLocation } from '../test/support/fixtures';
+import { createJob, createLocation } from '../test/support/fixtures';
 import { startPlatformOn } from '../test/support/harness';
 import { startInfrastructure } from '../test/support/infrastructure';
 
@@ -23,13 +27,15 @@ const platform = await startPlatformOn(infrastructure, { BOOKING_LINK_TTL: '3s' 
 try {
   const { location } = await createLocation(platform.db, { slot_capacity: 1 });
   const slot = await firstSlot(platform, location);
-  const save = async (name: string, bookingId: string) => {
-    const handle = platform.temporal.workflow.getHandle(bookingWorkflowId(bookingId));
+  const save = async (name: string, bookingId: string) => saveWorkflow(`booking-${name}`, bookingWorkflowId(bookingId));
+  const saveWorkflow = async (name: string, workflowId: string) => {
+    const handle = platform.temporal.workflow.getHandle(workflowId);
     await handle.result();
-    const file = path.join(import.meta.dirname, '..', 'test', 'histories', `booking-${name}-${version}.json`);
+    const file = path.join(import.meta.dirname, '..', 'test', 'histories', `${name}-${version}.json`);
     // The CLI writes the same JSON the Web UI downloads.
     const json = execFileSync(temporalCliPath(), [
-      'workflow', 'show', '--workflow-id', handle.workflowId, '--address', infrastructure.temporalAddress, '--output', 'json',
+      'workflow', 'show', '--workflow-id', handle.workflowId, '--address', infrastructure.temporalAddress,
+      '--namespace', platform.config.TEMPORAL_NAMESPACE, '--output', 'json',
     ]);
     await writeFile(file, json);
     console.log(`wrote ${file}`);
@@ -56,6 +62,23 @@ try {
   const { location: other } = await createLocation(platform.db);
   const expiring = await book(platform, other, wizardFor(other, await firstSlot(platform, other)));
   await save('expired', expiring.bookingId);
+
+  // P4: a repair booking of an existing job, confirmed; then that job's D4 lifecycle to pickup.
+  const { location: shop } = await createLocation(platform.db, { repair_weekdays: [1, 2, 3, 4, 5, 6, 7], booking_horizon_days: 5 });
+  const job = await createJob(platform.db, shop);
+  const portalJob = (await findPortalJob(platform.db, job.id))!;
+  const day = (await repairOptions(bookingDeps(platform), portalJob, 'en')).days[0]!.start;
+  const repair = await requestRepair(bookingDeps(platform), portalJob, day, 'en');
+  if (repair.status !== 'held') throw new Error(`repair booking not held: ${repair.status}`);
+  const repairToken = (await mails(repair.email)).match(/\/b\/([\w-]+)/)![1]!;
+  await confirmByToken(bookingDeps(platform), repairToken);
+  const repairBooking = await platform.db('bookings').where({ job_id: job.id, kind: 'repair' }).first('id');
+  await save('repair-confirmed', repairBooking.id);
+  const lifecycle = { db: platform.db, temporal: platform.temporal, taskQueue: platform.config.TEMPORAL_TASK_QUEUE };
+  for (const type of ['vehicle_in', 'planned_end', 'ready_for_start', 'finished', 'picked_up'] as const) {
+    await advanceJob(lifecycle, job, { type, at: new Date().toISOString() });
+  }
+  await saveWorkflow('job-picked-up', jobWorkflowId(job.job_number));
 } finally {
   await platform.close();
   await infrastructure.stop();
