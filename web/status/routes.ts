@@ -47,6 +47,17 @@ export function createStatusRouter({ db, changes, lookupLimit }: { db: Knex; cha
     render(req, res, 'status/views/status', { job, ...timelineData(req, res, job) });
   });
 
+  // One change notifies every open page of the job at once: they share one read of it.
+  const reading = new Map<number, Promise<PortalJob | undefined>>();
+  const freshJob = (jobId: number) => {
+    let read = reading.get(jobId);
+    if (!read) {
+      read = findPortalJob(db, jobId).finally(() => reading.delete(jobId));
+      reading.set(jobId, read);
+    }
+    return read;
+  };
+
   // Server-sent events: the timeline again each time the job changes.
   router.get('/p/:slug/status/:jobNumber/events', async (req, res) => {
     const job = await grantedJob(db, req, res, 'status');
@@ -54,7 +65,7 @@ export function createStatusRouter({ db, changes, lookupLimit }: { db: Knex; cha
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.write(': connected\n\n');
     const send = async () => {
-      const fresh = await findPortalJob(db, job.id);
+      const fresh = await freshJob(job.id);
       if (!fresh) return;
       const html = eta.render('/jobs/views/_timeline', timelineData(req, res, fresh));
       res.write(`event: timeline\ndata: ${html.replace(/\n/g, '\ndata: ')}\n\n`);
