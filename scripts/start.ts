@@ -67,7 +67,7 @@ async function main() {
   const config = loadConfig(env);
   const db = createDb(config.DATABASE_URL);
   await migrate(db);
-  await seedDemo(db);
+  const demoJobs = await seedDemo(db);
   await db.destroy();
 
   const run = (name: string, script: string) => {
@@ -88,6 +88,7 @@ async function main() {
 Workshop platform is starting:
   Customer portal      ${config.PUBLIC_URL}/
   Staff back office    ${config.PUBLIC_URL}/staff  (${demoStaff.map((u) => u.email).join(', ')}; password ${demoPassword})
+  Demo jobs            ${demoJobs.map((job) => `plate ${job.plate} + job ${job.jobNumber}`).join(', ')} (mail goes to the catcher)
   ${urls.join('\n  ')}
   PostgreSQL           ${config.DATABASE_URL.replace(/:[^:@/]+@/, ':***@')}
 Data folder: ${dataDir}. Press Ctrl-C to stop.

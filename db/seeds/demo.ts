@@ -1,5 +1,6 @@
 import { hash } from '@node-rs/argon2';
 import type { Knex } from 'knex';
+import { normalizePlate } from '../../lib/plates';
 import { upsertStaff, type Role } from '../staff';
 
 export const demoStaff: { email: string; name: string; role: Role }[] = [
@@ -15,7 +16,7 @@ export const demoPassword = 'workshop-demo';
  * estimate hours, one staff user per role. Safe to run at every start: it
  * only adds what is missing and never touches what staff changed.
  */
-export async function seedDemo(db: Knex): Promise<void> {
+export async function seedDemo(db: Knex): Promise<DemoJob[]> {
   let company = await db('companies').where({ name: 'Demo Body Shop' }).first('id');
   if (!company) [company] = await db('companies').insert({ name: 'Demo Body Shop' }).returning('id');
 
@@ -40,4 +41,59 @@ export async function seedDemo(db: Knex): Promise<void> {
   for (const user of demoStaff) {
     await upsertStaff(db, { ...user, company_id: company.id, password_hash: passwordHash });
   }
+  return seedDemoJobs(db, company.id);
+}
+
+export interface DemoJob {
+  plate: string;
+  jobNumber: string;
+}
+
+/**
+ * Two jobs to try the plate + job number pages with (P4-P6): one waiting
+ * for its repair appointment, one whose vehicle is in. Their D4 workflows
+ * start, seeded from these rows, at their first step.
+ */
+async function seedDemoJobs(db: Knex, companyId: number): Promise<DemoJob[]> {
+  const location = await db('locations').where({ slug: 'ghent' }).first('id');
+  const jobs = [
+    { plate: '1-DEM-001', first_name: 'Lotte', last_name: 'Claes', make: 'Toyota', model: 'Yaris', state: {} },
+    {
+      plate: '1-DEM-002',
+      first_name: 'Pieter',
+      last_name: 'Maes',
+      make: 'Škoda',
+      model: 'Octavia',
+      state: { step: 'vehicle_in', on_site: true, appointment_at: db.raw(`now() - interval '1 day'`), vehicle_in_at: db.raw(`now() - interval '1 day'`) },
+    },
+  ];
+  const seeded: DemoJob[] = [];
+  for (const { plate, first_name, last_name, make, model, state } of jobs) {
+    const plateNormalized = normalizePlate(plate);
+    const existing = await db('jobs')
+      .join('vehicles', 'vehicles.id', 'jobs.vehicle_id')
+      .where({ 'jobs.company_id': companyId, 'vehicles.plate_normalized': plateNormalized })
+      .first('jobs.job_number');
+    if (existing) {
+      seeded.push({ plate, jobNumber: existing.job_number });
+      continue;
+    }
+    const email = `${first_name.toLowerCase()}@demo.test`;
+    const [customer] = await db('customers').insert({ company_id: companyId, first_name, last_name, email, language: 'en' }).returning('id');
+    const [vehicle] = await db('vehicles').insert({ customer_id: customer.id, plate, plate_normalized: plateNormalized, make, model }).returning('id');
+    const {
+      rows: [{ next }],
+    } = await db.raw(`select nextval('job_number_seq') as next`);
+    await db('jobs').insert({
+      company_id: companyId,
+      location_id: location.id,
+      job_number: String(next),
+      customer_id: customer.id,
+      vehicle_id: vehicle.id,
+      source: 'staff',
+      ...state,
+    });
+    seeded.push({ plate, jobNumber: String(next) });
+  }
+  return seeded;
 }
