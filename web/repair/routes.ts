@@ -6,7 +6,7 @@ import { formatLocalDateTime } from '../../lib/time';
 import { render } from '../render';
 import type { BookingDeps } from '../booking/service';
 import { grantedJob, openPortal } from '../status/lookup';
-import { canBookRepair, maskEmail, repairOptions, requestRepair } from './service';
+import { maskEmail, repairClosedReason, repairOptions, requestRepair } from './service';
 
 const view = (name: string) => `repair/views/${name}`;
 const daySchema = z.object({ slot: z.string().datetime() });
@@ -25,8 +25,9 @@ export function createRepairRouter(deps: BookingDeps) {
     const job = portal && (await grantedJob(db, req, res, 'repair'));
     if (!portal || !job) return undefined;
     res.set('Cache-Control', 'no-store');
-    if (!canBookRepair(job)) {
-      render(req, res, view('notPossible'), { job, reason: 'vehicleIn' });
+    const closed = repairClosedReason(job);
+    if (closed) {
+      render(req, res, view('notPossible'), { job, reason: closed });
       return undefined;
     }
     return { portal, job, base: `/p/${portal.slug}/repair/${job.job_number}` };

@@ -27,9 +27,11 @@ export interface RepairOptions {
   days: RepairDay[];
 }
 
-/** Steps after which a repair appointment can no longer be booked: the vehicle is already in. */
-const tooLate = new Set(['vehicle_in', 'work_started', 'finished', 'picked_up']);
-export const canBookRepair = (job: PortalJob) => !tooLate.has(job.step);
+/** Why a repair appointment can no longer be booked, if it cannot: the vehicle is in, or already picked up. */
+export function repairClosedReason(job: PortalJob): 'vehicleIn' | 'pickedUp' | undefined {
+  if (job.step === 'picked_up') return 'pickedUp';
+  return ['vehicle_in', 'work_started', 'finished'].includes(job.step) ? 'vehicleIn' : undefined;
+}
 
 /**
  * P4: the days on which the job's location takes repair appointments, each
