@@ -72,6 +72,11 @@ export interface JobDetail extends JobListRow, JobStateRow {
   phone: string;
   gdpr_consent_at: Date | null;
   notes: string;
+  vin: string;
+  /** null: the job follows the company's default flow type */
+  damage_flow_type_id: number | null;
+  /** the name of the job's flow type, or of the default it follows */
+  damage_flow_type_name: string | null;
 }
 
 export async function findJobByNumber(db: Knex, companyId: number, jobNumber: string): Promise<JobDetail | undefined> {
@@ -84,6 +89,11 @@ export async function findJobByNumber(db: Knex, companyId: number, jobNumber: st
       'customers.phone',
       'customers.gdpr_consent_at',
       'jobs.notes',
+      'vehicles.vin',
+      'jobs.damage_flow_type_id',
+      db.raw(`(select d.name from damage_flow_types d
+                where d.id = coalesce(jobs.damage_flow_type_id,
+                  (select x.id from damage_flow_types x where x.company_id = jobs.company_id and x.is_default))) as damage_flow_type_name`),
       db.raw('0 as photo_count'),
     );
 }
@@ -242,4 +252,165 @@ function portalJobQuery(db: Knex) {
 export async function jobNumberOf(db: Knex, jobId: number): Promise<string> {
   const row = await db('jobs').where({ id: jobId }).first('job_number');
   return row?.job_number ?? '';
+}
+
+/** What staff type for a job at the desk (D4): its customer, its vehicle and the job's own fields. */
+export interface StaffJobFields {
+  customer: { first_name: string; last_name: string; email: string; phone: string; language: string };
+  vehicle: { plate: string; vin: string; make: string; model: string };
+  /** null: the job follows the company's default flow type */
+  damage_flow_type_id: number | null;
+  notes: string;
+}
+
+export interface CreatedStaffJob {
+  id: number;
+  job_number: string;
+  plate: string;
+  location_slug: string;
+}
+
+/**
+ * Creates customer, vehicle and job for a job staff open, in one
+ * transaction. The same e-mail address at the same company is the same
+ * customer (as for portal bookings, createJobFromBooking), and that
+ * customer's vehicle with the same plate the same vehicle; blank fields do
+ * not wipe what the shop already knows. The lifecycle columns stay empty:
+ * only the job's D4 workflow writes them.
+ */
+export async function createStaffJob(
+  db: Knex,
+  companyId: number,
+  job: StaffJobFields & { location_id: number },
+): Promise<CreatedStaffJob> {
+  return db.transaction(async (trx) => {
+    const location = await trx('locations').where({ id: job.location_id, company_id: companyId }).first('slug');
+    if (!location) throw new Error(`location ${job.location_id} is not one of company ${companyId}`);
+    if (job.damage_flow_type_id !== null) {
+      const flow = await trx('damage_flow_types').where({ id: job.damage_flow_type_id, company_id: companyId }).first('id');
+      if (!flow) throw new Error(`damage flow type ${job.damage_flow_type_id} is not one of company ${companyId}`);
+    }
+
+    const { customer: c, vehicle: v } = job;
+    let customer = c.email
+      ? await trx('customers')
+          .where({ company_id: companyId })
+          .whereRaw('lower(email) = lower(?)', [c.email])
+          .orderBy('id')
+          .first('id', 'phone')
+      : undefined;
+    if (customer) {
+      await trx('customers')
+        .where({ id: customer.id })
+        .update({ first_name: c.first_name, last_name: c.last_name, language: c.language, phone: c.phone || customer.phone });
+    } else {
+      [customer] = await trx('customers').insert({ ...c, company_id: companyId }).returning('id');
+    }
+
+    const plateNormalized = normalizePlate(v.plate);
+    let vehicle = await trx('vehicles').where({ customer_id: customer.id, plate_normalized: plateNormalized }).first('id', 'vin', 'make', 'model');
+    if (vehicle) {
+      await trx('vehicles')
+        .where({ id: vehicle.id })
+        .update({ plate: v.plate, vin: v.vin || vehicle.vin, make: v.make || vehicle.make, model: v.model || vehicle.model });
+    } else {
+      [vehicle] = await trx('vehicles').insert({ ...v, customer_id: customer.id, plate_normalized: plateNormalized }).returning('id');
+    }
+
+    const {
+      rows: [{ next }],
+    } = await trx.raw(`select nextval('job_number_seq') as next`);
+    const [created] = await trx('jobs')
+      .insert({
+        company_id: companyId,
+        location_id: job.location_id,
+        job_number: String(next),
+        customer_id: customer.id,
+        vehicle_id: vehicle.id,
+        source: 'staff',
+        damage_flow_type_id: job.damage_flow_type_id,
+        notes: job.notes,
+      })
+      .returning(['id', 'job_number']);
+    return { id: created.id, job_number: created.job_number, plate: v.plate, location_slug: location.slug };
+  });
+}
+
+/** A job as its edit form shows it. */
+export interface JobEditRow {
+  id: number;
+  job_number: string;
+  company_id: number;
+  location_id: number;
+  location_slug: string;
+  location_name: string;
+  time_zone: string;
+  customer_id: number;
+  vehicle_id: number;
+  first_name: string;
+  last_name: string;
+  email: string;
+  phone: string;
+  language: string;
+  plate: string;
+  vin: string;
+  make: string;
+  model: string;
+  damage_flow_type_id: number | null;
+  notes: string;
+  step: JobSnapshot['step'];
+  appointment_at: Date | null;
+  planned_end_at: Date | null;
+}
+
+export async function findJobForEdit(db: Knex, companyId: number, jobNumber: string): Promise<JobEditRow | undefined> {
+  return jobsQuery(db, companyId)
+    .where('jobs.job_number', jobNumber)
+    .first<JobEditRow>(
+      'jobs.id',
+      'jobs.job_number',
+      'jobs.company_id',
+      'jobs.location_id',
+      'locations.slug as location_slug',
+      'locations.name as location_name',
+      'locations.time_zone',
+      'jobs.customer_id',
+      'jobs.vehicle_id',
+      'customers.first_name',
+      'customers.last_name',
+      'customers.email',
+      'customers.phone',
+      'customers.language',
+      'vehicles.plate',
+      'vehicles.vin',
+      'vehicles.make',
+      'vehicles.model',
+      'jobs.damage_flow_type_id',
+      'jobs.notes',
+      'jobs.step',
+      'jobs.appointment_at',
+      'jobs.planned_end_at',
+    );
+}
+
+/**
+ * Saves what staff changed on a job's customer, vehicle and the job itself,
+ * in one transaction; the customer and vehicle records are the job's own
+ * (a corrected plate or e-mail address is corrected everywhere). Lifecycle
+ * dates are not written here: they go through the job's D4 workflow.
+ */
+export async function updateJobDetails(db: Knex, job: Pick<JobEditRow, 'id' | 'company_id' | 'customer_id' | 'vehicle_id'>, fields: StaffJobFields): Promise<void> {
+  await db.transaction(async (trx) => {
+    if (fields.damage_flow_type_id !== null) {
+      const flow = await trx('damage_flow_types').where({ id: fields.damage_flow_type_id, company_id: job.company_id }).first('id');
+      if (!flow) throw new Error(`damage flow type ${fields.damage_flow_type_id} is not one of company ${job.company_id}`);
+    }
+    await trx('customers').where({ id: job.customer_id }).update(fields.customer);
+    await trx('vehicles')
+      .where({ id: job.vehicle_id })
+      .update({ ...fields.vehicle, plate_normalized: normalizePlate(fields.vehicle.plate) });
+    await trx('jobs')
+      .where({ id: job.id })
+      .update({ damage_flow_type_id: fields.damage_flow_type_id, notes: fields.notes });
+  });
 }

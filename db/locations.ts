@@ -19,6 +19,11 @@ export interface Location {
   slot_capacity: number;
   booking_horizon_days: number;
   booking_lead_minutes: number;
+  /** P5: what "work started" on the status page shows */
+  work_started_source: 'ready_for_start' | 'first_activity';
+  /** P4: ISO weekdays (1 = Monday) with repair appointments, and the drop-off time ("08:00:00") */
+  repair_weekdays: number[];
+  repair_dropoff_time: string;
 }
 
 export type LocationSettings = Pick<
@@ -37,6 +42,9 @@ export type LocationSettings = Pick<
   | 'slot_capacity'
   | 'booking_horizon_days'
   | 'booking_lead_minutes'
+  | 'work_started_source'
+  | 'repair_weekdays'
+  | 'repair_dropoff_time'
 >;
 
 export function slotRules(location: Location): SlotRules {

@@ -8,6 +8,7 @@ import { fieldErrors } from '../errors';
 import { requireRole, requireStaff } from '../middleware/auth';
 import { createRateLimit } from '../middleware/rateLimit';
 import { render } from '../render';
+import { createFlowTypesRouter } from './flowTypes';
 import { parseLocationSettings } from './settings';
 
 // Verifying against this keeps a login for an unknown e-mail as slow as a wrong password.
@@ -78,6 +79,8 @@ export function createStaffRouter({ db }: { db: Knex }) {
 
   router.get('/staff', (_req, res) => res.redirect(303, '/staff/jobs'));
 
+  router.use(createFlowTypesRouter({ db }));
+
   router.get('/staff/settings/locations', requireRole('admin'), async (req, res) => {
     render(req, res, 'staff/views/locations', { locations: await listLocations(db, req.staff!.company_id) });
   });
@@ -102,7 +105,8 @@ export function createStaffRouter({ db }: { db: Knex }) {
       res.status(422);
       return render(req, res, 'staff/views/locationSettings', {
         location,
-        values: { ...location, ...req.body },
+        // No weekday ticked sends no field at all: keep that, not the saved days.
+        values: { ...location, ...req.body, repair_weekdays: req.body.repair_weekdays ?? [] },
         hours: result.hours,
         errors: result.errors,
         saved: false,

@@ -10,6 +10,9 @@ const valid = {
   booking_lead_minutes: '60',
   portal_enabled: 'on',
   show_book_estimate: 'on',
+  work_started_source: 'ready_for_start',
+  repair_weekdays: ['1', '2', '3', '4', '5'],
+  repair_dropoff_time: '08:00',
 };
 
 describe('location settings form', () => {
@@ -28,6 +31,7 @@ describe('location settings form', () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.settings).toMatchObject({ slot_capacity: 2, portal_enabled: true, show_book_estimate: true, show_add_photos: false });
+    expect(result.settings).toMatchObject({ work_started_source: 'ready_for_start', repair_weekdays: [1, 2, 3, 4, 5], repair_dropoff_time: '08:00' });
     expect(result.hours).toEqual([
       { weekday: 1, opensAt: '08:00', closesAt: '12:00' },
       { weekday: 1, opensAt: '13:00', closesAt: '17:00' },
@@ -35,11 +39,29 @@ describe('location settings form', () => {
     ]);
   });
 
+  it('reads the status page and repair appointment settings: one ticked day, no day, days in order', () => {
+    const parse = (body: Record<string, unknown>) => {
+      const result = parseLocationSettings({ ...valid, ...body });
+      if (!result.ok) throw new Error(JSON.stringify(result.errors));
+      return result.settings;
+    };
+    expect(parse({ work_started_source: 'first_activity', repair_weekdays: '6', repair_dropoff_time: '07:30' })).toMatchObject({
+      work_started_source: 'first_activity',
+      repair_weekdays: [6],
+      repair_dropoff_time: '07:30',
+    });
+    expect(parse({ repair_weekdays: undefined }).repair_weekdays).toEqual([]);
+    expect(parse({ repair_weekdays: ['7', '1', '1'] }).repair_weekdays).toEqual([1, 7]);
+  });
+
   it('names each wrong field with a translatable code and keeps the typed hours', () => {
     const result = parseLocationSettings({
       ...valid,
       slot_capacity: '0',
       time_zone: 'Mars/Olympus',
+      work_started_source: 'whenever',
+      repair_weekdays: ['1', '8'],
+      repair_dropoff_time: '8h',
       hours_2_0_opens: '12:00',
       hours_2_0_closes: '09:00',
       hours_3_0_opens: '08:00',
@@ -54,6 +76,9 @@ describe('location settings form', () => {
     expect(result.errors).toEqual({
       slot_capacity: 'slotCapacity',
       time_zone: 'timeZone',
+      work_started_source: 'required',
+      repair_weekdays: 'required',
+      repair_dropoff_time: 'time',
       hours2: 'timeOrder',
       hours3: 'timeOverlap',
       hours4: 'time',

@@ -6,6 +6,8 @@ import { fieldErrors, type FieldErrors } from '../errors';
 
 const checkbox = z.preprocess((value) => value === 'on' || value === 'true' || value === 'yes', z.boolean());
 const time = /^([01]\d|2[0-3]):[0-5]\d$/;
+/** Checkboxes sharing one name: absent when none is ticked, a string for one, an array for several. */
+const checkboxes = z.preprocess((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]), z.array(z.string()));
 
 const settingsSchema = z.object({
   name: z.string().trim().min(1, 'required').max(100, 'tooLong'),
@@ -22,6 +24,12 @@ const settingsSchema = z.object({
   slot_capacity: z.coerce.number({ error: 'number' }).int('number').min(1, 'slotCapacity').max(100, 'slotCapacity'),
   booking_horizon_days: z.coerce.number({ error: 'number' }).int('number').min(1, 'horizon').max(120, 'horizon'),
   booking_lead_minutes: z.coerce.number({ error: 'number' }).int('number').min(0, 'number').max(10_080, 'number'),
+  work_started_source: z.enum(['ready_for_start', 'first_activity'], { error: 'required' }),
+  // ISO weekdays, in order, each once.
+  repair_weekdays: checkboxes
+    .refine((days) => days.every((day) => /^[1-7]$/.test(day)), 'required')
+    .transform((days) => [...new Set(days.map(Number))].sort((a, b) => a - b)),
+  repair_dropoff_time: z.string({ error: 'time' }).trim().regex(time, 'time'),
 });
 
 /**
