@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import { createBookingActivities } from './bookings';
 import { createJobActivities } from './jobs';
 import { createMailActivities } from './mail';
+import { createInvitationActivities } from './mail/invitation';
 import type { Transporter } from './mail/transport';
 
 export interface ActivityDeps {
@@ -22,5 +23,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createBookingActivities(deps),
     ...createJobActivities(deps),
     ...createMailActivities(deps),
+    ...createInvitationActivities(deps),
   };
 }

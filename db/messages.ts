@@ -42,3 +42,12 @@ export async function markMessageSent(db: Knex, idempotencyKey: string, provider
 export async function messagesForBooking(db: Knex, bookingId: string) {
   return db('sent_messages').where({ booking_id: bookingId }).orderBy('id');
 }
+
+/** P7: what was sent to a job's customer, newest first (the job page's "messages sent"). */
+export async function messagesForJob(db: Knex, jobId: number, limit = 20) {
+  return db('sent_messages')
+    .where({ job_id: jobId })
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .select('id', 'idempotency_key', 'kind', 'recipient', 'subject', 'status', 'created_at', 'sent_at');
+}

@@ -1,5 +1,5 @@
 /**
- * Records event histories of the booking and job workflows as they are now, for the
+ * Records event histories of the booking, job and invitation workflows as they are now, for the
  * replay test (test/workflows.replay.test.ts). Run it when a workflow's
  * shape changes on purpose (behind patched()), and keep the older files:
  * they are what running executions look like.
@@ -14,7 +14,11 @@ import { confirmByToken } from '../web/booking/service';
 import { findPortalJob } from '../db/jobs';
 import { advanceJob } from '../lib/jobLifecycle';
 import { repairOptions, requestRepair } from '../web/repair/service';
+import { findInvitationJob, resolveTemplate } from '../db/communicationTemplates';
+import { defaultInvitationRef } from '../lib/communicationTemplates';
+import { queueInvitation } from '../web/templates/service';
 import { bookingWorkflowId } from '../workflows/booking';
+import { invitationWorkflowId } from '../workflows/invitation';
 import { jobWorkflowId } from '../workflows/jobLifecycle';
 import { book, bookingDeps, firstSlot, wizardFor } from '../test/support/booking';
 import { createJob, createLocation } from '../test/support/fixtures';
@@ -79,6 +83,15 @@ try {
     await advanceJob(lifecycle, job, { type, at: new Date().toISOString() });
   }
   await saveWorkflow('job-picked-up', jobWorkflowId(job.job_number));
+
+  // P7: an invitation e-mail from the default template.
+  const invited = await createJob(platform.db, shop);
+  const invitationJob = (await findInvitationJob(platform.db, shop.company_id, invited.job_number))!;
+  const template = (await resolveTemplate(platform.db, shop.company_id, defaultInvitationRef('en')))!;
+  const invitationDeps = { ...lifecycle, publicUrl: platform.config.PUBLIC_URL };
+  const invitation = await queueInvitation(invitationDeps, invitationJob, template);
+  if (!invitation.queued) throw new Error(`invitation not queued: ${invitation.error}`);
+  await saveWorkflow('invitation-sent', invitationWorkflowId(invitation.invitationId));
 } finally {
   await platform.close();
   await infrastructure.stop();

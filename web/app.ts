@@ -18,11 +18,13 @@ import { sessionMiddleware } from './middleware/session';
 import { createPortalRouter } from './portal/routes';
 import { render } from './render';
 import { createJobsRouter } from './jobs/routes';
+import { createJobEditRouter } from './jobs/edit';
 import type { JobChanges } from './live';
 import { createStaffRouter } from './staff/routes';
 import { createRepairRouter } from './repair/routes';
 import { createJobPhotosRouter } from './status/photos';
 import { createStatusRouter } from './status/routes';
+import { createTemplatesRouter } from './templates/routes';
 import { photoUploadParser } from './uploads';
 
 export interface AppDeps {
@@ -87,7 +89,9 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   app.use(createJobPhotosRouter({ db, uploads }));
   app.use(createRepairRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, linkTtlMs: config.BOOKING_LINK_TTL }));
   app.use(createStaffRouter({ db }));
+  app.use(createJobEditRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE }));
   app.use(createJobsRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, uploadDir: config.UPLOAD_DIR }));
+  app.use(createTemplatesRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, publicUrl: config.PUBLIC_URL }));
 
   app.use((req: Request, res: Response) => {
     res.status(404);

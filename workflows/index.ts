@@ -1,2 +1,3 @@
 export { bookingWorkflow } from './booking';
 export { jobLifecycleWorkflow } from './jobLifecycle';
+export { invitationWorkflow } from './invitation';

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as foundation from './20261124000000_foundation';
 import * as jobLifecycle from './20261124100000_job_lifecycle';
 import * as repairBooking from './20261124200000_repair_booking';
+import * as communicationTemplates from './20261124220000_communication_templates';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so
@@ -12,6 +13,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261124000000_foundation': foundation,
   '20261124100000_job_lifecycle': jobLifecycle,
   '20261124200000_repair_booking': repairBooking,
+  '20261124220000_communication_templates': communicationTemplates,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

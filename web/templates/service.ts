@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { Knex } from 'knex';
+import type { ChosenTemplate, InvitationJob } from '../../db/communicationTemplates';
+import type { Location } from '../../db/locations';
+import { expandTemplate, tagValues, unknownTags, type InvitationFacts } from '../../lib/communicationTemplates';
+import type { Language } from '../../lib/i18n';
+import { invitationWorkflow, invitationWorkflowId } from '../../workflows/invitation';
+import { jobNumberKey, locationKey } from '../../workflows/searchAttributes';
+
+export interface InvitationDeps {
+  db: Knex;
+  temporal: Client;
+  taskQueue: string;
+  publicUrl: string;
+}
+
+export interface Preview {
+  subject: string;
+  body: string;
+  /** tags in brackets that are not ours; they stay as typed */
+  unknownTags: string[];
+}
+
+export function preview(template: Pick<ChosenTemplate, 'subject' | 'body'>, facts: InvitationFacts): Preview {
+  return {
+    ...expandTemplate(template, tagValues(facts)),
+    unknownTags: unknownTags(`${template.subject}\n${template.body}`),
+  };
+}
+
+export function jobFacts(publicUrl: string, job: InvitationJob, language: Language): InvitationFacts {
+  return {
+    publicUrl,
+    language,
+    customerName: `${job.first_name} ${job.last_name}`.trim(),
+    jobNumber: job.job_number,
+    plate: job.plate,
+    location: { slug: job.location_slug, name: job.location_name, phone: job.location_phone },
+  };
+}
+
+/** An admin's preview: a made-up customer and job at one of the company's locations. */
+export function sampleFacts(publicUrl: string, location: Location | undefined, language: Language, customerName: string): InvitationFacts {
+  return {
+    publicUrl,
+    language,
+    customerName,
+    jobNumber: '1234',
+    plate: '1-ABC-234',
+    location: location ? { slug: location.slug, name: location.name, phone: location.phone } : { slug: 'example', name: 'Example', phone: '' },
+  };
+}
+
+export type QueueResult = { queued: true; invitationId: string; recipient: string } | { queued: false; error: 'noEmail' };
+
+/**
+ * Starts the invitation workflow and returns at once: the e-mail goes out
+ * from the worker, retried while the mail server is down.
+ */
+export async function queueInvitation(deps: InvitationDeps, job: InvitationJob, template: ChosenTemplate): Promise<QueueResult> {
+  if (!job.email) return { queued: false, error: 'noEmail' };
+  const invitationId = randomUUID();
+  await deps.temporal.workflow.start(invitationWorkflow, {
+    workflowId: invitationWorkflowId(invitationId),
+    taskQueue: deps.taskQueue,
+    args: [
+      {
+        invitationId,
+        jobId: job.id,
+        template: { ref: template.ref, name: template.name, language: template.language, subject: template.subject, body: template.body },
+      },
+    ],
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    typedSearchAttributes: [
+      { key: jobNumberKey, value: job.job_number },
+      { key: locationKey, value: job.location_slug },
+    ],
+  });
+  return { queued: true, invitationId, recipient: job.email };
+}

@@ -1,0 +1,27 @@
+/**
+ * P7 invitation: staff send a customer a communication template (portal
+ * links for booking a repair, following it, booking an estimate). The web
+ * page answers at once; a mail server that is down is retried here, spaced
+ * out, and the outbox makes sure the customer gets the e-mail once.
+ */
+import { proxyActivities } from '@temporalio/workflow';
+import type { createInvitationActivities, InvitationInput } from '../activities/mail/invitation';
+
+export type { InvitationInput };
+
+export const invitationWorkflowId = (invitationId: string) => `invitation-${invitationId}`;
+
+const mail = proxyActivities<ReturnType<typeof createInvitationActivities>>({
+  startToCloseTimeout: '1 minute',
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    maximumAttempts: 20,
+    nonRetryableErrorTypes: ['JobNotFound', 'NoEmail'],
+  },
+});
+
+export async function invitationWorkflow(input: InvitationInput): Promise<void> {
+  await mail.sendInvitation(input);
+}
