@@ -3,6 +3,7 @@ import * as foundation from './20261124000000_foundation';
 import * as jobLifecycle from './20261124100000_job_lifecycle';
 import * as repairBooking from './20261124200000_repair_booking';
 import * as communicationTemplates from './20261124220000_communication_templates';
+import * as leadsAppointments from './20261124300000_leads_appointments';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so
@@ -14,6 +15,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261124100000_job_lifecycle': jobLifecycle,
   '20261124200000_repair_booking': repairBooking,
   '20261124220000_communication_templates': communicationTemplates,
+  '20261124300000_leads_appointments': leadsAppointments,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
