@@ -1,0 +1,348 @@
+import type { Knex } from 'knex';
+import { normalizePlate } from '../lib/plates';
+
+/** A lead as the appointment dialog needs it (M2, M7, M8). */
+export interface LeadForAppointment {
+  id: number;
+  company_id: number;
+  location_id: number;
+  status: string;
+  language: string;
+  desired_date: string;
+  time_window: 'morning' | 'afternoon' | 'any';
+  services: string[];
+  remarks: string;
+  customer_number: string | null;
+  first_name: string;
+  last_name: string;
+  email: string;
+  phone: string;
+  street: string;
+  postal_code: string;
+  city: string;
+  plate: string;
+  vin: string;
+  make: string;
+  model: string;
+  appointment_id: number | null;
+}
+
+export async function findLeadForAppointment(db: Knex, companyId: number, leadId: number): Promise<LeadForAppointment | undefined> {
+  return db('leads')
+    .where({ id: leadId, company_id: companyId })
+    .first<LeadForAppointment>(db.raw(`leads.*, to_char(desired_date, 'YYYY-MM-DD') as desired_date`));
+}
+
+export interface MasterCustomer {
+  id: number;
+  customer_number: string | null;
+  first_name: string;
+  last_name: string;
+  email: string;
+  phone: string;
+  street: string;
+  postal_code: string;
+  city: string;
+  language: string;
+}
+
+const customerColumns = ['id', 'customer_number', 'first_name', 'last_name', 'email', 'phone', 'street', 'postal_code', 'city', 'language'];
+
+export async function findCustomerByNumber(db: Knex, companyId: number, customerNumber: string): Promise<MasterCustomer | undefined> {
+  return db('customers')
+    .where({ company_id: companyId, customer_number: customerNumber.trim(), is_cash_sale: false })
+    .first<MasterCustomer>(customerColumns);
+}
+
+export async function findCustomer(db: Knex, companyId: number, customerId: number): Promise<MasterCustomer | undefined> {
+  return db('customers').where({ company_id: companyId, id: customerId, is_cash_sale: false }).first<MasterCustomer>(customerColumns);
+}
+
+export type MatchReason = 'email' | 'phone' | 'name' | 'address';
+export interface Candidate extends MasterCustomer {
+  score: number;
+  reasons: MatchReason[];
+}
+
+const digits = (phone: string) => phone.replace(/\D/g, '');
+
+/**
+ * M7 duplicate search against the customer master: the same e-mail, the
+ * same phone number (last nine digits, so +32 470… and 0470… meet), a
+ * similar name (trigram similarity, so "Jansen"/"Janssens" meet) or the
+ * same postal code with a similar street. Best matches first.
+ */
+export async function duplicateCandidates(db: Knex, companyId: number, lead: LeadForAppointment, limit = 5): Promise<Candidate[]> {
+  const phone = digits(lead.phone).slice(-9);
+  const name = `${lead.first_name} ${lead.last_name}`.toLowerCase();
+  const { rows } = await db.raw<{ rows: (MasterCustomer & { email_hit: boolean; phone_hit: boolean; name_sim: number; address_hit: boolean })[] }>(
+    `select ${customerColumns.map((c) => `c.${c}`).join(', ')},
+            (:email <> '' and lower(c.email) = lower(:email)) as email_hit,
+            (length(:phone) >= 6 and right(regexp_replace(c.phone, '[^0-9]', '', 'g'), 9) = :phone) as phone_hit,
+            similarity(lower(c.first_name || ' ' || c.last_name), :name) as name_sim,
+            (:postal <> '' and c.postal_code = :postal and similarity(lower(c.street), lower(:street)) > 0.5) as address_hit
+       from customers c
+      where c.company_id = :company and not c.is_cash_sale
+        and ((:email <> '' and lower(c.email) = lower(:email))
+          or (length(:phone) >= 6 and right(regexp_replace(c.phone, '[^0-9]', '', 'g'), 9) = :phone)
+          or lower(c.first_name || ' ' || c.last_name) % :name
+          or (:postal <> '' and c.postal_code = :postal and similarity(lower(c.street), lower(:street)) > 0.5))
+      limit 50`,
+    { company: companyId, email: lead.email.trim(), phone, name, postal: lead.postal_code.trim(), street: lead.street.trim() },
+  );
+  return rows
+    .map(({ email_hit, phone_hit, name_sim, address_hit, ...customer }) => {
+      const reasons: MatchReason[] = [];
+      if (email_hit) reasons.push('email');
+      if (phone_hit) reasons.push('phone');
+      if (name_sim >= 0.3) reasons.push('name');
+      if (address_hit) reasons.push('address');
+      const score = (email_hit ? 3 : 0) + (phone_hit ? 2 : 0) + name_sim * 2 + (address_hit ? 1 : 0);
+      return { ...customer, score, reasons };
+    })
+    .sort((a, b) => b.score - a.score)
+    .slice(0, limit);
+}
+
+/** The four ways of settling the customer of a lead without a customer number (M7). */
+export type CustomerChoice =
+  | { kind: 'existing'; customerId: number } // the lead carried a known customer number
+  | { kind: 'lead_data'; customerId: number } // master customer, the lead's contact data (missing values from the master)
+  | { kind: 'master_data'; customerId: number } // master customer and its data, unchanged
+  | { kind: 'new_customer' } // a new master customer from the lead's data
+  | { kind: 'cash_sale' }; // the company's cash-sale customer, the lead's contact data
+
+export interface AppointmentInput {
+  startsAt: Date;
+  endsAt: Date;
+  notes: string;
+  staffId: number;
+}
+
+export type VehicleOutcome = 'own' | 'other_owner' | 'walk_in';
+
+export interface CreatedAppointment {
+  id: number;
+  vehicle: VehicleOutcome;
+}
+
+export class LeadAlreadyDecidedError extends Error {}
+
+async function cashSaleCustomer(trx: Knex.Transaction, companyId: number): Promise<number> {
+  const existing = await trx('customers').where({ company_id: companyId, is_cash_sale: true }).first('id');
+  if (existing) return existing.id;
+  const [created] = await trx('customers')
+    .insert({ company_id: companyId, is_cash_sale: true, first_name: 'Cash sale', last_name: '', customer_number: 'CASH' })
+    .onConflict(trx.raw('(company_id) where is_cash_sale'))
+    .ignore()
+    .returning('id');
+  return created?.id ?? (await trx('customers').where({ company_id: companyId, is_cash_sale: true }).first('id')).id;
+}
+
+async function nextCustomerNumber(trx: Knex.Transaction, companyId: number): Promise<string> {
+  // Numbers are per company; the lock keeps two new customers from taking the same one.
+  await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`customer-number-${companyId}`]);
+  const row = await trx('customers')
+    .where({ company_id: companyId })
+    .whereRaw(`customer_number ~ '^[0-9]+$'`)
+    .max<{ max: string | null }>({ max: trx.raw('customer_number::bigint') })
+    .first();
+  return String(Math.max(10000, Number(row?.max ?? 0)) + 1);
+}
+
+/**
+ * M2 "Create appointment": settles the customer (M7) and the vehicle (M8)
+ * and writes the appointment, in one transaction. The lead row is locked
+ * and must still be New, so two staff members creating an appointment from
+ * the same lead at once end with one appointment.
+ */
+export async function createAppointmentFromLead(
+  db: Knex,
+  leadId: number,
+  choice: CustomerChoice,
+  input: AppointmentInput,
+): Promise<CreatedAppointment> {
+  return db.transaction(async (trx) => {
+    const lead = await trx('leads').where({ id: leadId }).forUpdate().first();
+    if (!lead || lead.status !== 'new' || lead.appointment_id !== null) throw new LeadAlreadyDecidedError(`lead ${leadId} is ${lead?.status}`);
+    const companyId: number = lead.company_id;
+    const fromLead = {
+      first_name: lead.first_name,
+      last_name: lead.last_name,
+      email: lead.email,
+      phone: lead.phone,
+      language: lead.language,
+    };
+
+    let customerId: number;
+    let contact: typeof fromLead;
+    if (choice.kind === 'new_customer') {
+      [{ id: customerId }] = await trx('customers')
+        .insert({
+          ...fromLead,
+          company_id: companyId,
+          customer_number: await nextCustomerNumber(trx, companyId),
+          street: lead.street,
+          postal_code: lead.postal_code,
+          city: lead.city,
+          gdpr_consent_at: lead.gdpr_consent_at,
+        })
+        .returning('id');
+      contact = fromLead;
+    } else if (choice.kind === 'cash_sale') {
+      customerId = await cashSaleCustomer(trx, companyId);
+      contact = fromLead;
+    } else {
+      const master = await trx('customers').where({ id: choice.customerId, company_id: companyId, is_cash_sale: false }).first();
+      if (!master) throw new Error(`customer ${choice.customerId} is not in company ${companyId}`);
+      customerId = master.id;
+      const fromMaster = { first_name: master.first_name, last_name: master.last_name, email: master.email, phone: master.phone, language: master.language };
+      // Lead data wins, the master fills what the lead left empty; the master itself is not changed.
+      contact =
+        choice.kind === 'master_data'
+          ? fromMaster
+          : (Object.fromEntries(Object.entries(fromLead).map(([key, value]) => [key, value || fromMaster[key as keyof typeof fromMaster]])) as typeof fromLead);
+    }
+
+    // M8: the VIN against the vehicle master of this company.
+    const vin = String(lead.vin ?? '').trim().toUpperCase();
+    const known = vin
+      ? await trx('vehicles')
+          .join('customers', 'customers.id', 'vehicles.customer_id')
+          .where('customers.company_id', companyId)
+          .whereRaw('upper(vehicles.vin) = ?', [vin])
+          .orderByRaw('vehicles.customer_id = ? desc', [customerId])
+          .first('vehicles.id', 'vehicles.customer_id')
+      : undefined;
+    const vehicle: VehicleOutcome = !known ? 'walk_in' : known.customer_id === customerId ? 'own' : 'other_owner';
+
+    const [{ id }] = await trx('appointments')
+      .insert({
+        company_id: companyId,
+        location_id: lead.location_id,
+        starts_at: input.startsAt,
+        ends_at: input.endsAt,
+        customer_id: customerId,
+        ...contact,
+        vehicle_id: known?.id ?? null,
+        walk_in_plate: known ? '' : lead.plate,
+        walk_in_vin: known ? '' : vin,
+        walk_in_make: known ? '' : lead.make,
+        walk_in_model: known ? '' : lead.model,
+        vehicle_owner_warning: vehicle === 'other_owner',
+        services: lead.services,
+        notes: [lead.remarks, input.notes].filter(Boolean).join('\n\n'),
+        lead_id: lead.id,
+        created_by: input.staffId,
+      })
+      .returning('id');
+    await trx('leads').where({ id: lead.id }).update({ appointment_id: id, updated_at: trx.fn.now() });
+    return { id, vehicle };
+  });
+}
+
+export interface AppointmentRow {
+  id: number;
+  company_id: number;
+  location_id: number;
+  location_name: string;
+  time_zone: string;
+  status: 'planned' | 'cancelled' | 'done';
+  starts_at: Date;
+  ends_at: Date;
+  customer_id: number | null;
+  customer_number: string | null;
+  is_cash_sale: boolean | null;
+  first_name: string;
+  last_name: string;
+  email: string;
+  phone: string;
+  language: string;
+  vehicle_id: number | null;
+  plate: string;
+  vin: string;
+  make: string;
+  model: string;
+  walk_in: boolean;
+  vehicle_owner_warning: boolean;
+  services: string[];
+  notes: string;
+  lead_id: number | null;
+}
+
+function appointmentQuery(db: Knex, companyId: number) {
+  return db('appointments as a')
+    .join('locations as l', 'l.id', 'a.location_id')
+    .leftJoin('customers as c', 'c.id', 'a.customer_id')
+    .leftJoin('vehicles as v', 'v.id', 'a.vehicle_id')
+    .where('a.company_id', companyId)
+    .select(
+      'a.id', 'a.company_id', 'a.location_id', 'l.name as location_name', 'l.time_zone', 'a.status', 'a.starts_at', 'a.ends_at',
+      'a.customer_id', 'c.customer_number', 'c.is_cash_sale', 'a.first_name', 'a.last_name', 'a.email', 'a.phone', 'a.language',
+      'a.vehicle_id', 'a.vehicle_owner_warning', 'a.services', 'a.notes', 'a.lead_id',
+      db.raw(`coalesce(v.plate, a.walk_in_plate) as plate`),
+      db.raw(`coalesce(nullif(v.vin, ''), a.walk_in_vin) as vin`),
+      db.raw(`coalesce(v.make, a.walk_in_make) as make`),
+      db.raw(`coalesce(v.model, a.walk_in_model) as model`),
+      db.raw(`a.vehicle_id is null as walk_in`),
+    );
+}
+
+export async function findAppointment(db: Knex, companyId: number, id: number): Promise<AppointmentRow | undefined> {
+  return appointmentQuery(db, companyId).where('a.id', id).first();
+}
+
+/** The appointment overview: planned appointments in a range, earliest first. */
+export async function listAppointments(db: Knex, companyId: number, from: Date, to: Date): Promise<AppointmentRow[]> {
+  return appointmentQuery(db, companyId)
+    .where('a.status', 'planned')
+    .where('a.starts_at', '>=', from)
+    .where('a.starts_at', '<', to)
+    .orderBy('a.starts_at');
+}
+
+/** Deletes (cancels) an appointment; answers its lead, whose workflow must hear of it (M3). */
+export async function cancelAppointment(db: Knex, companyId: number, id: number): Promise<{ leadId: number | null } | undefined> {
+  const [row] = await db('appointments')
+    .where({ id, company_id: companyId, status: 'planned' })
+    .update({ status: 'cancelled', updated_at: db.fn.now() })
+    .returning('lead_id');
+  return row ? { leadId: row.lead_id } : undefined;
+}
+
+/** M8: a walk-in vehicle joins the master, owned by the appointment's customer. */
+export async function addWalkInVehicleToMaster(db: Knex, companyId: number, id: number): Promise<boolean> {
+  return db.transaction(async (trx) => {
+    const appointment = await trx('appointments').where({ id, company_id: companyId }).forUpdate().first();
+    if (!appointment || appointment.vehicle_id !== null || !appointment.customer_id || !appointment.walk_in_plate) return false;
+    const [vehicle] = await trx('vehicles')
+      .insert({
+        customer_id: appointment.customer_id,
+        plate: appointment.walk_in_plate,
+        plate_normalized: normalizePlate(appointment.walk_in_plate),
+        vin: appointment.walk_in_vin,
+        make: appointment.walk_in_make,
+        model: appointment.walk_in_model,
+      })
+      .returning('id');
+    await trx('appointments')
+      .where({ id })
+      .update({ vehicle_id: vehicle.id, walk_in_plate: '', walk_in_vin: '', walk_in_make: '', walk_in_model: '', updated_at: trx.fn.now() });
+    return true;
+  });
+}
+
+/** M7 "take into master data": the appointment's contact data overwrite its (non cash-sale) customer's. */
+export async function copyContactToMaster(db: Knex, companyId: number, id: number): Promise<boolean> {
+  const appointment = await db('appointments').where({ id, company_id: companyId }).first();
+  if (!appointment?.customer_id) return false;
+  const updated = await db('customers')
+    .where({ id: appointment.customer_id, company_id: companyId, is_cash_sale: false })
+    .update({
+      first_name: appointment.first_name,
+      last_name: appointment.last_name,
+      email: appointment.email,
+      phone: appointment.phone,
+    });
+  return updated > 0;
+}
