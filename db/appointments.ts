@@ -1,8 +1,19 @@
 import type { Knex } from 'knex';
 import { normalizePlate } from '../lib/plates';
 
+/** Who someone is and where they live: typed on a lead, kept in the customer master. */
+interface ContactFields {
+  first_name: string;
+  last_name: string;
+  email: string;
+  phone: string;
+  street: string;
+  postal_code: string;
+  city: string;
+}
+
 /** A lead as the appointment dialog needs it (M2, M7, M8). */
-export interface LeadForAppointment {
+export interface LeadForAppointment extends ContactFields {
   id: number;
   company_id: number;
   location_id: number;
@@ -13,13 +24,6 @@ export interface LeadForAppointment {
   services: string[];
   remarks: string;
   customer_number: string | null;
-  first_name: string;
-  last_name: string;
-  email: string;
-  phone: string;
-  street: string;
-  postal_code: string;
-  city: string;
   plate: string;
   vin: string;
   make: string;
@@ -33,16 +37,9 @@ export async function findLeadForAppointment(db: Knex, companyId: number, leadId
     .first<LeadForAppointment>(db.raw(`leads.*, to_char(desired_date, 'YYYY-MM-DD') as desired_date`));
 }
 
-export interface MasterCustomer {
+export interface MasterCustomer extends ContactFields {
   id: number;
   customer_number: string | null;
-  first_name: string;
-  last_name: string;
-  email: string;
-  phone: string;
-  street: string;
-  postal_code: string;
-  city: string;
   language: string;
 }
 
