@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createI18n, languages } from './i18n';
+import { createI18n, languages, loadLocale } from './i18n';
 
 function keyPaths(value: unknown, prefix = ''): string[] {
   if (typeof value !== 'object' || value === null) return [prefix];
   return Object.entries(value).flatMap(([key, child]) => keyPaths(child, prefix ? `${prefix}.${key}` : key));
 }
-const load = (lng: string) => JSON.parse(readFileSync(path.join(import.meta.dirname, 'locales', `${lng}.json`), 'utf8'));
+const load = loadLocale;
 
 describe('locales (P10)', () => {
   it('every language has exactly the keys of English', () => {
