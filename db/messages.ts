@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Channel } from '../lib/messaging';
 
 export interface OutboxEntry {
   idempotencyKey: string;
@@ -36,7 +37,7 @@ export async function claimMessage(db: Knex, entry: OutboxEntry): Promise<boolea
 export async function markMessageSent(db: Knex, idempotencyKey: string, providerMessageId: string): Promise<void> {
   await db('sent_messages')
     .where({ idempotency_key: idempotencyKey })
-    .update({ status: 'sent', provider_message_id: providerMessageId, sent_at: db.fn.now() });
+    .update({ status: 'sent', provider_message_id: providerMessageId, sent_at: db.fn.now(), error: null });
 }
 
 export async function messagesForBooking(db: Knex, bookingId: string) {
@@ -50,4 +51,140 @@ export async function messagesForJob(db: Knex, jobId: number, limit = 20) {
     .orderBy('id', 'desc')
     .limit(limit)
     .select('id', 'idempotency_key', 'kind', 'recipient', 'subject', 'status', 'created_at', 'sent_at');
+}
+
+// ---------------------------------------------------------------------------
+// Queued messages (lib/messaging): the text is written first, a workflow
+// delivers it (activities/messaging), so what the customer gets is exactly
+// what staff saw, and a retry sends the same text.
+
+export type MessageStatus = 'queued' | 'sending' | 'sent' | 'failed';
+
+export interface QueuedMessage {
+  idempotencyKey: string;
+  channel: Channel;
+  kind: string;
+  recipient: string;
+  subject: string;
+  body: string;
+  html?: string;
+  leadId?: number;
+  appointmentId?: number;
+  customerId?: number;
+  jobId?: number;
+}
+
+export interface SentMessage {
+  id: number;
+  idempotency_key: string;
+  channel: Channel;
+  kind: string;
+  recipient: string;
+  subject: string;
+  body: string | null;
+  html: string | null;
+  status: MessageStatus;
+  error: string | null;
+  provider_message_id: string | null;
+  created_at: Date;
+  sent_at: Date | null;
+}
+
+/** Writes a message to go out; a second call with the same key changes nothing. */
+export async function queueMessage(db: Knex, message: QueuedMessage): Promise<void> {
+  await db('sent_messages')
+    .insert({
+      idempotency_key: message.idempotencyKey,
+      channel: message.channel,
+      kind: message.kind,
+      recipient: message.recipient,
+      subject: message.subject,
+      body: message.body,
+      html: message.html ?? null,
+      status: 'queued',
+      lead_id: message.leadId ?? null,
+      appointment_id: message.appointmentId ?? null,
+      customer_id: message.customerId ?? null,
+      job_id: message.jobId ?? null,
+    })
+    .onConflict('idempotency_key')
+    .ignore();
+}
+
+/** Takes back a queued message that will not go out (its workflow refused it); one already on its way stays. */
+export async function discardMessage(db: Knex, idempotencyKey: string): Promise<void> {
+  await db('sent_messages').where({ idempotency_key: idempotencyKey, status: 'queued' }).delete();
+}
+
+export async function findMessage(db: Knex, idempotencyKey: string): Promise<SentMessage | undefined> {
+  return db<SentMessage>('sent_messages').where({ idempotency_key: idempotencyKey }).first();
+}
+
+/** A delivery attempt begins; `error` keeps what the last failed attempt met. */
+export async function markMessageSending(db: Knex, idempotencyKey: string): Promise<void> {
+  await db('sent_messages').where({ idempotency_key: idempotencyKey }).whereIn('status', ['queued', 'sending']).update({ status: 'sending' });
+}
+
+/** An attempt failed and will be retried: staff see why it has not arrived yet. */
+export async function noteDeliveryError(db: Knex, idempotencyKey: string, error: string): Promise<void> {
+  await db('sent_messages').where({ idempotency_key: idempotencyKey }).whereNot({ status: 'sent' }).update({ error });
+}
+
+/** Refused for good (bad number, provider said no, channel not configured). */
+export async function markMessageFailed(db: Knex, idempotencyKey: string, error: string): Promise<void> {
+  await db('sent_messages').where({ idempotency_key: idempotencyKey }).whereNot({ status: 'sent' }).update({ status: 'failed', error });
+}
+
+const messageColumns = [
+  'id',
+  'idempotency_key',
+  'channel',
+  'kind',
+  'recipient',
+  'subject',
+  'body',
+  'status',
+  'error',
+  'provider_message_id',
+  'created_at',
+  'sent_at',
+] as const;
+
+/** What a lead's customer was told (acknowledgement, rejection), oldest first. */
+export async function messagesForLead(db: Knex, leadId: number): Promise<SentMessage[]> {
+  return db('sent_messages').where({ lead_id: leadId }).orderBy('id').select(messageColumns);
+}
+
+/** The confirmations sent for an appointment (M9), oldest first. */
+export async function messagesForAppointment(db: Knex, id: number): Promise<SentMessage[]> {
+  return db('sent_messages').where({ appointment_id: id }).orderBy('id').select(messageColumns);
+}
+
+// ---------------------------------------------------------------------------
+// The development SMS provider's outbox.
+
+export interface OutboxSms {
+  id: number;
+  recipient: string;
+  sender: string;
+  body: string;
+  reference: string | null;
+  created_at: Date;
+}
+
+/** Stores one SMS; the same reference twice stores it once. Answers its id. */
+export async function storeOutboxSms(db: Knex, sms: { recipient: string; sender: string; body: string; reference?: string }): Promise<number> {
+  const [inserted] = await db('sms_outbox')
+    .insert({ recipient: sms.recipient, sender: sms.sender, body: sms.body, reference: sms.reference ?? null })
+    .onConflict('reference')
+    .ignore()
+    .returning('id');
+  if (inserted) return inserted.id;
+  const existing = await db('sms_outbox').where({ reference: sms.reference }).first('id');
+  return existing.id;
+}
+
+/** Newest first. */
+export async function listOutboxSms(db: Knex, limit = 100): Promise<OutboxSms[]> {
+  return db<OutboxSms>('sms_outbox').orderBy('id', 'desc').limit(limit);
 }

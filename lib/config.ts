@@ -18,6 +18,10 @@ const duration = (fallback: string) =>
       return parsed;
     });
 
+/** 'outbox' keeps SMS in the database (development), 'http' posts them to a gateway, 'none' has no SMS. */
+export const smsProviders = ['outbox', 'http', 'none'] as const;
+const unsetWhenEmpty = (value: unknown) => (value === '' ? undefined : value);
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -40,9 +44,19 @@ const schema = z.object({
   UPLOAD_MAX_FILES: z.coerce.number().int().min(1).default(10),
   LOOKUP_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   TRUST_PROXY: z.string().default('loopback'),
+  // SMS (lib/messaging): the default provider depends on NODE_ENV, see loadConfig.
+  SMS_PROVIDER: z.preprocess(unsetWhenEmpty, z.enum(smsProviders).optional()),
+  SMS_GATEWAY_URL: z.preprocess(unsetWhenEmpty, z.url().optional()),
+  SMS_GATEWAY_TOKEN: z.preprocess(unsetWhenEmpty, z.string().optional()),
+  SMS_GATEWAY_TIMEOUT: duration('10s'),
+  // What the phone shows as sender: up to 11 letters and digits, or a phone number.
+  SMS_SENDER: z.string().regex(/^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$|^\+?[0-9]{3,15}$/, 'must be up to 11 letters and digits, or a phone number').default('Workshop'),
+  SMS_DEFAULT_COUNTRY_CODE: z.string().regex(/^[1-9][0-9]{0,2}$/, 'must be a country calling code without + or 00, such as 32').default('32'),
 });
 
-export type Config = Omit<z.infer<typeof schema>, 'SESSION_SECRET'> & { SESSION_SECRET: string };
+export type SmsProvider = (typeof smsProviders)[number];
+
+export type Config = Omit<z.infer<typeof schema>, 'SESSION_SECRET' | 'SMS_PROVIDER'> & { SESSION_SECRET: string; SMS_PROVIDER: SmsProvider };
 
 export class ConfigError extends Error {}
 
@@ -64,5 +78,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     secret = 'development-only-session-secret-do-not-use-in-production';
   }
-  return { ...config, SESSION_SECRET: secret, UPLOAD_DIR: path.resolve(ROOT, config.UPLOAD_DIR) };
+  // Nothing leaves the machine by default outside production; production sends SMS only once a gateway is configured.
+  const smsProvider = config.SMS_PROVIDER ?? (config.NODE_ENV !== 'production' ? 'outbox' : config.SMS_GATEWAY_URL ? 'http' : 'none');
+  if (smsProvider === 'http' && (!config.SMS_GATEWAY_URL || !config.SMS_GATEWAY_TOKEN)) {
+    throw new ConfigError('Invalid configuration:\n  SMS_GATEWAY_URL, SMS_GATEWAY_TOKEN: both required when SMS_PROVIDER is http');
+  }
+  return { ...config, SESSION_SECRET: secret, SMS_PROVIDER: smsProvider, UPLOAD_DIR: path.resolve(ROOT, config.UPLOAD_DIR) };
 }

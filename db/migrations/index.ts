@@ -4,6 +4,7 @@ import * as jobLifecycle from './20261124100000_job_lifecycle';
 import * as repairBooking from './20261124200000_repair_booking';
 import * as communicationTemplates from './20261124220000_communication_templates';
 import * as leadsAppointments from './20261124300000_leads_appointments';
+import * as messaging from './20261125000000_messaging';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so
@@ -16,6 +17,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261124200000_repair_booking': repairBooking,
   '20261124220000_communication_templates': communicationTemplates,
   '20261124300000_leads_appointments': leadsAppointments,
+  '20261125000000_messaging': messaging,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

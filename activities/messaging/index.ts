@@ -1,0 +1,57 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Knex } from 'knex';
+import { findMessage, markMessageFailed, markMessageSending, markMessageSent, noteDeliveryError } from '../../db/messages';
+import { MessageRejectedError, messageReferenceHeader, type Messaging } from '../../lib/messaging';
+
+export function createMessagingActivities({ db, messaging }: { db: Knex; messaging: Messaging }) {
+  return {
+    /**
+     * Sends one queued message once: 'sent' → nothing; channel not configured
+     * → ApplicationFailure.nonRetryable(type 'ChannelUnavailable');
+     * MessageRejectedError → mark 'failed' with the reason, nonRetryable
+     * 'MessageRejected'; other errors are thrown (the workflow retries).
+     * Marks 'sent' with the provider id.
+     *
+     * The text is read from the outbox, never passed in: no personal data in
+     * workflow history, and a retry sends exactly what was queued. A crash
+     * between the provider's answer and the 'sent' mark is the one case that
+     * sends twice; the SMS providers get the key as reference for that.
+     */
+    async deliverMessage(idempotencyKey: string): Promise<void> {
+      const message = await findMessage(db, idempotencyKey);
+      if (!message) throw ApplicationFailure.nonRetryable(`no message ${idempotencyKey} in the outbox (discarded?)`, 'MessageNotFound');
+      if (message.status === 'sent') return;
+      if (message.status === 'failed') {
+        throw ApplicationFailure.nonRetryable(`message ${idempotencyKey} was refused before: ${message.error}`, 'MessageRejected');
+      }
+      const sender = messaging[message.channel];
+      if (!sender) {
+        const reason = `no ${message.channel} provider is configured (SMS_PROVIDER=none)`;
+        await markMessageFailed(db, idempotencyKey, reason);
+        throw ApplicationFailure.nonRetryable(`message ${idempotencyKey}: ${reason}`, 'ChannelUnavailable');
+      }
+      if (message.body === null) throw ApplicationFailure.nonRetryable(`message ${idempotencyKey} has no text`, 'MessageNotFound');
+
+      await markMessageSending(db, idempotencyKey);
+      let providerMessageId: string;
+      try {
+        ({ providerMessageId } = await sender.send({
+          to: message.recipient,
+          subject: message.subject,
+          text: message.body,
+          html: message.html ?? undefined,
+          headers: { [messageReferenceHeader]: idempotencyKey },
+        }));
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        if (error instanceof MessageRejectedError) {
+          await markMessageFailed(db, idempotencyKey, reason);
+          throw ApplicationFailure.nonRetryable(`message ${idempotencyKey} refused: ${reason}`, 'MessageRejected');
+        }
+        await noteDeliveryError(db, idempotencyKey, reason);
+        throw error;
+      }
+      await markMessageSent(db, idempotencyKey, providerMessageId);
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import type { Knex } from 'knex';
+import type { Transporter } from 'nodemailer';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../config';
+import { createMessaging } from './index';
+
+const base = { DATABASE_URL: 'postgres://u:p@localhost/db' };
+const production = { ...base, NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) };
+const gateway = { SMS_GATEWAY_URL: 'https://sms.example.com/v1/messages', SMS_GATEWAY_TOKEN: 'secret' };
+// createMessaging only keeps its dependencies; nothing is sent in these tests.
+const deps = { db: {} as Knex, transport: {} as Transporter, mailFrom: 'Workshop <no-reply@example.test>' };
+
+describe('SMS configuration', () => {
+  it('keeps SMS on the machine outside production, and sends none in production until a gateway is set', () => {
+    expect(loadConfig(base).SMS_PROVIDER).toBe('outbox');
+    expect(loadConfig({ ...base, ...gateway }).SMS_PROVIDER).toBe('outbox');
+    expect(loadConfig(production).SMS_PROVIDER).toBe('none');
+    expect(loadConfig({ ...production, ...gateway }).SMS_PROVIDER).toBe('http');
+    expect(loadConfig({ ...production, ...gateway, SMS_PROVIDER: 'none' }).SMS_PROVIDER).toBe('none');
+    expect(loadConfig({ ...base, SMS_PROVIDER: '' }).SMS_PROVIDER).toBe('outbox'); // docker compose passes unset variables as ''
+  });
+
+  it('has defaults for sender, country code and timeout', () => {
+    const config = loadConfig(base);
+    expect(config).toMatchObject({ SMS_SENDER: 'Workshop', SMS_DEFAULT_COUNTRY_CODE: '32', SMS_GATEWAY_TIMEOUT: 10_000 });
+  });
+
+  it('names the bad variable', () => {
+    expect(() => loadConfig({ ...base, SMS_PROVIDER: 'http' })).toThrow(/SMS_GATEWAY_URL, SMS_GATEWAY_TOKEN: both required/);
+    expect(() => loadConfig({ ...base, SMS_PROVIDER: 'http', SMS_GATEWAY_URL: gateway.SMS_GATEWAY_URL })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, SMS_PROVIDER: 'carrier-pigeon' })).toThrow(/SMS_PROVIDER:/);
+    expect(() => loadConfig({ ...base, SMS_GATEWAY_URL: 'not a url' })).toThrow(/SMS_GATEWAY_URL:/);
+    expect(() => loadConfig({ ...base, SMS_SENDER: 'Garage Peeters Gent' })).toThrow(/SMS_SENDER: must be up to 11 letters and digits/);
+    expect(loadConfig({ ...base, SMS_SENDER: '+32470123456' }).SMS_SENDER).toBe('+32470123456');
+    expect(() => loadConfig({ ...base, SMS_DEFAULT_COUNTRY_CODE: '+32' })).toThrow(/SMS_DEFAULT_COUNTRY_CODE:/);
+    expect(() => loadConfig({ ...base, SMS_GATEWAY_TIMEOUT: 'soon' })).toThrow(/SMS_GATEWAY_TIMEOUT:/);
+  });
+});
+
+describe('createMessaging', () => {
+  it('always has e-mail; SMS by the configured provider, none with SMS_PROVIDER=none', () => {
+    const outbox = createMessaging(loadConfig(base), deps);
+    expect(outbox.email.channel).toBe('email');
+    expect(outbox.sms?.channel).toBe('sms');
+    expect(createMessaging(loadConfig({ ...production, ...gateway }), deps).sms?.channel).toBe('sms');
+    expect(createMessaging(loadConfig(production), deps).sms).toBeUndefined();
+  });
+});

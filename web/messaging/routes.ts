@@ -1,0 +1,191 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { i18n } from 'i18next';
+import type { Knex } from 'knex';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { listLocations } from '../../db/locations';
+import { listOutboxSms } from '../../db/messages';
+import { customMessageTemplates, messageTemplate, resetMessageTemplate, saveMessageTemplate, type MessageTemplateKey } from '../../db/messageTemplates';
+import type { SmsProvider } from '../../lib/config';
+import { isLanguage, languageNames, languages, type TFunction } from '../../lib/i18n';
+import {
+  isMessagePurpose,
+  messageChannels,
+  messagePurposes,
+  purposeTags,
+  renderMessage,
+  tagProblems,
+  type MessageText,
+  type MessageValues,
+} from '../../lib/messageTemplates';
+import type { Channel } from '../../lib/messaging';
+import { smsParts } from '../../lib/messaging/smsParts';
+import { formatLocalDateTimeShort } from '../../lib/time';
+import { fieldErrors, type FieldErrors } from '../errors';
+import { requireRole, requireStaff } from '../middleware/auth';
+import { render } from '../render';
+
+export interface MessagingPagesDeps {
+  db: Knex;
+  i18n: i18n;
+  publicUrl: string;
+  smsProvider: SmsProvider;
+}
+
+/** The longest SMS text staff may write: four parts, as in the rejection dialog. */
+export const smsMaxLength = 640;
+
+const emailSchema = z.object({
+  subject: z.string().trim().min(1, 'subjectRequired').max(200, 'tooLong'),
+  body: z.string().trim().min(1, 'bodyRequired').max(10_000, 'tooLong'),
+});
+const smsSchema = z.object({
+  subject: z.literal(''),
+  body: z.string().trim().min(1, 'bodyRequired').max(smsMaxLength, 'smsTooLong'),
+});
+
+const text = (value: unknown) => (typeof value === 'string' ? value : '');
+const isChannel = (value: unknown): value is Channel => (messageChannels as readonly string[]).includes(value as string);
+
+/** For the staff menu on every page: the SMS outbox link exists only with the development provider. */
+export function messagingLocals({ smsProvider }: Pick<MessagingPagesDeps, 'smsProvider'>) {
+  return (_req: Request, res: Response, next: NextFunction) => {
+    res.locals.smsOutbox = smsProvider === 'outbox';
+    next();
+  };
+}
+
+/**
+ * Messages to customers: admins adapt the texts of the lead manager's
+ * messages (M2, M9), per channel and language; with the development SMS
+ * provider, advisors read what would have gone out by SMS.
+ */
+export function createMessagingRouter({ db, i18n, publicUrl, smsProvider }: MessagingPagesDeps) {
+  const router = express.Router();
+  const admin = [requireStaff, requireRole('admin')];
+
+  // --- the development SMS provider's outbox ----------------------------------
+
+  router.get('/staff/messages/sms-outbox', requireStaff, requireRole('admin', 'service_advisor'), async (req: Request, res: Response, next: NextFunction) => {
+    if (smsProvider !== 'outbox') return next();
+    const [location] = await listLocations(db, req.staff!.company_id);
+    const timeZone = location?.time_zone ?? 'Europe/Brussels';
+    const messages = (await listOutboxSms(db)).map((sms) => ({ ...sms, whenLabel: formatLocalDateTimeShort(sms.created_at, timeZone, req.language) }));
+    render(req, res, 'messaging/views/smsOutbox', { messages });
+  });
+
+  // --- admin: message texts ---------------------------------------------------
+
+  router.get('/staff/settings/messages', admin, async (req: Request, res: Response) => {
+    const custom = await customMessageTemplates(db, req.staff!.company_id);
+    const { language: staffLanguage } = req;
+    const grid = messagePurposes.map((purpose) => ({
+      purpose,
+      channels: messageChannels.map((channel) => ({
+        channel,
+        languages: languages.map((language) => {
+          const own = custom.find((row) => row.purpose === purpose && row.channel === channel && row.language === language);
+          return {
+            language,
+            href: `/staff/settings/messages/${purpose}/${channel}/${language}`,
+            custom: !!own,
+            changedBy: own?.updated_by_name ?? '',
+            changedAt: own ? DateTime.fromJSDate(own.updated_at).setLocale(staffLanguage).toLocaleString(DateTime.DATE_MED) : '',
+          };
+        }),
+      })),
+    }));
+    render(req, res, 'messaging/views/messageTexts', { grid, languageCodes: languages, languageNames });
+  });
+
+  const keyOf = (req: Request): MessageTemplateKey | undefined => {
+    const { purpose, channel, language } = req.params;
+    return isMessagePurpose(purpose) && isChannel(channel) && isLanguage(language) ? { purpose, channel, language } : undefined;
+  };
+
+  function sampleValues(t: TFunction, key: MessageTemplateKey, location: { name: string; phone: string; time_zone: string } | undefined): MessageValues {
+    const start = DateTime.now()
+      .setZone(location?.time_zone ?? 'Europe/Brussels')
+      .plus({ days: 7 })
+      .set({ hour: 8, minute: 30 })
+      .setLocale(key.language);
+    return {
+      CustomerName: t('messaging.sample.customer'),
+      Date: start.toLocaleString(DateTime.DATE_HUGE),
+      Time: start.toLocaleString(DateTime.TIME_SIMPLE),
+      TimeWindow: t('messaging.sample.timeWindow'),
+      Location: location?.name ?? t('messaging.sample.location'),
+      LocationPhone: location?.phone || '+32 9 123 45 67',
+      Plate: '1-ABC-234',
+      Services: t('messaging.sample.services'),
+      // As long as a real cancel link: the SMS length shown is what customers get.
+      CancelLink: `${publicUrl}/l/Zx81Kd0qP3vN7sLwY2mRt6HcJ9aUe4GbF5oXiQ1nVkE?lang=${key.language}`,
+    };
+  }
+
+  async function editPage(req: Request, res: Response, key: MessageTemplateKey, form: { values?: MessageText; errors?: FieldErrors } = {}) {
+    const current = await messageTemplate(db, req.staff!.company_id, key.purpose, key.channel, key.language);
+    const values = form.values ?? { subject: current.subject, body: current.body };
+    const [location] = await listLocations(db, req.staff!.company_id);
+    // The sample customer speaks the template's language.
+    const t = i18n.getFixedT(key.language);
+    const rendered = renderMessage(values, sampleValues(t, key, location));
+    const done = text(req.query.done);
+    render(
+      req,
+      res,
+      'messaging/views/messageText',
+      {
+        key,
+        action: `/staff/settings/messages/${key.purpose}/${key.channel}/${key.language}`,
+        languageName: languageNames[key.language],
+        custom: current.custom,
+        values,
+        errors: form.errors ?? {},
+        notice: ['saved', 'reset'].includes(done) ? done : '',
+        smsMaxLength,
+        tags: purposeTags[key.purpose],
+        preview: {
+          channel: key.channel,
+          subject: rendered.subject,
+          text: rendered.text,
+          sms: key.channel === 'sms' ? smsParts(rendered.text) : undefined,
+          ...tagProblems(values, key.purpose),
+          location: location?.name ?? t('messaging.sample.location'),
+        },
+      },
+      'messaging/views/_preview',
+    );
+  }
+
+  router.get('/staff/settings/messages/:purpose/:channel/:language', admin, async (req: Request, res: Response, next: NextFunction) => {
+    const key = keyOf(req);
+    if (!key) return next();
+    await editPage(req, res, key);
+  });
+
+  // "Preview" (a button, or htmx while typing: only the preview comes back) and "Save".
+  router.post('/staff/settings/messages/:purpose/:channel/:language', admin, async (req: Request, res: Response, next: NextFunction) => {
+    const key = keyOf(req);
+    if (!key) return next();
+    const values = { subject: key.channel === 'sms' ? '' : text(req.body?.subject), body: text(req.body?.body) };
+    if (req.body?.action === 'preview') return editPage(req, res, key, { values });
+    const parsed = (key.channel === 'sms' ? smsSchema : emailSchema).safeParse(values);
+    if (!parsed.success) {
+      res.status(422);
+      return editPage(req, res, key, { values, errors: fieldErrors(parsed.error.issues) });
+    }
+    await saveMessageTemplate(db, req.staff!.company_id, key, parsed.data, req.staff!.id);
+    req.log.info({ ...key, company: req.staff!.company_id }, 'message text saved');
+    res.redirect(303, `/staff/settings/messages/${key.purpose}/${key.channel}/${key.language}?done=saved`);
+  });
+
+  router.post('/staff/settings/messages/:purpose/:channel/:language/reset', admin, async (req: Request, res: Response, next: NextFunction) => {
+    const key = keyOf(req);
+    if (!key) return next();
+    await resetMessageTemplate(db, req.staff!.company_id, key);
+    res.redirect(303, `/staff/settings/messages/${key.purpose}/${key.channel}/${key.language}?done=reset`);
+  });
+
+  return router;
+}
