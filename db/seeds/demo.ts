@@ -41,7 +41,31 @@ export async function seedDemo(db: Knex): Promise<DemoJob[]> {
   for (const user of demoStaff) {
     await upsertStaff(db, { ...user, company_id: company.id, password_hash: passwordHash });
   }
+  await seedDemoLeads(db, company.id);
   return seedDemoJobs(db, company.id);
+}
+
+/**
+ * Online service requests waiting in the lead manager (M1), and the demo
+ * service advisor as the one who takes them (M5). Only into a company
+ * without leads, so a restart neither repeats them nor undoes staff choices.
+ */
+async function seedDemoLeads(db: Knex, companyId: number): Promise<void> {
+  if (await db('leads').where({ company_id: companyId }).first('id')) return;
+  const ghent = await db('locations').where({ slug: 'ghent' }).first('id');
+  const brussels = await db('locations').where({ slug: 'brussels' }).first('id');
+  const leads = [
+    { location_id: ghent.id, days: 2, time_window: 'morning', services: ['Maintenance', 'Oil change'], first_name: 'Marie', last_name: 'Janssens', email: 'marie@demo.test', phone: '+32 470 12 34 56', plate: '1-LEA-001', vin: 'WVWZZZ1KZAW000001', make: 'Volkswagen', model: 'Golf', mileage: 84_200, remarks: 'Warning light on since last week.' },
+    { location_id: ghent.id, days: 4, time_window: 'afternoon', services: ['Tyre change'], first_name: 'Koen', last_name: 'Peeters', email: 'koen@demo.test', phone: '+32 475 98 76 54', plate: '2-LEA-002', vin: '', make: 'Renault', model: 'Clio', mileage: null, remarks: '' },
+    { location_id: brussels.id, days: 3, time_window: 'any', services: ['Brakes', 'Inspection'], first_name: 'Sophie', last_name: 'Dubois', email: 'sophie@demo.test', phone: '+32 2 555 12 12', plate: '1-LEA-003', vin: '', make: 'Peugeot', model: '308', mileage: 120_500, remarks: 'Squeaking brakes.' },
+  ];
+  for (const { days, ...lead } of leads) {
+    const [{ id }] = await db('leads')
+      .insert({ ...lead, company_id: companyId, language: 'en', desired_date: db.raw(`current_date + ?::int`, [days]), gdpr_consent_at: db.fn.now() })
+      .returning('id');
+    await db('lead_events').insert({ lead_id: id, from_status: null, to_status: 'new' });
+  }
+  await db('staff_users').where({ company_id: companyId, email: 'advisor@demo.test' }).update({ takes_online_requests: true });
 }
 
 export interface DemoJob {

@@ -1,0 +1,277 @@
+import type { Knex } from 'knex';
+import { closedLeadStatuses } from '../lib/permissions';
+import { normalizePlate } from '../lib/plates';
+import type { Role } from './staff';
+import type { LeadStatus } from '../workflows/lead';
+
+// The lead manager's reads and the staff edits of a lead (M1, M4-M6). Status
+// changes are the lead workflow's (db/leads.ts); nothing here writes a status.
+
+export const leadStatuses = ['new', 'planned', 'rejected', 'cancelled', 'cancelled_by_customer'] as const satisfies readonly LeadStatus[];
+export type TimeWindow = 'morning' | 'afternoon' | 'any';
+
+export interface LeadFilter {
+  /** 'all' shows every status */
+  status: LeadStatus | 'all';
+  locationId?: number;
+  /** desired day from / to, inclusive, YYYY-MM-DD */
+  from?: string;
+  to?: string;
+  /** name, e-mail, phone, plate or VIN, any part of it */
+  search: string;
+}
+
+export interface LeadRow {
+  id: number;
+  status: LeadStatus;
+  created_at: Date;
+  desired_date: string;
+  time_window: TimeWindow;
+  services: string[];
+  first_name: string;
+  last_name: string;
+  email: string;
+  phone: string;
+  plate: string;
+  make: string;
+  model: string;
+  location_id: number;
+  location_name: string;
+  time_zone: string;
+}
+
+const likeAnywhere = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`;
+
+/** The lead manager's table: newest request first, at most `limit` rows. */
+export async function listLeads(db: Knex, companyId: number, filter: LeadFilter, limit = 200): Promise<LeadRow[]> {
+  const query = db('leads')
+    .join('locations', 'locations.id', 'leads.location_id')
+    .where('leads.company_id', companyId)
+    .select<LeadRow[]>(
+      'leads.id',
+      'leads.status',
+      'leads.created_at',
+      db.raw(`to_char(leads.desired_date, 'YYYY-MM-DD') as desired_date`),
+      'leads.time_window',
+      'leads.services',
+      'leads.first_name',
+      'leads.last_name',
+      'leads.email',
+      'leads.phone',
+      'leads.plate',
+      'leads.make',
+      'leads.model',
+      'leads.location_id',
+      'locations.name as location_name',
+      'locations.time_zone',
+    )
+    .orderBy([{ column: 'leads.created_at', order: 'desc' }, { column: 'leads.id', order: 'desc' }])
+    .limit(limit);
+  if (filter.status !== 'all') query.where('leads.status', filter.status);
+  if (filter.locationId) query.where('leads.location_id', filter.locationId);
+  if (filter.from) query.where('leads.desired_date', '>=', filter.from);
+  if (filter.to) query.where('leads.desired_date', '<=', filter.to);
+  const term = filter.search.trim();
+  if (term) {
+    const plate = normalizePlate(term);
+    // Leading zeros are a trunk or international prefix: "0470…" and "0032 470…" both find "+32 470…".
+    const digits = term.replace(/\D/g, '').replace(/^0+/, '');
+    query.where((where) => {
+      where
+        .whereRaw(`leads.first_name || ' ' || leads.last_name ilike ?`, [likeAnywhere(term)])
+        .orWhereRaw(`leads.last_name || ' ' || leads.first_name ilike ?`, [likeAnywhere(term)])
+        .orWhere('leads.email', 'ilike', likeAnywhere(term));
+      // Phone numbers compare by their digits, whatever the notation.
+      if (digits.length >= 3) where.orWhereRaw(`regexp_replace(leads.phone, '[^0-9]', '', 'g') like ?`, [likeAnywhere(digits)]);
+      if (plate) {
+        where
+          .orWhereRaw(`regexp_replace(upper(leads.plate), '[^A-Z0-9]', '', 'g') like ?`, [likeAnywhere(plate)])
+          .orWhere('leads.vin', 'like', likeAnywhere(plate));
+      }
+    });
+  }
+  return query;
+}
+
+export interface LeadBadge {
+  /** New leads of the company, counted up to 10: the badge shows "9+" above nine */
+  newLeads: number;
+  /** how often the lead manager and the badge refresh: the company's smallest setting */
+  refreshSeconds: number;
+}
+
+const defaultRefreshSeconds = 60;
+
+/** M6: one round trip; the count stops at ten rows of the (company_id, status, created_at) index. */
+export async function leadBadge(db: Knex, companyId: number): Promise<LeadBadge> {
+  const { rows } = await db.raw<{ rows: { new_leads: number; refresh_seconds: number | null }[] }>(
+    `select (select count(*) from (select 1 from leads where company_id = :companyId and status = 'new' limit 10) as capped) as new_leads,
+            (select min(lead_refresh_seconds) from locations where company_id = :companyId) as refresh_seconds`,
+    { companyId },
+  );
+  return { newLeads: rows[0]!.new_leads, refreshSeconds: rows[0]!.refresh_seconds ?? defaultRefreshSeconds };
+}
+
+/** How often the lead manager refreshes: the filtered location's setting, else the company's smallest. */
+export async function leadRefreshSeconds(db: Knex, companyId: number, locationId?: number): Promise<number> {
+  const query = db('locations').where({ company_id: companyId });
+  if (locationId) query.where({ id: locationId });
+  const row = await query.first<{ seconds: number | null } | undefined>(db.raw('min(lead_refresh_seconds) as seconds'));
+  return row?.seconds ?? defaultRefreshSeconds;
+}
+
+/** M5: somebody takes the online requests (an active staff user marked as acceptor). */
+export async function hasActiveAcceptor(db: Knex, companyId: number): Promise<boolean> {
+  const row = await db('staff_users').where({ company_id: companyId, active: true, takes_online_requests: true }).first('id');
+  return row !== undefined;
+}
+
+export interface LeadDetail extends LeadRow {
+  language: string;
+  remarks: string;
+  customer_number: string | null;
+  street: string;
+  postal_code: string;
+  city: string;
+  vin: string;
+  mileage: number | null;
+  gdpr_consent_at: Date;
+  appointment_id: number | null;
+  updated_at: Date;
+}
+
+export async function findLead(db: Knex, companyId: number, leadId: number): Promise<LeadDetail | undefined> {
+  return db('leads')
+    .join('locations', 'locations.id', 'leads.location_id')
+    .where({ 'leads.id': leadId, 'leads.company_id': companyId })
+    .first<LeadDetail | undefined>(
+      ...[
+        'id', 'status', 'language', 'created_at', 'updated_at', 'time_window', 'services', 'remarks', 'customer_number',
+        'first_name', 'last_name', 'email', 'phone', 'street', 'postal_code', 'city', 'gdpr_consent_at',
+        'plate', 'vin', 'make', 'model', 'mileage', 'location_id', 'appointment_id',
+      ].map((column) => `leads.${column}`),
+      db.raw(`to_char(leads.desired_date, 'YYYY-MM-DD') as desired_date`),
+      'locations.name as location_name',
+      'locations.time_zone',
+    );
+}
+
+export interface LeadEvent {
+  id: number;
+  from_status: LeadStatus | null;
+  to_status: LeadStatus;
+  staff_name: string | null;
+  note: string;
+  at: Date;
+}
+
+/** The lead's status history, oldest first, with who changed it (null: the customer or the system). */
+export async function leadHistory(db: Knex, leadId: number): Promise<LeadEvent[]> {
+  return db('lead_events')
+    .leftJoin('staff_users', 'staff_users.id', 'lead_events.staff_id')
+    .where('lead_events.lead_id', leadId)
+    .orderBy([{ column: 'lead_events.at' }, { column: 'lead_events.id' }])
+    .select<LeadEvent[]>(
+      'lead_events.id',
+      'lead_events.from_status',
+      'lead_events.to_status',
+      'staff_users.name as staff_name',
+      'lead_events.note',
+      'lead_events.at',
+    );
+}
+
+/** What staff may correct on a lead: contact, vehicle and remarks (never its status or request). */
+export interface LeadDetails {
+  first_name: string;
+  last_name: string;
+  email: string;
+  phone: string;
+  street: string;
+  postal_code: string;
+  city: string;
+  customer_number: string | null;
+  plate: string;
+  vin: string;
+  make: string;
+  model: string;
+  mileage: number | null;
+  remarks: string;
+}
+
+/**
+ * Saves staff corrections. A closed lead (rejected, cancelled by the
+ * customer) is only changed when `closedAllowed`; the condition sits in the
+ * update itself, so a lead closed while the form was open stays unchanged.
+ * Answers whether the lead was changed.
+ */
+export async function updateLeadDetails(
+  db: Knex,
+  companyId: number,
+  leadId: number,
+  details: LeadDetails,
+  { closedAllowed }: { closedAllowed: boolean },
+): Promise<boolean> {
+  const query = db('leads').where({ id: leadId, company_id: companyId });
+  if (!closedAllowed) query.whereNotIn('status', closedLeadStatuses);
+  return (await query.update({ ...details, updated_at: db.fn.now() })) > 0;
+}
+
+// Online service booking settings (M1, M5): per location, the acceptors, the company's SMS switch.
+
+export interface BookingLocationSettings {
+  id: number;
+  name: string;
+  service_booking_enabled: boolean;
+  lead_refresh_seconds: number;
+  service_catalogue: string[];
+}
+
+export interface AcceptorChoice {
+  id: number;
+  name: string;
+  role: Role;
+  takes_online_requests: boolean;
+}
+
+export interface OnlineBookingSettings {
+  locations: BookingLocationSettings[];
+  /** the company's active staff, who may take online requests */
+  staff: AcceptorChoice[];
+  smsEnabled: boolean;
+}
+
+export async function onlineBookingSettings(db: Knex, companyId: number): Promise<OnlineBookingSettings> {
+  const [locations, staff, company] = await Promise.all([
+    db('locations')
+      .where({ company_id: companyId })
+      .orderBy('name')
+      .select<BookingLocationSettings[]>('id', 'name', 'service_booking_enabled', 'lead_refresh_seconds', 'service_catalogue'),
+    db('staff_users')
+      .where({ company_id: companyId, active: true })
+      .orderBy('name')
+      .select<AcceptorChoice[]>('id', 'name', 'role', 'takes_online_requests'),
+    db('companies').where({ id: companyId }).first<{ sms_enabled: boolean }>('sms_enabled'),
+  ]);
+  return { locations, staff, smsEnabled: company?.sms_enabled ?? false };
+}
+
+export interface OnlineBookingChanges {
+  locations: { id: number; service_booking_enabled: boolean; lead_refresh_seconds: number; service_catalogue: string[] }[];
+  acceptorIds: number[];
+  smsEnabled: boolean;
+}
+
+/** Saves the whole settings page in one transaction; only the company's own locations and staff are touched. */
+export async function saveOnlineBookingSettings(db: Knex, companyId: number, changes: OnlineBookingChanges): Promise<void> {
+  await db.transaction(async (trx) => {
+    for (const { id, ...settings } of changes.locations) {
+      await trx('locations').where({ id, company_id: companyId }).update(settings);
+    }
+    // Everybody not ticked stops taking requests, inactive users included (they were not offered).
+    await trx('staff_users')
+      .where({ company_id: companyId })
+      .update({ takes_online_requests: trx.raw('id = any(?::int[])', [changes.acceptorIds]) });
+    await trx('companies').where({ id: companyId }).update({ sms_enabled: changes.smsEnabled });
+  });
+}

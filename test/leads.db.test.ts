@@ -1,0 +1,271 @@
+import type { Knex } from 'knex';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasActiveAcceptor, leadBadge, leadRefreshSeconds, listLeads, type LeadFilter } from '../db/leadManager';
+import { LockedPermissionError, permissionsOf, permissionTable, savePermissionTable, setPermission } from '../db/permissions';
+import { createLocation, createStaff, uniqueEmail } from './support/fixtures';
+import { startPlatform, type Platform } from './support/platform';
+
+/** A lead as the request form stores it, with whatever a test needs changed. */
+async function insertLead(db: Knex, companyId: number, locationId: number, fields: Record<string, unknown> = {}): Promise<number> {
+  const [{ id }] = await db('leads')
+    .insert({
+      company_id: companyId,
+      location_id: locationId,
+      desired_date: '2026-12-01',
+      time_window: 'morning',
+      services: ['Oil change'],
+      first_name: 'Marie',
+      last_name: 'Janssens',
+      email: uniqueEmail('lead'),
+      phone: '+32 470 12 34 56',
+      gdpr_consent_at: new Date(),
+      plate: '1-LEA-001',
+      ...fields,
+    })
+    .returning('id');
+  return id;
+}
+
+/** A cookie-keeping client, as a browser without JavaScript. */
+function client(baseUrl: string) {
+  const cookies = new Map<string, string>();
+  let csrf = '';
+  const request = async (path: string, init: RequestInit = {}) => {
+    const cookie = [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const response = await fetch(`${baseUrl}${path}`, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) },
+    });
+    for (const set of response.headers.getSetCookie()) {
+      const [pair] = set.split(';');
+      const at = pair!.indexOf('=');
+      cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
+    }
+    return response;
+  };
+  const post = (path: string, form: Record<string, string | string[]>) => {
+    const body = new URLSearchParams({ _csrf: csrf });
+    for (const [name, value] of Object.entries(form)) for (const one of [value].flat()) body.append(name, one);
+    return request(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+  };
+  return {
+    request,
+    post,
+    async login(email: string, password: string) {
+      const page = await (await request('/staff/login?lang=en')).text();
+      csrf = page.match(/name="_csrf" value="([^"]+)"/)![1]!;
+      const answer = await post('/staff/login', { email, password });
+      expect(answer.status).toBe(303);
+      // The session was regenerated at login: the token comes from a page of the new session.
+      const next = await (await request('/staff/jobs')).text();
+      csrf = next.match(/name="_csrf" value="([^"]+)"/)![1]!;
+    },
+  };
+}
+
+describe('M1/M4-M6: the lead manager, its permissions and its badge (PostgreSQL, HTTP)', () => {
+  let platform: Platform;
+  beforeAll(async () => {
+    platform = await startPlatform();
+  });
+  afterAll(() => platform?.close());
+
+  const all: LeadFilter = { status: 'all', search: '' };
+  const ids = async (companyId: number, filter: Partial<LeadFilter>) => (await listLeads(platform.db, companyId, { ...all, ...filter })).map((l) => l.id).sort();
+
+  it('filters by status, location and desired day, and searches name, e-mail, phone, plate and VIN in any notation', async () => {
+    const db = platform.db;
+    const { companyId, location: ghent } = await createLocation(db);
+    const { location: brussels } = await createLocation(db, { companyId });
+    const marie = await insertLead(db, companyId, ghent.id, { email: 'marie.j@example.test', phone: '+32 (470) 12.34.56', plate: '1-ABC-123', vin: 'WVWZZZ1KZAW123456' });
+    const koen = await insertLead(db, companyId, ghent.id, { first_name: 'Koen', last_name: 'Peeters', email: 'koen@example.test', phone: '09 222 33 44', plate: '2-XYZ-987', desired_date: '2026-12-05' });
+    const sophie = await insertLead(db, companyId, brussels.id, { first_name: 'Sophie', last_name: 'Dubois', email: 'sd@example.test', phone: '', plate: 'AB-12-CD', desired_date: '2026-12-10' });
+    const rejected = await insertLead(db, companyId, ghent.id, { first_name: 'Rita', last_name: 'Rejected', phone: '+32 9 111 11 11', status: 'rejected' });
+    // Another company's lead with the same name is never shown.
+    const other = await createLocation(db);
+    await insertLead(db, other.companyId, other.location.id);
+
+    expect(await ids(companyId, { status: 'new' })).toEqual([marie, koen, sophie].sort());
+    expect(await ids(companyId, { status: 'rejected' })).toEqual([rejected]);
+    expect(await ids(companyId, { status: 'new', locationId: brussels.id })).toEqual([sophie]);
+    expect(await ids(companyId, { status: 'new', from: '2026-12-02' })).toEqual([koen, sophie].sort());
+    expect(await ids(companyId, { status: 'new', from: '2026-12-02', to: '2026-12-05' })).toEqual([koen]);
+
+    expect(await ids(companyId, { search: 'janssens marie' })).toEqual([marie]);
+    expect(await ids(companyId, { search: 'Marie Jans' })).toEqual([marie]);
+    expect(await ids(companyId, { search: 'MARIE.J@' })).toEqual([marie]);
+    expect(await ids(companyId, { search: '0470 123456' })).toEqual([marie]);
+    expect(await ids(companyId, { search: '1abc 123' })).toEqual([marie]);
+    expect(await ids(companyId, { search: 'ab12cd' })).toEqual([sophie]);
+    expect(await ids(companyId, { search: 'kzaw123' })).toEqual([marie]);
+    expect(await ids(companyId, { search: 'peeters' })).toEqual([koen]);
+    // LIKE wildcards typed by staff are plain characters.
+    expect(await ids(companyId, { search: '%' })).toEqual([]);
+    expect(await ids(companyId, { search: 'nobody-at-all' })).toEqual([]);
+    // Newest first.
+    await db('leads').where({ id: marie }).update({ created_at: db.raw(`now() + interval '1 minute'`) });
+    expect((await listLeads(db, companyId, { status: 'new', search: '' }))[0]!.id).toBe(marie);
+  });
+
+  it('counts New leads up to ten for the badge, refreshes at the smallest setting, and knows whether anybody takes requests', async () => {
+    const db = platform.db;
+    const { companyId, location } = await createLocation(db, { lead_refresh_seconds: 120 });
+    await createLocation(db, { companyId, lead_refresh_seconds: 45 });
+    expect(await leadBadge(db, companyId)).toEqual({ newLeads: 0, refreshSeconds: 45 });
+    for (let i = 0; i < 3; i++) await insertLead(db, companyId, location.id);
+    await insertLead(db, companyId, location.id, { status: 'planned' });
+    expect((await leadBadge(db, companyId)).newLeads).toBe(3);
+    for (let i = 0; i < 9; i++) await insertLead(db, companyId, location.id);
+    expect((await leadBadge(db, companyId)).newLeads).toBe(10); // 12 New: counting stops at ten ("9+")
+    expect(await leadRefreshSeconds(db, companyId)).toBe(45);
+    expect(await leadRefreshSeconds(db, companyId, location.id)).toBe(120);
+
+    expect(await hasActiveAcceptor(db, companyId)).toBe(false);
+    await createStaff(db, companyId, 'service_advisor');
+    await db('staff_users').where({ company_id: companyId }).update({ takes_online_requests: true, active: false });
+    expect(await hasActiveAcceptor(db, companyId)).toBe(false); // an inactive acceptor takes nothing
+    await db('staff_users').where({ company_id: companyId }).update({ active: true });
+    expect(await hasActiveAcceptor(db, companyId)).toBe(true);
+  });
+
+  it('gives roles their default permissions, lets the company override them, and never takes online booking admin from admins', async () => {
+    const db = platform.db;
+    const { companyId } = await createLocation(db);
+    expect(await permissionsOf(db, companyId, 'admin')).toEqual({ lead_manager: true, online_booking_admin: true, edit_closed_leads: true });
+    expect(await permissionsOf(db, companyId, 'service_advisor')).toEqual({ lead_manager: true, online_booking_admin: false, edit_closed_leads: false });
+    expect(await permissionsOf(db, companyId, 'receptionist')).toEqual({ lead_manager: true, online_booking_admin: false, edit_closed_leads: false });
+    expect(await permissionsOf(db, companyId, 'mechanic')).toEqual({ lead_manager: false, online_booking_admin: false, edit_closed_leads: false });
+
+    await setPermission(db, companyId, 'mechanic', 'lead_manager', true);
+    await setPermission(db, companyId, 'receptionist', 'lead_manager', false);
+    expect((await permissionsOf(db, companyId, 'mechanic')).lead_manager).toBe(true);
+    expect((await permissionsOf(db, companyId, 'receptionist')).lead_manager).toBe(false);
+    // Another company keeps the defaults.
+    const other = await createLocation(db);
+    expect((await permissionsOf(db, other.companyId, 'mechanic')).lead_manager).toBe(false);
+
+    // Back to the default: no row is left, so "no row" keeps meaning "the default".
+    await setPermission(db, companyId, 'mechanic', 'lead_manager', false);
+    expect(await db('role_permissions').where({ company_id: companyId, role: 'mechanic' })).toEqual([]);
+
+    await expect(setPermission(db, companyId, 'admin', 'online_booking_admin', false)).rejects.toBeInstanceOf(LockedPermissionError);
+    const table = await permissionTable(db, companyId);
+    table.admin.online_booking_admin = false;
+    table.admin.edit_closed_leads = false;
+    await savePermissionTable(db, companyId, table);
+    expect(await permissionsOf(db, companyId, 'admin')).toEqual({ lead_manager: true, online_booking_admin: true, edit_closed_leads: false });
+  });
+
+  it('the server refuses: a mechanic the lead manager, an advisor editing a rejected lead until admin allows it', async () => {
+    const db = platform.db;
+    const { companyId, location } = await createLocation(db);
+    const mechanic = await createStaff(db, companyId, 'mechanic');
+    const advisor = await createStaff(db, companyId, 'service_advisor');
+    const admin = await createStaff(db, companyId, 'admin');
+
+    const asMechanic = client(platform.baseUrl);
+    await asMechanic.login(mechanic.email, mechanic.password);
+    expect((await asMechanic.request('/staff/leads')).status).toBe(403);
+    const hx = await asMechanic.request('/staff/leads?q=x', { headers: { 'HX-Request': 'true' } });
+    expect(hx.status).toBe(403);
+    expect(await hx.text()).toContain('You do not have permission to do this.');
+    expect((await asMechanic.request('/staff/leads/badge', { headers: { 'HX-Request': 'true' } })).status).toBe(286); // stops its polling
+    expect(await (await asMechanic.request('/staff/jobs')).text()).not.toContain('href="/staff/leads"');
+
+    const rejected = await insertLead(db, companyId, location.id, { status: 'rejected', first_name: 'Rita', last_name: 'Closed' });
+    const edit = {
+      first_name: 'Rita',
+      last_name: 'Changed',
+      email: 'rita@example.test',
+      phone: '+32 470 00 00 00',
+      street: '',
+      postal_code: '',
+      city: '',
+      customer_number: '',
+      plate: '1-RIT-001',
+      vin: '',
+      make: 'Fiat',
+      model: '500',
+      mileage: '12.000',
+      remarks: '',
+    };
+    const asAdvisor = client(platform.baseUrl);
+    await asAdvisor.login(advisor.email, advisor.password);
+    // Without JavaScript the filters are a GET form answered with the whole page; htmx gets only the table.
+    const full = await (await asAdvisor.request('/staff/leads?status=all&q=closed')).text();
+    expect(full).toContain('<html');
+    expect(full).toContain('Rita Closed');
+    const fragment = await (await asAdvisor.request('/staff/leads?status=all&q=closed', { headers: { 'HX-Request': 'true' } })).text();
+    expect(fragment).not.toContain('<html');
+    expect(fragment.trimStart()).toMatch(/^<div id="lead-table"/);
+    expect(fragment).toContain('Rita Closed');
+    expect(await (await asAdvisor.request('/staff/leads?q=closed')).text()).not.toContain('Rita Closed'); // New by default
+
+    const page = await (await asAdvisor.request(`/staff/leads/${rejected}?lang=en`)).text();
+    expect(page).toContain('can no longer be changed');
+    expect(page).not.toContain(`action="/staff/leads/${rejected}"`);
+    expect((await asAdvisor.post(`/staff/leads/${rejected}`, edit)).status).toBe(403);
+    expect(await db('leads').where({ id: rejected }).first()).toMatchObject({ last_name: 'Closed', make: '' });
+    // Admin-only pages stay closed to the advisor.
+    expect((await asAdvisor.post('/staff/settings/permissions', { grant_service_advisor_edit_closed_leads: 'on' })).status).toBe(403);
+    expect((await asAdvisor.request('/staff/settings/online-booking')).status).toBe(403);
+
+    const asAdmin = client(platform.baseUrl);
+    await asAdmin.login(admin.email, admin.password);
+    const saved = await asAdmin.post('/staff/settings/permissions', {
+      grant_admin_lead_manager: 'on',
+      grant_admin_edit_closed_leads: 'on',
+      grant_service_advisor_lead_manager: 'on',
+      grant_service_advisor_edit_closed_leads: 'on',
+      grant_receptionist_lead_manager: 'on',
+    });
+    expect(saved.status).toBe(303);
+    expect(await permissionsOf(db, companyId, 'service_advisor')).toEqual({ lead_manager: true, online_booking_admin: false, edit_closed_leads: true });
+    expect((await permissionsOf(db, companyId, 'admin')).online_booking_admin).toBe(true); // its box is disabled, never posted
+
+    // A wrong field re-renders the form with the message beside it and the typed input kept.
+    const invalid = await asAdvisor.post(`/staff/leads/${rejected}?lang=en`, { ...edit, vin: 'TOO-SHORT', email: 'not-an-email' });
+    expect(invalid.status).toBe(422);
+    const form = await invalid.text();
+    expect(form).toContain('A VIN has 17 letters and digits');
+    expect(form).toContain('value="not-an-email"');
+    expect(form).toContain('value="Changed"');
+
+    const ok = await asAdvisor.post(`/staff/leads/${rejected}`, edit);
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get('location')).toBe(`/staff/leads/${rejected}?saved=1`);
+    expect(await db('leads').where({ id: rejected }).first()).toMatchObject({ last_name: 'Changed', make: 'Fiat', mileage: 12000, status: 'rejected' });
+  });
+
+  it('online booking settings: refresh between 10 and 3600 with a clear message, catalogue per line, acceptors and SMS saved', async () => {
+    const db = platform.db;
+    const { companyId, location } = await createLocation(db);
+    const admin = await createStaff(db, companyId, 'admin');
+    await createStaff(db, companyId, 'service_advisor');
+    const advisor = await db('staff_users').where({ company_id: companyId, role: 'service_advisor' }).first('id');
+    const asAdmin = client(platform.baseUrl);
+    await asAdmin.login(admin.email, admin.password);
+
+    const refused = await asAdmin.post('/staff/settings/online-booking?lang=en', { [`refresh_${location.id}`]: '5', [`catalogue_${location.id}`]: 'Oil change' });
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toContain('Enter a whole number of seconds between 10 and 3600.');
+    expect((await db('locations').where({ id: location.id }).first()).lead_refresh_seconds).toBe(60);
+
+    const saved = await asAdmin.post('/staff/settings/online-booking', {
+      [`enabled_${location.id}`]: 'on',
+      [`refresh_${location.id}`]: '15',
+      [`catalogue_${location.id}`]: ' Oil change \r\n\r\nTyre change\r\nOil change\r\n',
+      acceptors: [String(advisor.id), '999999'],
+      sms_enabled: 'on',
+    });
+    expect(saved.status).toBe(303);
+    expect(await db('locations').where({ id: location.id }).first()).toMatchObject({
+      service_booking_enabled: true,
+      lead_refresh_seconds: 15,
+      service_catalogue: ['Oil change', 'Tyre change'],
+    });
+    expect(await db('staff_users').where({ company_id: companyId, takes_online_requests: true }).pluck('id')).toEqual([advisor.id]);
+    expect((await db('companies').where({ id: companyId }).first()).sms_enabled).toBe(true);
+  });
+});

@@ -1,0 +1,121 @@
+import express, { type Request, type Response } from 'express';
+import type { Knex } from 'knex';
+import { DateTime } from 'luxon';
+import {
+  findLead,
+  hasActiveAcceptor,
+  leadHistory,
+  leadRefreshSeconds,
+  leadStatuses,
+  listLeads,
+  updateLeadDetails,
+  type LeadDetail,
+} from '../../db/leadManager';
+import { listLocations } from '../../db/locations';
+import { messagesForLead } from '../../db/messages';
+import { closedLeadStatuses, mayEditLead } from '../../lib/permissions';
+import { formatLocalDateTimeShort } from '../../lib/time';
+import type { FieldErrors } from '../errors';
+import { requireStaff } from '../middleware/auth';
+import { requirePermission } from '../middleware/permissions';
+import { render } from '../render';
+import { leadFormValues, leadFormValuesOf, parseLeadForm, parseLeadFilter, type LeadFormValues } from './form';
+
+const view = (name: string) => `leads/views/${name}`;
+const listLimit = 200;
+
+/** "Tue, 1 Dec 2026": a desired day, as a calendar day (no time zone involved). */
+const desiredDay = (isoDate: string, language: string) => DateTime.fromISO(isoDate).setLocale(language).toLocaleString(DateTime.DATE_MED_WITH_WEEKDAY);
+
+/** htmx asks for the piece it swaps; a page load, a boosted link or a history restore gets the whole page. */
+const wantsFragment = (req: Request) => req.get('HX-Request') === 'true' && req.get('HX-History-Restore-Request') !== 'true';
+
+/** M1, M4-M6 staff side: the lead manager (filters, live search, refresh), the lead page with its edit form, the badge. */
+export function createLeadsRouter({ db }: { db: Knex }) {
+  const router = express.Router();
+  // The badge polls from every staff page: when the permission was taken away meanwhile, htmx's
+  // "stop polling" status 286 with no content removes it instead of swapping in an error page.
+  router.get('/staff/leads/badge', requireStaff, (req, res) => {
+    res.set('Cache-Control', 'no-store');
+    if (!res.locals.leadBadge) return res.status(286).end();
+    render(req, res, view('_badge'));
+  });
+
+  router.use('/staff/leads', requireStaff, requirePermission(db, 'lead_manager'));
+
+  router.get('/staff/leads', async (req, res) => {
+    const companyId = req.staff!.company_id;
+    const filter = parseLeadFilter(req.query);
+    const [rows, locations, refreshSeconds, acceptorSet] = await Promise.all([
+      listLeads(db, companyId, filter, listLimit + 1),
+      listLocations(db, companyId),
+      leadRefreshSeconds(db, companyId, filter.locationId),
+      hasActiveAcceptor(db, companyId),
+    ]);
+    const leads = rows.slice(0, listLimit).map((lead) => ({
+      ...lead,
+      createdLabel: formatLocalDateTimeShort(lead.created_at, lead.time_zone, req.language),
+      desiredLabel: desiredDay(lead.desired_date, req.language),
+    }));
+    res.set('Cache-Control', 'no-store');
+    render(
+      req,
+      res,
+      view('leads'),
+      { leads, more: rows.length > listLimit, filter, statuses: leadStatuses, locations, refreshSeconds, acceptorMissing: !acceptorSet },
+      wantsFragment(req) ? view('_leadTable') : undefined,
+    );
+  });
+
+  const leadOf = async (req: Request): Promise<LeadDetail | undefined> => {
+    const id = Number(req.params.id);
+    return Number.isSafeInteger(id) && id > 0 ? findLead(db, req.staff!.company_id, id) : undefined;
+  };
+
+  async function leadPage(req: Request, res: Response, lead: LeadDetail, values: LeadFormValues, errors: FieldErrors = {}) {
+    const [history, messages] = await Promise.all([leadHistory(db, lead.id), messagesForLead(db, lead.id)]);
+    const at = (date: Date) => formatLocalDateTimeShort(date, lead.time_zone, req.language);
+    render(req, res, view('lead'), {
+      lead,
+      createdLabel: at(lead.created_at),
+      consentLabel: at(lead.gdpr_consent_at),
+      desiredLabel: desiredDay(lead.desired_date, req.language),
+      history: history.map((event) => ({ ...event, atLabel: at(event.at) })),
+      messages: messages.map((message) => ({ ...message, when: at(message.created_at) })),
+      editable: mayEditLead(lead.status, req.permissions!),
+      closed: closedLeadStatuses.includes(lead.status),
+      values,
+      errors,
+      saved: req.query.saved === '1',
+      rejected: req.query.done === 'rejected',
+    });
+  }
+
+  router.get('/staff/leads/:id', async (req, res, next) => {
+    const lead = await leadOf(req);
+    if (!lead) return next();
+    await leadPage(req, res, lead, leadFormValuesOf(lead));
+  });
+
+  router.post('/staff/leads/:id', async (req, res, next) => {
+    const lead = await leadOf(req);
+    if (!lead) return next();
+    const forbidden = () => {
+      res.status(403);
+      next(Object.assign(new Error(`lead ${lead.id} is ${lead.status}: read-only without edit_closed_leads`), { status: 403, code: 'forbidden' }));
+    };
+    if (!mayEditLead(lead.status, req.permissions!)) return forbidden();
+    const values = leadFormValues(req.body);
+    const result = parseLeadForm(values);
+    if (!result.ok) {
+      res.status(422);
+      return leadPage(req, res, lead, values, result.errors);
+    }
+    const changed = await updateLeadDetails(db, req.staff!.company_id, lead.id, result.details, { closedAllowed: req.permissions!.edit_closed_leads });
+    // Closed while the form was open (a colleague rejected it, the customer cancelled).
+    if (!changed) return forbidden();
+    res.redirect(303, `/staff/leads/${lead.id}?saved=1`);
+  });
+
+  return router;
+}
