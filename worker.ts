@@ -6,6 +6,8 @@ import { createDb, migrate } from './db/knex';
 import { ConfigError, loadConfig } from './lib/config';
 import { createI18n } from './lib/i18n';
 import { createLogger } from './lib/logger';
+import { createMessaging } from './lib/messaging';
+import { ensureLeadWorkflows } from './lib/leadWorkflow';
 import { createTemporalClient, ensureSearchAttributes } from './lib/temporal';
 
 export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
@@ -52,9 +54,12 @@ async function main() {
       mailFrom: config.MAIL_FROM,
       temporal: client,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
+      messaging: createMessaging(config, { db, transport, mailFrom: config.MAIL_FROM }),
     },
   });
-  log.info(`worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}`);
+  const leads = await ensureLeadWorkflows(db, { temporal: client, taskQueue: config.TEMPORAL_TASK_QUEUE });
+  if (leads > 0) log.info(`${leads} New lead(s) have their workflow`);
+  log.info(`worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}; SMS provider: ${config.SMS_PROVIDER}`);
   await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks finish
   transport.close();
   await Promise.allSettled([db.destroy(), connection.close(), client.connection.close()]);

@@ -3,9 +3,12 @@ import type { i18n } from 'i18next';
 import type { Knex } from 'knex';
 import { createBookingActivities } from './bookings';
 import { createJobActivities } from './jobs';
+import { createLeadActivities } from './leads';
 import { createMailActivities } from './mail';
 import { createInvitationActivities } from './mail/invitation';
 import type { Transporter } from './mail/transport';
+import { createMessagingActivities } from './messaging';
+import type { Messaging } from '../lib/messaging';
 
 export interface ActivityDeps {
   db: Knex;
@@ -16,13 +19,17 @@ export interface ActivityDeps {
   /** for activities that talk to other workflows (a repair booking sets its job's appointment) */
   temporal: Client;
   taskQueue: string;
+  /** e-mail and SMS to customers (lib/messaging), chosen by the configuration */
+  messaging: Messaging;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createBookingActivities(deps),
     ...createJobActivities(deps),
+    ...createLeadActivities(deps),
     ...createMailActivities(deps),
     ...createInvitationActivities(deps),
+    ...createMessagingActivities(deps),
   };
 }

@@ -307,6 +307,14 @@ export async function cancelAppointment(db: Knex, companyId: number, id: number)
   return row ? { leadId: row.lead_id } : undefined;
 }
 
+/** Takes back an appointment its lead's workflow refused (the lead was decided meanwhile). */
+export async function withdrawAppointment(db: Knex, id: number): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx('leads').where({ appointment_id: id }).update({ appointment_id: null, updated_at: trx.fn.now() });
+    await trx('appointments').where({ id }).delete();
+  });
+}
+
 /** M8: a walk-in vehicle joins the master, owned by the appointment's customer. */
 export async function addWalkInVehicleToMaster(db: Knex, companyId: number, id: number): Promise<boolean> {
   return db.transaction(async (trx) => {

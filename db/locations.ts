@@ -24,6 +24,10 @@ export interface Location {
   /** P4: ISO weekdays (1 = Monday) with repair appointments, and the drop-off time ("08:00:00") */
   repair_weekdays: number[];
   repair_dropoff_time: string;
+  /** M1: the online service booking form, its services, and how often the lead manager refreshes */
+  service_booking_enabled: boolean;
+  service_catalogue: string[];
+  lead_refresh_seconds: number;
 }
 
 export type LocationSettings = Pick<

@@ -11,3 +11,8 @@ export function formatLocalDateTime(date: Date, timeZone: string, language: stri
 export function formatLocalDateTimeShort(date: Date, timeZone: string, language: string): string {
   return DateTime.fromJSDate(date, { zone: timeZone }).setLocale(language).toLocaleString(DateTime.DATETIME_MED);
 }
+
+/** A calendar day ("2026-12-01") as "Tuesday 1 December 2026" in the reader's language. */
+export function formatCalendarDate(isoDate: string, language: string): string {
+  return DateTime.fromISO(isoDate).setLocale(language).toLocaleString(DateTime.DATE_HUGE);
+}

@@ -3,7 +3,7 @@
  * replay test (test/workflows.replay.test.ts). Run it when a workflow's
  * shape changes on purpose (behind patched()), and keep the older files:
  * they are what running executions look like.
- *   npx tsx scripts/record-histories.ts
+ *   npx tsx scripts/record-histories.ts [version] [only: booking,job,invitation,lead,message]
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -24,8 +24,16 @@ import { book, bookingDeps, firstSlot, wizardFor } from '../test/support/booking
 import { createJob, createLocation } from '../test/support/fixtures';
 import { startPlatformOn } from '../test/support/harness';
 import { startInfrastructure } from '../test/support/infrastructure';
+import { cancelAppointment, createAppointmentFromLead } from '../db/appointments';
+import { findLeadSummary } from '../db/leads';
+import { queueMessage } from '../db/messages';
+import { cancelByCustomer, leadEvents, rejectLead, submitServiceRequest } from '../web/serviceBooking/service';
+import { leadWorkflowId } from '../workflows/lead';
+import { messageWorkflow, messageWorkflowId } from '../workflows/message';
 
 const version = process.argv[2] ?? new Date().toISOString().slice(0, 10);
+const only = process.argv[3]?.split(',');
+const wanted = (group: string) => !only || only.includes(group);
 const infrastructure = await startInfrastructure();
 const platform = await startPlatformOn(infrastructure, { BOOKING_LINK_TTL: '3s' });
 try {
@@ -45,8 +53,6 @@ try {
     console.log(`wrote ${file}`);
   };
 
-  const confirmed = wizardFor(location, slot);
-  const first = await book(platform, location, confirmed);
   const mails = async (to: string) => {
     for (;;) {
       const all = (await (await fetch(`${infrastructure.mailApiUrl}/email`)).json()) as { to: { address: string }[]; text: string }[];
@@ -55,32 +61,36 @@ try {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   };
-  const token = (await mails(confirmed.contact!.email)).match(/\/b\/([\w-]+)/)![1]!;
-  await confirmByToken(bookingDeps(platform), token);
-  await confirmByToken(bookingDeps(platform), token);
-  await save('confirmed', first.bookingId);
 
-  const taken = await book(platform, location, wizardFor(location, slot));
-  await save('slot-taken', taken.bookingId);
+  if (wanted('booking')) {
+    const confirmed = wizardFor(location, slot);
+    const first = await book(platform, location, confirmed);
+    const token = (await mails(confirmed.contact!.email)).match(/\/b\/([\w-]+)/)![1]!;
+    await confirmByToken(bookingDeps(platform), token);
+    await confirmByToken(bookingDeps(platform), token);
+    await save('confirmed', first.bookingId);
 
-  const { location: other } = await createLocation(platform.db);
-  const expiring = await book(platform, other, wizardFor(other, await firstSlot(platform, other)));
-  await save('expired', expiring.bookingId);
+    const taken = await book(platform, location, wizardFor(location, slot));
+    await save('slot-taken', taken.bookingId);
 
-  // P4: a repair booking of an existing job, confirmed; then that job's D4 lifecycle to pickup.
-  const { location: shop } = await createLocation(platform.db, { repair_weekdays: [1, 2, 3, 4, 5, 6, 7], booking_horizon_days: 5 });
-  const job = await createJob(platform.db, shop);
-  const portalJob = (await findPortalJob(platform.db, job.id))!;
-  const day = (await repairOptions(bookingDeps(platform), portalJob, 'en')).days[0]!.start;
-  const repair = await requestRepair(bookingDeps(platform), portalJob, day, 'en');
-  if (repair.status !== 'held') throw new Error(`repair booking not held: ${repair.status}`);
-  const repairToken = (await mails(repair.email)).match(/\/b\/([\w-]+)/)![1]!;
-  await confirmByToken(bookingDeps(platform), repairToken);
-  const repairBooking = await platform.db('bookings').where({ job_id: job.id, kind: 'repair' }).first('id');
-  await save('repair-confirmed', repairBooking.id);
-  const lifecycle = { db: platform.db, temporal: platform.temporal, taskQueue: platform.config.TEMPORAL_TASK_QUEUE };
-  for (const type of ['vehicle_in', 'planned_end', 'ready_for_start', 'finished', 'picked_up'] as const) {
-    await advanceJob(lifecycle, job, { type, at: new Date().toISOString() });
+    const { location: other } = await createLocation(platform.db);
+    const expiring = await book(platform, other, wizardFor(other, await firstSlot(platform, other)));
+    await save('expired', expiring.bookingId);
+
+    // P4: a repair booking of an existing job, confirmed; then that job's D4 lifecycle to pickup.
+    const { location: shop } = await createLocation(platform.db, { repair_weekdays: [1, 2, 3, 4, 5, 6, 7], booking_horizon_days: 5 });
+    const job = await createJob(platform.db, shop);
+    const portalJob = (await findPortalJob(platform.db, job.id))!;
+    const day = (await repairOptions(bookingDeps(platform), portalJob, 'en')).days[0]!.start;
+    const repair = await requestRepair(bookingDeps(platform), portalJob, day, 'en');
+    if (repair.status !== 'held') throw new Error(`repair booking not held: ${repair.status}`);
+    const repairToken = (await mails(repair.email)).match(/\/b\/([\w-]+)/)![1]!;
+    await confirmByToken(bookingDeps(platform), repairToken);
+    const repairBooking = await platform.db('bookings').where({ job_id: job.id, kind: 'repair' }).first('id');
+    await save('repair-confirmed', repairBooking.id);
+    const lifecycle = { db: platform.db, temporal: platform.temporal, taskQueue: platform.config.TEMPORAL_TASK_QUEUE };
+    for (const type of ['vehicle_in', 'planned_end', 'ready_for_start', 'finished', 'picked_up'] as const) {
+      await advanceJob(lifecycle, job, { type, at: new Date().toISOString() });
   }
   await saveWorkflow('job-picked-up', jobWorkflowId(job.job_number));
 
@@ -92,6 +102,51 @@ try {
   const invitation = await queueInvitation(invitationDeps, invitationJob, template);
   if (!invitation.queued) throw new Error(`invitation not queued: ${invitation.error}`);
   await saveWorkflow('invitation-sent', invitationWorkflowId(invitation.invitationId));
+  }
+
+  if (wanted('lead')) {
+    // D3: one lead cancelled by the customer, one rejected by e-mail, one planned whose appointment is then deleted.
+    const leadDeps = { db: platform.db, temporal: platform.temporal, taskQueue: platform.config.TEMPORAL_TASK_QUEUE };
+    const { location: garage } = await createLocation(platform.db);
+    const [advisor] = await platform
+      .db('staff_users')
+      .insert({ company_id: garage.company_id, email: `advisor-${version}@example.test`, name: 'Advisor', role: 'service_advisor', password_hash: 'x' })
+      .returning('id');
+    const request = (email: string) => ({
+      desiredDate: new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10), timeWindow: 'morning' as const, services: ['Oil change'],
+      remarks: '', plate: '1-REC-001', vin: '', make: 'Opel', model: 'Astra', mileage: null, customerNumber: '', firstName: 'Rec',
+      lastName: 'Order', email, phone: '0470 00 00 00', street: '', postalCode: '', city: '', consent: 'yes' as const,
+    });
+    const cancelled = await submitServiceRequest(leadDeps, garage, 'en', request('lead-cancel@example.test'));
+    const token = (await mails('lead-cancel@example.test')).match(/\/l\/([\w-]+)/)![1]!;
+    await cancelByCustomer(leadDeps, token);
+    await saveWorkflow('lead-cancelled-by-customer', leadWorkflowId(cancelled));
+
+    const rejected = await submitServiceRequest(leadDeps, garage, 'en', request('lead-reject@example.test'));
+    await mails('lead-reject@example.test');
+    await rejectLead(leadDeps, (await findLeadSummary(platform.db, rejected))!, {
+      channel: 'email', recipient: 'lead-reject@example.test', subject: 'Sorry', body: 'Fully booked.', staffId: advisor.id,
+    });
+    await saveWorkflow('lead-rejected', leadWorkflowId(rejected));
+
+    const planned = await submitServiceRequest(leadDeps, garage, 'en', request('lead-plan@example.test'));
+    const startsAt = new Date(Date.now() + 2 * 86_400_000);
+    const appointment = await createAppointmentFromLead(platform.db, planned, { kind: 'new_customer' }, {
+      startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000), notes: '', staffId: advisor.id,
+    });
+    await leadEvents(leadDeps).appointmentCreated(planned, appointment.id, advisor.id);
+    await cancelAppointment(platform.db, garage.company_id, appointment.id);
+    await leadEvents(leadDeps).appointmentDeleted(planned, advisor.id);
+    await saveWorkflow('lead-appointment-deleted', leadWorkflowId(planned));
+  }
+
+  if (wanted('message')) {
+    // M9: an appointment confirmation through the message workflow.
+    const key = `record-${version}:confirmation`;
+    await queueMessage(platform.db, { idempotencyKey: key, channel: 'email', kind: 'appointment_confirmation', recipient: 'record@example.test', subject: 'Confirmed', body: 'See you.' });
+    await platform.temporal.workflow.start(messageWorkflow, { workflowId: messageWorkflowId(key), taskQueue: platform.config.TEMPORAL_TASK_QUEUE, args: [key] });
+    await saveWorkflow('message-sent', messageWorkflowId(key));
+  }
 } finally {
   await platform.close();
   await infrastructure.stop();

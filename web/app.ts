@@ -9,19 +9,28 @@ import type pg from 'pg';
 import { pinoHttp } from 'pino-http';
 import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
+import { createAppointmentsRouter } from './appointments/routes';
 import { createBookingRouter } from './booking/routes';
 import { UserError } from './errors';
+import { createLeadsRouter } from './leads/routes';
+import { loadLeadBadge } from './leads/badge';
 import { loadStaff } from './middleware/auth';
 import { csrfMiddleware } from './middleware/csrf';
 import { languageMiddleware } from './middleware/language';
+import { loadPermissions } from './middleware/permissions';
 import { sessionMiddleware } from './middleware/session';
 import { createPortalRouter } from './portal/routes';
 import { render } from './render';
 import { createJobsRouter } from './jobs/routes';
 import { createJobEditRouter } from './jobs/edit';
+import { createMessagingRouter, messagingLocals } from './messaging/routes';
 import type { JobChanges } from './live';
+import { createOnlineBookingRouter } from './staff/onlineBooking';
 import { createStaffRouter } from './staff/routes';
 import { createRepairRouter } from './repair/routes';
+import { createLeadRejectRouter } from './serviceBooking/reject';
+import { createServiceBookingRouter } from './serviceBooking/routes';
+import { leadEvents } from './serviceBooking/service';
 import { createJobPhotosRouter } from './status/photos';
 import { createStatusRouter } from './status/routes';
 import { createTemplatesRouter } from './templates/routes';
@@ -80,6 +89,9 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   app.post('/p/:slug/photos/:jobNumber', photoUploadParser('photos', uploads));
   app.use(csrfMiddleware());
   app.use(loadStaff(db));
+  app.use(messagingLocals({ smsProvider: config.SMS_PROVIDER }));
+  // M4/M6: what the staff member may do and the New-leads count, for every staff page.
+  app.use(loadPermissions(db), loadLeadBadge(db));
 
   app.use(createPortalRouter({ db }));
   app.use(
@@ -92,6 +104,14 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   app.use(createJobEditRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE }));
   app.use(createJobsRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, uploadDir: config.UPLOAD_DIR }));
   app.use(createTemplatesRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, publicUrl: config.PUBLIC_URL }));
+  app.use(createMessagingRouter({ db, i18n, publicUrl: config.PUBLIC_URL, smsProvider: config.SMS_PROVIDER }));
+  const leadDeps = { db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE };
+  const smsAvailable = config.SMS_PROVIDER !== 'none';
+  app.use(createServiceBookingRouter(leadDeps));
+  app.use(createLeadRejectRouter({ ...leadDeps, i18n, smsAvailable }));
+  app.use(createAppointmentsRouter({ ...leadDeps, smsAvailable, leads: leadEvents(leadDeps) }));
+  app.use(createLeadsRouter({ db }));
+  app.use(createOnlineBookingRouter({ db }));
 
   app.use((req: Request, res: Response) => {
     res.status(404);

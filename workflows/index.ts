@@ -1,3 +1,5 @@
 export { bookingWorkflow } from './booking';
 export { jobLifecycleWorkflow } from './jobLifecycle';
 export { invitationWorkflow } from './invitation';
+export { messageWorkflow } from './message';
+export { leadWorkflow } from './lead';

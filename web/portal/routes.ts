@@ -3,12 +3,13 @@ import type { Knex } from 'knex';
 import { findLocationBySlug, listAllPortalLocations } from '../../db/locations';
 import { render } from '../render';
 
-/** The four portal buttons (P1), each shown unless the location's admin hid it. */
+/** The portal buttons (P1, and M1's service request), each shown unless the location's admin hid it. */
 export const portalButtons = [
   { setting: 'show_book_estimate', label: 'portal.bookEstimate', path: 'estimate' },
   { setting: 'show_book_repair', label: 'portal.bookRepair', path: 'lookup/repair' },
   { setting: 'show_follow_repair', label: 'portal.followRepair', path: 'lookup/status' },
   { setting: 'show_add_photos', label: 'portal.addPhotos', path: 'lookup/photos' },
+  { setting: 'service_booking_enabled', label: 'portal.bookService', path: 'service' },
 ] as const;
 
 export function createPortalRouter({ db }: { db: Knex }) {

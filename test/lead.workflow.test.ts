@@ -1,0 +1,241 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cancelAppointment, createAppointmentFromLead, LeadAlreadyDecidedError } from '../db/appointments';
+import { findLeadSummary } from '../db/leads';
+import type { Location } from '../db/locations';
+import { cancelByCustomer, leadEvents, rejectLead, submitServiceRequest } from '../web/serviceBooking/service';
+import type { ServiceRequest } from '../web/serviceBooking/form';
+import { leadStateQuery, leadWorkflowId } from '../workflows/lead';
+import { ensureLeadWorkflows } from '../lib/leadWorkflow';
+import { createLocation, uniqueEmail, uniquePlate } from './support/fixtures';
+import { mailsTo, waitForMail } from './support/mail';
+import { startPlatform, type Platform } from './support/platform';
+import { waitUntil } from './support/wait';
+
+/** A stand-in for an SMS provider's REST API on loopback: records what it is sent. */
+async function startSmsGateway() {
+  const received: { authorization: string | undefined; body: { from: string; to: string; text: string; reference: string } }[] = [];
+  const server: Server = createServer(async (req, res) => {
+    let raw = '';
+    for await (const chunk of req) raw += chunk;
+    received.push({ authorization: req.headers.authorization, body: JSON.parse(raw) });
+    res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `sms-${received.length}` }));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/messages`, received, close: () => server.close() };
+}
+
+describe('D3 lead workflow (M1-M3) against real Temporal, PostgreSQL, SMTP and a stand-in SMS gateway', () => {
+  let platform: Platform;
+  let gateway: Awaited<ReturnType<typeof startSmsGateway>>;
+  beforeAll(async () => {
+    gateway = await startSmsGateway();
+    platform = await startPlatform({ SMS_PROVIDER: 'http', SMS_GATEWAY_URL: gateway.url, SMS_GATEWAY_TOKEN: 'test-token' });
+  });
+  afterAll(async () => {
+    await platform?.close();
+    gateway?.close();
+  });
+
+  const deps = () => ({ db: platform.db, temporal: platform.temporal, taskQueue: platform.config.TEMPORAL_TASK_QUEUE });
+
+  const request = (overrides: Partial<ServiceRequest> = {}): ServiceRequest => ({
+    desiredDate: DateTime.now().plus({ days: 2 }).toISODate()!,
+    timeWindow: 'morning',
+    services: ['Oil change'],
+    remarks: 'Squeaking brakes',
+    plate: uniquePlate(),
+    vin: '',
+    make: 'Volkswagen',
+    model: 'Golf',
+    mileage: 84_000,
+    customerNumber: '',
+    firstName: 'Lotte',
+    lastName: 'Peeters',
+    email: uniqueEmail('lead'),
+    phone: '0470 12 34 56',
+    street: 'Kouter 1',
+    postalCode: '9000',
+    city: 'Gent',
+    consent: 'yes',
+    ...overrides,
+  });
+
+  async function newLead(location: Location, overrides: Partial<ServiceRequest> = {}, language = 'nl') {
+    const typed = request(overrides);
+    const id = await submitServiceRequest(deps(), location, language, typed);
+    return { id, typed, handle: platform.temporal.workflow.getHandle(leadWorkflowId(id)) };
+  }
+
+  const history = async (leadId: number) =>
+    (await platform.db('lead_events').where({ lead_id: leadId }).orderBy('id').select('from_status', 'to_status', 'staff_id')).map(
+      (e) => `${e.from_status ?? '-'}>${e.to_status}${e.staff_id ? ' by staff' : ''}`,
+    );
+
+  async function staffId(companyId: number) {
+    const [row] = await platform
+      .db('staff_users')
+      .insert({ company_id: companyId, email: uniqueEmail('advisor'), name: 'Advisor', role: 'service_advisor', password_hash: 'x' })
+      .returning('id');
+    return row.id as number;
+  }
+
+  it('M1/M3: a request becomes a New lead, the acknowledgement carries a cancel link, and the link cancels it', async () => {
+    const { location } = await createLocation(platform.db);
+    const lead = await newLead(location);
+    expect(await findLeadSummary(platform.db, lead.id)).toMatchObject({ status: 'new', plate: lead.typed.plate, services: ['Oil change'] });
+
+    const mail = await waitForMail(lead.typed.email);
+    expect(mail.text).toContain('Lotte Peeters');
+    const link = mail.text.match(/https?:\/\/\S+\/l\/([\w-]+)\?lang=nl/);
+    expect(link, mail.text).not.toBeNull();
+    await waitUntil('acknowledged', async () => (await lead.handle.query(leadStateQuery)).acknowledged);
+
+    const outcome = await cancelByCustomer(deps(), link![1]!);
+    expect(outcome?.lead.status).toBe('cancelled_by_customer');
+    expect(await lead.handle.result()).toBe('cancelled_by_customer');
+    expect(await history(lead.id)).toEqual(['->new', 'new>cancelled_by_customer']);
+
+    // Following the link again changes nothing; a made-up token finds nothing.
+    expect((await cancelByCustomer(deps(), link![1]!))?.lead.status).toBe('cancelled_by_customer');
+    expect(await cancelByCustomer(deps(), 'not-a-real-token')).toBeUndefined();
+    expect(await mailsTo(lead.typed.email)).toHaveLength(1);
+  });
+
+  it('M2 accept, then M3: deleting the appointment sets the lead Cancelled', async () => {
+    const { location, companyId } = await createLocation(platform.db);
+    const advisor = await staffId(companyId);
+    const lead = await newLead(location);
+    const startsAt = DateTime.now().plus({ days: 2 }).toJSDate();
+    const created = await createAppointmentFromLead(platform.db, lead.id, { kind: 'new_customer' }, {
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 3_600_000),
+      notes: '',
+      staffId: advisor,
+    });
+    await leadEvents(deps()).appointmentCreated(lead.id, created.id, advisor);
+    expect((await findLeadSummary(platform.db, lead.id))?.status).toBe('planned');
+    expect(await lead.handle.query(leadStateQuery)).toMatchObject({ status: 'planned', appointmentId: created.id });
+
+    // Neither the customer nor a colleague can decide a planned lead again.
+    await expect(rejectLead(deps(), (await findLeadSummary(platform.db, lead.id))!, {
+      channel: 'email', recipient: lead.typed.email, subject: 'No', body: 'No', staffId: advisor,
+    })).rejects.toBeInstanceOf(LeadAlreadyDecidedError);
+
+    expect(await cancelAppointment(platform.db, companyId, created.id)).toEqual({ leadId: lead.id });
+    await leadEvents(deps()).appointmentDeleted(lead.id, advisor);
+    expect(await lead.handle.result()).toBe('cancelled');
+    expect(await history(lead.id)).toEqual(['->new', 'new>planned by staff', 'planned>cancelled by staff']);
+    // The refused rejection never went out.
+    const rejection = await platform.db('sent_messages').where({ lead_id: lead.id, kind: 'lead_rejection' }).first('status');
+    expect(rejection?.status).not.toBe('sent');
+  });
+
+  it('an accepted lead whose appointment is over ends Planned', async () => {
+    const { location, companyId } = await createLocation(platform.db);
+    const advisor = await staffId(companyId);
+    const lead = await newLead(location);
+    const startsAt = DateTime.now().minus({ days: 3 }).toJSDate();
+    const created = await createAppointmentFromLead(platform.db, lead.id, { kind: 'cash_sale' }, {
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 3_600_000),
+      notes: '',
+      staffId: advisor,
+    });
+    await leadEvents(deps()).appointmentCreated(lead.id, created.id, advisor);
+    expect(await lead.handle.result()).toBe('planned');
+  });
+
+  it('M2 reject by e-mail: the text staff edited reaches the mail catcher and the lead is Rejected', async () => {
+    const { location, companyId } = await createLocation(platform.db);
+    const advisor = await staffId(companyId);
+    const lead = await newLead(location, {}, 'fr');
+    await waitForMail(lead.typed.email); // the acknowledgement
+    await rejectLead(deps(), (await findLeadSummary(platform.db, lead.id))!, {
+      channel: 'email',
+      recipient: lead.typed.email,
+      subject: 'Votre demande de rendez-vous',
+      body: 'Bonjour Lotte,\n\nNous sommes complets ce jour-là. Appelez-nous pour un autre jour.\n\nGarage Test',
+      staffId: advisor,
+    });
+    expect(await lead.handle.result()).toBe('rejected');
+    const mail = await waitForMail(lead.typed.email, 2);
+    expect(mail.subject).toBe('Votre demande de rendez-vous');
+    expect(mail.text).toContain('Nous sommes complets ce jour-là.');
+    expect(await history(lead.id)).toEqual(['->new', 'new>rejected by staff']);
+    // The customer's cancel link now only says the request is closed.
+    const token = (await mailsTo(lead.typed.email))[0]!.text.match(/\/l\/([\w-]+)/)![1]!;
+    expect((await cancelByCustomer(deps(), token))?.lead.status).toBe('rejected');
+  });
+
+  it('M2 reject by SMS reaches the SMS gateway in E.164, with its bearer token', async () => {
+    const { location, companyId } = await createLocation(platform.db);
+    await platform.db('companies').where({ id: companyId }).update({ sms_enabled: true });
+    const advisor = await staffId(companyId);
+    const lead = await newLead(location, { phone: '0470 98 76 54' });
+    await rejectLead(deps(), (await findLeadSummary(platform.db, lead.id))!, {
+      channel: 'sms',
+      recipient: lead.typed.phone,
+      subject: '',
+      body: 'Sorry, we are fully booked that day. Please call us. Test Body Shop',
+      staffId: advisor,
+    });
+    expect(await lead.handle.result()).toBe('rejected');
+    const sms = await waitUntil('the SMS at the gateway', async () => gateway.received.find((r) => r.body.to === '+32470987654'));
+    expect(sms.authorization).toBe('Bearer test-token');
+    expect(sms.body.text).toBe('Sorry, we are fully booked that day. Please call us. Test Body Shop');
+    const row = await platform.db('sent_messages').where({ lead_id: lead.id, kind: 'lead_rejection' }).first();
+    expect(row).toMatchObject({ channel: 'sms', status: 'sent' });
+  });
+
+  it('two decisions at once: exactly one wins, the other is refused and its message never sent', async () => {
+    const { location, companyId } = await createLocation(platform.db);
+    const advisor = await staffId(companyId);
+    const lead = await newLead(location);
+    const ack = await waitForMail(lead.typed.email);
+    const token = ack.text.match(/\/l\/([\w-]+)/)![1]!;
+    const summary = (await findLeadSummary(platform.db, lead.id))!;
+    const [rejected, cancelled] = await Promise.allSettled([
+      rejectLead(deps(), summary, { channel: 'email', recipient: lead.typed.email, subject: 'Rejected', body: 'Rejected.', staffId: advisor }),
+      cancelByCustomer(deps(), token),
+    ]);
+    const final = await lead.handle.result();
+    expect(['rejected', 'cancelled_by_customer']).toContain(final);
+    expect((await findLeadSummary(platform.db, lead.id))?.status).toBe(final);
+    expect(await history(lead.id)).toEqual(['->new', final === 'rejected' ? 'new>rejected by staff' : 'new>cancelled_by_customer']);
+    if (final === 'rejected') {
+      expect(rejected.status).toBe('fulfilled');
+      expect((await waitForMail(lead.typed.email, 2)).subject).toBe('Rejected');
+    } else {
+      expect(cancelled.status).toBe('fulfilled');
+      expect(rejected.status === 'rejected' && rejected.reason).toBeInstanceOf(LeadAlreadyDecidedError);
+      const discarded = await platform.db('sent_messages').where({ lead_id: lead.id, kind: 'lead_rejection' }).first('status');
+      expect(discarded?.status).not.toBe('sent');
+      expect(await mailsTo(lead.typed.email)).toHaveLength(1);
+    }
+  });
+
+  it('a New lead written without its workflow (demo seed, import) gets one at worker start, once', async () => {
+    const { location, companyId } = await createLocation(platform.db);
+    const email = uniqueEmail('seeded');
+    const [{ id }] = await platform
+      .db('leads')
+      .insert({
+        company_id: companyId, location_id: location.id, desired_date: '2026-12-01', time_window: 'any', first_name: 'Seeded',
+        last_name: 'Lead', email, plate: uniquePlate(), gdpr_consent_at: new Date(),
+      })
+      .returning('id');
+    const ensure = () => ensureLeadWorkflows(platform.db, { temporal: platform.temporal, taskQueue: platform.config.TEMPORAL_TASK_QUEUE });
+    expect(await ensure()).toBeGreaterThanOrEqual(1);
+    await ensure(); // a second worker starting: the running workflow is kept
+    const handle = platform.temporal.workflow.getHandle(leadWorkflowId(id));
+    await waitUntil('acknowledged', async () => (await handle.query(leadStateQuery)).acknowledged);
+    expect(await mailsTo(email)).toHaveLength(1);
+    const runs = await platform.temporal.workflow.count(`WorkflowId = '${leadWorkflowId(id)}'`);
+    expect(runs.count).toBe(1);
+  });
+});

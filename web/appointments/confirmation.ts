@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { Knex } from 'knex';
+import { DateTime } from 'luxon';
+import type { AppointmentRow } from '../../db/appointments';
+import { findLocation } from '../../db/locations';
+import { queueMessage } from '../../db/messages';
+import { messageTemplate } from '../../db/messageTemplates';
+import { renderMessage } from '../../lib/messageTemplates';
+import type { Channel } from '../../lib/messaging';
+import { messageWorkflow, messageWorkflowId } from '../../workflows/message';
+
+export interface ConfirmationDeps {
+  db: Knex;
+  temporal: Client;
+  taskQueue: string;
+  /** an SMS provider is configured (SMS_PROVIDER is not 'none') */
+  smsAvailable: boolean;
+}
+
+/** M9: the channels an appointment's confirmation can go by. */
+export async function confirmationChannels(deps: ConfirmationDeps, appointment: AppointmentRow): Promise<Channel[]> {
+  const channels: Channel[] = [];
+  if (appointment.email) channels.push('email');
+  if (deps.smsAvailable && appointment.phone) {
+    const company = await deps.db('companies').where({ id: appointment.company_id }).first('sms_enabled');
+    if (company?.sms_enabled) channels.push('sms');
+  }
+  return channels;
+}
+
+/**
+ * M9: the appointment confirmation from the template of its channel, in the
+ * customer's language, written to the outbox and delivered by its own
+ * durable workflow (retried while the mail server or SMS gateway is down).
+ * Each press sends one more: a customer may ask for it again.
+ */
+export async function sendAppointmentConfirmation(deps: ConfirmationDeps, appointment: AppointmentRow, channel: Channel): Promise<void> {
+  const start = DateTime.fromJSDate(appointment.starts_at, { zone: appointment.time_zone }).setLocale(appointment.language);
+  const location = (await findLocation(deps.db, appointment.location_id))!;
+  const template = await messageTemplate(deps.db, appointment.company_id, 'appointment_confirmation', channel, appointment.language);
+  const { subject, text } = renderMessage(template, {
+    CustomerName: `${appointment.first_name} ${appointment.last_name}`.trim(),
+    Date: start.toLocaleString(DateTime.DATE_HUGE),
+    Time: start.toLocaleString(DateTime.TIME_SIMPLE),
+    Location: location.name,
+    LocationPhone: location.phone,
+    Plate: appointment.plate,
+    Services: appointment.services.join(', '),
+  });
+  const key = `appointment-${appointment.id}:confirmation:${randomUUID()}`;
+  await queueMessage(deps.db, {
+    idempotencyKey: key,
+    channel,
+    kind: 'appointment_confirmation',
+    recipient: channel === 'sms' ? appointment.phone : appointment.email,
+    subject,
+    body: text,
+    appointmentId: appointment.id,
+    customerId: appointment.customer_id ?? undefined,
+  });
+  await deps.temporal.workflow.start(messageWorkflow, {
+    workflowId: messageWorkflowId(key),
+    taskQueue: deps.taskQueue,
+    args: [key],
+  });
+}

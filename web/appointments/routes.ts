@@ -1,0 +1,222 @@
+import express, { type Request, type Response } from 'express';
+import type { Knex } from 'knex';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import {
+  addWalkInVehicleToMaster,
+  cancelAppointment,
+  copyContactToMaster,
+  createAppointmentFromLead,
+  duplicateCandidates,
+  findAppointment,
+  findCustomerByNumber,
+  findLeadForAppointment,
+  LeadAlreadyDecidedError,
+  listAppointments,
+  withdrawAppointment,
+  type CustomerChoice,
+  type LeadForAppointment,
+} from '../../db/appointments';
+import { findLocation } from '../../db/locations';
+import { messagesForAppointment } from '../../db/messages';
+import { formatLocalDateTime, formatLocalDateTimeShort } from '../../lib/time';
+import { requireRole, requireStaff } from '../middleware/auth';
+import { requirePermission } from '../middleware/permissions';
+import { UserError } from '../errors';
+import { render } from '../render';
+import { confirmationChannels, sendAppointmentConfirmation, type ConfirmationDeps } from './confirmation';
+
+/** What the lead's D3 workflow must hear from appointments (M2, M3). */
+export interface LeadEvents {
+  appointmentCreated(leadId: number, appointmentId: number, staffId: number): Promise<void>;
+  appointmentDeleted(leadId: number, staffId: number | null): Promise<void>;
+}
+
+const view = (name: string) => `appointments/views/${name}`;
+const windowStart = { morning: '08:00', afternoon: '13:00', any: '08:00' } as const;
+export const durations = [30, 60, 90, 120, 180, 240, 480] as const;
+
+const createSchema = z.object({
+  choice: z.enum(['existing', 'lead_data', 'master_data', 'new_customer', 'cash_sale'], { message: 'choice' }),
+  customer: z.coerce.number().int().positive().optional(),
+  starts: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'dateTime'),
+  duration: z.coerce.number().refine((value) => (durations as readonly number[]).includes(value), 'duration'),
+  notes: z.string().max(2000, 'tooLong').default(''),
+});
+
+/** M2 "Create appointment" with the M7 duplicate dialog and M8 vehicle check; the appointment page and overview (M9). */
+export function createAppointmentsRouter(deps: ConfirmationDeps & { leads: LeadEvents }) {
+  const { db, leads } = deps;
+  const router = express.Router();
+  router.use('/staff', requireStaff);
+  const mayPlan = requireRole('admin', 'service_advisor', 'receptionist');
+  const leadManager = requirePermission(db, 'lead_manager');
+
+  async function dialog(req: Request, res: Response, lead: LeadForAppointment, values: Record<string, string>, errors: Record<string, string> = {}) {
+    const location = (await findLocation(db, lead.location_id))!;
+    const known = lead.customer_number ? await findCustomerByNumber(db, lead.company_id, lead.customer_number) : undefined;
+    const candidates = known ? [] : await duplicateCandidates(db, lead.company_id, lead);
+    render(req, res, view('create'), {
+      lead,
+      known,
+      unknownNumber: lead.customer_number && !known ? lead.customer_number : '',
+      candidates,
+      location,
+      durations,
+      values: {
+        starts: `${lead.desired_date}T${windowStart[lead.time_window]}`,
+        duration: '60',
+        notes: '',
+        customer: candidates[0] ? String(candidates[0].id) : '',
+        ...values,
+      },
+      errors,
+    });
+  }
+
+  const leadOf = async (req: Request) => {
+    const id = Number(req.params.id);
+    return Number.isInteger(id) ? findLeadForAppointment(db, req.staff!.company_id, id) : undefined;
+  };
+
+  router.get('/staff/leads/:id/appointment', leadManager, async (req, res, next) => {
+    const lead = await leadOf(req);
+    if (!lead) return next();
+    if (lead.status !== 'new' || lead.appointment_id) return res.redirect(303, `/staff/leads/${lead.id}`);
+    await dialog(req, res, lead, {});
+  });
+
+  router.post('/staff/leads/:id/appointment', leadManager, async (req, res, next) => {
+    const lead = await leadOf(req);
+    if (!lead) return next();
+    const parsed = createSchema.safeParse(req.body);
+    const errors: Record<string, string> = {};
+    if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
+    const data = parsed.success ? parsed.data : undefined;
+    let choice: CustomerChoice | undefined;
+    if (data) {
+      if (data.choice === 'existing') {
+        const known = lead.customer_number ? await findCustomerByNumber(db, lead.company_id, lead.customer_number) : undefined;
+        if (known) choice = { kind: 'existing', customerId: known.id };
+        else errors.choice = 'choice';
+      } else if (data.choice === 'lead_data' || data.choice === 'master_data') {
+        if (data.customer) choice = { kind: data.choice, customerId: data.customer };
+        else errors.customer = 'chooseCandidate';
+      } else {
+        choice = { kind: data.choice };
+      }
+    }
+    const location = (await findLocation(db, lead.location_id))!;
+    const start = data ? DateTime.fromISO(data.starts, { zone: location.time_zone }) : undefined;
+    if (data && !start?.isValid) errors.starts = 'dateTime';
+    if (Object.keys(errors).length > 0 || !data || !choice || !start) {
+      res.status(422);
+      return dialog(req, res, lead, req.body as Record<string, string>, errors);
+    }
+    try {
+      const created = await createAppointmentFromLead(db, lead.id, choice.kind === 'existing' ? { kind: 'master_data', customerId: choice.customerId } : choice, {
+        startsAt: start.toJSDate(),
+        endsAt: start.plus({ minutes: data.duration }).toJSDate(),
+        notes: data.notes,
+        staffId: req.staff!.id,
+      });
+      try {
+        await leads.appointmentCreated(lead.id, created.id, req.staff!.id);
+      } catch (error) {
+        // The lead's workflow decided otherwise (the customer cancelled, a colleague rejected): no appointment.
+        await withdrawAppointment(db, created.id);
+        throw error;
+      }
+      res.redirect(303, `/staff/appointments/${created.id}?created=${created.vehicle}`);
+    } catch (error) {
+      if (!(error instanceof LeadAlreadyDecidedError)) throw error;
+      res.status(409);
+      await dialog(req, res, lead, req.body as Record<string, string>, { form: 'leadDecided' });
+    }
+  });
+
+  router.get('/staff/appointments', async (req, res) => {
+    const range = z
+      .object({ from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(), to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() })
+      .catch({})
+      .parse(req.query);
+    // Days as the company's (first) location counts them.
+    const zone: string = (await db('locations').where({ company_id: req.staff!.company_id }).orderBy('id').first('time_zone'))?.time_zone ?? 'Europe/Brussels';
+    const from = range.from ? DateTime.fromISO(range.from, { zone }) : DateTime.now().setZone(zone).startOf('day');
+    let to = range.to ? DateTime.fromISO(range.to, { zone }) : from.plus({ days: 7 });
+    if (!from.isValid || !to.isValid || to < from) to = from.plus({ days: 7 });
+    const appointments = await listAppointments(db, req.staff!.company_id, from.toJSDate(), to.plus({ days: 1 }).toJSDate());
+    render(req, res, view('appointments'), {
+      appointments: await Promise.all(
+        appointments.map(async (a) => ({
+          ...a,
+          when: formatLocalDateTimeShort(a.starts_at, a.time_zone, req.language),
+          channels: await confirmationChannels(deps, a),
+        })),
+      ),
+      from: from.toISODate(),
+      to: to.toISODate(),
+      done: typeof req.query.done === 'string' ? req.query.done : '',
+      mayConfirm: req.staff!.role !== 'mechanic',
+    });
+  });
+
+  async function appointmentPage(req: Request, res: Response, id: number) {
+    const appointment = await findAppointment(db, req.staff!.company_id, id);
+    if (!appointment) return false;
+    render(req, res, view('appointment'), {
+      appointment,
+      channels: await confirmationChannels(deps, appointment),
+      messages: (await messagesForAppointment(db, appointment.id)).map((m) => ({
+        ...m,
+        when: formatLocalDateTimeShort(m.created_at, appointment.time_zone, req.language),
+      })),
+      when: formatLocalDateTime(appointment.starts_at, appointment.time_zone, req.language),
+      until: formatLocalDateTime(appointment.ends_at, appointment.time_zone, req.language),
+      created: typeof req.query.created === 'string' ? req.query.created : '',
+      done: typeof req.query.done === 'string' ? req.query.done : '',
+    });
+    return true;
+  }
+
+  router.get('/staff/appointments/:id', async (req, res, next) => {
+    if (!(await appointmentPage(req, res, Number(req.params.id)))) next();
+  });
+
+  router.post('/staff/appointments/:id/vehicle', mayPlan, async (req, res, next) => {
+    const id = Number(req.params.id);
+    if (!(await findAppointment(db, req.staff!.company_id, id))) return next();
+    const added = await addWalkInVehicleToMaster(db, req.staff!.company_id, id);
+    res.redirect(303, `/staff/appointments/${id}?done=${added ? 'vehicleAdded' : 'nothing'}`);
+  });
+
+  router.post('/staff/appointments/:id/master', mayPlan, async (req, res, next) => {
+    const id = Number(req.params.id);
+    if (!(await findAppointment(db, req.staff!.company_id, id))) return next();
+    const copied = await copyContactToMaster(db, req.staff!.company_id, id);
+    res.redirect(303, `/staff/appointments/${id}?done=${copied ? 'masterUpdated' : 'nothing'}`);
+  });
+
+  // M9: a confirmation by e-mail or SMS, from the appointment page or the overview (back=overview).
+  router.post('/staff/appointments/:id/confirmation', mayPlan, async (req, res, next) => {
+    const appointment = await findAppointment(db, req.staff!.company_id, Number(req.params.id));
+    if (!appointment || appointment.status !== 'planned') return next();
+    const channels = await confirmationChannels(deps, appointment);
+    const channel = channels.find((c) => c === req.body.channel);
+    if (!channel) throw new UserError('channel', 422);
+    await sendAppointmentConfirmation(deps, appointment, channel);
+    const done = channel === 'sms' ? 'confirmationSms' : 'confirmationEmail';
+    res.redirect(303, req.body.back === 'overview' ? `/staff/appointments?done=${done}` : `/staff/appointments/${appointment.id}?done=${done}`);
+  });
+
+  // M3: deleting the appointment of a lead sets the lead Cancelled (through its workflow).
+  router.post('/staff/appointments/:id/delete', mayPlan, async (req, res, next) => {
+    const id = Number(req.params.id);
+    const cancelled = await cancelAppointment(db, req.staff!.company_id, id);
+    if (!cancelled) return next();
+    if (cancelled.leadId) await leads.appointmentDeleted(cancelled.leadId, req.staff!.id);
+    res.redirect(303, `/staff/appointments?deleted=${id}`);
+  });
+
+  return router;
+}
