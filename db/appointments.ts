@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { normalizePlate } from '../lib/plates';
 
 /** Who someone is and where they live: typed on a lead, kept in the customer master. */
-interface ContactFields {
+export interface ContactFields {
   first_name: string;
   last_name: string;
   email: string;

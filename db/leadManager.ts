@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import { closedLeadStatuses } from '../lib/permissions';
 import { normalizePlate } from '../lib/plates';
+import type { ContactFields } from './appointments';
+import type { LeadSummary } from './leads';
 import type { Role } from './staff';
 import type { LeadStatus } from '../workflows/lead';
 
@@ -21,21 +23,8 @@ export interface LeadFilter {
   search: string;
 }
 
-export interface LeadRow {
-  id: number;
-  status: LeadStatus;
+export interface LeadRow extends Omit<LeadSummary, 'company_id' | 'language'> {
   created_at: Date;
-  desired_date: string;
-  time_window: TimeWindow;
-  services: string[];
-  first_name: string;
-  last_name: string;
-  email: string;
-  phone: string;
-  plate: string;
-  make: string;
-  model: string;
-  location_id: number;
   location_name: string;
   time_zone: string;
 }
@@ -182,14 +171,7 @@ export async function leadHistory(db: Knex, leadId: number): Promise<LeadEvent[]
 }
 
 /** What staff may correct on a lead: contact, vehicle and remarks (never its status or request). */
-export interface LeadDetails {
-  first_name: string;
-  last_name: string;
-  email: string;
-  phone: string;
-  street: string;
-  postal_code: string;
-  city: string;
+export interface LeadDetails extends ContactFields {
   customer_number: string | null;
   plate: string;
   vin: string;

@@ -7,7 +7,7 @@ import {
   findLeadForAppointment,
   LeadAlreadyDecidedError,
 } from '../db/appointments';
-import { createLocation, createStaff, uniqueEmail } from './support/fixtures';
+import { createLocation, createStaff, insertLead } from './support/fixtures';
 import { startPlatform, type Platform } from './support/platform';
 
 describe('M2/M7/M8: an appointment from a lead, against the customer and vehicle master (PostgreSQL)', () => {
@@ -26,28 +26,8 @@ describe('M2/M7/M8: an appointment from a lead, against the customer and vehicle
     const vehicle = async (customerId: number, vin: string) =>
       (await platform.db('vehicles').insert({ customer_id: customerId, plate: '1-VIN-001', plate_normalized: '1VIN001', vin, make: 'Audi', model: 'A3' }).returning('*'))[0];
     const lead = async (fields: Record<string, unknown> = {}) => {
-      const [row] = await platform
-        .db('leads')
-        .insert({
-          company_id: companyId,
-          location_id: location.id,
-          desired_date: '2026-12-01',
-          time_window: 'morning',
-          services: ['Oil change'],
-          first_name: 'Marie',
-          last_name: 'Janssens',
-          email: uniqueEmail('lead'),
-          phone: '+32 470 12 34 56',
-          street: 'Veldstraat 10',
-          postal_code: '9000',
-          city: 'Gent',
-          gdpr_consent_at: new Date(),
-          plate: '1-LEA-001',
-          vin: '',
-          ...fields,
-        })
-        .returning('id');
-      return (await findLeadForAppointment(platform.db, companyId, row.id))!;
+      const id = await insertLead(platform.db, companyId, location.id, { street: 'Veldstraat 10', postal_code: '9000', city: 'Gent', ...fields });
+      return (await findLeadForAppointment(platform.db, companyId, id))!;
     };
     const input = { startsAt: new Date('2026-12-01T08:00:00Z'), endsAt: new Date('2026-12-01T09:00:00Z'), notes: '', staffId: staff.id as number };
     return { companyId, master, vehicle, lead, input };

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cancelAppointment, createAppointmentFromLead, LeadAlreadyDecidedError } from '../db/appointments';
+import { cancelAppointment, createAppointmentFromLead, LeadAlreadyDecidedError, type CustomerChoice } from '../db/appointments';
 import { findLeadSummary } from '../db/leads';
 import type { Location } from '../db/locations';
 import { cancelByCustomer, leadEvents, rejectLead, submitServiceRequest } from '../web/serviceBooking/service';
@@ -76,6 +76,18 @@ describe('D3 lead workflow (M1-M3) against real Temporal, PostgreSQL, SMTP and a
       (e) => `${e.from_status ?? '-'}>${e.to_status}${e.staff_id ? ' by staff' : ''}`,
     );
 
+  /** M2 "Create appointment": the appointment for an hour from `startsAt`, then the lead's accept. */
+  async function plan(leadId: number, choice: CustomerChoice, startsAt: Date, staffId: number) {
+    const created = await createAppointmentFromLead(platform.db, leadId, choice, {
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 3_600_000),
+      notes: '',
+      staffId,
+    });
+    await leadEvents(deps()).appointmentCreated(leadId, created.id, staffId);
+    return created;
+  }
+
   async function staffId(companyId: number) {
     const [row] = await platform
       .db('staff_users')
@@ -110,14 +122,7 @@ describe('D3 lead workflow (M1-M3) against real Temporal, PostgreSQL, SMTP and a
     const { location, companyId } = await createLocation(platform.db);
     const advisor = await staffId(companyId);
     const lead = await newLead(location);
-    const startsAt = DateTime.now().plus({ days: 2 }).toJSDate();
-    const created = await createAppointmentFromLead(platform.db, lead.id, { kind: 'new_customer' }, {
-      startsAt,
-      endsAt: new Date(startsAt.getTime() + 3_600_000),
-      notes: '',
-      staffId: advisor,
-    });
-    await leadEvents(deps()).appointmentCreated(lead.id, created.id, advisor);
+    const created = await plan(lead.id, { kind: 'new_customer' }, DateTime.now().plus({ days: 2 }).toJSDate(), advisor);
     expect((await findLeadSummary(platform.db, lead.id))?.status).toBe('planned');
     expect(await lead.handle.query(leadStateQuery)).toMatchObject({ status: 'planned', appointmentId: created.id });
 
@@ -139,14 +144,7 @@ describe('D3 lead workflow (M1-M3) against real Temporal, PostgreSQL, SMTP and a
     const { location, companyId } = await createLocation(platform.db);
     const advisor = await staffId(companyId);
     const lead = await newLead(location);
-    const startsAt = DateTime.now().minus({ days: 3 }).toJSDate();
-    const created = await createAppointmentFromLead(platform.db, lead.id, { kind: 'cash_sale' }, {
-      startsAt,
-      endsAt: new Date(startsAt.getTime() + 3_600_000),
-      notes: '',
-      staffId: advisor,
-    });
-    await leadEvents(deps()).appointmentCreated(lead.id, created.id, advisor);
+    await plan(lead.id, { kind: 'cash_sale' }, DateTime.now().minus({ days: 3 }).toJSDate(), advisor);
     expect(await lead.handle.result()).toBe('planned');
   });
 

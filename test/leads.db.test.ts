@@ -1,30 +1,8 @@
-import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasActiveAcceptor, leadBadge, leadRefreshSeconds, listLeads, type LeadFilter } from '../db/leadManager';
 import { LockedPermissionError, permissionsOf, permissionTable, savePermissionTable, setPermission } from '../db/permissions';
-import { createLocation, createStaff, uniqueEmail } from './support/fixtures';
+import { createLocation, createStaff, insertLead } from './support/fixtures';
 import { startPlatform, type Platform } from './support/platform';
-
-/** A lead as the request form stores it, with whatever a test needs changed. */
-async function insertLead(db: Knex, companyId: number, locationId: number, fields: Record<string, unknown> = {}): Promise<number> {
-  const [{ id }] = await db('leads')
-    .insert({
-      company_id: companyId,
-      location_id: locationId,
-      desired_date: '2026-12-01',
-      time_window: 'morning',
-      services: ['Oil change'],
-      first_name: 'Marie',
-      last_name: 'Janssens',
-      email: uniqueEmail('lead'),
-      phone: '+32 470 12 34 56',
-      gdpr_consent_at: new Date(),
-      plate: '1-LEA-001',
-      ...fields,
-    })
-    .returning('id');
-  return id;
-}
 
 /** A cookie-keeping client, as a browser without JavaScript. */
 function client(baseUrl: string) {

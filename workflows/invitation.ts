@@ -6,6 +6,7 @@
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { createInvitationActivities, InvitationInput } from '../activities/mail/invitation';
+import { messageDeliveryRetry } from './retry';
 
 export type { InvitationInput };
 
@@ -13,13 +14,7 @@ export const invitationWorkflowId = (invitationId: string) => `invitation-${invi
 
 const mail = proxyActivities<ReturnType<typeof createInvitationActivities>>({
   startToCloseTimeout: '1 minute',
-  retry: {
-    initialInterval: '5 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    maximumAttempts: 20,
-    nonRetryableErrorTypes: ['JobNotFound', 'NoEmail'],
-  },
+  retry: { ...messageDeliveryRetry, nonRetryableErrorTypes: ['JobNotFound', 'NoEmail'] },
 });
 
 export async function invitationWorkflow(input: InvitationInput): Promise<void> {

@@ -20,6 +20,7 @@ import {
 } from '@temporalio/workflow';
 import type { createLeadActivities } from '../activities/leads';
 import type { createMessagingActivities } from '../activities/messaging';
+import { messageDeliveryRetry } from './retry';
 
 export type LeadStatus = 'new' | 'planned' | 'rejected' | 'cancelled' | 'cancelled_by_customer';
 
@@ -63,14 +64,7 @@ const leads = proxyActivities<ReturnType<typeof createLeadActivities>>({
 
 const messages = proxyActivities<ReturnType<typeof createMessagingActivities>>({
   startToCloseTimeout: '1 minute',
-  // A mail server or SMS gateway that is down is retried, spaced out.
-  retry: {
-    initialInterval: '5 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '10 minutes',
-    maximumAttempts: 30,
-    nonRetryableErrorTypes: ['ChannelUnavailable', 'MessageRejected', 'MessageNotFound'],
-  },
+  retry: messageDeliveryRetry,
 });
 
 const DAY = 24 * 60 * 60 * 1000;

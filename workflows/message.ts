@@ -7,18 +7,13 @@
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { createMessagingActivities } from '../activities/messaging';
+import { messageDeliveryRetry } from './retry';
 
 export const messageWorkflowId = (idempotencyKey: string) => `message-${idempotencyKey}`;
 
 const messages = proxyActivities<ReturnType<typeof createMessagingActivities>>({
   startToCloseTimeout: '1 minute',
-  retry: {
-    initialInterval: '5 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    maximumAttempts: 20,
-    nonRetryableErrorTypes: ['ChannelUnavailable', 'MessageRejected', 'MessageNotFound'],
-  },
+  retry: messageDeliveryRetry,
 });
 
 export async function messageWorkflow(idempotencyKey: string): Promise<void> {

@@ -1,30 +1,6 @@
-import type { Knex } from 'knex';
 import { describe, expect, it } from 'vitest';
 import { expectHeading, staffLogin, usePlatformAndBrowser } from '../support/browser';
-import { createLocation, createStaff, uniqueEmail } from '../support/fixtures';
-
-async function insertLead(db: Knex, companyId: number, locationId: number, fields: Record<string, unknown>): Promise<number> {
-  const [{ id }] = await db('leads')
-    .insert({
-      company_id: companyId,
-      location_id: locationId,
-      desired_date: '2026-12-01',
-      time_window: 'morning',
-      services: ['Oil change'],
-      first_name: 'Filler',
-      last_name: 'Lead',
-      email: uniqueEmail('lead'),
-      phone: '+32 9 000 00 00',
-      gdpr_consent_at: new Date(),
-      plate: '1-FIL-000',
-      make: 'Opel',
-      model: 'Corsa',
-      ...fields,
-    })
-    .returning('id');
-  await db('lead_events').insert({ lead_id: id, from_status: null, to_status: 'new' });
-  return id;
-}
+import { createLocation, createStaff, insertLead } from '../support/fixtures';
 
 describe('browser: the lead manager refreshes itself, searches live, counts New leads and warns without acceptors (M1, M5, M6)', () => {
   const t = usePlatformAndBrowser();

@@ -80,3 +80,25 @@ export async function createJob(db: Knex, location: Location, plate = uniquePlat
     .returning(['id', 'job_number']);
   return { id: job.id, job_number: job.job_number, plate, location_slug: location.slug };
 }
+
+/** A New lead as the request form stores it (with its first history row), with whatever a test needs changed. */
+export async function insertLead(db: Knex, companyId: number, locationId: number, fields: Record<string, unknown> = {}): Promise<number> {
+  const [{ id }] = await db('leads')
+    .insert({
+      company_id: companyId,
+      location_id: locationId,
+      desired_date: '2026-12-01',
+      time_window: 'morning',
+      services: ['Oil change'],
+      first_name: 'Marie',
+      last_name: 'Janssens',
+      email: uniqueEmail('lead'),
+      phone: '+32 470 12 34 56',
+      gdpr_consent_at: new Date(),
+      plate: '1-LEA-001',
+      ...fields,
+    })
+    .returning('id');
+  await db('lead_events').insert({ lead_id: id, from_status: null, to_status: 'new' });
+  return id;
+}

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { StaffJobFields } from '../../db/jobs';
 import { languages } from '../../lib/i18n';
-import { normalizePlate } from '../../lib/plates';
+import { plateField, vinField } from '../../lib/validation';
 import { fieldErrors, type FieldErrors } from '../errors';
 
 /** The job form's fields, as the browser posts them. */
@@ -56,14 +56,8 @@ function jobSchema(choices: JobFormChoices) {
     email: text(200).refine((email) => email === '' || z.email().safeParse(email).success, 'errors.email'),
     phone: text(40).regex(/^[+0-9 ()./-]*$/, 'errors.phone'),
     language: z.enum(languages, { error: 'jobForm.errors.language' }),
-    plate: text(20)
-      .min(1, 'errors.required')
-      .refine((plate) => normalizePlate(plate).length >= 2, 'errors.plate'),
-    // Written with spaces or dashes, stored as the 17 characters; I, O and Q never occur in a VIN.
-    vin: z
-      .string()
-      .transform((vin) => vin.replace(/[\s-]/g, '').toUpperCase())
-      .refine((vin) => vin === '' || /^[A-HJ-NPR-Z0-9]{17}$/.test(vin), 'jobForm.errors.vin'),
+    plate: plateField({ tooLong: 'errors.tooLong', required: 'errors.required', plate: 'errors.plate' }),
+    vin: vinField('jobForm.errors.vin'),
     make: text(60),
     model: text(60),
     damage_flow_type_id: z.string().refine((value) => value === '' || oneOf(choices.flowTypeIds)(value), 'jobForm.errors.flowType'),

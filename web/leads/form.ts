@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { leadStatuses, type LeadDetails, type LeadFilter } from '../../db/leadManager';
-import { normalizePlate } from '../../lib/plates';
+import { plateField, vinField } from '../../lib/validation';
 import { fieldErrors, type FieldErrors } from '../errors';
 
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
@@ -56,13 +56,8 @@ const leadSchema = z.object({
   postal_code: text(20),
   city: text(100),
   customer_number: text(30).transform((number) => number || null),
-  plate: text(20)
-    .min(1, 'errors.required')
-    .refine((plate) => normalizePlate(plate).length >= 2, 'errors.plate'),
-  vin: z
-    .string()
-    .transform((vin) => vin.replace(/[\s-]/g, '').toUpperCase())
-    .refine((vin) => vin === '' || /^[A-HJ-NPR-Z0-9]{17}$/.test(vin), 'leads.errors.vin'),
+  plate: plateField({ tooLong: 'errors.tooLong', required: 'errors.required', plate: 'errors.plate' }),
+  vin: vinField('leads.errors.vin'),
   make: text(60).min(1, 'errors.required'),
   model: text(60),
   mileage: z

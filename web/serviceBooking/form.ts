@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Location } from '../../db/locations';
-import { normalizePlate } from '../../lib/plates';
+import { plateField, vinField } from '../../lib/validation';
 
 const text = (max: number) => z.string().trim().max(max, 'tooLong');
 /** Checkboxes sharing one name: absent when none is ticked, a string for one, an array for several. */
@@ -27,12 +27,8 @@ export function serviceRequestSchema(location: Location, now = new Date()) {
     timeWindow: z.enum(timeWindows, { error: 'timeWindow' }),
     services: checkboxes.refine((services) => services.every((s) => location.service_catalogue.includes(s)), 'services'),
     remarks: text(2000).default(''),
-    plate: text(20)
-      .min(1, 'required')
-      .refine((plate) => normalizePlate(plate).length >= 2, 'plate'),
-    vin: text(17)
-      .transform((vin) => vin.replace(/\s/g, '').toUpperCase())
-      .refine((vin) => vin === '' || /^[A-HJ-NPR-Z0-9]{17}$/.test(vin), 'vin'),
+    plate: plateField({ tooLong: 'tooLong', required: 'required', plate: 'plate' }),
+    vin: vinField('vin'),
     make: text(60).min(1, 'required'),
     model: text(60).default(''),
     mileage: z

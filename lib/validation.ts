@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { normalizePlate } from './plates';
+
+/**
+ * Form fields several forms share, so the rule lives in one place. Messages
+ * are translation keys, given by each form (it knows its own key prefix).
+ */
+
+/** A registration plate as typed; at least two letters or digits once spaces and dashes are gone. */
+export function plateField(messages: { tooLong: string; required: string; plate: string }) {
+  return z
+    .string()
+    .trim()
+    .max(20, messages.tooLong)
+    .min(1, messages.required)
+    .refine((plate) => normalizePlate(plate).length >= 2, messages.plate);
+}
+
+/** A VIN written with spaces or dashes, kept as its 17 characters (I, O and Q never occur); empty is allowed. */
+export function vinField(message: string) {
+  return z
+    .string()
+    .transform((vin) => vin.replace(/[\s-]/g, '').toUpperCase())
+    .refine((vin) => vin === '' || /^[A-HJ-NPR-Z0-9]{17}$/.test(vin), message);
+}
