@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { expectHeading, staffLogin, usePlatformAndBrowser } from '../support/browser';
-import { createLocation, createStaff, insertLead } from '../support/fixtures';
+import type { Knex } from 'knex';
+import { createLocation, createStaff, insertLead as insertAnyLead } from '../support/fixtures';
+
+/** The fixture's lead, driving an Opel Corsa unless told otherwise. */
+const insertLead = (db: Knex, companyId: number, locationId: number, fields: Record<string, unknown>) =>
+  insertAnyLead(db, companyId, locationId, { make: 'Opel', model: 'Corsa', ...fields });
 
 describe('browser: the lead manager refreshes itself, searches live, counts New leads and warns without acceptors (M1, M5, M6)', () => {
   const t = usePlatformAndBrowser();
