@@ -38,7 +38,7 @@ export async function customMessageTemplates(db: Knex, companyId: number): Promi
 
 export async function saveMessageTemplate(db: Knex, companyId: number, key: MessageTemplateKey, text: MessageText, staffId: number): Promise<void> {
   await db('message_templates')
-    .insert({ company_id: companyId, ...key, subject: key.channel === 'sms' ? '' : text.subject, body: text.body, updated_by: staffId })
+    .insert({ company_id: companyId, ...key, subject: key.channel === 'email' ? text.subject : '', body: text.body, updated_by: staffId })
     .onConflict(['company_id', 'purpose', 'channel', 'language'])
     .merge(['subject', 'body', 'updated_by', 'updated_at']);
 }

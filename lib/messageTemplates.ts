@@ -1,19 +1,47 @@
 /**
- * The texts customers get from the lead manager (M2, M3, M9): one per
- * purpose × channel × language, built in here and replaceable per company
- * (db/messageTemplates.ts, admin page /staff/settings/messages). Tags in
- * square brackets expand as in the P7 communication templates.
+ * The texts customers get from the lead manager (M2, M3, M9) and the online
+ * check-in (C1, W1): one per purpose × channel × language, built in here and
+ * replaceable per company (db/messageTemplates.ts, admin page
+ * /staff/settings/messages). Tags in square brackets expand as in the P7
+ * communication templates. A WhatsApp message goes out as an approved
+ * template (whatsappTemplate): its text here is what the template says.
  */
 import { expandTags, type TagValues } from './communicationTemplates';
-import type { Language } from './i18n';
-import type { Channel } from './messaging';
+import { isLanguage, type Language } from './i18n';
+import type { Channel, TemplateMessage } from './messaging';
 
-export const messagePurposes = ['lead_acknowledgement', 'lead_rejection', 'appointment_confirmation'] as const;
+export const messagePurposes = ['lead_acknowledgement', 'lead_rejection', 'appointment_confirmation', 'checkin_link', 'checkin_reminder'] as const;
 export type MessagePurpose = (typeof messagePurposes)[number];
 
-export const messageChannels = ['email', 'sms'] as const satisfies readonly Channel[];
+export const messageChannels = ['email', 'sms', 'whatsapp'] as const satisfies readonly Channel[];
 
-export const messageTags = ['CustomerName', 'Date', 'Time', 'TimeWindow', 'Location', 'LocationPhone', 'Plate', 'CancelLink', 'Services'] as const;
+/** The channels each message can go by, in the order they are preferred. */
+export const purposeChannels: Record<MessagePurpose, readonly Channel[]> = {
+  lead_acknowledgement: ['email', 'sms'],
+  lead_rejection: ['email', 'sms'],
+  appointment_confirmation: ['email', 'sms'],
+  // C1: by the customer's preferred channel.
+  checkin_link: ['email', 'sms'],
+  // W1: WhatsApp where the company has it, else SMS or e-mail.
+  checkin_reminder: ['whatsapp', 'sms', 'email'],
+};
+
+export function offersChannel(purpose: MessagePurpose, channel: Channel): boolean {
+  return purposeChannels[purpose].includes(channel);
+}
+
+export const messageTags = [
+  'CustomerName',
+  'Date',
+  'Time',
+  'TimeWindow',
+  'Location',
+  'LocationPhone',
+  'Plate',
+  'CancelLink',
+  'Services',
+  'CheckinLink',
+] as const;
 export type MessageTag = (typeof messageTags)[number];
 export type MessageValues = Partial<Record<MessageTag, string>>;
 
@@ -22,6 +50,8 @@ export const purposeTags: Record<MessagePurpose, readonly MessageTag[]> = {
   lead_acknowledgement: ['CustomerName', 'Date', 'TimeWindow', 'Location', 'LocationPhone', 'Plate', 'Services', 'CancelLink'],
   lead_rejection: ['CustomerName', 'Date', 'TimeWindow', 'Location', 'LocationPhone', 'Plate', 'Services'],
   appointment_confirmation: ['CustomerName', 'Date', 'Time', 'Location', 'LocationPhone', 'Plate', 'Services'],
+  checkin_link: ['CustomerName', 'Date', 'Time', 'Location', 'LocationPhone', 'Plate', 'CheckinLink'],
+  checkin_reminder: ['CustomerName', 'Date', 'Time', 'Location', 'LocationPhone', 'Plate', 'CheckinLink'],
 };
 
 export function isMessagePurpose(value: unknown): value is MessagePurpose {
@@ -29,7 +59,7 @@ export function isMessagePurpose(value: unknown): value is MessagePurpose {
 }
 
 export interface MessageText {
-  /** '' for SMS */
+  /** '' for SMS and WhatsApp */
   subject: string;
   body: string;
 }
@@ -47,10 +77,11 @@ export function renderMessage(template: MessageText, values: MessageValues): { s
 }
 
 const tagPattern = /\[([A-Za-z]+)\]/g;
+const tagsIn = (text: string) => [...new Set([...text.matchAll(tagPattern)].map((match) => match[1]!))];
 
 /** Tags in a text that are not ours (left as typed), and ours that this message is not sent with (left empty). */
 export function tagProblems(template: MessageText, purpose: MessagePurpose): { unknown: string[]; unavailable: string[] } {
-  const used = [...new Set([...`${template.subject}\n${template.body}`.matchAll(tagPattern)].map((match) => match[1]!))];
+  const used = tagsIn(`${template.subject}\n${template.body}`);
   const known = (tag: string): tag is MessageTag => (messageTags as readonly string[]).includes(tag);
   return {
     unknown: used.filter((tag) => !known(tag)),
@@ -58,18 +89,80 @@ export function tagProblems(template: MessageText, purpose: MessagePurpose): { u
   };
 }
 
+// ---------------------------------------------------------------------------
+// WhatsApp templates. Registered with Meta once per language under `name`,
+// the body with {{1}}, {{2}}... where the text below has the parameters' tags
+// (whatsappTemplateBody prints it). The order of `parameters` is the numbering.
+
+export interface WhatsappTemplateDefinition {
+  name: string;
+  parameters: readonly MessageTag[];
+}
+
+export const whatsappTemplates: Partial<Record<MessagePurpose, WhatsappTemplateDefinition>> = {
+  checkin_reminder: { name: 'checkin_reminder', parameters: ['CustomerName', 'Location', 'Date', 'Time', 'Plate', 'CheckinLink', 'LocationPhone'] },
+};
+
+function whatsappDefinition(purpose: MessagePurpose): WhatsappTemplateDefinition {
+  const definition = whatsappTemplates[purpose];
+  if (!definition) throw new Error(`message ${purpose} is not sent by WhatsApp: it has no template`);
+  return definition;
+}
+
+/**
+ * The template message the WhatsApp provider sends for a message: its name,
+ * the language (an unknown one reads English) and the values in the
+ * template's order. WhatsApp refuses an empty parameter and one with a line
+ * break, a tab or more than four spaces in a row: white space is folded and
+ * a missing value becomes "-".
+ */
+export function whatsappTemplate(purpose: MessagePurpose, language: string, values: MessageValues): TemplateMessage {
+  const { name, parameters } = whatsappDefinition(purpose);
+  return {
+    name,
+    language: isLanguage(language) ? language : 'en',
+    parameters: parameters.map((tag) => (values[tag] ?? '').replace(/\s+/g, ' ').trim() || '-'),
+  };
+}
+
+/** A WhatsApp text as it is registered with Meta: each parameter's tag as {{n}}. */
+export function whatsappTemplateBody(purpose: MessagePurpose, text: string): string {
+  const { parameters } = whatsappDefinition(purpose);
+  return text.replace(tagPattern, (whole, tag: string) => {
+    const index = (parameters as readonly string[]).indexOf(tag);
+    return index < 0 ? whole : `{{${index + 1}}}`;
+  });
+}
+
+/**
+ * A WhatsApp text must say what the approved template says: every parameter
+ * at least once (WhatsApp fills them all), no other tag (nothing would fill it).
+ */
+export function whatsappTagProblems(purpose: MessagePurpose, text: string): { missing: MessageTag[]; extra: string[] } {
+  const { parameters } = whatsappDefinition(purpose);
+  const used = tagsIn(text);
+  return {
+    missing: parameters.filter((tag) => !used.includes(tag)),
+    extra: used.filter((tag) => !(parameters as readonly string[]).includes(tag)),
+  };
+}
+
 export function builtInMessageTemplate(purpose: MessagePurpose, channel: Channel, language: Language): MessageText {
-  return builtIn[purpose][channel][language];
+  const texts = builtIn[purpose][channel];
+  if (!texts) throw new Error(`message ${purpose} is not sent by ${channel}`);
+  return texts[language];
 }
 
 // ---------------------------------------------------------------------------
 // Built-in texts. SMS stay short and in the GSM alphabet (no ç, ê: one
 // such character makes every part hold 67 characters instead of 153): with
-// typical values (a 25-character date, a 75-character cancel link) each
-// fits in 320 characters.
+// typical values (a 25-character date, a 75-character cancel or check-in
+// link) each fits in 320 characters. WhatsApp texts do not start or end
+// with a tag (Meta refuses such templates).
 
-type Texts = Record<MessagePurpose, Record<Channel, Record<Language, MessageText>>>;
+type Texts = Record<MessagePurpose, Partial<Record<Channel, Record<Language, MessageText>>>>;
 const sms = (body: string): MessageText => ({ subject: '', body });
+const whatsapp = sms;
 
 const builtIn: Texts = {
   lead_acknowledgement: {
@@ -304,6 +397,204 @@ Bis bald
       nl: sms('[Location]: uw afspraak op [Date] om [Time] is bevestigd ([Plate]). Verplaatsen? Bel ons op [LocationPhone].'),
       fr: sms('[Location] : votre rendez-vous du [Date] à [Time] est confirmé ([Plate]). Pour le déplacer, appelez-nous au [LocationPhone].'),
       de: sms('[Location]: Ihr Termin am [Date] um [Time] Uhr ist bestätigt ([Plate]). Für Änderungen rufen Sie uns unter [LocationPhone] an.'),
+    },
+  },
+  checkin_link: {
+    email: {
+      en: {
+        subject: 'Check in online for your appointment on [Date] – [Location]',
+        body: `Dear [CustomerName],
+
+Your appointment at [Location] is on [Date] at [Time] (vehicle [Plate]).
+
+Save time at the counter and check in online now. You can:
+- look at the planned work and its prices,
+- add optional services,
+- tell us what you noticed on your vehicle, with photos,
+- choose how we contact you: e-mail or SMS.
+
+Check in here:
+[CheckinLink]
+
+Need to move the appointment? Call us on [LocationPhone].
+
+Kind regards,
+[Location]`,
+      },
+      nl: {
+        subject: 'Check online in voor uw afspraak op [Date] – [Location]',
+        body: `Beste [CustomerName],
+
+Uw afspraak bij [Location] staat gepland op [Date] om [Time] (voertuig [Plate]).
+
+Win tijd aan de balie en check nu online in. U kunt:
+- de geplande werken en hun prijzen bekijken,
+- extra diensten bestellen,
+- opmerkingen over uw voertuig doorgeven, met foto's,
+- kiezen hoe we u contacteren: e-mail of sms.
+
+Online inchecken:
+[CheckinLink]
+
+Wilt u de afspraak verplaatsen? Bel ons op [LocationPhone].
+
+Met vriendelijke groeten,
+[Location]`,
+      },
+      fr: {
+        subject: 'Faites votre check-in en ligne pour votre rendez-vous du [Date] – [Location]',
+        body: `Bonjour [CustomerName],
+
+Votre rendez-vous chez [Location] est prévu le [Date] à [Time] (véhicule [Plate]).
+
+Gagnez du temps à l'accueil : faites dès maintenant votre check-in en ligne. Vous pourrez :
+- consulter les travaux prévus et leurs prix,
+- ajouter des services optionnels,
+- nous signaler ce que vous avez remarqué sur votre véhicule, photos à l'appui,
+- choisir comment nous vous contactons : e-mail ou SMS.
+
+Check-in en ligne :
+[CheckinLink]
+
+Vous souhaitez déplacer le rendez-vous ? Appelez-nous au [LocationPhone].
+
+Bien cordialement,
+[Location]`,
+      },
+      de: {
+        subject: 'Online-Check-in für Ihren Termin am [Date] – [Location]',
+        body: `Guten Tag [CustomerName],
+
+Ihr Termin bei [Location] ist am [Date] um [Time] Uhr (Fahrzeug [Plate]).
+
+Sparen Sie Zeit bei der Fahrzeugannahme und checken Sie jetzt online ein. Sie können:
+- die geplanten Arbeiten und ihre Preise ansehen,
+- Zusatzleistungen buchen,
+- uns mitteilen, was Ihnen am Fahrzeug aufgefallen ist, gern mit Fotos,
+- wählen, wie wir Sie erreichen: E-Mail oder SMS.
+
+Zum Online-Check-in:
+[CheckinLink]
+
+Möchten Sie den Termin verschieben? Rufen Sie uns unter [LocationPhone] an.
+
+Mit freundlichen Grüßen
+[Location]`,
+      },
+    },
+    sms: {
+      en: sms('[Location]: your appointment is on [Date] at [Time] ([Plate]). Check in online, see the planned work and add remarks: [CheckinLink]'),
+      nl: sms('[Location]: uw afspraak is op [Date] om [Time] ([Plate]). Check online in, bekijk de geplande werken en geef opmerkingen door: [CheckinLink]'),
+      fr: sms('[Location] : votre rendez-vous est le [Date] à [Time] ([Plate]). Check-in en ligne, travaux prévus et remarques : [CheckinLink]'),
+      de: sms('[Location]: Ihr Termin ist am [Date] um [Time] Uhr ([Plate]). Jetzt online einchecken, geplante Arbeiten ansehen und Hinweise geben: [CheckinLink]'),
+    },
+  },
+  checkin_reminder: {
+    whatsapp: {
+      en: whatsapp(`Hello [CustomerName], this is a reminder of your appointment at [Location] tomorrow, [Date] at [Time], for your vehicle [Plate].
+
+Check in online or look at your check-in here: [CheckinLink]
+
+Any questions? Reply to this message or call us on [LocationPhone].`),
+      nl: whatsapp(`Beste [CustomerName], we herinneren u aan uw afspraak bij [Location] morgen, [Date] om [Time], voor uw voertuig [Plate].
+
+Online inchecken of uw check-in bekijken kan hier: [CheckinLink]
+
+Vragen? Antwoord gerust op dit bericht of bel ons op [LocationPhone].`),
+      fr: whatsapp(`Bonjour [CustomerName], nous vous rappelons votre rendez-vous chez [Location] demain, le [Date] à [Time], pour votre véhicule [Plate].
+
+Faites ou consultez votre check-in en ligne ici : [CheckinLink]
+
+Une question ? Répondez à ce message ou appelez-nous au [LocationPhone].`),
+      de: whatsapp(`Guten Tag [CustomerName], wir erinnern Sie an Ihren Termin bei [Location] morgen, [Date] um [Time] Uhr, für Ihr Fahrzeug [Plate].
+
+Hier checken Sie online ein oder sehen Ihren Check-in an: [CheckinLink]
+
+Fragen? Antworten Sie einfach auf diese Nachricht oder rufen Sie uns unter [LocationPhone] an.`),
+    },
+    sms: {
+      en: sms('[Location]: reminder of your appointment tomorrow, [Date] at [Time] ([Plate]). Check in online: [CheckinLink] Questions? Call [LocationPhone].'),
+      nl: sms('[Location]: herinnering aan uw afspraak morgen, [Date] om [Time] ([Plate]). Online inchecken: [CheckinLink] Vragen? Bel [LocationPhone].'),
+      fr: sms('[Location] : rappel de votre rendez-vous demain, le [Date] à [Time] ([Plate]). Check-in en ligne : [CheckinLink] Une question ? Appelez le [LocationPhone].'),
+      de: sms('[Location]: Erinnerung an Ihren Termin morgen, [Date] um [Time] Uhr ([Plate]). Online-Check-in: [CheckinLink] Fragen? Rufen Sie [LocationPhone] an.'),
+    },
+    email: {
+      en: {
+        subject: 'Reminder: your appointment tomorrow at [Location]',
+        body: `Dear [CustomerName],
+
+This is a reminder of your appointment tomorrow:
+
+Date: [Date]
+Time: [Time]
+Where: [Location]
+Vehicle: [Plate]
+
+Not checked in online yet? You can still do so, or look at your check-in, here:
+[CheckinLink]
+
+Questions, or can you not make it after all? Call us on [LocationPhone].
+
+See you tomorrow,
+[Location]`,
+      },
+      nl: {
+        subject: 'Herinnering: uw afspraak morgen bij [Location]',
+        body: `Beste [CustomerName],
+
+Graag herinneren we u aan uw afspraak van morgen:
+
+Datum: [Date]
+Uur: [Time]
+Waar: [Location]
+Voertuig: [Plate]
+
+Nog niet online ingecheckt? Dat kan nog, en u kunt er ook uw check-in bekijken:
+[CheckinLink]
+
+Vragen, of past het toch niet? Bel ons op [LocationPhone].
+
+Tot morgen,
+[Location]`,
+      },
+      fr: {
+        subject: 'Rappel : votre rendez-vous de demain chez [Location]',
+        body: `Bonjour [CustomerName],
+
+Nous vous rappelons votre rendez-vous de demain :
+
+Date : [Date]
+Heure : [Time]
+Lieu : [Location]
+Véhicule : [Plate]
+
+Vous n'avez pas encore fait votre check-in en ligne ? Il est encore temps ; ce lien vous permet aussi de le consulter :
+[CheckinLink]
+
+Une question, ou un empêchement ? Appelez-nous au [LocationPhone].
+
+À demain,
+[Location]`,
+      },
+      de: {
+        subject: 'Erinnerung: Ihr Termin morgen bei [Location]',
+        body: `Guten Tag [CustomerName],
+
+wir erinnern Sie an Ihren Termin morgen:
+
+Datum: [Date]
+Uhrzeit: [Time]
+Ort: [Location]
+Fahrzeug: [Plate]
+
+Noch nicht online eingecheckt? Über diesen Link holen Sie es nach oder sehen Ihren Check-in an:
+[CheckinLink]
+
+Fragen, oder passt es doch nicht? Rufen Sie uns unter [LocationPhone] an.
+
+Bis morgen
+[Location]`,
+      },
     },
   },
 };

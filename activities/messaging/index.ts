@@ -8,8 +8,9 @@ export function createMessagingActivities({ db, messaging }: { db: Knex; messagi
     /**
      * Sends one queued message once: 'sent' → nothing; channel not configured
      * → ApplicationFailure.nonRetryable(type 'ChannelUnavailable');
-     * MessageRejectedError → mark 'failed' with the reason, nonRetryable
-     * 'MessageRejected'; other errors are thrown (the workflow retries).
+     * MessageRejectedError (a bad number, the provider refused it, a
+     * WhatsApp message without template) → mark 'failed' with the reason,
+     * nonRetryable 'MessageRejected'; other errors are thrown (the workflow retries).
      * Marks 'sent' with the provider id.
      *
      * The text is read from the outbox, never passed in: no personal data in
@@ -26,7 +27,7 @@ export function createMessagingActivities({ db, messaging }: { db: Knex; messagi
       }
       const sender = messaging[message.channel];
       if (!sender) {
-        const reason = `no ${message.channel} provider is configured (SMS_PROVIDER=none)`;
+        const reason = `no ${message.channel} provider is configured (${message.channel.toUpperCase()}_PROVIDER=none)`;
         await markMessageFailed(db, idempotencyKey, reason);
         throw ApplicationFailure.nonRetryable(`message ${idempotencyKey}: ${reason}`, 'ChannelUnavailable');
       }
@@ -41,6 +42,7 @@ export function createMessagingActivities({ db, messaging }: { db: Knex; messagi
           text: message.body,
           html: message.html ?? undefined,
           headers: { [messageReferenceHeader]: idempotencyKey },
+          template: message.template ?? undefined,
         }));
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);

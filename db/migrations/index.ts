@@ -5,6 +5,8 @@ import * as repairBooking from './20261124200000_repair_booking';
 import * as communicationTemplates from './20261124220000_communication_templates';
 import * as leadsAppointments from './20261124300000_leads_appointments';
 import * as messaging from './20261125000000_messaging';
+import * as checkin from './20261125100000_checkin';
+import * as whatsapp from './20261125110000_whatsapp';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so
@@ -18,6 +20,8 @@ const migrations: Record<string, Knex.Migration> = {
   '20261124220000_communication_templates': communicationTemplates,
   '20261124300000_leads_appointments': leadsAppointments,
   '20261125000000_messaging': messaging,
+  '20261125100000_checkin': checkin,
+  '20261125110000_whatsapp': whatsapp,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

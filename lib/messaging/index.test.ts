@@ -37,6 +37,28 @@ describe('SMS configuration', () => {
   });
 });
 
+const cloud = { WHATSAPP_API_URL: 'https://graph.facebook.com/v21.0/1234567890/messages', WHATSAPP_TOKEN: 'EAAG-secret' };
+
+describe('WhatsApp configuration', () => {
+  it('keeps WhatsApp on the machine outside production, and sends none in production until the Cloud API is set', () => {
+    expect(loadConfig(base).WHATSAPP_PROVIDER).toBe('outbox');
+    expect(loadConfig({ ...base, ...cloud }).WHATSAPP_PROVIDER).toBe('outbox');
+    expect(loadConfig(production).WHATSAPP_PROVIDER).toBe('none');
+    expect(loadConfig({ ...production, ...cloud }).WHATSAPP_PROVIDER).toBe('cloud');
+    expect(loadConfig({ ...production, ...cloud, WHATSAPP_PROVIDER: 'none' }).WHATSAPP_PROVIDER).toBe('none');
+    expect(loadConfig({ ...base, WHATSAPP_PROVIDER: '', WHATSAPP_API_URL: '', WHATSAPP_TOKEN: '' }).WHATSAPP_PROVIDER).toBe('outbox');
+    expect(loadConfig(base).WHATSAPP_API_TIMEOUT).toBe(10_000);
+  });
+
+  it('names the bad variable', () => {
+    expect(() => loadConfig({ ...base, WHATSAPP_PROVIDER: 'cloud' })).toThrow(/WHATSAPP_API_URL, WHATSAPP_TOKEN: both required/);
+    expect(() => loadConfig({ ...base, WHATSAPP_PROVIDER: 'cloud', WHATSAPP_API_URL: cloud.WHATSAPP_API_URL })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, WHATSAPP_PROVIDER: 'twilio' })).toThrow(/WHATSAPP_PROVIDER:/);
+    expect(() => loadConfig({ ...base, WHATSAPP_API_URL: 'graph.facebook.com' })).toThrow(/WHATSAPP_API_URL:/);
+    expect(() => loadConfig({ ...base, WHATSAPP_API_TIMEOUT: 'later' })).toThrow(/WHATSAPP_API_TIMEOUT:/);
+  });
+});
+
 describe('createMessaging', () => {
   it('always has e-mail; SMS by the configured provider, none with SMS_PROVIDER=none', () => {
     const outbox = createMessaging(loadConfig(base), deps);
@@ -44,5 +66,12 @@ describe('createMessaging', () => {
     expect(outbox.sms?.channel).toBe('sms');
     expect(createMessaging(loadConfig({ ...production, ...gateway }), deps).sms?.channel).toBe('sms');
     expect(createMessaging(loadConfig(production), deps).sms).toBeUndefined();
+  });
+
+  it('WhatsApp by the configured provider, none with WHATSAPP_PROVIDER=none', () => {
+    expect(createMessaging(loadConfig(base), deps).whatsapp?.channel).toBe('whatsapp');
+    expect(createMessaging(loadConfig({ ...production, ...cloud }), deps).whatsapp?.channel).toBe('whatsapp');
+    expect(createMessaging(loadConfig(production), deps).whatsapp).toBeUndefined();
+    expect(createMessaging(loadConfig({ ...base, WHATSAPP_PROVIDER: 'none' }), deps).whatsapp).toBeUndefined();
   });
 });

@@ -3,15 +3,30 @@
  * channel is a Sender; lib/messaging/index.ts chooses the implementations
  * from the configuration.
  */
-export type Channel = 'email' | 'sms';
+export type Channel = 'email' | 'sms' | 'whatsapp';
+
+/**
+ * A WhatsApp template message: WhatsApp delivers a message the business
+ * starts only as a template approved beforehand (its name and language),
+ * filled with parameters in the template's order ({{1}}, {{2}}...).
+ */
+export interface TemplateMessage {
+  name: string;
+  /** WhatsApp's language code of the approved translation: 'en', 'nl', 'fr', 'de' */
+  language: string;
+  parameters: string[];
+}
 
 export interface OutgoingMessage {
   to: string;
-  /** '' for SMS */
+  /** '' for SMS and WhatsApp */
   subject: string;
+  /** what the customer reads; for WhatsApp the template's text as filled in, kept for the log */
   text: string;
   html?: string;
   headers?: Record<string, string>;
+  /** WhatsApp only, required there: what the provider actually sends */
+  template?: TemplateMessage;
 }
 
 export interface Sender {
@@ -23,6 +38,8 @@ export interface Messaging {
   email: Sender;
   /** undefined when SMS_PROVIDER=none */
   sms?: Sender;
+  /** undefined when WHATSAPP_PROVIDER=none */
+  whatsapp?: Sender;
 }
 
 /** A permanent failure (not a phone number, the provider refused it): retrying cannot help. */
@@ -35,3 +52,6 @@ export class MessageRejectedError extends Error {
  * SMS providers use it as their reference so a resent request is recognised.
  */
 export const messageReferenceHeader = 'X-Message-Reference';
+
+/** The outbox key a message was sent with, if any. */
+export const referenceOf = (message: OutgoingMessage): string | undefined => message.headers?.[messageReferenceHeader];

@@ -4,17 +4,24 @@ import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { listLocations } from '../../db/locations';
-import { listOutboxSms } from '../../db/messages';
+import { listOutboxSms, listOutboxWhatsapp } from '../../db/messages';
 import { customMessageTemplates, messageTemplate, resetMessageTemplate, saveMessageTemplate, type MessageTemplateKey } from '../../db/messageTemplates';
-import type { SmsProvider } from '../../lib/config';
+import type { SmsProvider, WhatsappProvider } from '../../lib/config';
 import { isLanguage, languageNames, languages, type TFunction } from '../../lib/i18n';
 import {
   isMessagePurpose,
   messageChannels,
   messagePurposes,
+  offersChannel,
+  purposeChannels,
   purposeTags,
   renderMessage,
   tagProblems,
+  whatsappTagProblems,
+  whatsappTemplate,
+  whatsappTemplateBody,
+  whatsappTemplates,
+  type MessagePurpose,
   type MessageText,
   type MessageValues,
 } from '../../lib/messageTemplates';
@@ -30,6 +37,7 @@ export interface MessagingPagesDeps {
   i18n: i18n;
   publicUrl: string;
   smsProvider: SmsProvider;
+  whatsappProvider: WhatsappProvider;
 }
 
 /** The longest SMS text staff may write: four parts, as in the rejection dialog. */
@@ -43,35 +51,68 @@ const smsSchema = z.object({
   subject: z.literal(''),
   body: z.string().trim().min(1, 'bodyRequired').max(smsMaxLength, 'smsTooLong'),
 });
+/** WhatsApp allows 1024 characters in a template's body. */
+export const whatsappMaxLength = 1024;
+/** A WhatsApp text says what the approved template says: all of its tags, no other. */
+const whatsappSchema = (purpose: MessagePurpose) =>
+  z.object({
+    subject: z.literal(''),
+    body: z
+      .string()
+      .trim()
+      .min(1, 'bodyRequired')
+      .max(whatsappMaxLength, 'whatsappTooLong')
+      .refine((body) => {
+        const { missing, extra } = whatsappTagProblems(purpose, body);
+        return missing.length === 0 && extra.length === 0;
+      }, 'whatsappTags'),
+  });
+const schemaFor = ({ purpose, channel }: MessageTemplateKey) =>
+  channel === 'email' ? emailSchema : channel === 'sms' ? smsSchema : whatsappSchema(purpose);
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
 const isChannel = (value: unknown): value is Channel => (messageChannels as readonly string[]).includes(value as string);
 
-/** For the staff menu on every page: the SMS outbox link exists only with the development provider. */
-export function messagingLocals({ smsProvider }: Pick<MessagingPagesDeps, 'smsProvider'>) {
+/** For the staff menu on every page: the outbox links exist only with the development providers. */
+export function messagingLocals({ smsProvider, whatsappProvider }: Pick<MessagingPagesDeps, 'smsProvider' | 'whatsappProvider'>) {
   return (_req: Request, res: Response, next: NextFunction) => {
     res.locals.smsOutbox = smsProvider === 'outbox';
+    res.locals.whatsappOutbox = whatsappProvider === 'outbox';
     next();
   };
 }
 
 /**
  * Messages to customers: admins adapt the texts of the lead manager's
- * messages (M2, M9), per channel and language; with the development SMS
- * provider, advisors read what would have gone out by SMS.
+ * messages (M2, M9) and the check-in's (C1, W1), per channel and language;
+ * with the development SMS and WhatsApp providers, advisors read what would
+ * have gone out.
  */
-export function createMessagingRouter({ db, i18n, publicUrl, smsProvider }: MessagingPagesDeps) {
+export function createMessagingRouter({ db, i18n, publicUrl, smsProvider, whatsappProvider }: MessagingPagesDeps) {
   const router = express.Router();
   const admin = [requireStaff, requireRole('admin')];
+
+  const timeZoneOf = async (req: Request) => (await listLocations(db, req.staff!.company_id))[0]?.time_zone ?? 'Europe/Brussels';
 
   // --- the development SMS provider's outbox ----------------------------------
 
   router.get('/staff/messages/sms-outbox', requireStaff, requireRole('admin', 'service_advisor'), async (req: Request, res: Response, next: NextFunction) => {
     if (smsProvider !== 'outbox') return next();
-    const [location] = await listLocations(db, req.staff!.company_id);
-    const timeZone = location?.time_zone ?? 'Europe/Brussels';
+    const timeZone = await timeZoneOf(req);
     const messages = (await listOutboxSms(db)).map((sms) => ({ ...sms, whenLabel: formatLocalDateTimeShort(sms.created_at, timeZone, req.language) }));
     render(req, res, 'messaging/views/smsOutbox', { messages });
+  });
+
+  // --- the development WhatsApp provider's outbox -----------------------------
+
+  router.get('/staff/messages/whatsapp-outbox', requireStaff, requireRole('admin', 'service_advisor'), async (req: Request, res: Response, next: NextFunction) => {
+    if (whatsappProvider !== 'outbox') return next();
+    const timeZone = await timeZoneOf(req);
+    const messages = (await listOutboxWhatsapp(db)).map((message) => ({
+      ...message,
+      whenLabel: formatLocalDateTimeShort(message.created_at, timeZone, req.language),
+    }));
+    render(req, res, 'messaging/views/whatsappOutbox', { messages });
   });
 
   // --- admin: message texts ---------------------------------------------------
@@ -81,7 +122,7 @@ export function createMessagingRouter({ db, i18n, publicUrl, smsProvider }: Mess
     const { language: staffLanguage } = req;
     const grid = messagePurposes.map((purpose) => ({
       purpose,
-      channels: messageChannels.map((channel) => ({
+      channels: purposeChannels[purpose].map((channel) => ({
         channel,
         languages: languages.map((language) => {
           const own = custom.find((row) => row.purpose === purpose && row.channel === channel && row.language === language);
@@ -100,7 +141,9 @@ export function createMessagingRouter({ db, i18n, publicUrl, smsProvider }: Mess
 
   const keyOf = (req: Request): MessageTemplateKey | undefined => {
     const { purpose, channel, language } = req.params;
-    return isMessagePurpose(purpose) && isChannel(channel) && isLanguage(language) ? { purpose, channel, language } : undefined;
+    return isMessagePurpose(purpose) && isChannel(channel) && offersChannel(purpose, channel) && isLanguage(language)
+      ? { purpose, channel, language }
+      : undefined;
   };
 
   function sampleValues(t: TFunction, key: MessageTemplateKey, location: { name: string; phone: string; time_zone: string } | undefined): MessageValues {
@@ -120,6 +163,20 @@ export function createMessagingRouter({ db, i18n, publicUrl, smsProvider }: Mess
       Services: t('messaging.sample.services'),
       // As long as a real cancel link: the SMS length shown is what customers get.
       CancelLink: `${publicUrl}/l/Zx81Kd0qP3vN7sLwY2mRt6HcJ9aUe4GbF5oXiQ1nVkE?lang=${key.language}`,
+      CheckinLink: `${publicUrl}/c/Qm4Rt7Yp2Lx9Ka1Vb8Nc3Hd6Jf0Gs5Wz2Ue7Io4Pa1Sd`,
+    };
+  }
+
+  /** WhatsApp: the approved template this text stands for, as it is registered with Meta and as it is filled in. */
+  function whatsappDetails(key: MessageTemplateKey, values: MessageText, sample: MessageValues) {
+    const template = whatsappTemplate(key.purpose, key.language, sample);
+    const tags = whatsappTemplates[key.purpose]!.parameters;
+    return {
+      name: template.name,
+      language: template.language,
+      registeredBody: whatsappTemplateBody(key.purpose, values.body),
+      parameters: tags.map((tag, index) => ({ tag, value: template.parameters[index] })),
+      ...whatsappTagProblems(key.purpose, values.body),
     };
   }
 
@@ -129,7 +186,8 @@ export function createMessagingRouter({ db, i18n, publicUrl, smsProvider }: Mess
     const [location] = await listLocations(db, req.staff!.company_id);
     // The sample customer speaks the template's language.
     const t = i18n.getFixedT(key.language);
-    const rendered = renderMessage(values, sampleValues(t, key, location));
+    const sample = sampleValues(t, key, location);
+    const rendered = renderMessage(values, sample);
     const done = text(req.query.done);
     render(
       req,
@@ -144,7 +202,9 @@ export function createMessagingRouter({ db, i18n, publicUrl, smsProvider }: Mess
         errors: form.errors ?? {},
         notice: ['saved', 'reset'].includes(done) ? done : '',
         smsMaxLength,
+        whatsappMaxLength,
         tags: purposeTags[key.purpose],
+        whatsapp: key.channel === 'whatsapp' ? whatsappDetails(key, values, sample) : undefined,
         preview: {
           channel: key.channel,
           subject: rendered.subject,
@@ -168,9 +228,9 @@ export function createMessagingRouter({ db, i18n, publicUrl, smsProvider }: Mess
   router.post('/staff/settings/messages/:purpose/:channel/:language', admin, async (req: Request, res: Response, next: NextFunction) => {
     const key = keyOf(req);
     if (!key) return next();
-    const values = { subject: key.channel === 'sms' ? '' : text(req.body?.subject), body: text(req.body?.body) };
+    const values = { subject: key.channel === 'email' ? text(req.body?.subject) : '', body: text(req.body?.body) };
     if (req.body?.action === 'preview') return editPage(req, res, key, { values });
-    const parsed = (key.channel === 'sms' ? smsSchema : emailSchema).safeParse(values);
+    const parsed = schemaFor(key).safeParse(values);
     if (!parsed.success) {
       res.status(422);
       return editPage(req, res, key, { values, errors: fieldErrors(parsed.error.issues) });

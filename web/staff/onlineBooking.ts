@@ -2,6 +2,7 @@ import express from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { onlineBookingSettings, saveOnlineBookingSettings, type OnlineBookingChanges, type OnlineBookingSettings } from '../../db/leadManager';
+import { saveWhatsappEnabled, whatsappEnabled } from '../../db/messages';
 import { permissionTable, savePermissionTable } from '../../db/permissions';
 import { roles, type Role } from '../../db/staff';
 import { isLocked, permissions, type Permissions } from '../../lib/permissions';
@@ -70,15 +71,20 @@ export function parsePermissionForm(body: FormValues): Record<Role, Permissions>
   ) as Record<Role, Permissions>;
 }
 
-/** Online service booking settings (M1, M5) and the role permissions (M4), both admin pages. */
-export function createOnlineBookingRouter({ db }: { db: Knex }) {
+/**
+ * Online service booking settings (M1, M5) and the role permissions (M4),
+ * both admin pages. WhatsApp reminders (W1) are switched on here too, offered
+ * only when the deployment has a WhatsApp provider.
+ */
+export function createOnlineBookingRouter({ db, whatsappAvailable }: { db: Knex; whatsappAvailable: boolean }) {
   const router = express.Router();
   router.use('/staff/settings', requireStaff);
   const mayAdminister = requirePermission(db, 'online_booking_admin');
 
   router.get('/staff/settings/online-booking', mayAdminister, async (req, res) => {
-    const settings = await onlineBookingSettings(db, req.staff!.company_id);
-    render(req, res, 'staff/views/onlineBooking', { settings, values: onlineBookingValues(settings), errors: {}, saved: req.query.saved === '1' });
+    const [settings, whatsapp] = await Promise.all([onlineBookingSettings(db, req.staff!.company_id), whatsappEnabled(db, req.staff!.company_id)]);
+    const values = { ...onlineBookingValues(settings), whatsapp_enabled: whatsapp };
+    render(req, res, 'staff/views/onlineBooking', { settings, values, errors: {}, saved: req.query.saved === '1', whatsappAvailable });
   });
 
   router.post('/staff/settings/online-booking', mayAdminister, async (req, res) => {
@@ -88,9 +94,11 @@ export function createOnlineBookingRouter({ db }: { db: Knex }) {
       res.status(422);
       // Unticked checkboxes send nothing: keep them unticked, not as saved.
       const values = { ...req.body, acceptors: allTicked(req.body.acceptors) };
-      return render(req, res, 'staff/views/onlineBooking', { settings, values, errors: result.errors, saved: false });
+      return render(req, res, 'staff/views/onlineBooking', { settings, values, errors: result.errors, saved: false, whatsappAvailable });
     }
     await saveOnlineBookingSettings(db, req.staff!.company_id, result.changes);
+    // Without a provider the switch is not offered: what was saved before stays.
+    if (whatsappAvailable) await saveWhatsappEnabled(db, req.staff!.company_id, ticked(req.body.whatsapp_enabled));
     res.redirect(303, '/staff/settings/online-booking?saved=1');
   });
 
