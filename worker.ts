@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from './lib/config';
 import { createI18n } from './lib/i18n';
 import { createLogger } from './lib/logger';
 import { createMessaging } from './lib/messaging';
+import { ensureCheckinWorkflows } from './lib/checkinWorkflow';
 import { ensureLeadWorkflows } from './lib/leadWorkflow';
 import { createTemporalClient, ensureSearchAttributes } from './lib/temporal';
 
@@ -59,6 +60,8 @@ async function main() {
   });
   const leads = await ensureLeadWorkflows(db, { temporal: client, taskQueue: config.TEMPORAL_TASK_QUEUE });
   if (leads > 0) log.info(`${leads} New lead(s) have their workflow`);
+  const checkins = await ensureCheckinWorkflows(db, { temporal: client, taskQueue: config.TEMPORAL_TASK_QUEUE });
+  if (checkins > 0) log.info(`${checkins} upcoming appointment(s) have their check-in workflow`);
   log.info(`worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}; SMS provider: ${config.SMS_PROVIDER}`);
   await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks finish
   transport.close();

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { i18n } from 'i18next';
 import type { Knex } from 'knex';
 import { createBookingActivities } from './bookings';
+import { createCheckinActivities } from './checkin';
 import { createJobActivities } from './jobs';
 import { createLeadActivities } from './leads';
 import { createMailActivities } from './mail';
@@ -27,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createBookingActivities(deps),
     ...createJobActivities(deps),
+    ...createCheckinActivities(deps),
     ...createLeadActivities(deps),
     ...createMailActivities(deps),
     ...createInvitationActivities(deps),

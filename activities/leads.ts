@@ -4,7 +4,7 @@ import type { i18n } from 'i18next';
 import type { Knex } from 'knex';
 import { appointmentEnd, findLeadSummary, recordLeadStatus, setLeadCancelToken } from '../db/leads';
 import { findLocation } from '../db/locations';
-import { queueMessage } from '../db/messages';
+import { messageExists, queueMessage } from '../db/messages';
 import { messageTemplate } from '../db/messageTemplates';
 import { renderMessage } from '../lib/messageTemplates';
 import { leadMessageValues } from '../lib/leadMessages';
@@ -31,7 +31,7 @@ export function createLeadActivities({ db, i18n, publicUrl }: { db: Knex; i18n: 
       if (!lead.email) return null;
       const location = (await findLocation(db, lead.location_id))!;
       const key = leadAcknowledgementKey(leadId);
-      if (await db('sent_messages').where({ idempotency_key: key }).first('id')) return key;
+      if (await messageExists(db, key)) return key;
 
       const token = randomBytes(32).toString('base64url');
       const t = i18n.getFixedT(lead.language);

@@ -265,7 +265,14 @@ export interface AppointmentRow {
   services: string[];
   notes: string;
   lead_id: number | null;
+  /** the customer finished the online check-in (C8: their name is highlighted) */
+  checkin_completed_at: Date | null;
+  /** check-in items staff have not handled yet (C5: icon and pinned while > 0) */
+  open_checkin_items: number;
 }
+
+/** C5: the appointment has check-in items nobody handled yet. */
+const hasOpenCheckinItems = `exists (select 1 from checkin_items ci where ci.appointment_id = a.id and ci.handled_at is null)`;
 
 function appointmentQuery(db: Knex, companyId: number) {
   return db('appointments as a')
@@ -276,7 +283,8 @@ function appointmentQuery(db: Knex, companyId: number) {
     .select(
       'a.id', 'a.company_id', 'a.location_id', 'l.name as location_name', 'l.time_zone', 'a.status', 'a.starts_at', 'a.ends_at',
       'a.customer_id', 'c.customer_number', 'c.is_cash_sale', 'a.first_name', 'a.last_name', 'a.email', 'a.phone', 'a.language',
-      'a.vehicle_id', 'a.vehicle_owner_warning', 'a.services', 'a.notes', 'a.lead_id',
+      'a.vehicle_id', 'a.vehicle_owner_warning', 'a.services', 'a.notes', 'a.lead_id', 'a.checkin_completed_at',
+      db.raw(`(select count(*)::int from checkin_items ci where ci.appointment_id = a.id and ci.handled_at is null) as open_checkin_items`),
       db.raw(`coalesce(v.plate, a.walk_in_plate) as plate`),
       db.raw(`coalesce(nullif(v.vin, ''), a.walk_in_vin) as vin`),
       db.raw(`coalesce(v.make, a.walk_in_make) as make`),
@@ -289,13 +297,31 @@ export async function findAppointment(db: Knex, companyId: number, id: number): 
   return appointmentQuery(db, companyId).where('a.id', id).first();
 }
 
-/** The appointment overview: planned appointments in a range, earliest first. */
+/**
+ * The appointment overview: planned appointments in a range, earliest
+ * first. Those with check-in items to handle are left out: they are pinned
+ * above the range (C5) until handled, then show on their date again (C8).
+ */
 export async function listAppointments(db: Knex, companyId: number, from: Date, to: Date): Promise<AppointmentRow[]> {
   return appointmentQuery(db, companyId)
     .where('a.status', 'planned')
     .where('a.starts_at', '>=', from)
     .where('a.starts_at', '<', to)
+    .whereRaw(`not ${hasOpenCheckinItems}`)
     .orderBy('a.starts_at');
+}
+
+/** C5: planned appointments with check-in items to handle, whatever their date, earliest first. */
+export async function listPinnedAppointments(db: Knex, companyId: number): Promise<AppointmentRow[]> {
+  return appointmentQuery(db, companyId).where('a.status', 'planned').whereRaw(hasOpenCheckinItems).orderBy('a.starts_at');
+}
+
+/** Moves a planned appointment; answers false when there is none to move. */
+export async function rescheduleAppointment(db: Knex, companyId: number, id: number, startsAt: Date, endsAt: Date): Promise<boolean> {
+  const updated = await db('appointments')
+    .where({ id, company_id: companyId, status: 'planned' })
+    .update({ starts_at: startsAt, ends_at: endsAt, updated_at: db.fn.now() });
+  return updated > 0;
 }
 
 /** Deletes (cancels) an appointment; answers its lead, whose workflow must hear of it (M3). */

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Channel } from '../lib/messaging';
+import type { Channel, TemplateMessage } from '../lib/messaging';
 
 export interface OutboxEntry {
   idempotencyKey: string;
@@ -68,6 +68,8 @@ export interface QueuedMessage {
   subject: string;
   body: string;
   html?: string;
+  /** WhatsApp: the approved template the message goes out as (required there, the database checks it) */
+  template?: TemplateMessage;
   leadId?: number;
   appointmentId?: number;
   customerId?: number;
@@ -83,6 +85,7 @@ export interface SentMessage {
   subject: string;
   body: string | null;
   html: string | null;
+  template: TemplateMessage | null;
   status: MessageStatus;
   error: string | null;
   provider_message_id: string | null;
@@ -101,6 +104,8 @@ export async function queueMessage(db: Knex, message: QueuedMessage): Promise<vo
       subject: message.subject,
       body: message.body,
       html: message.html ?? null,
+      // As JSON text: node-postgres would write a JavaScript array inside it as a PostgreSQL array.
+      template: message.template ? JSON.stringify(message.template) : null,
       status: 'queued',
       lead_id: message.leadId ?? null,
       appointment_id: message.appointmentId ?? null,
@@ -114,6 +119,11 @@ export async function queueMessage(db: Knex, message: QueuedMessage): Promise<vo
 /** Takes back a queued message that will not go out (its workflow refused it); one already on its way stays. */
 export async function discardMessage(db: Knex, idempotencyKey: string): Promise<void> {
   await db('sent_messages').where({ idempotency_key: idempotencyKey, status: 'queued' }).delete();
+}
+
+/** Whether a message with this key was queued already (sent or not). */
+export async function messageExists(db: Knex, idempotencyKey: string): Promise<boolean> {
+  return (await db('sent_messages').where({ idempotency_key: idempotencyKey }).first('id')) !== undefined;
 }
 
 export async function findMessage(db: Knex, idempotencyKey: string): Promise<SentMessage | undefined> {
@@ -143,6 +153,7 @@ const messageColumns = [
   'recipient',
   'subject',
   'body',
+  'template',
   'status',
   'error',
   'provider_message_id',
@@ -187,4 +198,55 @@ export async function storeOutboxSms(db: Knex, sms: { recipient: string; sender:
 /** Newest first. */
 export async function listOutboxSms(db: Knex, limit = 100): Promise<OutboxSms[]> {
   return db<OutboxSms>('sms_outbox').orderBy('id', 'desc').limit(limit);
+}
+
+// ---------------------------------------------------------------------------
+// WhatsApp: the company's switch (W1) and the development provider's outbox.
+
+/** Whether the company sends reminders by WhatsApp (the deployment must have a provider too). */
+export async function whatsappEnabled(db: Knex, companyId: number): Promise<boolean> {
+  const company = await db('companies').where({ id: companyId }).first<{ whatsapp_enabled: boolean } | undefined>('whatsapp_enabled');
+  return company?.whatsapp_enabled ?? false;
+}
+
+export async function saveWhatsappEnabled(db: Knex, companyId: number, enabled: boolean): Promise<void> {
+  await db('companies').where({ id: companyId }).update({ whatsapp_enabled: enabled });
+}
+
+export interface OutboxWhatsapp {
+  id: number;
+  recipient: string;
+  template_name: string;
+  language: string;
+  parameters: string[];
+  body: string;
+  reference: string | null;
+  created_at: Date;
+}
+
+/** Stores one WhatsApp message; the same reference twice stores it once. Answers its id. */
+export async function storeOutboxWhatsapp(
+  db: Knex,
+  message: { recipient: string; templateName: string; language: string; parameters: string[]; body: string; reference?: string },
+): Promise<number> {
+  const [inserted] = await db('whatsapp_outbox')
+    .insert({
+      recipient: message.recipient,
+      template_name: message.templateName,
+      language: message.language,
+      parameters: JSON.stringify(message.parameters),
+      body: message.body,
+      reference: message.reference ?? null,
+    })
+    .onConflict('reference')
+    .ignore()
+    .returning('id');
+  if (inserted) return inserted.id;
+  const existing = await db('whatsapp_outbox').where({ reference: message.reference }).first('id');
+  return existing.id;
+}
+
+/** Newest first. */
+export async function listOutboxWhatsapp(db: Knex, limit = 100): Promise<OutboxWhatsapp[]> {
+  return db<OutboxWhatsapp>('whatsapp_outbox').orderBy('id', 'desc').limit(limit);
 }

@@ -20,6 +20,8 @@ const duration = (fallback: string) =>
 
 /** 'outbox' keeps SMS in the database (development), 'http' posts them to a gateway, 'none' has no SMS. */
 export const smsProviders = ['outbox', 'http', 'none'] as const;
+/** 'outbox' keeps WhatsApp messages in the database (development), 'cloud' sends them by Meta's Cloud API, 'none' has no WhatsApp. */
+export const whatsappProviders = ['outbox', 'cloud', 'none'] as const;
 const unsetWhenEmpty = (value: unknown) => (value === '' ? undefined : value);
 
 const schema = z.object({
@@ -42,6 +44,8 @@ const schema = z.object({
   UPLOAD_DIR: z.string().default('.data/uploads'),
   UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   UPLOAD_MAX_FILES: z.coerce.number().int().min(1).default(10),
+  // C3: a short video with a check-in remark (photos keep UPLOAD_MAX_BYTES).
+  CHECKIN_VIDEO_MAX_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
   LOOKUP_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   TRUST_PROXY: z.string().default('loopback'),
   // SMS (lib/messaging): the default provider depends on NODE_ENV, see loadConfig.
@@ -52,11 +56,21 @@ const schema = z.object({
   // What the phone shows as sender: up to 11 letters and digits, or a phone number.
   SMS_SENDER: z.string().regex(/^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$|^\+?[0-9]{3,15}$/, 'must be up to 11 letters and digits, or a phone number').default('Workshop'),
   SMS_DEFAULT_COUNTRY_CODE: z.string().regex(/^[1-9][0-9]{0,2}$/, 'must be a country calling code without + or 00, such as 32').default('32'),
+  // WhatsApp (lib/messaging/whatsapp.ts): the default provider depends on NODE_ENV, see loadConfig.
+  WHATSAPP_PROVIDER: z.preprocess(unsetWhenEmpty, z.enum(whatsappProviders).optional()),
+  WHATSAPP_API_URL: z.preprocess(unsetWhenEmpty, z.url().optional()),
+  WHATSAPP_TOKEN: z.preprocess(unsetWhenEmpty, z.string().optional()),
+  WHATSAPP_API_TIMEOUT: duration('10s'),
 });
 
 export type SmsProvider = (typeof smsProviders)[number];
+export type WhatsappProvider = (typeof whatsappProviders)[number];
 
-export type Config = Omit<z.infer<typeof schema>, 'SESSION_SECRET' | 'SMS_PROVIDER'> & { SESSION_SECRET: string; SMS_PROVIDER: SmsProvider };
+export type Config = Omit<z.infer<typeof schema>, 'SESSION_SECRET' | 'SMS_PROVIDER' | 'WHATSAPP_PROVIDER'> & {
+  SESSION_SECRET: string;
+  SMS_PROVIDER: SmsProvider;
+  WHATSAPP_PROVIDER: WhatsappProvider;
+};
 
 export class ConfigError extends Error {}
 
@@ -83,5 +97,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (smsProvider === 'http' && (!config.SMS_GATEWAY_URL || !config.SMS_GATEWAY_TOKEN)) {
     throw new ConfigError('Invalid configuration:\n  SMS_GATEWAY_URL, SMS_GATEWAY_TOKEN: both required when SMS_PROVIDER is http');
   }
-  return { ...config, SESSION_SECRET: secret, SMS_PROVIDER: smsProvider, UPLOAD_DIR: path.resolve(ROOT, config.UPLOAD_DIR) };
+  // The same for WhatsApp: production sends by the Cloud API only once its endpoint is configured.
+  const whatsappProvider = config.WHATSAPP_PROVIDER ?? (config.NODE_ENV !== 'production' ? 'outbox' : config.WHATSAPP_API_URL ? 'cloud' : 'none');
+  if (whatsappProvider === 'cloud' && (!config.WHATSAPP_API_URL || !config.WHATSAPP_TOKEN)) {
+    throw new ConfigError('Invalid configuration:\n  WHATSAPP_API_URL, WHATSAPP_TOKEN: both required when WHATSAPP_PROVIDER is cloud');
+  }
+  return {
+    ...config,
+    SESSION_SECRET: secret,
+    SMS_PROVIDER: smsProvider,
+    WHATSAPP_PROVIDER: whatsappProvider,
+    UPLOAD_DIR: path.resolve(ROOT, config.UPLOAD_DIR),
+  };
 }

@@ -130,6 +130,11 @@ export function temporalCliPath(): string {
   return process.env.TEMPORAL_CLI ?? path.join(ROOT, '.tools', 'venv', 'bin', 'temporal');
 }
 
+/** Temporal's time-skipping test server (for timers of days, tested in seconds). */
+export function temporalTestServerPath(): string {
+  return process.env.TEMPORAL_TEST_SERVER ?? path.join(ROOT, '.tools', 'venv', 'bin', 'temporal-test-server');
+}
+
 export interface TemporalOptions {
   port: number;
   uiPort?: number;

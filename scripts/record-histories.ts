@@ -3,7 +3,7 @@
  * replay test (test/workflows.replay.test.ts). Run it when a workflow's
  * shape changes on purpose (behind patched()), and keep the older files:
  * they are what running executions look like.
- *   npx tsx scripts/record-histories.ts [version] [only: booking,job,invitation,lead,message]
+ *   npx tsx scripts/record-histories.ts [version] [only: booking,lead,checkin,message]
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -29,6 +29,8 @@ import { findLeadSummary } from '../db/leads';
 import { queueMessage } from '../db/messages';
 import { cancelByCustomer, leadEvents, rejectLead, submitServiceRequest } from '../web/serviceBooking/service';
 import { leadWorkflowId } from '../workflows/lead';
+import { appointmentCancelled, startCheckinWorkflow } from '../lib/checkinWorkflow';
+import { checkinWorkflowId } from '../workflows/checkIn';
 import { messageWorkflow, messageWorkflowId } from '../workflows/message';
 
 const version = process.argv[2] ?? new Date().toISOString().slice(0, 10);
@@ -138,6 +140,25 @@ try {
     await cancelAppointment(platform.db, garage.company_id, appointment.id);
     await leadEvents(leadDeps).appointmentDeleted(planned, advisor.id);
     await saveWorkflow('lead-appointment-deleted', leadWorkflowId(planned));
+  }
+
+  if (wanted('checkin')) {
+    // D2: booked two days ahead, so the link goes at once; then the appointment is cancelled.
+    const { location: garage } = await createLocation(platform.db);
+    const startsAt = new Date(Date.now() + 2 * 86_400_000);
+    const [appointment] = await platform
+      .db('appointments')
+      .insert({
+        company_id: garage.company_id, location_id: garage.id, starts_at: startsAt, ends_at: new Date(startsAt.getTime() + 3_600_000),
+        first_name: 'Rec', last_name: 'Order', email: 'checkin-record@example.test', language: 'en', walk_in_plate: '1-REC-002',
+      })
+      .returning('id');
+    const checkinDeps = { temporal: platform.temporal, taskQueue: platform.config.TEMPORAL_TASK_QUEUE };
+    await startCheckinWorkflow(checkinDeps, appointment.id);
+    await mails('checkin-record@example.test');
+    await platform.db('appointments').where({ id: appointment.id }).update({ status: 'cancelled' });
+    await appointmentCancelled(checkinDeps, appointment.id);
+    await saveWorkflow('checkin-link-then-cancelled', checkinWorkflowId(appointment.id));
   }
 
   if (wanted('message')) {

@@ -11,6 +11,9 @@ import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
 import { createAppointmentsRouter } from './appointments/routes';
 import { createBookingRouter } from './booking/routes';
+import { createCheckinRouter } from './checkin/routes';
+import { checkinUploadParser } from './checkin/uploads';
+import { createCustomersRouter } from './customers/routes';
 import { UserError } from './errors';
 import { createLeadsRouter } from './leads/routes';
 import { loadLeadBadge } from './leads/badge';
@@ -25,6 +28,7 @@ import { createJobsRouter } from './jobs/routes';
 import { createJobEditRouter } from './jobs/edit';
 import { createMessagingRouter, messagingLocals } from './messaging/routes';
 import type { JobChanges } from './live';
+import { createLocationServicesRouter } from './staff/locationServices';
 import { createOnlineBookingRouter } from './staff/onlineBooking';
 import { createStaffRouter } from './staff/routes';
 import { createRepairRouter } from './repair/routes';
@@ -87,9 +91,11 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   // Multipart bodies are parsed before the CSRF check, which reads the token from them.
   app.post('/p/:slug/estimate/vehicle', photoUploadParser('photos', uploads));
   app.post('/p/:slug/photos/:jobNumber', photoUploadParser('photos', uploads));
+  const checkinUploads = { dir: config.UPLOAD_DIR, photoMaxBytes: config.UPLOAD_MAX_BYTES, videoMaxBytes: config.CHECKIN_VIDEO_MAX_BYTES, maxFiles: config.UPLOAD_MAX_FILES };
+  app.post('/c/:token/remarks', checkinUploadParser('files', checkinUploads));
   app.use(csrfMiddleware());
   app.use(loadStaff(db));
-  app.use(messagingLocals({ smsProvider: config.SMS_PROVIDER }));
+  app.use(messagingLocals({ smsProvider: config.SMS_PROVIDER, whatsappProvider: config.WHATSAPP_PROVIDER }));
   // M4/M6: what the staff member may do and the New-leads count, for every staff page.
   app.use(loadPermissions(db), loadLeadBadge(db));
 
@@ -104,14 +110,19 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   app.use(createJobEditRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE }));
   app.use(createJobsRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, uploadDir: config.UPLOAD_DIR }));
   app.use(createTemplatesRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, publicUrl: config.PUBLIC_URL }));
-  app.use(createMessagingRouter({ db, i18n, publicUrl: config.PUBLIC_URL, smsProvider: config.SMS_PROVIDER }));
+  app.use(
+    createMessagingRouter({ db, i18n, publicUrl: config.PUBLIC_URL, smsProvider: config.SMS_PROVIDER, whatsappProvider: config.WHATSAPP_PROVIDER }),
+  );
   const leadDeps = { db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE };
   const smsAvailable = config.SMS_PROVIDER !== 'none';
   app.use(createServiceBookingRouter(leadDeps));
   app.use(createLeadRejectRouter({ ...leadDeps, i18n, smsAvailable }));
-  app.use(createAppointmentsRouter({ ...leadDeps, smsAvailable, leads: leadEvents(leadDeps) }));
+  app.use(createAppointmentsRouter({ ...leadDeps, smsAvailable, leads: leadEvents(leadDeps), uploadDir: config.UPLOAD_DIR }));
+  app.use(createCustomersRouter({ db }));
+  app.use(createLocationServicesRouter({ db }));
+  app.use(createCheckinRouter({ db, i18n, uploads: checkinUploads, defaultCountryCode: config.SMS_DEFAULT_COUNTRY_CODE }));
   app.use(createLeadsRouter({ db }));
-  app.use(createOnlineBookingRouter({ db }));
+  app.use(createOnlineBookingRouter({ db, whatsappAvailable: config.WHATSAPP_PROVIDER !== 'none' }));
 
   app.use((req: Request, res: Response) => {
     res.status(404);

@@ -3,3 +3,4 @@ export { jobLifecycleWorkflow } from './jobLifecycle';
 export { invitationWorkflow } from './invitation';
 export { messageWorkflow } from './message';
 export { leadWorkflow } from './lead';
+export { checkInWorkflow } from './checkIn';

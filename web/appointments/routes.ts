@@ -13,18 +13,24 @@ import {
   findLeadForAppointment,
   LeadAlreadyDecidedError,
   listAppointments,
+  listPinnedAppointments,
   withdrawAppointment,
+  type AppointmentRow,
   type CustomerChoice,
   type LeadForAppointment,
 } from '../../db/appointments';
 import { findLocation } from '../../db/locations';
-import { messagesForAppointment } from '../../db/messages';
-import { formatLocalDateTime, formatLocalDateTimeShort } from '../../lib/time';
+import { appointmentCancelled, startCheckinWorkflow } from '../../lib/checkinWorkflow';
+import { formatLocalDateTimeShort } from '../../lib/time';
+import { UserError } from '../errors';
 import { requireRole, requireStaff } from '../middleware/auth';
 import { requirePermission } from '../middleware/permissions';
-import { UserError } from '../errors';
 import { render } from '../render';
+import { createCheckinHandlingRouter } from './checkin';
 import { confirmationChannels, sendAppointmentConfirmation, type ConfirmationDeps } from './confirmation';
+import { createMoveRouter } from './move';
+import { durations, idParam, mayPlanRoles, renderAppointmentPage, view } from './page';
+import { createWorkLinesRouter } from './workLines';
 
 /** What the lead's D3 workflow must hear from appointments (M2, M3). */
 export interface LeadEvents {
@@ -32,9 +38,7 @@ export interface LeadEvents {
   appointmentDeleted(leadId: number, staffId: number | null): Promise<void>;
 }
 
-const view = (name: string) => `appointments/views/${name}`;
 const windowStart = { morning: '08:00', afternoon: '13:00', any: '08:00' } as const;
-export const durations = [30, 60, 90, 120, 180, 240, 480] as const;
 
 const createSchema = z.object({
   choice: z.enum(['existing', 'lead_data', 'master_data', 'new_customer', 'cash_sale'], { message: 'choice' }),
@@ -44,12 +48,16 @@ const createSchema = z.object({
   notes: z.string().max(2000, 'tooLong').default(''),
 });
 
-/** M2 "Create appointment" with the M7 duplicate dialog and M8 vehicle check; the appointment page and overview (M9). */
-export function createAppointmentsRouter(deps: ConfirmationDeps & { leads: LeadEvents }) {
+/**
+ * M2 "Create appointment" with the M7 duplicate dialog and M8 vehicle check;
+ * the appointment page and overview (M9) with the customer's check-in
+ * (C5-C8), work lines and moving.
+ */
+export function createAppointmentsRouter(deps: ConfirmationDeps & { leads: LeadEvents; uploadDir: string }) {
   const { db, leads } = deps;
   const router = express.Router();
   router.use('/staff', requireStaff);
-  const mayPlan = requireRole('admin', 'service_advisor', 'receptionist');
+  const mayPlan = requireRole(...mayPlanRoles);
   const leadManager = requirePermission(db, 'lead_manager');
 
   async function dialog(req: Request, res: Response, lead: LeadForAppointment, values: Record<string, string>, errors: Record<string, string> = {}) {
@@ -127,6 +135,8 @@ export function createAppointmentsRouter(deps: ConfirmationDeps & { leads: LeadE
         await withdrawAppointment(db, created.id);
         throw error;
       }
+      // D2: from now on the customer hears about the check-in at its moments.
+      await startCheckinWorkflow(deps, created.id);
       res.redirect(303, `/staff/appointments/${created.id}?created=${created.vehicle}`);
     } catch (error) {
       if (!(error instanceof LeadAlreadyDecidedError)) throw error;
@@ -146,14 +156,19 @@ export function createAppointmentsRouter(deps: ConfirmationDeps & { leads: LeadE
     let to = range.to ? DateTime.fromISO(range.to, { zone }) : from.plus({ days: 7 });
     if (!from.isValid || !to.isValid || to < from) to = from.plus({ days: 7 });
     const appointments = await listAppointments(db, req.staff!.company_id, from.toJSDate(), to.plus({ days: 1 }).toJSDate());
-    render(req, res, view('appointments'), {
-      appointments: await Promise.all(
-        appointments.map(async (a) => ({
+    // C5: appointments with check-in items to handle stay on top, whatever the range.
+    const pinned = await listPinnedAppointments(db, req.staff!.company_id);
+    const rows = (list: AppointmentRow[]) =>
+      Promise.all(
+        list.map(async (a) => ({
           ...a,
           when: formatLocalDateTimeShort(a.starts_at, a.time_zone, req.language),
           channels: await confirmationChannels(deps, a),
         })),
-      ),
+      );
+    render(req, res, view('appointments'), {
+      pinned: await rows(pinned),
+      appointments: await rows(appointments),
       from: from.toISODate(),
       to: to.toISODate(),
       done: typeof req.query.done === 'string' ? req.query.done : '',
@@ -161,27 +176,16 @@ export function createAppointmentsRouter(deps: ConfirmationDeps & { leads: LeadE
     });
   });
 
-  async function appointmentPage(req: Request, res: Response, id: number) {
-    const appointment = await findAppointment(db, req.staff!.company_id, id);
-    if (!appointment) return false;
-    render(req, res, view('appointment'), {
-      appointment,
-      channels: await confirmationChannels(deps, appointment),
-      messages: (await messagesForAppointment(db, appointment.id)).map((m) => ({
-        ...m,
-        when: formatLocalDateTimeShort(m.created_at, appointment.time_zone, req.language),
-      })),
-      when: formatLocalDateTime(appointment.starts_at, appointment.time_zone, req.language),
-      until: formatLocalDateTime(appointment.ends_at, appointment.time_zone, req.language),
-      created: typeof req.query.created === 'string' ? req.query.created : '',
-      done: typeof req.query.done === 'string' ? req.query.done : '',
-    });
-    return true;
-  }
-
   router.get('/staff/appointments/:id', async (req, res, next) => {
-    if (!(await appointmentPage(req, res, Number(req.params.id)))) next();
+    const id = idParam(req.params.id);
+    const appointment = id ? await findAppointment(db, req.staff!.company_id, id) : undefined;
+    if (!appointment) return next();
+    await renderAppointmentPage(deps, req, res, appointment);
   });
+
+  router.use(createWorkLinesRouter(deps));
+  router.use(createCheckinHandlingRouter(deps));
+  router.use(createMoveRouter(deps));
 
   router.post('/staff/appointments/:id/vehicle', mayPlan, async (req, res, next) => {
     const id = Number(req.params.id);
@@ -214,6 +218,7 @@ export function createAppointmentsRouter(deps: ConfirmationDeps & { leads: LeadE
     const id = Number(req.params.id);
     const cancelled = await cancelAppointment(db, req.staff!.company_id, id);
     if (!cancelled) return next();
+    await appointmentCancelled(deps, id);
     if (cancelled.leadId) await leads.appointmentDeleted(cancelled.leadId, req.staff!.id);
     res.redirect(303, `/staff/appointments?deleted=${id}`);
   });

@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import type { Knex } from 'knex';
+import { DateTime } from 'luxon';
+import { addCheckinLink, checkinAppointment, type CheckinAppointment } from '../db/checkinSchedule';
+import { messageExists, queueMessage } from '../db/messages';
+import { messageTemplate } from '../db/messageTemplates';
+import { checkinSchedule } from '../lib/checkinSchedule';
+import { renderMessage, whatsappTemplate, type MessageValues } from '../lib/messageTemplates';
+import type { Channel, Messaging } from '../lib/messaging';
+import { hashToken } from './mail';
+
+/** An appointment's check-in moments as the workflow needs them (ISO instants). */
+export interface CheckinPlan {
+  startsAt: string;
+  linkAt: string;
+  reminderAt: string;
+}
+
+const values = (appointment: CheckinAppointment): MessageValues => {
+  const start = DateTime.fromJSDate(appointment.starts_at, { zone: appointment.time_zone }).setLocale(appointment.language);
+  return {
+    CustomerName: `${appointment.first_name} ${appointment.last_name}`.trim(),
+    Date: start.toLocaleString(DateTime.DATE_HUGE),
+    Time: start.toLocaleString(DateTime.TIME_SIMPLE),
+    Location: appointment.location_name,
+    LocationPhone: appointment.location_phone,
+    Plate: appointment.plate,
+  };
+};
+
+/** D2 side effects. Each message is queued once per appointment time: a retry answers the same key. */
+export function createCheckinActivities({ db, messaging, publicUrl }: { db: Knex; messaging: Messaging; publicUrl: string }) {
+  /** The customer's preferred channel where it can be used, else e-mail (C1). */
+  const preferred = (appointment: CheckinAppointment): Channel =>
+    appointment.preferred_channel === 'sms' && appointment.sms_enabled && messaging.sms && appointment.phone ? 'sms' : 'email';
+
+  /**
+   * Writes one check-in message to the outbox, with a link of its own: the
+   * token exists only in the message, the database keeps its hash (earlier
+   * links stay valid), and the two are written together. Queued once per
+   * key: a retry answers the same key. Null when there is nobody to send it to.
+   */
+  async function queue(
+    appointmentId: number,
+    key: string,
+    kind: 'checkin_link' | 'checkin_reminder',
+    channelOf: (appointment: CheckinAppointment) => Channel,
+  ): Promise<string | null> {
+    if (await messageExists(db, key)) return key;
+    const appointment = await checkinAppointment(db, appointmentId);
+    if (!appointment || appointment.status !== 'planned') return null;
+    const channel = channelOf(appointment);
+    const recipient = channel === 'email' ? appointment.email : appointment.phone;
+    if (!recipient) return null;
+    const token = randomBytes(32).toString('base64url');
+    const tagValues = { ...values(appointment), CheckinLink: `${publicUrl}/c/${token}?lang=${appointment.language}` };
+    const template = await messageTemplate(db, appointment.company_id, kind, channel, appointment.language);
+    const { subject, text } = renderMessage(template, tagValues);
+    await db.transaction(async (trx) => {
+      await addCheckinLink(trx, appointment.id, hashToken(token));
+      await queueMessage(trx, {
+        idempotencyKey: key,
+        channel,
+        kind,
+        recipient,
+        subject,
+        body: text,
+        appointmentId: appointment.id,
+        customerId: appointment.customer_id ?? undefined,
+        ...(channel === 'whatsapp' ? { template: whatsappTemplate(kind, appointment.language, tagValues) } : {}),
+      });
+    });
+    return key;
+  }
+
+  return {
+    /** When the messages are due, in the location's time zone; null once the appointment is cancelled or gone. */
+    async checkinPlan(appointmentId: number): Promise<CheckinPlan | null> {
+      const appointment = await checkinAppointment(db, appointmentId);
+      if (!appointment || appointment.status !== 'planned') return null;
+      const { linkAt, reminderAt } = checkinSchedule(appointment.starts_at, appointment.time_zone);
+      return { startsAt: appointment.starts_at.toISOString(), linkAt: linkAt.toISOString(), reminderAt: reminderAt.toISOString() };
+    },
+
+    /** C1: the check-in link by the customer's preferred channel. */
+    async queueCheckinLink(appointmentId: number, startsAt: string): Promise<string | null> {
+      return queue(appointmentId, `checkin-${appointmentId}:link:${startsAt}`, 'checkin_link', preferred);
+    },
+
+    /** W1: the reminder (with a link too), by WhatsApp where the company has it and the customer a phone number, else as C1. */
+    async queueCheckinReminder(appointmentId: number, startsAt: string): Promise<string | null> {
+      return queue(appointmentId, `checkin-${appointmentId}:reminder:${startsAt}`, 'checkin_reminder', (appointment) =>
+        appointment.whatsapp_enabled && messaging.whatsapp && appointment.phone ? 'whatsapp' : preferred(appointment),
+      );
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type SignalDefinition } from '@temporalio/client';
+import type { Knex } from 'knex';
+import { upcomingAppointments } from '../db/checkinSchedule';
+import { cancelCheckinSignal, checkInWorkflow, checkinWorkflowId, rescheduleSignal } from '../workflows/checkIn';
+
+export interface CheckinWorkflowDeps {
+  temporal: Client;
+  taskQueue: string;
+}
+
+/**
+ * Starts an appointment's D2 check-in workflow. Starting it again is
+ * harmless: a running one is kept, a finished one is not started afresh.
+ */
+export async function startCheckinWorkflow(deps: CheckinWorkflowDeps, appointmentId: number): Promise<void> {
+  try {
+    await deps.temporal.workflow.start(checkInWorkflow, {
+      workflowId: checkinWorkflowId(appointmentId),
+      taskQueue: deps.taskQueue,
+      args: [{ appointmentId }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+}
+
+/** Tells the workflow its appointment moved (after the database has the new time). */
+export async function appointmentRescheduled(deps: CheckinWorkflowDeps, appointmentId: number): Promise<void> {
+  await signal(deps, appointmentId, rescheduleSignal);
+}
+
+/** Tells the workflow its appointment was cancelled (after the database says so): nothing more is sent. */
+export async function appointmentCancelled(deps: CheckinWorkflowDeps, appointmentId: number): Promise<void> {
+  await signal(deps, appointmentId, cancelCheckinSignal);
+}
+
+async function signal(deps: CheckinWorkflowDeps, appointmentId: number, definition: SignalDefinition<[], string>): Promise<void> {
+  try {
+    await deps.temporal.workflow.getHandle(checkinWorkflowId(appointmentId)).signal(definition);
+  } catch (error) {
+    // Over already (the appointment began): nothing is left to move or stop.
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  }
+}
+
+/** At worker start: every planned appointment still to come has its check-in workflow. */
+export async function ensureCheckinWorkflows(db: Knex, deps: CheckinWorkflowDeps): Promise<number> {
+  const appointments = await upcomingAppointments(db);
+  for (const { id } of appointments) await startCheckinWorkflow(deps, id);
+  return appointments.length;
+}

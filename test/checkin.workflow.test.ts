@@ -1,0 +1,202 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createMailTransport } from '../activities/mail/transport';
+import { hashToken } from '../activities/mail';
+import { createI18n } from '../lib/i18n';
+import { createMessaging } from '../lib/messaging';
+import { temporalTestServerPath } from '../lib/stack';
+import { createWorker } from '../worker';
+import { checkInWorkflow, checkinStateQuery, checkinWorkflowId, rescheduleSignal, cancelCheckinSignal } from '../workflows/checkIn';
+import { createLocation, uniqueEmail, uniquePlate } from './support/fixtures';
+import { mailsTo, waitForMail } from './support/mail';
+import { startPlatform, type Platform } from './support/platform';
+import { waitUntil } from './support/wait';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/**
+ * D2 on Temporal's time-skipping test server: days of timers pass in
+ * seconds, while the activities write to the real PostgreSQL and send
+ * through the real SMTP catcher.
+ */
+describe('D2 check-in workflow: timers at T-3 days and T-1 day (time-skipping server, real PostgreSQL and SMTP)', () => {
+  let platform: Platform;
+  let env: TestWorkflowEnvironment;
+  let worker: Worker;
+  let running: Promise<void>;
+  const taskQueue = `checkin-${randomUUID()}`;
+
+  beforeAll(async () => {
+    platform = await startPlatform();
+    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServerPath() } } });
+    const { db, config } = platform;
+    const transport = createMailTransport(config.SMTP_URL);
+    worker = await createWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      deps: {
+        db,
+        transport,
+        i18n: await createI18n(),
+        publicUrl: config.PUBLIC_URL,
+        mailFrom: config.MAIL_FROM,
+        temporal: env.client,
+        taskQueue,
+        messaging: createMessaging(config, { db, transport, mailFrom: config.MAIL_FROM }),
+      },
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+    });
+    running = worker.run();
+  }, 120_000);
+
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await env?.teardown();
+    await platform?.close();
+  });
+
+  /** A planned appointment of a customer who prefers `channel`, starting at `startsAt`. */
+  async function appointment(startsAt: Date, options: { preferred?: 'email' | 'sms'; whatsapp?: boolean; timeZone?: string } = {}) {
+    const { db } = platform;
+    const { companyId, location } = await createLocation(db, { time_zone: options.timeZone ?? 'Europe/Brussels' });
+    await db('companies').where({ id: companyId }).update({ sms_enabled: true, whatsapp_enabled: options.whatsapp ?? false });
+    const email = uniqueEmail('checkin');
+    const phone = `+32 470 ${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
+    const [customer] = await db('customers')
+      .insert({ company_id: companyId, first_name: 'Ann', last_name: 'Smet', email, phone, language: 'en', preferred_channel: options.preferred ?? 'email' })
+      .returning('id');
+    const [row] = await db('appointments')
+      .insert({
+        company_id: companyId, location_id: location.id, starts_at: startsAt, ends_at: new Date(startsAt.getTime() + HOUR),
+        customer_id: customer.id, first_name: 'Ann', last_name: 'Smet', email, phone, language: 'en', walk_in_plate: uniquePlate(),
+      })
+      .returning('id');
+    const id: number = row.id;
+    const handle = await env.client.workflow.start(checkInWorkflow, { workflowId: checkinWorkflowId(id), taskQueue, args: [{ appointmentId: id }] });
+    // Time may only run once the workflow has read its plan and waits on a timer.
+    await waitUntil('the plan', async () => (await handle.query(checkinStateQuery)).next ?? undefined);
+    return { id, email, phone, handle };
+  }
+
+  const now = async () => env.currentTimeMs();
+  /** Lets workflow time run until `at` (milliseconds since the epoch). */
+  const until = async (at: number) => env.sleep(Math.max(0, at - (await now())));
+  /**
+   * The result of a workflow once it has ended, read through a plain client: the test
+   * environment's own client lets time run free while it waits for a result, which would
+   * push every other workflow's timers years ahead.
+   */
+  const outcome = async (workflowId: string) => {
+    const handle = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' }).workflow.getHandle(workflowId);
+    await waitUntil('the workflow to end', async () => (await handle.describe()).status.name !== 'RUNNING');
+    return handle.result();
+  };
+  const messagesOf = (appointmentId: number) =>
+    platform.db('sent_messages').where({ appointment_id: appointmentId }).orderBy('id').select('kind', 'channel', 'status', 'recipient');
+
+  it('C1/W1: the link three days before by the preferred channel (e-mail), the reminder one day before by WhatsApp', async () => {
+    const startsAt = new Date((await now()) + 5 * DAY);
+    const a = await appointment(startsAt, { whatsapp: true });
+    expect((await a.handle.query(checkinStateQuery)).next).toEqual({ kind: 'link', at: new Date(startsAt.getTime() - 3 * DAY).toISOString() });
+
+    await until(startsAt.getTime() - 3 * DAY - HOUR);
+    expect(await messagesOf(a.id)).toEqual([]);
+
+    await until(startsAt.getTime() - 3 * DAY + HOUR);
+    const mail = await waitForMail(a.email);
+    const token = mail.text.match(/\/c\/([\w-]+)\?lang=en/)?.[1];
+    expect(token, mail.text).toBeDefined();
+    expect(await platform.db('checkin_links').where({ token_hash: hashToken(token!) }).first('appointment_id')).toEqual({ appointment_id: a.id });
+    const state = await a.handle.query(checkinStateQuery);
+    expect(state.sent.map((s) => s.kind)).toEqual(['link']);
+    expect(Math.abs(Date.parse(state.sent[0]!.at) - (startsAt.getTime() - 3 * DAY))).toBeLessThan(60_000);
+    expect(state.next).toEqual({ kind: 'reminder', at: new Date(startsAt.getTime() - DAY).toISOString() });
+
+    await until(startsAt.getTime() - DAY + HOUR);
+    expect(await messagesOf(a.id)).toEqual([
+      { kind: 'checkin_link', channel: 'email', status: 'sent', recipient: a.email },
+      { kind: 'checkin_reminder', channel: 'whatsapp', status: 'sent', recipient: a.phone },
+    ]);
+    // The reminder carries a link of its own; the first one stays valid.
+    const whatsapp = await platform.db('whatsapp_outbox').where({ reference: `checkin-${a.id}:reminder:${startsAt.toISOString()}` }).first();
+    const reminderToken = JSON.stringify(whatsapp.parameters).match(/\/c\/([\w-]+)/)?.[1];
+    expect(reminderToken).toBeDefined();
+    expect(await platform.db('checkin_links').where({ appointment_id: a.id }).pluck('token_hash')).toEqual(
+      expect.arrayContaining([hashToken(token!), hashToken(reminderToken!)]),
+    );
+    await until(startsAt.getTime() + HOUR);
+    expect(await outcome(a.handle.workflowId)).toBe('started');
+    expect(await mailsTo(a.email)).toHaveLength(1);
+  });
+
+  it('a customer who prefers SMS gets the link by SMS, and without WhatsApp the reminder by SMS too', async () => {
+    const startsAt = new Date((await now()) + 4 * DAY);
+    const a = await appointment(startsAt, { preferred: 'sms' });
+    await until(startsAt.getTime() - DAY + HOUR);
+    expect(await messagesOf(a.id)).toEqual([
+      { kind: 'checkin_link', channel: 'sms', status: 'sent', recipient: a.phone },
+      { kind: 'checkin_reminder', channel: 'sms', status: 'sent', recipient: a.phone },
+    ]);
+    const sms = await platform.db('sms_outbox').where({ reference: `checkin-${a.id}:link:${startsAt.toISOString()}` }).first('body');
+    expect(sms.body).toMatch(/\/c\/[\w-]+/);
+  });
+
+  it('booked later than the marks: the link goes at once; after the one-day mark it is the only message', async () => {
+    const inTwoDays = new Date((await now()) + 2 * DAY);
+    const late = await appointment(inTwoDays);
+    await waitForMail(late.email); // without any time passing
+    await until(inTwoDays.getTime() - DAY + HOUR);
+    expect((await messagesOf(late.id)).map((m) => m.kind)).toEqual(['checkin_link', 'checkin_reminder']);
+
+    const tonight = new Date((await now()) + 10 * HOUR);
+    const veryLate = await appointment(tonight);
+    await waitForMail(veryLate.email);
+    await until(tonight.getTime() + HOUR);
+    expect(await outcome(veryLate.handle.workflowId)).toBe('started');
+    expect((await messagesOf(veryLate.id)).map((m) => m.kind)).toEqual(['checkin_link']);
+  });
+
+  it('a moved appointment moves both moments; a cancelled one sends nothing more', async () => {
+    const startsAt = new Date((await now()) + 5 * DAY);
+    const moved = await appointment(startsAt);
+    await until(startsAt.getTime() - 4 * DAY);
+    const later = new Date(startsAt.getTime() + 3 * DAY);
+    await platform.db('appointments').where({ id: moved.id }).update({ starts_at: later, ends_at: new Date(later.getTime() + HOUR) });
+    await moved.handle.signal(rescheduleSignal);
+    await until(startsAt.getTime() - 3 * DAY + HOUR); // the old moment passes
+    expect(await messagesOf(moved.id)).toEqual([]);
+    expect((await moved.handle.query(checkinStateQuery)).next).toEqual({ kind: 'link', at: new Date(later.getTime() - 3 * DAY).toISOString() });
+    await until(later.getTime() - 3 * DAY + HOUR);
+    expect((await messagesOf(moved.id)).map((m) => m.kind)).toEqual(['checkin_link']);
+
+    const cancelled = await appointment(new Date((await now()) + 5 * DAY));
+    await platform.db('appointments').where({ id: cancelled.id }).update({ status: 'cancelled' });
+    await cancelled.handle.signal(cancelCheckinSignal);
+    expect(await outcome(cancelled.handle.workflowId)).toBe('cancelled');
+    expect(await messagesOf(cancelled.id)).toEqual([]);
+  });
+
+  it('a daylight-saving change between the link and the appointment does not shift the link by an hour', async () => {
+    // Tuesday 30 March 2027, 09:00 in Brussels (summer time from Sunday 28 March): 07:00Z.
+    const startsAt = new Date('2027-03-30T07:00:00Z');
+    const expectedLink = Date.parse('2027-03-27T08:00:00Z'); // Saturday 09:00 winter time, not 07:00Z
+    const a = await appointment(startsAt);
+    await until(expectedLink - 30 * 60_000);
+    expect(await messagesOf(a.id)).toEqual([]);
+    await until(expectedLink + 30 * 60_000);
+    const state = await waitUntil('the link sent', async () => {
+      const current = await a.handle.query(checkinStateQuery);
+      return current.sent.length > 0 ? current : undefined;
+    });
+    expect(state.sent).toHaveLength(1);
+    expect(Math.abs(Date.parse(state.sent[0]!.at) - expectedLink)).toBeLessThan(60_000);
+    expect(state.next).toEqual({ kind: 'reminder', at: '2027-03-29T07:00:00.000Z' }); // Monday 09:00 summer time
+    await a.handle.signal(cancelCheckinSignal);
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * D2 check-in (C1, W1): three days before an appointment the customer gets
+ * the link to the online check-in page by their preferred channel; one day
+ * before, a reminder (WhatsApp where the company has it, else SMS or
+ * e-mail). Both moments are durable timers at the appointment's local time
+ * (computed by an activity in the location's time zone, so a daylight-saving
+ * change in between moves nothing). An appointment booked later than a
+ * moment gets that message at once; a moved appointment (the `reschedule`
+ * Signal) moves the moments still to come; a cancelled one sends nothing
+ * more. The workflow ends when the appointment begins.
+ */
+import { condition, defineQuery, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { createCheckinActivities, CheckinPlan } from '../activities/checkin';
+import type { createMessagingActivities } from '../activities/messaging';
+import { messageDeliveryRetry } from './retry';
+
+export interface CheckinInput {
+  appointmentId: number;
+}
+
+export type CheckinMessageKind = 'link' | 'reminder';
+
+export interface CheckinState {
+  /** the appointment's start as last read, ISO; null once it is cancelled */
+  startsAt: string | null;
+  sent: { kind: CheckinMessageKind; at: string; key: string }[];
+  next: { kind: CheckinMessageKind | 'appointment'; at: string } | null;
+}
+
+/** The appointment moved: its new time is read from the database. */
+export const rescheduleSignal = defineSignal('reschedule');
+/** The appointment was cancelled: nothing more is sent. */
+export const cancelCheckinSignal = defineSignal('cancel');
+export const checkinStateQuery = defineQuery<CheckinState>('state');
+
+export const checkinWorkflowId = (appointmentId: number) => `checkin-${appointmentId}`;
+
+const checkin = proxyActivities<ReturnType<typeof createCheckinActivities>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+const messages = proxyActivities<ReturnType<typeof createMessagingActivities>>({
+  startToCloseTimeout: '1 minute',
+  retry: messageDeliveryRetry,
+});
+
+export async function checkInWorkflow({ appointmentId }: CheckinInput): Promise<'started' | 'cancelled'> {
+  const state: CheckinState = { startsAt: null, sent: [], next: null };
+  let moved = false;
+  let cancelled = false;
+  setHandler(checkinStateQuery, () => state);
+  setHandler(rescheduleSignal, () => {
+    moved = true;
+  });
+  setHandler(cancelCheckinSignal, () => {
+    cancelled = true;
+  });
+
+  let plan: CheckinPlan | null = await checkin.checkinPlan(appointmentId);
+  // What is still to be sent for the current plan.
+  let linkDue = true;
+  let reminderDue = true;
+
+  while (plan && !cancelled) {
+    state.startsAt = plan.startsAt;
+    const now = Date.now();
+    const next: CheckinState['next'] = linkDue
+      ? { kind: 'link', at: plan.linkAt }
+      : reminderDue
+        ? { kind: 'reminder', at: plan.reminderAt }
+        : { kind: 'appointment', at: plan.startsAt };
+    state.next = next;
+    const wait = Math.max(0, Date.parse(next.at) - now);
+    if (await condition(() => moved || cancelled, wait)) {
+      if (cancelled) break;
+      moved = false;
+      const previous = plan;
+      plan = await checkin.checkinPlan(appointmentId);
+      // Moments of the new plan still to come are due again, once; moments already past stay done.
+      if (plan && plan.startsAt !== previous.startsAt) {
+        if (Date.parse(plan.linkAt) > Date.now()) linkDue = true;
+        if (Date.parse(plan.reminderAt) > Date.now()) reminderDue = true;
+      }
+      continue;
+    }
+    if (next.kind === 'appointment') break;
+
+    const key =
+      next.kind === 'link'
+        ? await checkin.queueCheckinLink(appointmentId, plan.startsAt)
+        : await checkin.queueCheckinReminder(appointmentId, plan.startsAt);
+    if (key) {
+      // A message refused for good (no such number) is marked failed in the outbox; the appointment goes on.
+      const delivered = await messages.deliverMessage(key).then(
+        () => true,
+        () => false,
+      );
+      if (delivered) state.sent.push({ kind: next.kind, at: new Date().toISOString(), key });
+    }
+    if (next.kind === 'link') {
+      linkDue = false;
+      // Booked after the reminder's moment: the link just sent is the reminder.
+      if (Date.parse(plan.reminderAt) <= Date.now()) reminderDue = false;
+    } else {
+      reminderDue = false;
+    }
+  }
+  state.next = null;
+  if (cancelled || !plan) {
+    state.startsAt = null;
+    return 'cancelled';
+  }
+  return 'started';
+}
