@@ -89,6 +89,7 @@ Workshop platform is starting:
   Customer portal      ${config.PUBLIC_URL}/
   Staff back office    ${config.PUBLIC_URL}/staff  (${demoStaff.map((u) => u.email).join(', ')}; password ${demoPassword})
   Demo jobs            ${demoJobs.map((job) => `plate ${job.plate} + job ${job.jobNumber}`).join(', ')} (mail goes to the catcher)
+  Demo check-in        the link for Eva Maes's appointment (1-CHK-001) is in the mail catcher; three online requests wait in the lead manager
   ${urls.join('\n  ')}
   PostgreSQL           ${config.DATABASE_URL.replace(/:[^:@/]+@/, ':***@')}
 Data folder: ${dataDir}. Press Ctrl-C to stop.

@@ -42,7 +42,52 @@ export async function seedDemo(db: Knex): Promise<DemoJob[]> {
     await upsertStaff(db, { ...user, company_id: company.id, password_hash: passwordHash });
   }
   await seedDemoLeads(db, company.id);
+  await seedDemoCheckin(db, company.id);
   return seedDemoJobs(db, company.id);
+}
+
+/**
+ * Online check-in (C1-C8): optional services at Ghent, and one service
+ * appointment two days ahead with its planned work. Two days is later than
+ * the three-day mark, so the worker's check-in workflow mails the link at
+ * once (read it in the mail catcher). Only into a company without them.
+ */
+async function seedDemoCheckin(db: Knex, companyId: number): Promise<void> {
+  const ghent = await db('locations').where({ slug: 'ghent' }).first('id');
+  if (!(await db('location_services').where({ location_id: ghent.id }).first('id'))) {
+    await db('location_services').insert([
+      { location_id: ghent.id, position: 1, name: 'Car wash', description: 'Outside wash and dry while you wait.', price_cents: 1500 },
+      { location_id: ghent.id, position: 2, name: 'Interior cleaning', description: 'Vacuuming, windows and dashboard.', price_cents: 4500 },
+      { location_id: ghent.id, position: 3, name: 'Wiper blades', description: 'A new pair, fitted.', price_cents: 3900, link: 'https://example.com/wipers' },
+    ]);
+  }
+  if (await db('appointments').where({ company_id: companyId }).first('id')) return;
+  const [customer] = await db('customers')
+    .insert({ company_id: companyId, customer_number: '10001', first_name: 'Eva', last_name: 'Maes', email: 'eva@demo.test', phone: '+32 478 11 22 33', language: 'en' })
+    .returning('id');
+  const [vehicle] = await db('vehicles')
+    .insert({ customer_id: customer.id, plate: '1-CHK-001', plate_normalized: normalizePlate('1-CHK-001'), vin: 'VF1RFB00X12345678', make: 'Renault', model: 'Mégane' })
+    .returning('id');
+  const [appointment] = await db('appointments')
+    .insert({
+      company_id: companyId,
+      location_id: ghent.id,
+      starts_at: db.raw(`date_trunc('day', now() at time zone 'Europe/Brussels') at time zone 'Europe/Brussels' + interval '2 days 9 hours'`),
+      ends_at: db.raw(`date_trunc('day', now() at time zone 'Europe/Brussels') at time zone 'Europe/Brussels' + interval '2 days 11 hours'`),
+      customer_id: customer.id,
+      vehicle_id: vehicle.id,
+      first_name: 'Eva',
+      last_name: 'Maes',
+      email: 'eva@demo.test',
+      phone: '+32 478 11 22 33',
+      language: 'en',
+      services: ['Maintenance'],
+    })
+    .returning('id');
+  await db('appointment_work_lines').insert([
+    { appointment_id: appointment.id, position: 1, description: 'Annual maintenance', remarks: 'Oil, filters, inspection', price_cents: 24900 },
+    { appointment_id: appointment.id, position: 2, description: 'Brake fluid', price_cents: 5500 },
+  ]);
 }
 
 /**
