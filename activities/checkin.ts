@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
-import { addCheckinLink, checkinAppointment, type CheckinAppointment } from '../db/checkinSchedule';
+import { addCheckinLink, findCheckinAppointment, type CheckinAppointment } from '../db/checkin';
 import { messageExists, queueMessage } from '../db/messages';
 import { messageTemplate } from '../db/messageTemplates';
 import { checkinSchedule } from '../lib/checkinSchedule';
@@ -47,7 +47,7 @@ export function createCheckinActivities({ db, messaging, publicUrl }: { db: Knex
     channelOf: (appointment: CheckinAppointment) => Channel,
   ): Promise<string | null> {
     if (await messageExists(db, key)) return key;
-    const appointment = await checkinAppointment(db, appointmentId);
+    const appointment = await findCheckinAppointment(db, appointmentId);
     if (!appointment || appointment.status !== 'planned') return null;
     const channel = channelOf(appointment);
     const recipient = channel === 'email' ? appointment.email : appointment.phone;
@@ -76,7 +76,7 @@ export function createCheckinActivities({ db, messaging, publicUrl }: { db: Knex
   return {
     /** When the messages are due, in the location's time zone; null once the appointment is cancelled or gone. */
     async checkinPlan(appointmentId: number): Promise<CheckinPlan | null> {
-      const appointment = await checkinAppointment(db, appointmentId);
+      const appointment = await findCheckinAppointment(db, appointmentId);
       if (!appointment || appointment.status !== 'planned') return null;
       const { linkAt, reminderAt } = checkinSchedule(appointment.starts_at, appointment.time_zone);
       return { startsAt: appointment.starts_at.toISOString(), linkAt: linkAt.toISOString(), reminderAt: reminderAt.toISOString() };

@@ -17,6 +17,7 @@ export interface CheckinAppointment {
   is_cash_sale: boolean;
   preferred_channel: PreferredChannel;
   sms_enabled: boolean;
+  whatsapp_enabled: boolean;
   first_name: string;
   last_name: string;
   email: string;
@@ -35,20 +36,18 @@ export interface CheckinAppointment {
   time_zone: string;
 }
 
-/** The appointment whose check-in link hashes to `tokenHash`, whatever its status. */
-export async function findCheckinByTokenHash(db: Knex, tokenHash: string): Promise<CheckinAppointment | undefined> {
+/** Appointments with all their check-in page and its messages show (C1, C2, W1). */
+function checkinAppointments(db: Knex) {
   return db('appointments as a')
     .join('locations as l', 'l.id', 'a.location_id')
     .join('companies as co', 'co.id', 'a.company_id')
     .leftJoin('customers as c', 'c.id', 'a.customer_id')
     .leftJoin('vehicles as v', 'v.id', 'a.vehicle_id')
-    .join('checkin_links as k', 'k.appointment_id', 'a.id')
-    .where('k.token_hash', tokenHash)
-    .first<CheckinAppointment>(
+    .select(
       'a.id', 'a.company_id', 'a.status', 'a.starts_at', 'a.ends_at', 'a.customer_id', 'c.customer_number',
       db.raw('coalesce(c.is_cash_sale, false) as is_cash_sale'),
       db.raw(`coalesce(c.preferred_channel, 'email') as preferred_channel`),
-      'co.sms_enabled', 'a.first_name', 'a.last_name', 'a.email', 'a.phone', 'a.language',
+      'co.sms_enabled', 'co.whatsapp_enabled', 'a.first_name', 'a.last_name', 'a.email', 'a.phone', 'a.language',
       db.raw('coalesce(v.plate, a.walk_in_plate) as plate'),
       db.raw(`coalesce(nullif(v.vin, ''), a.walk_in_vin) as vin`),
       db.raw('coalesce(v.make, a.walk_in_make) as make'),
@@ -56,6 +55,29 @@ export async function findCheckinByTokenHash(db: Knex, tokenHash: string): Promi
       'a.checkin_completed_at', 'a.location_id', 'l.slug as location_slug', 'l.name as location_name',
       'l.address as location_address', 'l.phone as location_phone', 'l.time_zone',
     );
+}
+
+/** The appointment whose check-in link hashes to `tokenHash`, whatever its status. */
+export async function findCheckinByTokenHash(db: Knex, tokenHash: string): Promise<CheckinAppointment | undefined> {
+  return checkinAppointments(db)
+    .join('checkin_links as k', 'k.appointment_id', 'a.id')
+    .where('k.token_hash', tokenHash)
+    .first<CheckinAppointment>();
+}
+
+/** One appointment for its check-in messages (D2), whatever its status. */
+export async function findCheckinAppointment(db: Knex, id: number): Promise<CheckinAppointment | undefined> {
+  return checkinAppointments(db).where('a.id', id).first<CheckinAppointment>();
+}
+
+/** One more link to the appointment's check-in (by its token's hash); earlier links stay valid. */
+export async function addCheckinLink(db: Knex, appointmentId: number, hash: string): Promise<void> {
+  await db('checkin_links').insert({ token_hash: hash, appointment_id: appointmentId }).onConflict('token_hash').ignore();
+}
+
+/** Planned appointments still to come, for making sure each has its check-in workflow. */
+export async function upcomingAppointments(db: Knex, now = new Date()): Promise<{ id: number }[]> {
+  return db('appointments').where({ status: 'planned' }).where('starts_at', '>', now).orderBy('id').select('id');
 }
 
 export interface WorkLine {

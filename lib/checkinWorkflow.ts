@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type SignalDefinition } from '@temporalio/client';
 import type { Knex } from 'knex';
-import { upcomingAppointments } from '../db/checkinSchedule';
+import { upcomingAppointments } from '../db/checkin';
 import { cancelCheckinSignal, checkInWorkflow, checkinWorkflowId, rescheduleSignal } from '../workflows/checkIn';
 
 export interface CheckinWorkflowDeps {
