@@ -4,7 +4,6 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashToken } from '../activities/mail';
 import {
   createLocationService,
   deleteLocationService,
@@ -15,7 +14,9 @@ import {
 } from '../db/checkin';
 import { RefusedFileError, storeCheckinFile, type CheckinUploadLimits } from '../web/checkin/uploads';
 import { parseLocationService } from '../web/staff/locationServices';
-import { createLocation, uniqueEmail, uniquePlate } from './support/fixtures';
+import { appointmentWithCheckinLink } from './support/checkin';
+import { createLocation } from './support/fixtures';
+import { httpClient } from './support/httpClient';
 import { startPlatform, type Platform } from './support/platform';
 
 const photoMaxBytes = 200_000;
@@ -33,44 +34,11 @@ describe('C2-C4 online check-in: contact changes, submitting, files, catalogue (
     const db = platform.db;
     const { companyId, location } = await createLocation(db);
     await db('companies').where({ id: companyId }).update({ sms_enabled: options.smsEnabled ?? true });
-    const [customer] = await db('customers')
-      .insert({
-        company_id: companyId,
-        first_name: options.cashSale ? 'Cash sale' : 'Marie',
-        last_name: options.cashSale ? '' : 'Peeters',
-        email: options.cashSale ? '' : 'old@example.test',
-        phone: options.cashSale ? '' : '0470 11 11 11',
-        is_cash_sale: options.cashSale ?? false,
-        customer_number: options.cashSale ? 'CASH' : '10001',
-      })
-      .returning('*');
-    const plate = uniquePlate();
-    const [vehicle] = await db('vehicles')
-      .insert({ customer_id: customer.id, plate, plate_normalized: plate.replace(/[^A-Z0-9]/g, ''), make: 'Volvo', model: 'V60', vin: 'YV1ZW25UDL1234567' })
-      .returning('id');
-    const startsAt = new Date(Date.now() + 3 * 86_400_000);
-    const token = randomUUID().replace(/-/g, '') + randomUUID().replace(/-/g, '');
-    const [appointment] = await db('appointments')
-      .insert({
-        company_id: companyId,
-        location_id: location.id,
-        status: options.status ?? 'planned',
-        starts_at: startsAt,
-        ends_at: new Date(startsAt.getTime() + 3_600_000),
-        customer_id: customer.id,
-        first_name: 'Marie',
-        last_name: 'Peeters',
-        email: uniqueEmail('checkin'),
-        phone: '0470 11 11 11',
-        language: 'en',
-        vehicle_id: vehicle.id,
-      })
-      .returning('*');
-    await db('checkin_links').insert({ appointment_id: appointment.id, token_hash: hashToken(token) });
-    await db('appointment_work_lines').insert([
-      { appointment_id: appointment.id, position: 1, description: 'Maintenance', price_cents: 18950 },
-      { appointment_id: appointment.id, position: 2, description: 'Brake pads front', remarks: 'Worn to 2 mm', price_cents: 12000 },
-    ]);
+    const cashSale = { first_name: 'Cash sale', last_name: '', email: '', phone: '', is_cash_sale: true, customer_number: 'CASH' };
+    const { customer, appointment, token } = await appointmentWithCheckinLink(db, location, {
+      customer: options.cashSale ? cashSale : { email: 'old@example.test' },
+      status: options.status,
+    });
     const carWash = await createLocationService(db, location.id, {
       name: 'Car wash', description: 'Outside', price_cents: 1250, link: '', converts_to_intervention: true, active: true, position: 1,
     });
@@ -243,36 +211,19 @@ describe('C2-C4 online check-in: contact changes, submitting, files, catalogue (
     it('a file over every limit is refused with the typed remark kept; the page speaks the appointment\'s language', async () => {
       const w = await appointmentWithLink();
       await platform.db('appointments').where({ id: w.appointment.id }).update({ language: 'de' });
-      let cookie = '';
-      const request = async (url: string, init: RequestInit = {}) => {
-        const response = await fetch(`${platform.baseUrl}${url}`, { ...init, redirect: 'manual', headers: { ...(init.headers ?? {}), cookie } });
-        const session = response.headers.getSetCookie().find((c) => c.startsWith('workshop.sid='));
-        if (session) cookie = session.split(';')[0]!;
-        return response;
-      };
-      const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
-
-      const welcome = await (await request(`/c/${w.token}`)).text();
+      const customer = httpClient(platform.baseUrl);
+      const welcome = (await customer.formPage(`/c/${w.token}`)).html;
       expect(welcome).toContain('Online-Check-in');
-      const welcomed = await request(`/c/${w.token}/welcome`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ _csrf: csrfOf(welcome), email: w.appointment.email, phone: '0470 11 11 11', channel: 'email' }),
-      });
+      const welcomed = await customer.post(`/c/${w.token}/welcome`, { email: w.appointment.email, phone: '0470 11 11 11', channel: 'email' });
       expect(welcomed.status).toBe(303);
-      await request(`/c/${w.token}/services`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ _csrf: csrfOf(welcome), [`service_${w.carWash}`]: 'accepted' }),
-      });
+      await customer.post(`/c/${w.token}/services`, { [`service_${w.carWash}`]: 'accepted' });
 
       const form = new FormData();
-      form.append('_csrf', csrfOf(welcome));
       form.append('subject', 'Rattling noise');
       form.append('description', 'Left rear, above 80 km/h');
       form.append('files', new Blob([new Uint8Array(mp4Header(videoMaxBytes + 10))], { type: 'video/mp4' }), 'long.mp4');
       form.append('action', 'add');
-      const refused = await request(`/c/${w.token}/remarks`, { method: 'POST', body: form });
+      const refused = await customer.post(`/c/${w.token}/remarks`, form);
       expect(refused.status).toBe(422);
       const html = await refused.text();
       expect(html).toContain('Eine Datei ist zu groß');

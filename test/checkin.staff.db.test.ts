@@ -7,49 +7,9 @@ import { startCheckinWorkflow } from '../lib/checkinWorkflow';
 import { checkinStateQuery, checkinWorkflowId } from '../workflows/checkIn';
 import { checkedInAppointment } from './support/checkinStaff';
 import { createLocation, createStaff, uniqueEmail } from './support/fixtures';
+import { httpClient } from './support/httpClient';
 import { startPlatform, type Platform } from './support/platform';
 import { waitUntil } from './support/wait';
-
-/** A cookie-keeping client, as a browser without JavaScript. */
-function client(baseUrl: string) {
-  const cookies = new Map<string, string>();
-  let csrf = '';
-  const request = async (path: string, init: RequestInit = {}) => {
-    const cookie = [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    const response = await fetch(`${baseUrl}${path}`, {
-      ...init,
-      redirect: 'manual',
-      headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) },
-    });
-    for (const set of response.headers.getSetCookie()) {
-      const [pair] = set.split(';');
-      const at = pair!.indexOf('=');
-      cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
-    }
-    return response;
-  };
-  const post = (path: string, form: Record<string, string> = {}) =>
-    request(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: csrf, ...form }),
-    });
-  return {
-    request,
-    post,
-    page: async (path: string) => {
-      const response = await request(path);
-      return { status: response.status, html: await response.text() };
-    },
-    async login(email: string, password: string) {
-      const page = await (await request('/staff/login?lang=en')).text();
-      csrf = page.match(/name="_csrf" value="([^"]+)"/)![1]!;
-      expect((await post('/staff/login', { email, password })).status).toBe(303);
-      // The session was regenerated at login: the token comes from a page of the new session.
-      csrf = (await (await request('/staff/jobs')).text()).match(/name="_csrf" value="([^"]+)"/)![1]!;
-    },
-  };
-}
 
 /** The HTML of one section of the appointment page (by its id), so a test can tell where a text stands. */
 const section = (html: string, id: string) => {
@@ -77,9 +37,9 @@ describe('C5-C8 staff side of the check-in: work lines, handling, mechanics, mov
     const receptionist = await createStaff(platform.db, companyId, 'receptionist');
     const mechanic = await createStaff(platform.db, companyId, 'mechanic');
     const staffId = (await platform.db('staff_users').where({ email: receptionist.email }).first('id')).id as number;
-    const desk = client(platform.baseUrl);
+    const desk = httpClient(platform.baseUrl);
     await desk.login(receptionist.email, receptionist.password);
-    const workshop = client(platform.baseUrl);
+    const workshop = httpClient(platform.baseUrl);
     await workshop.login(mechanic.email, mechanic.password);
     const inDays = (days: number) => DateTime.now().setZone('Europe/Brussels').plus({ days }).set({ hour: 9, minute: 0, second: 0, millisecond: 0 });
     const appointment = (days: number, lastName?: string) =>
@@ -204,7 +164,7 @@ describe('C5-C8 staff side of the check-in: work lines, handling, mechanics, mov
     expect((await w.desk.request(photo(a.privatePhoto.id))).status).toBe(200);
     const { companyId: otherCompany } = await createLocation(platform.db);
     const stranger = await createStaff(platform.db, otherCompany, 'admin');
-    const outsider = client(platform.baseUrl);
+    const outsider = httpClient(platform.baseUrl);
     await outsider.login(stranger.email, stranger.password);
     expect((await outsider.request(photo(a.scratchPhoto.id))).status).toBe(404);
     expect((await fetch(`${platform.baseUrl}${photo(a.scratchPhoto.id)}`, { redirect: 'manual' })).status).toBe(303);
@@ -320,7 +280,7 @@ describe('C5-C8 staff side of the check-in: work lines, handling, mechanics, mov
     expect((await w.workshop.request(`/staff/customers/${a.customerId}/log`)).status).toBe(403);
     const { companyId: otherCompany } = await createLocation(db);
     const stranger = await createStaff(db, otherCompany, 'admin');
-    const outsider = client(platform.baseUrl);
+    const outsider = httpClient(platform.baseUrl);
     await outsider.login(stranger.email, stranger.password);
     expect((await outsider.request(`/staff/customers/${a.customerId}/log`)).status).toBe(404);
   });

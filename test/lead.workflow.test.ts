@@ -1,6 +1,3 @@
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelAppointment, createAppointmentFromLead, LeadAlreadyDecidedError, type CustomerChoice } from '../db/appointments';
@@ -13,32 +10,19 @@ import { ensureLeadWorkflows } from '../lib/leadWorkflow';
 import { createLocation, uniqueEmail, uniquePlate } from './support/fixtures';
 import { mailsTo, waitForMail } from './support/mail';
 import { startPlatform, type Platform } from './support/platform';
+import { json, startStandIn, type StandIn } from './support/standIn';
 import { waitUntil } from './support/wait';
-
-/** A stand-in for an SMS provider's REST API on loopback: records what it is sent. */
-async function startSmsGateway() {
-  const received: { authorization: string | undefined; body: { from: string; to: string; text: string; reference: string } }[] = [];
-  const server: Server = createServer(async (req, res) => {
-    let raw = '';
-    for await (const chunk of req) raw += chunk;
-    received.push({ authorization: req.headers.authorization, body: JSON.parse(raw) });
-    res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `sms-${received.length}` }));
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/messages`, received, close: () => server.close() };
-}
 
 describe('D3 lead workflow (M1-M3) against real Temporal, PostgreSQL, SMTP and a stand-in SMS gateway', () => {
   let platform: Platform;
-  let gateway: Awaited<ReturnType<typeof startSmsGateway>>;
+  let gateway: StandIn<{ from: string; to: string; text: string; reference: string }>;
   beforeAll(async () => {
-    gateway = await startSmsGateway();
+    gateway = await startStandIn('/messages', (res, attempt) => json(201, { id: `sms-${attempt}` })(res, attempt));
     platform = await startPlatform({ SMS_PROVIDER: 'http', SMS_GATEWAY_URL: gateway.url, SMS_GATEWAY_TOKEN: 'test-token' });
   });
   afterAll(async () => {
     await platform?.close();
-    gateway?.close();
+    await gateway?.close();
   });
 
   const deps = () => ({ db: platform.db, temporal: platform.temporal, taskQueue: platform.config.TEMPORAL_TASK_QUEUE });
@@ -184,7 +168,7 @@ describe('D3 lead workflow (M1-M3) against real Temporal, PostgreSQL, SMTP and a
     });
     expect(await lead.handle.result()).toBe('rejected');
     const sms = await waitUntil('the SMS at the gateway', async () => gateway.received.find((r) => r.body.to === '+32470987654'));
-    expect(sms.authorization).toBe('Bearer test-token');
+    expect(sms.headers.authorization).toBe('Bearer test-token');
     expect(sms.body.text).toBe('Sorry, we are fully booked that day. Please call us. Test Body Shop');
     const row = await platform.db('sent_messages').where({ lead_id: lead.id, kind: 'lead_rejection' }).first();
     expect(row).toMatchObject({ channel: 'sms', status: 'sent' });

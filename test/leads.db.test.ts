@@ -2,45 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasActiveAcceptor, leadBadge, leadRefreshSeconds, listLeads, type LeadFilter } from '../db/leadManager';
 import { LockedPermissionError, permissionsOf, permissionTable, savePermissionTable, setPermission } from '../db/permissions';
 import { createLocation, createStaff, insertLead } from './support/fixtures';
+import { httpClient } from './support/httpClient';
 import { startPlatform, type Platform } from './support/platform';
-
-/** A cookie-keeping client, as a browser without JavaScript. */
-function client(baseUrl: string) {
-  const cookies = new Map<string, string>();
-  let csrf = '';
-  const request = async (path: string, init: RequestInit = {}) => {
-    const cookie = [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    const response = await fetch(`${baseUrl}${path}`, {
-      ...init,
-      redirect: 'manual',
-      headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) },
-    });
-    for (const set of response.headers.getSetCookie()) {
-      const [pair] = set.split(';');
-      const at = pair!.indexOf('=');
-      cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
-    }
-    return response;
-  };
-  const post = (path: string, form: Record<string, string | string[]>) => {
-    const body = new URLSearchParams({ _csrf: csrf });
-    for (const [name, value] of Object.entries(form)) for (const one of [value].flat()) body.append(name, one);
-    return request(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
-  };
-  return {
-    request,
-    post,
-    async login(email: string, password: string) {
-      const page = await (await request('/staff/login?lang=en')).text();
-      csrf = page.match(/name="_csrf" value="([^"]+)"/)![1]!;
-      const answer = await post('/staff/login', { email, password });
-      expect(answer.status).toBe(303);
-      // The session was regenerated at login: the token comes from a page of the new session.
-      const next = await (await request('/staff/jobs')).text();
-      csrf = next.match(/name="_csrf" value="([^"]+)"/)![1]!;
-    },
-  };
-}
 
 describe('M1/M4-M6: the lead manager, its permissions and its badge (PostgreSQL, HTTP)', () => {
   let platform: Platform;
@@ -142,7 +105,7 @@ describe('M1/M4-M6: the lead manager, its permissions and its badge (PostgreSQL,
     const advisor = await createStaff(db, companyId, 'service_advisor');
     const admin = await createStaff(db, companyId, 'admin');
 
-    const asMechanic = client(platform.baseUrl);
+    const asMechanic = httpClient(platform.baseUrl);
     await asMechanic.login(mechanic.email, mechanic.password);
     expect((await asMechanic.request('/staff/leads')).status).toBe(403);
     const hx = await asMechanic.request('/staff/leads?q=x', { headers: { 'HX-Request': 'true' } });
@@ -168,7 +131,7 @@ describe('M1/M4-M6: the lead manager, its permissions and its badge (PostgreSQL,
       mileage: '12.000',
       remarks: '',
     };
-    const asAdvisor = client(platform.baseUrl);
+    const asAdvisor = httpClient(platform.baseUrl);
     await asAdvisor.login(advisor.email, advisor.password);
     // Without JavaScript the filters are a GET form answered with the whole page; htmx gets only the table.
     const full = await (await asAdvisor.request('/staff/leads?status=all&q=closed')).text();
@@ -189,7 +152,7 @@ describe('M1/M4-M6: the lead manager, its permissions and its badge (PostgreSQL,
     expect((await asAdvisor.post('/staff/settings/permissions', { grant_service_advisor_edit_closed_leads: 'on' })).status).toBe(403);
     expect((await asAdvisor.request('/staff/settings/online-booking')).status).toBe(403);
 
-    const asAdmin = client(platform.baseUrl);
+    const asAdmin = httpClient(platform.baseUrl);
     await asAdmin.login(admin.email, admin.password);
     const saved = await asAdmin.post('/staff/settings/permissions', {
       grant_admin_lead_manager: 'on',
@@ -222,7 +185,7 @@ describe('M1/M4-M6: the lead manager, its permissions and its badge (PostgreSQL,
     const admin = await createStaff(db, companyId, 'admin');
     await createStaff(db, companyId, 'service_advisor');
     const advisor = await db('staff_users').where({ company_id: companyId, role: 'service_advisor' }).first('id');
-    const asAdmin = client(platform.baseUrl);
+    const asAdmin = httpClient(platform.baseUrl);
     await asAdmin.login(admin.email, admin.password);
 
     const refused = await asAdmin.post('/staff/settings/online-booking?lang=en', { [`refresh_${location.id}`]: '5', [`catalogue_${location.id}`]: 'Oil change' });

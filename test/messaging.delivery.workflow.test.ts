@@ -1,30 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import { NativeConnection } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createMailTransport } from '../activities/mail/transport';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discardMessage, queueMessage, type QueuedMessage } from '../db/messages';
-import { createI18n } from '../lib/i18n';
-import { createMessaging, type Messaging } from '../lib/messaging';
-import { createWorker } from '../worker';
 import { messageWorkflow, messageWorkflowId } from '../workflows/message';
 import { uniqueEmail } from './support/fixtures';
 import { mailsTo, waitForMail } from './support/mail';
+import { failureType, withMessagingWorker } from './support/messaging';
 import { startPlatform, type Platform } from './support/platform';
-
-/** The reason a message workflow failed: the activity's ApplicationFailure type. */
-async function failureType(result: Promise<unknown>): Promise<string | undefined> {
-  const error = await result.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(WorkflowFailedError);
-  const cause = (error as WorkflowFailedError).cause?.cause;
-  return cause instanceof ApplicationFailure ? cause.type ?? undefined : undefined;
-}
+import { json, startStandIn, type StandIn } from './support/standIn';
 
 describe('message delivery (deliverMessage + messageWorkflow) against real Temporal, PostgreSQL and SMTP', () => {
   let platform: Platform;
@@ -41,35 +23,6 @@ describe('message delivery (deliverMessage + messageWorkflow) against real Tempo
   const row = (key: string) => platform.db('sent_messages').where({ idempotency_key: key }).first();
   const deliver = (key: string, taskQueue = platform.config.TEMPORAL_TASK_QUEUE) =>
     platform.temporal.workflow.execute(messageWorkflow, { workflowId: messageWorkflowId(key), taskQueue, args: [key] });
-
-  /** A second worker on its own task queue with other channels (an SMS gateway, no SMS), as another deployment would have. */
-  async function withMessaging<T>(messaging: (transport: ReturnType<typeof createMailTransport>) => Messaging, run: (taskQueue: string) => Promise<T>) {
-    const taskQueue = `messaging-${randomUUID()}`;
-    const connection = await NativeConnection.connect({ address: platform.config.TEMPORAL_ADDRESS });
-    const transport = createMailTransport(platform.config.SMTP_URL);
-    try {
-      const worker = await createWorker({
-        connection,
-        namespace: platform.config.TEMPORAL_NAMESPACE,
-        taskQueue,
-        deps: {
-          db: platform.db,
-          transport,
-          i18n: await createI18n(),
-          publicUrl: platform.config.PUBLIC_URL,
-          mailFrom: platform.config.MAIL_FROM,
-          temporal: platform.temporal,
-          taskQueue,
-          messaging: messaging(transport),
-        },
-        workflowBundle: { codePath: inject('workflowBundlePath') },
-      });
-      return await worker.runUntil(run(taskQueue));
-    } finally {
-      transport.close();
-      await connection.close();
-    }
-  }
 
   it('sends a queued e-mail exactly once, even when delivered twice', async () => {
     const customer = uniqueEmail('confirm');
@@ -106,47 +59,34 @@ describe('message delivery (deliverMessage + messageWorkflow) against real Tempo
   });
 
   describe('with SMS_PROVIDER=http and a stand-in gateway', () => {
-    const requests: { authorization?: string; body: Record<string, string> }[] = [];
-    let respond: (res: ServerResponse, attempt: number) => void;
-    const gateway = createServer((req, res) => {
-      let raw = '';
-      req.on('data', (chunk) => (raw += chunk));
-      req.on('end', () => {
-        requests.push({ authorization: req.headers.authorization, body: JSON.parse(raw) });
-        respond(res, requests.length);
-      });
+    let gateway: StandIn;
+    beforeAll(async () => {
+      gateway = await startStandIn('/sms');
     });
-    beforeAll(() => new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve)));
-    afterAll(() => new Promise((resolve) => gateway.close(resolve)));
+    afterAll(() => gateway?.close());
 
-    const httpMessaging = (transport: ReturnType<typeof createMailTransport>) =>
-      createMessaging(
-        { ...platform.config, SMS_PROVIDER: 'http', SMS_GATEWAY_URL: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/sms`, SMS_GATEWAY_TOKEN: 'gw-token', SMS_SENDER: 'Peeters' },
-        { db: platform.db, transport, mailFrom: platform.config.MAIL_FROM },
-      );
+    const withGateway = <T>(run: (taskQueue: string) => Promise<T>) =>
+      withMessagingWorker(platform, { SMS_PROVIDER: 'http', SMS_GATEWAY_URL: gateway.url, SMS_GATEWAY_TOKEN: 'gw-token', SMS_SENDER: 'Peeters' }, run);
 
     it('the gateway receives the SMS, and the outbox row keeps its id; a gateway that was down is retried', async () => {
-      requests.length = 0;
-      respond = (res, attempt) =>
-        attempt === 1 ? res.writeHead(503).end('maintenance') : res.writeHead(201, { 'content-type': 'application/json' }).end('{"id":"gw-42"}');
+      gateway.received.length = 0;
+      gateway.answer((res, attempt) => (attempt === 1 ? res.writeHead(503).end('maintenance') : json(201, { id: 'gw-42' })(res, attempt)));
       const key = await queue({ channel: 'sms', recipient: '+32 (0)470 99 88 77', subject: '', body: 'Garage Peeters: uw afspraak op dinsdag 8:30 is bevestigd.' });
-      await withMessaging(httpMessaging, (taskQueue) => deliver(key, taskQueue));
-      expect(requests).toHaveLength(2);
-      expect(requests[1]).toEqual({
-        authorization: 'Bearer gw-token',
-        body: { from: 'Peeters', to: '+32470998877', text: 'Garage Peeters: uw afspraak op dinsdag 8:30 is bevestigd.', reference: key },
-      });
+      await withGateway((taskQueue) => deliver(key, taskQueue));
+      expect(gateway.received).toHaveLength(2);
+      expect(gateway.received[1]!.headers.authorization).toBe('Bearer gw-token');
+      expect(gateway.received[1]!.body).toEqual({ from: 'Peeters', to: '+32470998877', text: 'Garage Peeters: uw afspraak op dinsdag 8:30 is bevestigd.', reference: key });
       expect(await row(key)).toMatchObject({ status: 'sent', provider_message_id: 'gw-42', error: null });
       expect(await platform.db('sms_outbox').where({ reference: key })).toEqual([]);
     });
 
     it('a gateway answering 400 marks the message failed, and the workflow ends without retrying', async () => {
-      requests.length = 0;
-      respond = (res) => res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"unknown subscriber"}');
+      gateway.received.length = 0;
+      gateway.answer(json(400, { error: 'unknown subscriber' }));
       const key = await queue({ channel: 'sms', recipient: '0470 00 00 00', subject: '', body: 'Uw aanvraag is ontvangen.' });
-      const type = await withMessaging(httpMessaging, (taskQueue) => failureType(deliver(key, taskQueue)));
+      const type = await withGateway((taskQueue) => failureType(deliver(key, taskQueue)));
       expect(type).toBe('MessageRejected');
-      expect(requests).toHaveLength(1);
+      expect(gateway.received).toHaveLength(1);
       expect(await row(key)).toMatchObject({ status: 'failed', error: expect.stringMatching(/400.*unknown subscriber/), sent_at: null });
     });
   });
@@ -155,9 +95,7 @@ describe('message delivery (deliverMessage + messageWorkflow) against real Tempo
     const sms = await queue({ channel: 'sms', recipient: '0470 12 34 56', subject: '', body: 'Uw aanvraag is ontvangen.' });
     const customer = uniqueEmail('no-sms');
     const email = await queue({ channel: 'email', recipient: customer, subject: 'Aanvraag ontvangen', body: 'Uw aanvraag is ontvangen.' });
-    const none = (transport: ReturnType<typeof createMailTransport>) =>
-      createMessaging({ ...platform.config, SMS_PROVIDER: 'none' }, { db: platform.db, transport, mailFrom: platform.config.MAIL_FROM });
-    await withMessaging(none, async (taskQueue) => {
+    await withMessagingWorker(platform, { SMS_PROVIDER: 'none' }, async (taskQueue) => {
       expect(await failureType(deliver(sms, taskQueue))).toBe('ChannelUnavailable');
       await deliver(email, taskQueue);
     });

@@ -1,39 +1,8 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from '../lib/stack';
 import { MessageRejectedError, messageReferenceHeader } from '../lib/messaging';
 import { createHttpSmsSender, type HttpGatewaySettings } from '../lib/messaging/sms';
-
-interface Received {
-  method: string;
-  url: string;
-  headers: IncomingMessage['headers'];
-  body: unknown;
-}
-
-/** A stand-in SMS gateway on loopback: records each request and answers as the test tells it. */
-function standInGateway() {
-  const received: Received[] = [];
-  let answer: (res: ServerResponse) => void = (res) => res.writeHead(201, { 'content-type': 'application/json' }).end('{"id":"gw-1"}');
-  const server: Server = createServer((req, res) => {
-    let raw = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk) => (raw += chunk));
-    req.on('end', () => {
-      received.push({ method: req.method!, url: req.url!, headers: req.headers, body: JSON.parse(raw || 'null') });
-      answer(res);
-    });
-  });
-  return {
-    received,
-    server,
-    answer(next: (res: ServerResponse) => void) {
-      answer = next;
-    },
-    url: () => `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/sms`,
-  };
-}
+import { json, startStandIn, type StandIn } from './support/standIn';
 
 const message = (to: string, text = 'Uw afspraak is bevestigd.') => ({
   to,
@@ -43,16 +12,13 @@ const message = (to: string, text = 'Uw afspraak is bevestigd.') => ({
 });
 
 describe('HTTP SMS gateway provider against a stand-in gateway', () => {
-  const gateway = standInGateway();
+  let gateway: StandIn;
   let settings: HttpGatewaySettings;
   beforeAll(async () => {
-    await new Promise<void>((resolve) => gateway.server.listen(0, '127.0.0.1', resolve));
-    settings = { url: gateway.url(), token: 'test-token-123', sender: 'Peeters', defaultCountryCode: '32', timeoutMs: 1_000 };
+    gateway = await startStandIn('/v1/sms', json(201, { id: 'gw-1' }));
+    settings = { url: gateway.url, token: 'test-token-123', sender: 'Peeters', defaultCountryCode: '32', timeoutMs: 1_000 };
   });
-  afterAll(async () => {
-    gateway.server.closeAllConnections();
-    await new Promise((resolve) => gateway.server.close(resolve));
-  });
+  afterAll(() => gateway?.close());
   beforeEach(() => {
     gateway.received.length = 0;
   });
@@ -102,7 +68,7 @@ describe('HTTP SMS gateway provider against a stand-in gateway', () => {
     await expect(failure).rejects.toThrow(/unreachable: no answer within 300 ms/);
     await expect(failure).rejects.not.toBeInstanceOf(MessageRejectedError);
     expect(Date.now() - started).toBeLessThan(5_000);
-    gateway.server.closeAllConnections();
+    gateway.dropConnections();
   });
 
   it('retries when the gateway cannot be reached at all', async () => {

@@ -1,18 +1,9 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MessageRejectedError, messageReferenceHeader, type OutgoingMessage } from '../lib/messaging';
 import { createCloudWhatsappSender, type CloudApiSettings } from '../lib/messaging/whatsapp';
 import { freePort } from '../lib/stack';
+import { json, startStandIn, type Answer, type StandIn } from './support/standIn';
 
-interface Received {
-  method: string;
-  url: string;
-  headers: IncomingMessage['headers'];
-  body: unknown;
-}
-
-const json = (status: number, body: unknown) => (res: ServerResponse) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 const accepted = json(200, {
   messaging_product: 'whatsapp',
   contacts: [{ input: '32470123456', wa_id: '32470123456' }],
@@ -21,29 +12,6 @@ const accepted = json(200, {
 /** A Graph API refusal, as the Cloud API words them. */
 const graphError = (status: number, code: number, message: string) =>
   json(status, { error: { message, type: 'OAuthException', code, error_data: { messaging_product: 'whatsapp', details: message }, fbtrace_id: 'AbC123' } });
-
-/** A stand-in for the Cloud API's messages endpoint on loopback: records each request and answers as the test tells it. */
-function standInCloudApi() {
-  const received: Received[] = [];
-  let answer: (res: ServerResponse) => void = accepted;
-  const server: Server = createServer((req, res) => {
-    let raw = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk) => (raw += chunk));
-    req.on('end', () => {
-      received.push({ method: req.method!, url: req.url!, headers: req.headers, body: JSON.parse(raw || 'null') });
-      answer(res);
-    });
-  });
-  return {
-    received,
-    server,
-    answer(next: (res: ServerResponse) => void) {
-      answer = next;
-    },
-    url: () => `http://127.0.0.1:${(server.address() as AddressInfo).port}/v21.0/106540352242922/messages`,
-  };
-}
 
 const reminder = (to: string, template: OutgoingMessage['template'] = undefined): OutgoingMessage => ({
   to,
@@ -58,16 +26,13 @@ const reminder = (to: string, template: OutgoingMessage['template'] = undefined)
 });
 
 describe('WhatsApp Cloud API provider against a stand-in on loopback', () => {
-  const api = standInCloudApi();
+  let api: StandIn;
   let settings: CloudApiSettings;
   beforeAll(async () => {
-    await new Promise<void>((resolve) => api.server.listen(0, '127.0.0.1', resolve));
-    settings = { url: api.url(), token: 'EAAG-test-token', defaultCountryCode: '32', timeoutMs: 1_000 };
+    api = await startStandIn('/v21.0/106540352242922/messages', accepted);
+    settings = { url: api.url, token: 'EAAG-test-token', defaultCountryCode: '32', timeoutMs: 1_000 };
   });
-  afterAll(async () => {
-    api.server.closeAllConnections();
-    await new Promise((resolve) => api.server.close(resolve));
-  });
+  afterAll(() => api?.close());
   beforeEach(() => {
     api.received.length = 0;
     api.answer(accepted);
@@ -133,7 +98,7 @@ describe('WhatsApp Cloud API provider against a stand-in on loopback', () => {
   });
 
   it('retries what waiting or fixing the configuration cures: 5xx, 429, a refused token, and throttling that comes as a 400', async () => {
-    const answers: [string, (res: ServerResponse) => void][] = [
+    const answers: [string, Answer][] = [
       ['500', (res) => res.writeHead(500).end('oops')],
       ['503', (res) => res.writeHead(503).end('maintenance')],
       ['429', graphError(429, 4, '(#4) Application request limit reached')],
@@ -157,7 +122,7 @@ describe('WhatsApp Cloud API provider against a stand-in on loopback', () => {
     await expect(failure).rejects.toThrow(/WhatsApp Cloud API 127\.0\.0\.1:\d+ unreachable: no answer within 300 ms/);
     await expect(failure).rejects.not.toBeInstanceOf(MessageRejectedError);
     expect(Date.now() - started).toBeLessThan(5_000);
-    api.server.closeAllConnections();
+    api.dropConnections();
   });
 
   it('retries when the API cannot be reached at all', async () => {

@@ -1,30 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import { NativeConnection } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createMailTransport } from '../activities/mail/transport';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queueMessage, type QueuedMessage } from '../db/messages';
 import { messageTemplate, saveMessageTemplate } from '../db/messageTemplates';
-import { createI18n } from '../lib/i18n';
 import { renderMessage, whatsappTemplate, type MessageValues } from '../lib/messageTemplates';
-import { createMessaging, type MessagingConfig } from '../lib/messaging';
-import { createWorker } from '../worker';
+import type { MessagingConfig } from '../lib/messaging';
 import { messageWorkflow, messageWorkflowId } from '../workflows/message';
 import { createLocation, createStaff } from './support/fixtures';
+import { failureType, withMessagingWorker } from './support/messaging';
 import { startPlatform, type Platform } from './support/platform';
-
-async function failureType(result: Promise<unknown>): Promise<string | undefined> {
-  const error = await result.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(WorkflowFailedError);
-  const cause = (error as WorkflowFailedError).cause?.cause;
-  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
-}
+import { json, startStandIn, type StandIn } from './support/standIn';
 
 const values: MessageValues = {
   CustomerName: 'Marie Peeters',
@@ -66,26 +50,7 @@ describe('WhatsApp messages through messageWorkflow against real Temporal and Po
   }
 
   /** A second worker on its own task queue with other WhatsApp settings, as another deployment would have. */
-  async function withWhatsapp<T>(whatsapp: Partial<MessagingConfig>, run: (taskQueue: string) => Promise<T>) {
-    const taskQueue = `whatsapp-${randomUUID()}`;
-    const connection = await NativeConnection.connect({ address: platform.config.TEMPORAL_ADDRESS });
-    const transport = createMailTransport(platform.config.SMTP_URL);
-    try {
-      const messaging = createMessaging({ ...platform.config, ...whatsapp }, { db: platform.db, transport, mailFrom: platform.config.MAIL_FROM });
-      const deps = { db: platform.db, transport, i18n: await createI18n(), publicUrl: platform.config.PUBLIC_URL, mailFrom: platform.config.MAIL_FROM };
-      const worker = await createWorker({
-        connection,
-        namespace: platform.config.TEMPORAL_NAMESPACE,
-        taskQueue,
-        deps: { ...deps, temporal: platform.temporal, taskQueue, messaging },
-        workflowBundle: { codePath: inject('workflowBundlePath') },
-      });
-      return await worker.runUntil(run(taskQueue));
-    } finally {
-      transport.close();
-      await connection.close();
-    }
-  }
+  const withWhatsapp = <T>(whatsapp: Partial<MessagingConfig>, run: (taskQueue: string) => Promise<T>) => withMessagingWorker(platform, whatsapp, run);
 
   it('a reminder lands once in the WhatsApp outbox, with template, language and parameters in order, even when delivered twice', async () => {
     const { companyId } = await createLocation(platform.db, { hours: false });
@@ -146,36 +111,28 @@ describe('WhatsApp messages through messageWorkflow against real Temporal and Po
   });
 
   describe('with WHATSAPP_PROVIDER=cloud and a stand-in Cloud API', () => {
-    const requests: { authorization?: string; body: { to: string; template: { name: string; language: { code: string }; components: unknown[] } } }[] = [];
-    let respond: (res: ServerResponse, attempt: number) => void;
-    const api = createServer((req, res) => {
-      let raw = '';
-      req.on('data', (chunk) => (raw += chunk));
-      req.on('end', () => {
-        requests.push({ authorization: req.headers.authorization, body: JSON.parse(raw) });
-        respond(res, requests.length);
-      });
+    let api: StandIn;
+    beforeAll(async () => {
+      api = await startStandIn('/v21.0/1065/messages');
     });
-    beforeAll(() => new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve)));
-    afterAll(() => new Promise((resolve) => api.close(resolve)));
+    afterAll(() => api?.close());
     const cloud = (): Partial<MessagingConfig> => ({
       WHATSAPP_PROVIDER: 'cloud',
-      WHATSAPP_API_URL: `http://127.0.0.1:${(api.address() as AddressInfo).port}/v21.0/1065/messages`,
+      WHATSAPP_API_URL: api.url,
       WHATSAPP_TOKEN: 'EAAG-token',
     });
 
     it('the API receives the template the workflow queued; an API that was down is retried, and the wamid is kept', async () => {
-      requests.length = 0;
-      respond = (res, attempt) =>
-        attempt === 1
-          ? res.writeHead(503).end('unavailable')
-          : res.writeHead(200, { 'content-type': 'application/json' }).end('{"messaging_product":"whatsapp","messages":[{"id":"wamid.TEST42"}]}');
+      api.received.length = 0;
+      api.answer((res, attempt) =>
+        attempt === 1 ? res.writeHead(503).end('unavailable') : json(200, { messaging_product: 'whatsapp', messages: [{ id: 'wamid.TEST42' }] })(res, attempt),
+      );
       const { companyId } = await createLocation(platform.db, { hours: false });
       const { idempotencyKey: key } = await queueReminder(companyId, '0470 99 88 77', 'de');
       await withWhatsapp(cloud(), (taskQueue) => deliver(key, taskQueue));
-      expect(requests).toHaveLength(2);
-      expect(requests[1]!.authorization).toBe('Bearer EAAG-token');
-      expect(requests[1]!.body).toMatchObject({
+      expect(api.received).toHaveLength(2);
+      expect(api.received[1]!.headers.authorization).toBe('Bearer EAAG-token');
+      expect(api.received[1]!.body).toMatchObject({
         to: '32470998877',
         template: { name: 'checkin_reminder', language: { code: 'de' }, components: [{ type: 'body', parameters: expect.arrayContaining([{ type: 'text', text: '1-ABC-234' }]) }] },
       });
@@ -184,14 +141,13 @@ describe('WhatsApp messages through messageWorkflow against real Temporal and Po
     });
 
     it('an API refusing the template (400) marks the message failed, and the workflow ends without retrying', async () => {
-      requests.length = 0;
-      respond = (res) =>
-        res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":{"message":"(#132001) Template name does not exist in the translation","code":132001}}');
+      api.received.length = 0;
+      api.answer(json(400, { error: { message: '(#132001) Template name does not exist in the translation', code: 132001 } }));
       const { companyId } = await createLocation(platform.db, { hours: false });
       const { idempotencyKey: key } = await queueReminder(companyId, '0470 99 88 77', 'fr');
       const type = await withWhatsapp(cloud(), (taskQueue) => failureType(deliver(key, taskQueue)));
       expect(type).toBe('MessageRejected');
-      expect(requests).toHaveLength(1);
+      expect(api.received).toHaveLength(1);
       expect(await row(key)).toMatchObject({ status: 'failed', error: expect.stringMatching(/400.*132001/), sent_at: null });
     });
   });

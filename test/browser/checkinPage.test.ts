@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { hashToken } from '../../activities/mail';
 import { createLocationService } from '../../db/checkin';
 import { damagePhoto, expectHeading, staffLogin, usePlatformAndBrowser } from '../support/browser';
-import { createLocation, createStaff, uniqueEmail, uniquePlate } from '../support/fixtures';
+import { appointmentWithCheckinLink } from '../support/checkin';
+import { createLocation, createStaff } from '../support/fixtures';
 
 const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
@@ -18,36 +17,7 @@ describe('browser: the customer\'s online check-in page on a phone (C2-C4)', () 
     const db = t.platform.db;
     const { companyId, location } = await createLocation(db, { name: 'Garage Centrum' });
     await db('companies').where({ id: companyId }).update({ sms_enabled: true });
-    const email = uniqueEmail('checkin');
-    const [customer] = await db('customers')
-      .insert({ company_id: companyId, first_name: 'Marie', last_name: 'Peeters', email, phone: '0470 11 11 11', customer_number: '10001' })
-      .returning('*');
-    const plate = uniquePlate();
-    const [vehicle] = await db('vehicles')
-      .insert({ customer_id: customer.id, plate, plate_normalized: plate.replace(/[^A-Z0-9]/g, ''), make: 'Volvo', model: 'V60', vin: 'YV1ZW25UDL1234567' })
-      .returning('id');
-    const token = randomBytes(32).toString('base64url');
-    const startsAt = new Date(Date.now() + 3 * 86_400_000);
-    const [appointment] = await db('appointments')
-      .insert({
-        company_id: companyId,
-        location_id: location.id,
-        starts_at: startsAt,
-        ends_at: new Date(startsAt.getTime() + 3_600_000),
-        customer_id: customer.id,
-        first_name: 'Marie',
-        last_name: 'Peeters',
-        email,
-        phone: '0470 11 11 11',
-        language,
-        vehicle_id: vehicle.id,
-      })
-      .returning('*');
-    await db('checkin_links').insert({ appointment_id: appointment.id, token_hash: hashToken(token) });
-    await db('appointment_work_lines').insert([
-      { appointment_id: appointment.id, position: 1, description: 'Maintenance', price_cents: 18950 },
-      { appointment_id: appointment.id, position: 2, description: 'Brake pads front', remarks: 'Worn to 2 mm', price_cents: 12000 },
-    ]);
+    const { customer, appointment, plate, token } = await appointmentWithCheckinLink(db, location, { language });
     const service = (name: string, price_cents: number, position: number, link = '') =>
       createLocationService(db, location.id, { name, description: `${name}, done while you wait`, price_cents, link, converts_to_intervention: true, active: true, position });
     const carWash = await service('Car wash', 1250, 1, 'https://example.test/car-wash');
