@@ -133,6 +133,13 @@ describe('browser: online service booking and the lead manager (M1-M3, M7-M9)', 
     expect(log).toContain('Appointment confirmation');
     expect(log).toContain('sent');
 
+    // M9 from the overview too: the same confirmation, a second time.
+    await staff.goto(`${baseUrl}/staff/appointments?lang=en&from=${inTwoDays()}&to=${inTwoDays()}`);
+    await staff.getByRole('button', { name: 'Send confirmation by e-mail to Sofie Claes' }).click();
+    await staff.getByText('Confirmation e-mail is on its way.').waitFor();
+    expect(staff.url()).toContain('/staff/appointments?');
+    expect((await waitForMail(who.email, 3)).subject).toMatch(/^Your appointment at Garage Leadstraat on .+ is confirmed$/);
+
     // The lead is Planned, with its history.
     const leadId = (await db('appointments').where({ id: appointmentId }).first('lead_id')).lead_id;
     expect((await findLeadSummary(db, leadId))?.status).toBe('planned');
