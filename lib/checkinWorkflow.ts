@@ -10,7 +10,9 @@ export interface CheckinWorkflowDeps {
 
 /**
  * Starts an appointment's D2 check-in workflow. Starting it again is
- * harmless: a running one is kept, a finished one is not started afresh.
+ * harmless: a running one is kept. One that has ended (its appointment
+ * began, or was cancelled) may be started afresh: it reads the appointment
+ * and ends at once unless it is planned and still to come.
  */
 export async function startCheckinWorkflow(deps: CheckinWorkflowDeps, appointmentId: number): Promise<void> {
   try {
@@ -19,16 +21,20 @@ export async function startCheckinWorkflow(deps: CheckinWorkflowDeps, appointmen
       taskQueue: deps.taskQueue,
       args: [{ appointmentId }],
       workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
     });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
 }
 
-/** Tells the workflow its appointment moved (after the database has the new time). */
+/**
+ * Tells the workflow its appointment moved (after the database has the new
+ * time). If it had ended (the appointment had begun), a new one starts for
+ * the new time.
+ */
 export async function appointmentRescheduled(deps: CheckinWorkflowDeps, appointmentId: number): Promise<void> {
-  await signal(deps, appointmentId, rescheduleSignal);
+  if (!(await signal(deps, appointmentId, rescheduleSignal))) await startCheckinWorkflow(deps, appointmentId);
 }
 
 /** Tells the workflow its appointment was cancelled (after the database says so): nothing more is sent. */
@@ -36,12 +42,14 @@ export async function appointmentCancelled(deps: CheckinWorkflowDeps, appointmen
   await signal(deps, appointmentId, cancelCheckinSignal);
 }
 
-async function signal(deps: CheckinWorkflowDeps, appointmentId: number, definition: SignalDefinition<[], string>): Promise<void> {
+/** Answers false when the workflow is over already (its appointment began): nothing to move or stop there. */
+async function signal(deps: CheckinWorkflowDeps, appointmentId: number, definition: SignalDefinition<[], string>): Promise<boolean> {
   try {
     await deps.temporal.workflow.getHandle(checkinWorkflowId(appointmentId)).signal(definition);
+    return true;
   } catch (error) {
-    // Over already (the appointment began): nothing is left to move or stop.
     if (!(error instanceof WorkflowNotFoundError)) throw error;
+    return false;
   }
 }
 

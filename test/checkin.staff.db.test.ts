@@ -241,6 +241,23 @@ describe('C5-C8 staff side of the check-in: work lines, handling, mechanics, mov
     await handle.terminate('test over');
   });
 
+  it('moving an appointment that had already begun into the future gives it a check-in workflow again', async () => {
+    const w = await world();
+    const a = await w.appointment(-1); // yesterday: its check-in workflow ends at once
+    const deps = { temporal: platform.temporal, taskQueue: platform.config.TEMPORAL_TASK_QUEUE };
+    await startCheckinWorkflow(deps, a.appointmentId);
+    const handle = platform.temporal.workflow.getHandle(checkinWorkflowId(a.appointmentId));
+    expect(await handle.result()).toBe('started');
+
+    const newStart = w.inDays(9).set({ hour: 9, minute: 0 });
+    const moved = await w.desk.post(`/staff/appointments/${a.appointmentId}/move`, { starts: newStart.toFormat("yyyy-MM-dd'T'HH:mm"), duration: '60' });
+    expect(moved.status).toBe(303);
+    const again = platform.temporal.workflow.getHandle(checkinWorkflowId(a.appointmentId));
+    await waitUntil('a new run for the new time', async () => (await again.query(checkinStateQuery)).startsAt === newStart.toJSDate().toISOString());
+    expect((await again.query(checkinStateQuery)).next?.kind).toBe('link');
+    await again.terminate('test over');
+  });
+
   it("the customer's communication log: messages of the customer, their appointments and requests, and their own changes, newest first", async () => {
     const w = await world();
     const a = await w.appointment(7);
