@@ -59,9 +59,9 @@ async function main() {
     },
   });
   const leads = await ensureLeadWorkflows(db, { temporal: client, taskQueue: config.TEMPORAL_TASK_QUEUE });
-  if (leads > 0) log.info(`${leads} New lead(s) have their workflow`);
+  if (leads > 0) log.info(`started the workflow of ${leads} New lead(s) that had none`);
   const checkins = await ensureCheckinWorkflows(db, { temporal: client, taskQueue: config.TEMPORAL_TASK_QUEUE });
-  if (checkins > 0) log.info(`${checkins} upcoming appointment(s) have their check-in workflow`);
+  if (checkins > 0) log.info(`started the check-in workflow of ${checkins} upcoming appointment(s) that had none`);
   log.info(`worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}; SMS provider: ${config.SMS_PROVIDER}`);
   await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks finish
   transport.close();

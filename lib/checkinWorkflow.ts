@@ -1,12 +1,10 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type SignalDefinition } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type SignalDefinition } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { upcomingAppointments } from '../db/checkin';
 import { cancelCheckinSignal, checkInWorkflow, checkinWorkflowId, rescheduleSignal } from '../workflows/checkIn';
+import { startMissingWorkflows, type WorkflowDeps } from './temporal';
 
-export interface CheckinWorkflowDeps {
-  temporal: Client;
-  taskQueue: string;
-}
+export type CheckinWorkflowDeps = WorkflowDeps;
 
 /**
  * Starts an appointment's D2 check-in workflow. Starting it again is
@@ -53,9 +51,8 @@ async function signal(deps: CheckinWorkflowDeps, appointmentId: number, definiti
   }
 }
 
-/** At worker start: every planned appointment still to come has its check-in workflow. */
+/** At worker start: every planned appointment still to come has its check-in workflow. Answers how many were started. */
 export async function ensureCheckinWorkflows(db: Knex, deps: CheckinWorkflowDeps): Promise<number> {
   const appointments = await upcomingAppointments(db);
-  for (const { id } of appointments) await startCheckinWorkflow(deps, id);
-  return appointments.length;
+  return startMissingWorkflows(deps.temporal, checkInWorkflow.name, appointments, ({ id }) => checkinWorkflowId(id), ({ id }) => startCheckinWorkflow(deps, id));
 }

@@ -1,14 +1,10 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { leadsWithoutDecision } from '../db/leads';
 import { leadWorkflow, leadWorkflowId } from '../workflows/lead';
 import { locationKey, plateKey } from '../workflows/searchAttributes';
 import { normalizePlate } from './plates';
-
-export interface LeadWorkflowDeps {
-  temporal: Client;
-  taskQueue: string;
-}
+import { startMissingWorkflows, type WorkflowDeps } from './temporal';
 
 /**
  * Starts a lead's D3 workflow. Starting it again is harmless: a running one
@@ -16,7 +12,7 @@ export interface LeadWorkflowDeps {
  * started afresh (REJECT_DUPLICATE), so its decision stands.
  */
 export async function startLeadWorkflow(
-  deps: LeadWorkflowDeps,
+  deps: WorkflowDeps,
   lead: { id: number; plate: string; locationSlug: string },
 ): Promise<void> {
   await deps.temporal.workflow.start(leadWorkflow, {
@@ -32,20 +28,13 @@ export async function startLeadWorkflow(
   });
 }
 
-/**
- * At worker start: every New lead has its workflow (leads written by an
- * import or the demo seed, or whose start was lost). Answers how many were started or
- * found running.
- */
-export async function ensureLeadWorkflows(db: Knex, deps: LeadWorkflowDeps): Promise<number> {
-  let ensured = 0;
-  for (const lead of await leadsWithoutDecision(db)) {
-    try {
-      await startLeadWorkflow(deps, lead);
-      ensured++;
-    } catch (error) {
+/** At worker start: every New lead has its workflow. Answers how many were started. */
+export async function ensureLeadWorkflows(db: Knex, deps: WorkflowDeps): Promise<number> {
+  const leads = await leadsWithoutDecision(db);
+  const start = (lead: (typeof leads)[number]) =>
+    startLeadWorkflow(deps, lead).catch((error: unknown) => {
+      // Its workflow ended already: the lead's decision stands (the row is only behind).
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    }
-  }
-  return ensured;
+    });
+  return startMissingWorkflows(deps.temporal, leadWorkflow.name, leads, (lead) => leadWorkflowId(lead.id), start);
 }
