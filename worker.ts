@@ -1,12 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from './activities';
+import { activityDeps, createActivities, type ActivityDeps } from './activities';
 import { createMailTransport } from './activities/mail/transport';
 import { createDb, migrate } from './db/knex';
 import { ConfigError, loadConfig } from './lib/config';
 import { createI18n } from './lib/i18n';
 import { createLogger } from './lib/logger';
-import { createMessaging } from './lib/messaging';
 import { ensureCheckinWorkflows } from './lib/checkinWorkflow';
 import { ensureLeadWorkflows } from './lib/leadWorkflow';
 import { createTemporalClient, ensureSearchAttributes } from './lib/temporal';
@@ -47,16 +46,7 @@ async function main() {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    deps: {
-      db,
-      transport,
-      i18n: await createI18n(),
-      publicUrl: config.PUBLIC_URL,
-      mailFrom: config.MAIL_FROM,
-      temporal: client,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      messaging: createMessaging(config, { db, transport, mailFrom: config.MAIL_FROM }),
-    },
+    deps: activityDeps(config, { db, transport, i18n: await createI18n(), temporal: client }),
   });
   const leads = await ensureLeadWorkflows(db, { temporal: client, taskQueue: config.TEMPORAL_TASK_QUEUE });
   if (leads > 0) log.info(`started the workflow of ${leads} New lead(s) that had none`);

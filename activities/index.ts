@@ -9,7 +9,8 @@ import { createMailActivities } from './mail';
 import { createInvitationActivities } from './mail/invitation';
 import type { Transporter } from './mail/transport';
 import { createMessagingActivities } from './messaging';
-import type { Messaging } from '../lib/messaging';
+import type { Config } from '../lib/config';
+import { createMessaging, type Messaging } from '../lib/messaging';
 
 export interface ActivityDeps {
   db: Knex;
@@ -22,6 +23,27 @@ export interface ActivityDeps {
   taskQueue: string;
   /** e-mail and SMS to customers (lib/messaging), chosen by the configuration */
   messaging: Messaging;
+}
+
+/**
+ * The activities' dependencies as the configuration says: the one wiring the
+ * worker and the tests share (a test may give another task queue, or a
+ * configuration with other channels).
+ */
+export function activityDeps(
+  config: Config,
+  { db, transport, i18n, temporal, taskQueue = config.TEMPORAL_TASK_QUEUE }: Pick<ActivityDeps, 'db' | 'transport' | 'i18n' | 'temporal'> & { taskQueue?: string },
+): ActivityDeps {
+  return {
+    db,
+    transport,
+    i18n,
+    publicUrl: config.PUBLIC_URL,
+    mailFrom: config.MAIL_FROM,
+    temporal,
+    taskQueue,
+    messaging: createMessaging(config, { db, transport, mailFrom: config.MAIL_FROM }),
+  };
 }
 
 export function createActivities(deps: ActivityDeps) {

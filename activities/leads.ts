@@ -26,12 +26,12 @@ export function createLeadActivities({ db, i18n, publicUrl }: { db: Knex; i18n: 
      * the lead keeps its hash. Queued once: a retry answers the same key.
      */
     async queueLeadAcknowledgement(leadId: number): Promise<string | null> {
+      const key = leadAcknowledgementKey(leadId);
+      if (await messageExists(db, key)) return key;
       const lead = await findLeadSummary(db, leadId);
       if (!lead) throw ApplicationFailure.nonRetryable(`lead ${leadId} does not exist`, 'LeadNotFound');
       if (!lead.email) return null;
       const location = (await findLocation(db, lead.location_id))!;
-      const key = leadAcknowledgementKey(leadId);
-      if (await messageExists(db, key)) return key;
 
       const token = randomBytes(32).toString('base64url');
       const t = i18n.getFixedT(lead.language);

@@ -1,3 +1,4 @@
+import { activityDeps } from '../activities';
 import { randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -6,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createMailTransport } from '../activities/mail/transport';
 import { hashToken } from '../activities/mail';
 import { createI18n } from '../lib/i18n';
-import { createMessaging } from '../lib/messaging';
 import { temporalTestServerPath } from '../lib/stack';
 import { createWorker } from '../worker';
 import { checkInWorkflow, checkinStateQuery, checkinWorkflowId, rescheduleSignal, cancelCheckinSignal } from '../workflows/checkIn';
@@ -39,16 +39,7 @@ describe('D2 check-in workflow: timers at T-3 days and T-1 day (time-skipping se
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       taskQueue,
-      deps: {
-        db,
-        transport,
-        i18n: await createI18n(),
-        publicUrl: config.PUBLIC_URL,
-        mailFrom: config.MAIL_FROM,
-        temporal: env.client,
-        taskQueue,
-        messaging: createMessaging(config, { db, transport, mailFrom: config.MAIL_FROM }),
-      },
+      deps: activityDeps(config, { db, transport, i18n: await createI18n(), temporal: env.client, taskQueue }),
       workflowBundle: { codePath: inject('workflowBundlePath') },
     });
     running = worker.run();

@@ -1,9 +1,9 @@
+import { activityDeps } from '../activities';
 import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createMailTransport } from '../activities/mail/transport';
 import { findInvitationJob, resolveTemplate } from '../db/communicationTemplates';
 import { createI18n } from '../lib/i18n';
-import { createMessaging } from '../lib/messaging';
 import { freePort } from '../lib/stack';
 import { queueInvitation } from '../web/templates/service';
 import { createWorker } from '../worker';
@@ -49,13 +49,7 @@ describe('P7 invitation workflow against real Temporal, PostgreSQL and SMTP', ()
       connection,
       namespace: platform.config.TEMPORAL_NAMESPACE,
       taskQueue: platform.config.TEMPORAL_TASK_QUEUE,
-      deps: {
-        ...deps(),
-        transport: deadTransport,
-        i18n: await createI18n(),
-        mailFrom: platform.config.MAIL_FROM,
-        messaging: createMessaging(platform.config, { db: platform.db, transport: deadTransport, mailFrom: platform.config.MAIL_FROM }),
-      },
+      deps: activityDeps(platform.config, { db: platform.db, transport: deadTransport, i18n: await createI18n(), temporal: platform.temporal }),
       workflowBundle: { codePath: inject('workflowBundlePath') },
     });
     const running = failing.run();

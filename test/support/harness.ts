@@ -6,13 +6,12 @@ import { msToTs } from '@temporalio/common/lib/time';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Knex } from 'knex';
 import pg from 'pg';
-import { createActivities } from '../../activities';
+import { activityDeps, createActivities } from '../../activities';
 import { createMailTransport } from '../../activities/mail/transport';
 import { createDb, migrate } from '../../db/knex';
 import { loadConfig, type Config } from '../../lib/config';
 import { createI18n } from '../../lib/i18n';
 import { createLogger } from '../../lib/logger';
-import { createMessaging } from '../../lib/messaging';
 import { freePort } from '../../lib/stack';
 import { createTemporalClient, ensureSearchAttributes } from '../../lib/temporal';
 import { createApp } from '../../web/app';
@@ -93,8 +92,7 @@ export async function startPlatformOn(infra: Infrastructure, env: Record<string,
   const temporal = await createTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
   const i18n = await createI18n();
   const transport = createMailTransport(config.SMTP_URL);
-  const messaging = createMessaging(config, { db, transport, mailFrom: config.MAIL_FROM });
-  const deps = { db, transport, i18n, publicUrl: config.PUBLIC_URL, mailFrom: config.MAIL_FROM, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, messaging };
+  const deps = activityDeps(config, { db, transport, i18n, temporal });
   const log = createLogger(config.LOG_LEVEL, 'test');
 
   let worker: Worker | undefined;

@@ -1,3 +1,4 @@
+import { activityDeps } from '../../activities';
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -5,7 +6,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { expect, inject } from 'vitest';
 import { createMailTransport } from '../../activities/mail/transport';
 import { createI18n } from '../../lib/i18n';
-import { createMessaging, type MessagingConfig } from '../../lib/messaging';
+import type { MessagingConfig } from '../../lib/messaging';
 import { createWorker } from '../../worker';
 import type { Platform } from './platform';
 
@@ -34,16 +35,7 @@ export async function withMessagingWorker<T>(platform: Platform, channels: Parti
       connection,
       namespace: platform.config.TEMPORAL_NAMESPACE,
       taskQueue,
-      deps: {
-        db: platform.db,
-        transport,
-        i18n: await createI18n(),
-        publicUrl: platform.config.PUBLIC_URL,
-        mailFrom: platform.config.MAIL_FROM,
-        temporal: platform.temporal,
-        taskQueue,
-        messaging: createMessaging({ ...platform.config, ...channels }, { db: platform.db, transport, mailFrom: platform.config.MAIL_FROM }),
-      },
+      deps: activityDeps({ ...platform.config, ...channels }, { db: platform.db, transport, i18n: await createI18n(), temporal: platform.temporal, taskQueue }),
       workflowBundle: { codePath: inject('workflowBundlePath') },
     });
     return await worker.runUntil(run(taskQueue));

@@ -14,6 +14,8 @@ declare module 'express-session' {
     repair?: { jobId: number; slotStart: string; slotTaken?: boolean };
     /** where the last repair booking link went, masked */
     repairSentTo?: string;
+    /** M1: where the last service request's acknowledgement went, for the thank-you page */
+    serviceRequestSentTo?: string;
   }
 }
 

@@ -8,13 +8,6 @@ import { cancelByCustomer, leadByCancelToken, submitServiceRequest, type LeadDep
 
 const view = (name: string) => `serviceBooking/views/${name}`;
 
-declare module 'express-session' {
-  interface SessionData {
-    /** M1: where the last service request's acknowledgement went, for the thank-you page */
-    serviceRequestSentTo?: string;
-  }
-}
-
 /** M1 the customer's online service request, and M3 the cancel link from its acknowledgement. */
 export function createServiceBookingRouter(deps: LeadDeps) {
   const router = express.Router();
