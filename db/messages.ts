@@ -171,8 +171,22 @@ export async function messagesForAppointment(db: Knex, id: number): Promise<Sent
   return db('sent_messages').where({ appointment_id: id }).orderBy('id').select(messageColumns);
 }
 
+/** Whether the company sends SMS (M2, M9, C1); a deployment without an SMS provider sends none regardless. */
+export async function smsEnabled(db: Knex, companyId: number): Promise<boolean> {
+  const company = await db('companies').where({ id: companyId }).first<{ sms_enabled: boolean } | undefined>('sms_enabled');
+  return company?.sms_enabled ?? false;
+}
+
 // ---------------------------------------------------------------------------
-// The development SMS provider's outbox.
+// The development providers' outboxes (sms_outbox, whatsapp_outbox).
+
+/** Inserts a row unless one with its reference exists (a retried send); answers the row's id either way. */
+async function storeOnce(db: Knex, table: 'sms_outbox' | 'whatsapp_outbox', row: { reference: string | null } & Record<string, unknown>): Promise<number> {
+  const [inserted] = await db(table).insert(row).onConflict('reference').ignore().returning('id');
+  if (inserted) return inserted.id;
+  const existing = await db(table).where({ reference: row.reference }).first('id');
+  return existing.id;
+}
 
 export interface OutboxSms {
   id: number;
@@ -185,14 +199,7 @@ export interface OutboxSms {
 
 /** Stores one SMS; the same reference twice stores it once. Answers its id. */
 export async function storeOutboxSms(db: Knex, sms: { recipient: string; sender: string; body: string; reference?: string }): Promise<number> {
-  const [inserted] = await db('sms_outbox')
-    .insert({ recipient: sms.recipient, sender: sms.sender, body: sms.body, reference: sms.reference ?? null })
-    .onConflict('reference')
-    .ignore()
-    .returning('id');
-  if (inserted) return inserted.id;
-  const existing = await db('sms_outbox').where({ reference: sms.reference }).first('id');
-  return existing.id;
+  return storeOnce(db, 'sms_outbox', { recipient: sms.recipient, sender: sms.sender, body: sms.body, reference: sms.reference ?? null });
 }
 
 /** Newest first. */
@@ -201,17 +208,7 @@ export async function listOutboxSms(db: Knex, limit = 100): Promise<OutboxSms[]>
 }
 
 // ---------------------------------------------------------------------------
-// WhatsApp: the company's switch (W1) and the development provider's outbox.
-
-/** Whether the company sends reminders by WhatsApp (the deployment must have a provider too). */
-export async function whatsappEnabled(db: Knex, companyId: number): Promise<boolean> {
-  const company = await db('companies').where({ id: companyId }).first<{ whatsapp_enabled: boolean } | undefined>('whatsapp_enabled');
-  return company?.whatsapp_enabled ?? false;
-}
-
-export async function saveWhatsappEnabled(db: Knex, companyId: number, enabled: boolean): Promise<void> {
-  await db('companies').where({ id: companyId }).update({ whatsapp_enabled: enabled });
-}
+// WhatsApp: the development provider's outbox.
 
 export interface OutboxWhatsapp {
   id: number;
@@ -229,21 +226,14 @@ export async function storeOutboxWhatsapp(
   db: Knex,
   message: { recipient: string; templateName: string; language: string; parameters: string[]; body: string; reference?: string },
 ): Promise<number> {
-  const [inserted] = await db('whatsapp_outbox')
-    .insert({
-      recipient: message.recipient,
-      template_name: message.templateName,
-      language: message.language,
-      parameters: JSON.stringify(message.parameters),
-      body: message.body,
-      reference: message.reference ?? null,
-    })
-    .onConflict('reference')
-    .ignore()
-    .returning('id');
-  if (inserted) return inserted.id;
-  const existing = await db('whatsapp_outbox').where({ reference: message.reference }).first('id');
-  return existing.id;
+  return storeOnce(db, 'whatsapp_outbox', {
+    recipient: message.recipient,
+    template_name: message.templateName,
+    language: message.language,
+    parameters: JSON.stringify(message.parameters),
+    body: message.body,
+    reference: message.reference ?? null,
+  });
 }
 
 /** Newest first. */

@@ -21,17 +21,23 @@ export type TagValues = Record<TemplateTag, string>;
 
 const tagPattern = /\[([A-Za-z]+)\]/g;
 
-/** Replaces the known tags; anything else in brackets stays as typed, so a typo shows in the preview. */
-export function expandTags(text: string, values: TagValues): string {
-  return text.replace(tagPattern, (whole, name: string) =>
-    Object.hasOwn(values, name) ? values[name as TemplateTag] : whole,
-  );
+/**
+ * Replaces the tags `values` has ([Name] → values.Name); anything else in
+ * brackets stays as typed, so a typo shows in the preview. Shared by the
+ * communication templates (P7) and the message texts (lib/messageTemplates.ts).
+ */
+export function expandTags(text: string, values: Readonly<Record<string, string>>): string {
+  return text.replace(tagPattern, (whole, name: string) => (Object.hasOwn(values, name) ? values[name]! : whole));
+}
+
+/** Every tag name in a text, once each, in order of appearance. */
+export function tagsIn(text: string): string[] {
+  return [...new Set([...text.matchAll(tagPattern)].map((match) => match[1]!))];
 }
 
 /** Tags in the text that are not ours (for a hint beside the preview). */
 export function unknownTags(text: string): string[] {
-  const found = [...text.matchAll(tagPattern)].map((match) => match[1]!);
-  return [...new Set(found.filter((name) => !(templateTags as readonly string[]).includes(name)))];
+  return tagsIn(text).filter((name) => !(templateTags as readonly string[]).includes(name));
 }
 
 export interface PortalLinks {

@@ -37,7 +37,7 @@ const schema = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').default('smtp://localhost:1025'),
   MAIL_FROM: z.string().default('Workshop <no-reply@workshop.local>'),
   // An empty value counts as unset (docker compose passes SESSION_SECRET= when it is not given).
-  SESSION_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(32, 'must be at least 32 characters').optional()),
+  SESSION_SECRET: z.preprocess(unsetWhenEmpty, z.string().min(32, 'must be at least 32 characters').optional()),
   SESSION_IDLE_TIMEOUT: duration('30m'),
   SESSION_ABSOLUTE_TIMEOUT: duration('12h'),
   BOOKING_LINK_TTL: duration('15m'),

@@ -6,7 +6,7 @@
  * communication templates. A WhatsApp message goes out as an approved
  * template (whatsappTemplate): its text here is what the template says.
  */
-import { expandTags, type TagValues } from './communicationTemplates';
+import { expandTags, tagsIn } from './communicationTemplates';
 import { isLanguage, type Language } from './i18n';
 import type { Channel, TemplateMessage } from './messaging';
 
@@ -71,13 +71,10 @@ export interface MessageText {
  */
 export function renderMessage(template: MessageText, values: MessageValues): { subject: string; text: string } {
   const filled = Object.fromEntries(messageTags.map((tag) => [tag, values[tag] ?? '']));
-  // P7's expansion looks tags up by name in whatever record it is given; only its parameter type names P7's tags.
-  const expand = (text: string) => expandTags(text, filled as unknown as TagValues);
+  const expand = (text: string) => expandTags(text, filled);
   return { subject: expand(template.subject), text: expand(template.body) };
 }
 
-const tagPattern = /\[([A-Za-z]+)\]/g;
-const tagsIn = (text: string) => [...new Set([...text.matchAll(tagPattern)].map((match) => match[1]!))];
 
 /** Tags in a text that are not ours (left as typed), and ours that this message is not sent with (left empty). */
 export function tagProblems(template: MessageText, purpose: MessagePurpose): { unknown: string[]; unavailable: string[] } {
@@ -128,10 +125,7 @@ export function whatsappTemplate(purpose: MessagePurpose, language: string, valu
 /** A WhatsApp text as it is registered with Meta: each parameter's tag as {{n}}. */
 export function whatsappTemplateBody(purpose: MessagePurpose, text: string): string {
   const { parameters } = whatsappDefinition(purpose);
-  return text.replace(tagPattern, (whole, tag: string) => {
-    const index = (parameters as readonly string[]).indexOf(tag);
-    return index < 0 ? whole : `{{${index + 1}}}`;
-  });
+  return expandTags(text, Object.fromEntries(parameters.map((tag, index) => [tag, `{{${index + 1}}}`])));
 }
 
 /**

@@ -8,7 +8,6 @@ import { createCloudWhatsappSender, createOutboxWhatsappSender } from './whatsap
 
 export { MessageRejectedError, messageReferenceHeader } from './sender';
 export type { Channel, Messaging, OutgoingMessage, Sender, TemplateMessage } from './sender';
-export { toE164 } from './phone';
 
 export interface MessagingDeps {
   db: Knex;

@@ -19,3 +19,6 @@ export function smsParts(text: string): { characters: number; parts: number; uni
   }
   return { characters: gsmLength, parts: gsmLength <= 160 ? 1 : Math.ceil(gsmLength / 153), unicode: false };
 }
+
+/** The longest SMS text staff may write (a message text, the rejection dialog): four parts. */
+export const smsMaxLength = 640;

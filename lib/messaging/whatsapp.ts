@@ -15,7 +15,7 @@ export interface WhatsappSettings {
  * template, and a parameter may not be empty nor hold a line break, a tab
  * or more than four spaces in a row. What fails here would fail there too.
  */
-export function checkedTemplate(message: OutgoingMessage): TemplateMessage {
+function checkedTemplate(message: OutgoingMessage): TemplateMessage {
   const { template } = message;
   if (!template) {
     throw new MessageRejectedError('a WhatsApp message needs an approved template (name, language, parameters); free text is not allowed to start a conversation');
@@ -70,7 +70,7 @@ const retryableGraphErrors = new Set([2, 4, 80007, 130429, 131000, 131016, 13105
 const graphErrorCode = (answer: unknown): unknown => (answer as { error?: { code?: unknown } } | undefined)?.error?.code;
 
 /** The request body of one template message, as the Cloud API's /messages endpoint takes it. */
-export function cloudApiTemplateRequest(to: string, template: TemplateMessage, reference?: string) {
+function cloudApiTemplateRequest(to: string, template: TemplateMessage, reference?: string) {
   return {
     messaging_product: 'whatsapp',
     to,

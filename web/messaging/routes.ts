@@ -3,7 +3,7 @@ import type { i18n } from 'i18next';
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { listLocations } from '../../db/locations';
+import { companyTimeZone, listLocations } from '../../db/locations';
 import { listOutboxSms, listOutboxWhatsapp } from '../../db/messages';
 import { customMessageTemplates, messageTemplate, resetMessageTemplate, saveMessageTemplate, type MessageTemplateKey } from '../../db/messageTemplates';
 import type { SmsProvider, WhatsappProvider } from '../../lib/config';
@@ -26,7 +26,7 @@ import {
   type MessageValues,
 } from '../../lib/messageTemplates';
 import type { Channel } from '../../lib/messaging';
-import { smsParts } from '../../lib/messaging/smsParts';
+import { smsMaxLength, smsParts } from '../../lib/messaging/smsParts';
 import { formatLocalDateTimeShort } from '../../lib/time';
 import { fieldErrors, type FieldErrors } from '../errors';
 import { requireRole, requireStaff } from '../middleware/auth';
@@ -40,9 +40,6 @@ export interface MessagingPagesDeps {
   whatsappProvider: WhatsappProvider;
 }
 
-/** The longest SMS text staff may write: four parts, as in the rejection dialog. */
-export const smsMaxLength = 640;
-
 const emailSchema = z.object({
   subject: z.string().trim().min(1, 'subjectRequired').max(200, 'tooLong'),
   body: z.string().trim().min(1, 'bodyRequired').max(10_000, 'tooLong'),
@@ -52,7 +49,7 @@ const smsSchema = z.object({
   body: z.string().trim().min(1, 'bodyRequired').max(smsMaxLength, 'smsTooLong'),
 });
 /** WhatsApp allows 1024 characters in a template's body. */
-export const whatsappMaxLength = 1024;
+const whatsappMaxLength = 1024;
 /** A WhatsApp text says what the approved template says: all of its tags, no other. */
 const whatsappSchema = (purpose: MessagePurpose) =>
   z.object({
@@ -92,7 +89,7 @@ export function createMessagingRouter({ db, i18n, publicUrl, smsProvider, whatsa
   const router = express.Router();
   const admin = [requireStaff, requireRole('admin')];
 
-  const timeZoneOf = async (req: Request) => (await listLocations(db, req.staff!.company_id))[0]?.time_zone ?? 'Europe/Brussels';
+  const timeZoneOf = (req: Request) => companyTimeZone(db, req.staff!.company_id);
 
   // --- the development SMS provider's outbox ----------------------------------
 

@@ -4,10 +4,12 @@ import { z } from 'zod';
 import { LeadAlreadyDecidedError } from '../../db/appointments';
 import { findLeadSummary, type LeadSummary } from '../../db/leads';
 import { findLocation } from '../../db/locations';
+import { smsEnabled } from '../../db/messages';
 import { messageTemplate } from '../../db/messageTemplates';
 import { leadMessageValues } from '../../lib/leadMessages';
 import { renderMessage } from '../../lib/messageTemplates';
 import type { Channel } from '../../lib/messaging';
+import { smsMaxLength } from '../../lib/messaging/smsParts';
 import { fieldErrors } from '../errors';
 import { requireStaff } from '../middleware/auth';
 import { requirePermission } from '../middleware/permissions';
@@ -15,8 +17,6 @@ import { render } from '../render';
 import { rejectLead, type LeadDeps } from './service';
 
 const view = (name: string) => `serviceBooking/views/${name}`;
-
-const smsMaxLength = 640; // four SMS parts
 
 const rejectSchema = z.discriminatedUnion('channel', [
   z.object({
@@ -42,8 +42,7 @@ export function createLeadRejectRouter(deps: LeadDeps & { i18n: i18n; smsAvailab
   router.use('/staff/leads/:id/reject', requireStaff, requirePermission(db, 'lead_manager'));
 
   async function channelsFor(lead: LeadSummary): Promise<Channel[]> {
-    const company = await db('companies').where({ id: lead.company_id }).first('sms_enabled');
-    return deps.smsAvailable && company?.sms_enabled && lead.phone ? ['email', 'sms'] : ['email'];
+    return deps.smsAvailable && lead.phone && (await smsEnabled(db, lead.company_id)) ? ['email', 'sms'] : ['email'];
   }
 
   async function dialog(req: Request, res: Response, lead: LeadSummary, channel: Channel, values?: Record<string, string>, errors: Record<string, string> = {}) {

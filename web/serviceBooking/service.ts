@@ -73,7 +73,7 @@ export type CustomerCancelOutcome = { lead: LeadSummary } | undefined;
 
 /** M3: the customer's cancel link. Answers the lead as it stands afterwards, or undefined for an unknown link. */
 export async function cancelByCustomer(deps: LeadDeps, token: string): Promise<CustomerCancelOutcome> {
-  const lead = await findLeadByCancelTokenHash(deps.db, hashToken(token));
+  const lead = await leadByCancelToken(deps, token);
   if (!lead) return undefined;
   if (lead.status === 'new') {
     try {
@@ -84,7 +84,6 @@ export async function cancelByCustomer(deps: LeadDeps, token: string): Promise<C
   }
   return { lead: (await findLeadSummary(deps.db, lead.id))! };
 }
-
 
 /**
  * M2 "Reject": the message staff wrote goes into the outbox first, then the
