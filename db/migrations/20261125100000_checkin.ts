@@ -116,9 +116,7 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['customer_id', 'at']);
   });
 
-  // W1: WhatsApp is a third channel; a company switches it on (the provider is configured per deployment).
-  await knex.raw(`alter table sent_messages drop constraint sent_messages_channel`);
-  await knex.raw(`alter table sent_messages add constraint sent_messages_channel check (channel in ('email', 'sms', 'whatsapp'))`);
+  // W1: a company switches WhatsApp reminders on (the provider is configured per deployment; the channel: 20261125110000).
   await knex.schema.alterTable('companies', (t) => {
     t.boolean('whatsapp_enabled').notNullable().defaultTo(false);
   });
@@ -126,8 +124,6 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.alterTable('companies', (t) => t.dropColumn('whatsapp_enabled'));
-  await knex.raw(`alter table sent_messages drop constraint sent_messages_channel`);
-  await knex.raw(`alter table sent_messages add constraint sent_messages_channel check (channel in ('email', 'sms'))`);
   await knex.schema.dropTable('customer_events');
   await knex.raw(`alter table customers drop constraint customers_preferred_channel`);
   await knex.schema.alterTable('customers', (t) => t.dropColumn('preferred_channel'));

@@ -7,6 +7,8 @@ import type { Knex } from 'knex';
 // whatsapp_outbox. Companies may word the WhatsApp texts as their approved
 // templates say (message_templates).
 export async function up(knex: Knex): Promise<void> {
+  await knex.raw(`alter table sent_messages drop constraint sent_messages_channel`);
+  await knex.raw(`alter table sent_messages add constraint sent_messages_channel check (channel in ('email', 'sms', 'whatsapp'))`);
   await knex.schema.alterTable('sent_messages', (t) => {
     t.jsonb('template'); // { name, language, parameters: string[] }
   });
@@ -35,4 +37,7 @@ export async function down(knex: Knex): Promise<void> {
   await knex.schema.dropTable('whatsapp_outbox');
   await knex.raw(`alter table sent_messages drop constraint sent_messages_whatsapp_template`);
   await knex.schema.alterTable('sent_messages', (t) => t.dropColumn('template'));
+  await knex('sent_messages').where({ channel: 'whatsapp' }).delete();
+  await knex.raw(`alter table sent_messages drop constraint sent_messages_channel`);
+  await knex.raw(`alter table sent_messages add constraint sent_messages_channel check (channel in ('email', 'sms'))`);
 }
