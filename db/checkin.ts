@@ -80,22 +80,6 @@ export async function upcomingAppointments(db: Knex, now = new Date()): Promise<
   return db('appointments').where({ status: 'planned' }).where('starts_at', '>', now).orderBy('id').select('id');
 }
 
-export interface WorkLine {
-  id: number;
-  description: string;
-  remarks: string;
-  price_cents: number;
-  currency: string;
-}
-
-/** The planned work of an appointment, in the order staff put it. */
-export async function workLinesOf(db: Knex, appointmentId: number): Promise<WorkLine[]> {
-  return db('appointment_work_lines')
-    .where({ appointment_id: appointmentId })
-    .orderBy([{ column: 'position' }, { column: 'id' }])
-    .select('id', 'description', 'remarks', 'price_cents', 'currency');
-}
-
 // ---- C4: the welcome step ----------------------------------------------------
 
 export interface ContactPreferences {
@@ -271,34 +255,6 @@ export async function submitCheckin(
     }
     return 'completed';
   });
-}
-
-export interface SubmittedItem {
-  id: number;
-  kind: 'service' | 'remark';
-  answer: ServiceAnswer | null;
-  service_name: string;
-  price_cents: number | null;
-  currency: string;
-  subject: string;
-  description: string;
-  files: { original_name: string; kind: 'photo' | 'video' }[];
-}
-
-/** What the customer sent at check-in, for the "thank you" page: services first, then remarks. */
-export async function submittedItems(db: Knex, appointmentId: number): Promise<SubmittedItem[]> {
-  const items: Omit<SubmittedItem, 'files'>[] = await db('checkin_items')
-    .where({ appointment_id: appointmentId })
-    .orderByRaw(`kind = 'remark', id`)
-    .select('id', 'kind', 'answer', 'service_name', 'price_cents', 'currency', 'subject', 'description');
-  const files = await db('checkin_files')
-    .whereIn('checkin_item_id', items.map((i) => i.id))
-    .orderBy('id')
-    .select('checkin_item_id', 'original_name', 'kind');
-  return items.map((item) => ({
-    ...item,
-    files: files.filter((f) => f.checkin_item_id === item.id).map(({ original_name, kind }) => ({ original_name, kind })),
-  }));
 }
 
 // ---- C2 catalogue: optional services per location (admin) ----------------------

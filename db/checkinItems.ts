@@ -38,9 +38,14 @@ const fileColumns = ['id', 'checkin_item_id', 'kind', 'original_name', 'mime_typ
 
 /**
  * An appointment's check-in items with their files, in the order the
- * customer gave them; for a mechanic only the remarks staff made visible (C6).
+ * customer gave them; for a mechanic only the remarks staff made visible (C6);
+ * with `remark` only that remark.
  */
-export async function checkinItemsOf(db: Knex, appointmentId: number, options: { mechanic?: boolean } = {}): Promise<CheckinItem[]> {
+export async function checkinItemsOf(
+  db: Knex,
+  appointmentId: number,
+  options: { mechanic?: boolean; remark?: number } = {},
+): Promise<CheckinItem[]> {
   const query = db('checkin_items as ci')
     .leftJoin('location_services as ls', 'ls.id', 'ci.location_service_id')
     .leftJoin('staff_users as s', 's.id', 'ci.handled_by')
@@ -53,6 +58,7 @@ export async function checkinItemsOf(db: Knex, appointmentId: number, options: {
       db.raw('coalesce(ls.converts_to_intervention, true) as converts_to_intervention'),
     );
   if (options.mechanic) query.where({ 'ci.kind': 'remark', 'ci.visible_to_mechanics': true });
+  if (options.remark) query.where({ 'ci.kind': 'remark', 'ci.id': options.remark });
   const items: Omit<CheckinItem, 'files'>[] = await query;
   const files: CheckinFile[] = items.length
     ? await db('checkin_files').whereIn('checkin_item_id', items.map((item) => item.id)).orderBy('id').select(fileColumns)
@@ -130,7 +136,8 @@ export async function addInterventionFromRemark(
 }
 
 export async function findRemark(db: Knex, appointmentId: number, itemId: number): Promise<CheckinItem | undefined> {
-  return (await checkinItemsOf(db, appointmentId)).find((item) => item.id === itemId && item.kind === 'remark');
+  const [remark] = await checkinItemsOf(db, appointmentId, { remark: itemId });
+  return remark;
 }
 
 /** C6: staff let mechanics see a remark and its files, or take that back. */

@@ -68,6 +68,12 @@ export async function findLocation(db: Knex, id: number): Promise<Location | und
   return db<Location>('locations').where({ id }).first();
 }
 
+/** The time zone staff screens of a company count days in: that of its first location. */
+export async function companyTimeZone(db: Knex, companyId: number): Promise<string> {
+  const first = await db('locations').where({ company_id: companyId }).orderBy('id').first<{ time_zone: string } | undefined>('time_zone');
+  return first?.time_zone ?? 'Europe/Brussels';
+}
+
 export async function listLocations(db: Knex, companyId: number): Promise<Location[]> {
   return db<Location>('locations').where({ company_id: companyId }).orderBy('name');
 }

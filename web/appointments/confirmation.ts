@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import type { AppointmentRow } from '../../db/appointments';
 import { findLocation } from '../../db/locations';
-import { queueMessage } from '../../db/messages';
+import { queueMessage, smsEnabled } from '../../db/messages';
 import { messageTemplate } from '../../db/messageTemplates';
 import { renderMessage } from '../../lib/messageTemplates';
 import type { Channel } from '../../lib/messaging';
@@ -18,15 +18,19 @@ export interface ConfirmationDeps {
   smsAvailable: boolean;
 }
 
+/**
+ * M9: the channels a company's appointment confirmations can go by, as a
+ * function of the appointment; the company's SMS setting is read once, so an
+ * overview of many appointments asks for it once.
+ */
+export async function confirmationChannelsOf(deps: ConfirmationDeps, companyId: number): Promise<(appointment: AppointmentRow) => Channel[]> {
+  const sms = deps.smsAvailable && (await smsEnabled(deps.db, companyId));
+  return (appointment) => [...(appointment.email ? ['email' as const] : []), ...(sms && appointment.phone ? ['sms' as const] : [])];
+}
+
 /** M9: the channels an appointment's confirmation can go by. */
 export async function confirmationChannels(deps: ConfirmationDeps, appointment: AppointmentRow): Promise<Channel[]> {
-  const channels: Channel[] = [];
-  if (appointment.email) channels.push('email');
-  if (deps.smsAvailable && appointment.phone) {
-    const company = await deps.db('companies').where({ id: appointment.company_id }).first('sms_enabled');
-    if (company?.sms_enabled) channels.push('sms');
-  }
-  return channels;
+  return (await confirmationChannelsOf(deps, appointment.company_id))(appointment);
 }
 
 /**

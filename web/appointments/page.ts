@@ -77,7 +77,8 @@ export async function renderAppointmentPage(
   }
 
   const items = (await checkinItemsOf(db, appointment.id)).map((item) => checkinItemView(item, appointment, language));
-  const move = forms.move ?? { values: moveDefaults(appointment), errors: {} };
+  const defaults = moveDefaults(appointment);
+  const move = forms.move ?? { values: defaults, errors: {} };
   render(req, res, view('appointment'), {
     ...common,
     checkin: {
@@ -87,7 +88,7 @@ export async function renderAppointmentPage(
       remarks: items.filter((item) => item.kind === 'remark'),
     },
     move,
-    durations: [...new Set([...durations, Number(moveDefaults(appointment).duration)])].sort((a, b) => a - b),
+    durations: [...new Set([...durations, Number(defaults.duration)])].sort((a, b) => a - b),
     channels: await confirmationChannels(deps, appointment),
     messages: (await messagesForAppointment(db, appointment.id)).map((m) => ({
       ...m,

@@ -19,7 +19,7 @@ import {
   type CustomerChoice,
   type LeadForAppointment,
 } from '../../db/appointments';
-import { findLocation } from '../../db/locations';
+import { companyTimeZone, findLocation } from '../../db/locations';
 import { appointmentCancelled, startCheckinWorkflow } from '../../lib/checkinWorkflow';
 import { formatLocalDateTimeShort } from '../../lib/time';
 import { UserError } from '../errors';
@@ -27,7 +27,7 @@ import { requireRole, requireStaff } from '../middleware/auth';
 import { requirePermission } from '../middleware/permissions';
 import { render } from '../render';
 import { createCheckinHandlingRouter } from './checkin';
-import { confirmationChannels, sendAppointmentConfirmation, type ConfirmationDeps } from './confirmation';
+import { confirmationChannels, confirmationChannelsOf, sendAppointmentConfirmation, type ConfirmationDeps } from './confirmation';
 import { createMoveRouter } from './move';
 import { durations, idParam, mayPlanRoles, renderAppointmentPage, view } from './page';
 import { createWorkLinesRouter } from './workLines';
@@ -83,8 +83,8 @@ export function createAppointmentsRouter(deps: ConfirmationDeps & { leads: LeadE
   }
 
   const leadOf = async (req: Request) => {
-    const id = Number(req.params.id);
-    return Number.isInteger(id) ? findLeadForAppointment(db, req.staff!.company_id, id) : undefined;
+    const id = idParam(req.params.id);
+    return id ? findLeadForAppointment(db, req.staff!.company_id, id) : undefined;
   };
 
   router.get('/staff/leads/:id/appointment', leadManager, async (req, res, next) => {
@@ -151,24 +151,19 @@ export function createAppointmentsRouter(deps: ConfirmationDeps & { leads: LeadE
       .catch({})
       .parse(req.query);
     // Days as the company's (first) location counts them.
-    const zone: string = (await db('locations').where({ company_id: req.staff!.company_id }).orderBy('id').first('time_zone'))?.time_zone ?? 'Europe/Brussels';
+    const zone = await companyTimeZone(db, req.staff!.company_id);
     const from = range.from ? DateTime.fromISO(range.from, { zone }) : DateTime.now().setZone(zone).startOf('day');
     let to = range.to ? DateTime.fromISO(range.to, { zone }) : from.plus({ days: 7 });
     if (!from.isValid || !to.isValid || to < from) to = from.plus({ days: 7 });
     const appointments = await listAppointments(db, req.staff!.company_id, from.toJSDate(), to.plus({ days: 1 }).toJSDate());
     // C5: appointments with check-in items to handle stay on top, whatever the range.
     const pinned = await listPinnedAppointments(db, req.staff!.company_id);
+    const channels = await confirmationChannelsOf(deps, req.staff!.company_id);
     const rows = (list: AppointmentRow[]) =>
-      Promise.all(
-        list.map(async (a) => ({
-          ...a,
-          when: formatLocalDateTimeShort(a.starts_at, a.time_zone, req.language),
-          channels: await confirmationChannels(deps, a),
-        })),
-      );
+      list.map((a) => ({ ...a, when: formatLocalDateTimeShort(a.starts_at, a.time_zone, req.language), channels: channels(a) }));
     render(req, res, view('appointments'), {
-      pinned: await rows(pinned),
-      appointments: await rows(appointments),
+      pinned: rows(pinned),
+      appointments: rows(appointments),
       from: from.toISODate(),
       to: to.toISODate(),
       done: typeof req.query.done === 'string' ? req.query.done : '',
@@ -188,22 +183,23 @@ export function createAppointmentsRouter(deps: ConfirmationDeps & { leads: LeadE
   router.use(createMoveRouter(deps));
 
   router.post('/staff/appointments/:id/vehicle', mayPlan, async (req, res, next) => {
-    const id = Number(req.params.id);
-    if (!(await findAppointment(db, req.staff!.company_id, id))) return next();
+    const id = idParam(req.params.id);
+    if (!id || !(await findAppointment(db, req.staff!.company_id, id))) return next();
     const added = await addWalkInVehicleToMaster(db, req.staff!.company_id, id);
     res.redirect(303, `/staff/appointments/${id}?done=${added ? 'vehicleAdded' : 'nothing'}`);
   });
 
   router.post('/staff/appointments/:id/master', mayPlan, async (req, res, next) => {
-    const id = Number(req.params.id);
-    if (!(await findAppointment(db, req.staff!.company_id, id))) return next();
+    const id = idParam(req.params.id);
+    if (!id || !(await findAppointment(db, req.staff!.company_id, id))) return next();
     const copied = await copyContactToMaster(db, req.staff!.company_id, id);
     res.redirect(303, `/staff/appointments/${id}?done=${copied ? 'masterUpdated' : 'nothing'}`);
   });
 
   // M9: a confirmation by e-mail or SMS, from the appointment page or the overview (back=overview).
   router.post('/staff/appointments/:id/confirmation', mayPlan, async (req, res, next) => {
-    const appointment = await findAppointment(db, req.staff!.company_id, Number(req.params.id));
+    const id = idParam(req.params.id);
+    const appointment = id ? await findAppointment(db, req.staff!.company_id, id) : undefined;
     if (!appointment || appointment.status !== 'planned') return next();
     const channels = await confirmationChannels(deps, appointment);
     const channel = channels.find((c) => c === req.body.channel);
@@ -215,9 +211,9 @@ export function createAppointmentsRouter(deps: ConfirmationDeps & { leads: LeadE
 
   // M3: deleting the appointment of a lead sets the lead Cancelled (through its workflow).
   router.post('/staff/appointments/:id/delete', mayPlan, async (req, res, next) => {
-    const id = Number(req.params.id);
-    const cancelled = await cancelAppointment(db, req.staff!.company_id, id);
-    if (!cancelled) return next();
+    const id = idParam(req.params.id);
+    const cancelled = id ? await cancelAppointment(db, req.staff!.company_id, id) : undefined;
+    if (!id || !cancelled) return next();
     await appointmentCancelled(deps, id);
     if (cancelled.leadId) await leads.appointmentDeleted(cancelled.leadId, req.staff!.id);
     res.redirect(303, `/staff/appointments?deleted=${id}`);

@@ -2,7 +2,7 @@ import express, { type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { findAppointment, type AppointmentRow } from '../../db/appointments';
-import { addInterventionFromRemark, findRemark } from '../../db/checkinItems';
+import { addInterventionFromRemark, findRemark, type CheckinItem } from '../../db/checkinItems';
 import { addWorkLine, deleteWorkLine, findWorkLine, updateWorkLine } from '../../db/workLines';
 import { formatPriceInput, parsePriceToCents } from '../../lib/money';
 import { fieldErrors, type FieldErrors } from '../errors';
@@ -43,9 +43,21 @@ export function createWorkLinesRouter({ db }: { db: Knex }) {
     return appointment && id ? findWorkLine(db, appointment.id, id) : undefined;
   };
 
-  async function form(req: Request, res: Response, appointment: AppointmentRow, values: Record<string, string>, errors: FieldErrors, lineId?: number) {
-    const remarkId = idParam(values.remark);
-    const remark = remarkId ? await findRemark(db, appointment.id, remarkId) : undefined;
+  /** The remark named by `remarkId` (a form field or the query), of this appointment. */
+  const remarkOf = async (appointment: AppointmentRow, remarkId: unknown) => {
+    const id = idParam(remarkId);
+    return id ? findRemark(db, appointment.id, id) : undefined;
+  };
+
+  async function form(
+    req: Request,
+    res: Response,
+    appointment: AppointmentRow,
+    values: Record<string, string>,
+    errors: FieldErrors,
+    { lineId, remark }: { lineId?: number; remark?: CheckinItem } = {},
+  ) {
+    remark ??= await remarkOf(appointment, values.remark);
     render(req, res, view('workLine'), { appointment, lineId, remark, values, errors });
   }
 
@@ -57,11 +69,10 @@ export function createWorkLinesRouter({ db }: { db: Knex }) {
   router.get('/staff/appointments/:id/work-lines/new', planners, async (req, res, next) => {
     const appointment = await plannedAppointment(req);
     if (!appointment) return next();
-    const remarkId = idParam(req.query.remark);
-    const remark = remarkId ? await findRemark(db, appointment.id, remarkId) : undefined;
+    const remark = await remarkOf(appointment, req.query.remark);
     // C7: "add intervention" from a remark starts from the customer's words.
     const values = remark ? { description: remark.subject, remarks: remark.description, price: '', remark: String(remark.id) } : {};
-    await form(req, res, appointment, { description: '', remarks: '', price: '', remark: '', ...values }, {});
+    await form(req, res, appointment, { description: '', remarks: '', price: '', remark: '', ...values }, {}, { remark });
   });
 
   router.post('/staff/appointments/:id/work-lines', planners, async (req, res, next) => {
@@ -90,7 +101,7 @@ export function createWorkLinesRouter({ db }: { db: Knex }) {
     const line = await workLineOf(req, appointment);
     if (!appointment || !line) return next();
     const values = { description: line.description, remarks: line.remarks, price: formatPriceInput(line.price_cents, req.language), remark: '' };
-    await form(req, res, appointment, values, {}, line.id);
+    await form(req, res, appointment, values, {}, { lineId: line.id });
   });
 
   router.post('/staff/appointments/:id/work-lines/:line', planners, async (req, res, next) => {
@@ -100,7 +111,7 @@ export function createWorkLinesRouter({ db }: { db: Knex }) {
     const result = parse({ ...req.body, remark: '' });
     if (!result.ok) {
       res.status(422);
-      return form(req, res, appointment, req.body as Record<string, string>, result.errors, line.id);
+      return form(req, res, appointment, req.body as Record<string, string>, result.errors, { lineId: line.id });
     }
     const { description, remarks, price } = result.line;
     await updateWorkLine(db, appointment.id, line.id, { description, remarks, priceCents: price });

@@ -1,21 +1,16 @@
 import express, { type Request, type Response } from 'express';
 import type { i18n } from 'i18next';
 import type { Knex } from 'knex';
-import {
-  offeredServices,
-  saveContactPreferences,
-  submitCheckin,
-  submittedItems,
-  workLinesOf,
-  type CheckinAppointment,
-} from '../../db/checkin';
+import { offeredServices, saveContactPreferences, submitCheckin, type CheckinAppointment } from '../../db/checkin';
+import { checkinItemsOf } from '../../db/checkinItems';
+import { workLinesOf } from '../../db/workLines';
 import { isLanguage } from '../../lib/i18n';
 import { formatPrice, totalsByCurrency } from '../../lib/money';
 import { fieldErrors, type FieldErrors } from '../errors';
 import { render } from '../render';
 import { appointmentTimes, checkinByToken, checkinState, smsOffered, type CheckinState } from './service';
 import { deleteCheckinFiles, discardUploads, RefusedFileError, storeCheckinFile, type CheckinUploadLimits } from './uploads';
-import { missingStepBefore, newDraft, parseServiceAnswers, remarkSchema, welcomeSchema, type CheckinDraft, type Step } from './wizard';
+import { missingStepBefore, newDraft, parseServiceAnswers, remarkSchema, steps, welcomeSchema, type CheckinDraft, type Step } from './wizard';
 
 export interface CheckinDeps {
   db: Knex;
@@ -74,6 +69,7 @@ export function createCheckinRouter(deps: CheckinDeps) {
       location: { name: appointment.location_name, slug: appointment.location_slug },
       when: appointmentTimes(appointment, req.language),
       price: (cents: number, currency: string) => formatPrice(cents, currency, req.language),
+      steps,
     });
     return { appointment, draft, state: checkinState(appointment), base };
   }
@@ -109,7 +105,7 @@ export function createCheckinRouter(deps: CheckinDeps) {
   router.get('/c/:token', async (req, res) => {
     const c = await load(req, res);
     if (!c) return;
-    if (c.state === 'completed') return render(req, res, view('done'), { items: await submittedItems(db, c.appointment.id) });
+    if (c.state === 'completed') return render(req, res, view('done'), { items: await checkinItemsOf(db, c.appointment.id) });
     if (c.state === 'closed') return render(req, res, view('closed'));
     const { email, phone, preferred_channel } = c.appointment;
     welcomePage(req, res, c, { email, phone, channel: preferred_channel }, {});

@@ -1,3 +1,4 @@
+import { companyTimeZone } from '../../db/locations';
 import express from 'express';
 import type { Knex } from 'knex';
 import { customerLog, findLogCustomer } from '../../db/customerLog';
@@ -23,7 +24,7 @@ export function createCustomersRouter({ db }: { db: Knex }) {
     const customer = Number.isSafeInteger(id) && id > 0 ? await findLogCustomer(db, req.staff!.company_id, id) : undefined;
     if (!customer) return next();
     // Times as the company's (first) location counts them, as on the appointment overview.
-    const zone: string = (await db('locations').where({ company_id: req.staff!.company_id }).orderBy('id').first('time_zone'))?.time_zone ?? 'Europe/Brussels';
+    const zone = await companyTimeZone(db, req.staff!.company_id);
     const entries = (await customerLog(db, customer.id)).map((entry) => ({
       ...entry,
       when: formatLocalDateTimeShort(entry.at, zone, req.language),
