@@ -10,7 +10,6 @@ import type { LeadStatus } from '../workflows/lead';
 // changes are the lead workflow's (db/leads.ts); nothing here writes a status.
 
 export const leadStatuses = ['new', 'planned', 'rejected', 'cancelled', 'cancelled_by_customer'] as const satisfies readonly LeadStatus[];
-export type TimeWindow = 'morning' | 'afternoon' | 'any';
 
 export interface LeadFilter {
   /** 'all' shows every status */
@@ -221,6 +220,8 @@ export interface OnlineBookingSettings {
   /** the company's active staff, who may take online requests */
   staff: AcceptorChoice[];
   smsEnabled: boolean;
+  /** W1: reminders by WhatsApp, switched on this page too */
+  whatsappEnabled: boolean;
 }
 
 export async function onlineBookingSettings(db: Knex, companyId: number): Promise<OnlineBookingSettings> {
@@ -233,15 +234,17 @@ export async function onlineBookingSettings(db: Knex, companyId: number): Promis
       .where({ company_id: companyId, active: true })
       .orderBy('name')
       .select<AcceptorChoice[]>('id', 'name', 'role', 'takes_online_requests'),
-    db('companies').where({ id: companyId }).first<{ sms_enabled: boolean }>('sms_enabled'),
+    db('companies').where({ id: companyId }).first<{ sms_enabled: boolean; whatsapp_enabled: boolean } | undefined>('sms_enabled', 'whatsapp_enabled'),
   ]);
-  return { locations, staff, smsEnabled: company?.sms_enabled ?? false };
+  return { locations, staff, smsEnabled: company?.sms_enabled ?? false, whatsappEnabled: company?.whatsapp_enabled ?? false };
 }
 
 export interface OnlineBookingChanges {
   locations: { id: number; service_booking_enabled: boolean; lead_refresh_seconds: number; service_catalogue: string[] }[];
   acceptorIds: number[];
   smsEnabled: boolean;
+  /** undefined: left as it is (the deployment has no WhatsApp provider, the switch is not offered) */
+  whatsappEnabled?: boolean;
 }
 
 /** Saves the whole settings page in one transaction; only the company's own locations and staff are touched. */
@@ -254,6 +257,8 @@ export async function saveOnlineBookingSettings(db: Knex, companyId: number, cha
     await trx('staff_users')
       .where({ company_id: companyId })
       .update({ takes_online_requests: trx.raw('id = any(?::int[])', [changes.acceptorIds]) });
-    await trx('companies').where({ id: companyId }).update({ sms_enabled: changes.smsEnabled });
+    await trx('companies')
+      .where({ id: companyId })
+      .update({ sms_enabled: changes.smsEnabled, ...(changes.whatsappEnabled === undefined ? {} : { whatsapp_enabled: changes.whatsappEnabled }) });
   });
 }

@@ -10,10 +10,6 @@ export const permissions = ['lead_manager', 'online_booking_admin', 'edit_closed
 export type Permission = (typeof permissions)[number];
 export type Permissions = Record<Permission, boolean>;
 
-export function isPermission(value: unknown): value is Permission {
-  return typeof value === 'string' && (permissions as readonly string[]).includes(value);
-}
-
 const defaults: Record<Role, readonly Permission[]> = {
   admin: permissions,
   service_advisor: ['lead_manager'],

@@ -23,3 +23,9 @@ export function vinField(message: string) {
     .transform((vin) => vin.replace(/[\s-]/g, '').toUpperCase())
     .refine((vin) => vin === '' || /^[A-HJ-NPR-Z0-9]{17}$/.test(vin), message);
 }
+
+/** A checkbox: ticked when the browser sent it at all ('on', or 'true'/'yes' from a hidden field). */
+export const checkbox = z.preprocess((value) => value === 'on' || value === 'true' || value === 'yes', z.boolean());
+
+/** Checkboxes sharing one name: absent when none is ticked, a string for one, an array for several. */
+export const checkboxes = z.preprocess((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]), z.array(z.string()));

@@ -10,18 +10,26 @@ export interface LeadBadgeView {
 }
 
 /**
- * M6: the number of New leads beside the "Leads" link on every staff page,
- * for staff who may use the lead manager. Runs after loadPermissions. htmx
- * fragments (the lead table's polling, live search) show no layout, so they
- * skip the count; the badge's own endpoint needs it.
+ * htmx asks for the piece it swaps (polling, live search); a page load, a
+ * boosted link or a history restore gets the whole page, with the layout.
+ */
+export const wantsFragment = (req: Request) =>
+  req.get('HX-Request') === 'true' && req.get('HX-Boosted') !== 'true' && req.get('HX-History-Restore-Request') !== 'true';
+
+/** M6: the number of New leads of the company, as the badge shows it. */
+export async function newLeadsBadge(db: Knex, companyId: number): Promise<LeadBadgeView> {
+  const { newLeads, refreshSeconds } = await leadBadge(db, companyId);
+  return { label: newLeads === 0 ? '' : newLeads > 9 ? '9+' : String(newLeads), count: newLeads, refreshSeconds };
+}
+
+/**
+ * M6: the badge beside the "Leads" link on every staff page, for staff who
+ * may use the lead manager. Runs after loadPermissions. Fragments show no
+ * layout, so they skip the count (the badge's own endpoint counts itself).
  */
 export function loadLeadBadge(db: Knex) {
   return async (req: Request, res: Response, next: NextFunction) => {
-    const fragment = req.get('HX-Request') === 'true' && req.get('HX-Boosted') !== 'true' && req.get('HX-History-Restore-Request') !== 'true';
-    if (req.staff && req.permissions?.lead_manager && (!fragment || req.path === '/staff/leads/badge')) {
-      const { newLeads, refreshSeconds } = await leadBadge(db, req.staff.company_id);
-      res.locals.leadBadge = { label: newLeads === 0 ? '' : newLeads > 9 ? '9+' : String(newLeads), count: newLeads, refreshSeconds } satisfies LeadBadgeView;
-    }
+    if (req.staff && req.permissions?.lead_manager && !wantsFragment(req)) res.locals.leadBadge = await newLeadsBadge(db, req.staff.company_id);
     next();
   };
 }

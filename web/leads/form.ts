@@ -17,16 +17,13 @@ const filterSchema = z.object({
 });
 
 /** The lead manager's filters from the query string; anything malformed falls back to its default. */
-export function parseLeadFilter(query: Record<string, unknown>): LeadFilter & { query: string } {
+export function parseLeadFilter(query: Record<string, unknown>): LeadFilter {
   const { status, location, from, to, q } = filterSchema.parse(query);
-  const filter: LeadFilter = { status, locationId: location, from, to, search: q };
-  // The same filters as a query string, for links that keep them.
-  const params = new URLSearchParams({ status, ...(location ? { location: String(location) } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}), ...(q ? { q } : {}) });
-  return { ...filter, query: params.toString() };
+  return { status, locationId: location, from, to, search: q };
 }
 
 /** The lead form's fields, as the browser posts them. */
-export const leadFormFields = [
+const leadFormFields = [
   'first_name',
   'last_name',
   'email',

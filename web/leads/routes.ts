@@ -19,6 +19,7 @@ import type { FieldErrors } from '../errors';
 import { requireStaff } from '../middleware/auth';
 import { requirePermission } from '../middleware/permissions';
 import { render } from '../render';
+import { newLeadsBadge, wantsFragment } from './badge';
 import { leadFormValues, leadFormValuesOf, parseLeadForm, parseLeadFilter, type LeadFormValues } from './form';
 
 const view = (name: string) => `leads/views/${name}`;
@@ -27,18 +28,15 @@ const listLimit = 200;
 /** "Tue, 1 Dec 2026": a desired day, as a calendar day (no time zone involved). */
 const desiredDay = (isoDate: string, language: string) => DateTime.fromISO(isoDate).setLocale(language).toLocaleString(DateTime.DATE_MED_WITH_WEEKDAY);
 
-/** htmx asks for the piece it swaps; a page load, a boosted link or a history restore gets the whole page. */
-const wantsFragment = (req: Request) => req.get('HX-Request') === 'true' && req.get('HX-History-Restore-Request') !== 'true';
-
 /** M1, M4-M6 staff side: the lead manager (filters, live search, refresh), the lead page with its edit form, the badge. */
 export function createLeadsRouter({ db }: { db: Knex }) {
   const router = express.Router();
   // The badge polls from every staff page: when the permission was taken away meanwhile, htmx's
   // "stop polling" status 286 with no content removes it instead of swapping in an error page.
-  router.get('/staff/leads/badge', requireStaff, (req, res) => {
+  router.get('/staff/leads/badge', requireStaff, async (req, res) => {
     res.set('Cache-Control', 'no-store');
-    if (!res.locals.leadBadge) return res.status(286).end();
-    render(req, res, view('_badge'));
+    if (!req.permissions?.lead_manager) return res.status(286).end();
+    render(req, res, view('_badge'), { leadBadge: await newLeadsBadge(db, req.staff!.company_id) });
   });
 
   router.use('/staff/leads', requireStaff, requirePermission(db, 'lead_manager'));
@@ -46,11 +44,13 @@ export function createLeadsRouter({ db }: { db: Knex }) {
   router.get('/staff/leads', async (req, res) => {
     const companyId = req.staff!.company_id;
     const filter = parseLeadFilter(req.query);
-    const [rows, locations, refreshSeconds, acceptorSet] = await Promise.all([
+    const fragment = wantsFragment(req);
+    // The table alone (polling, live search) needs neither the location choices nor the acceptor warning.
+    const [rows, refreshSeconds, locations, acceptorSet] = await Promise.all([
       listLeads(db, companyId, filter, listLimit + 1),
-      listLocations(db, companyId),
       leadRefreshSeconds(db, companyId, filter.locationId),
-      hasActiveAcceptor(db, companyId),
+      fragment ? [] : listLocations(db, companyId),
+      fragment ? true : hasActiveAcceptor(db, companyId),
     ]);
     const leads = rows.slice(0, listLimit).map((lead) => ({
       ...lead,
@@ -63,7 +63,7 @@ export function createLeadsRouter({ db }: { db: Knex }) {
       res,
       view('leads'),
       { leads, more: rows.length > listLimit, filter, statuses: leadStatuses, locations, refreshSeconds, acceptorMissing: !acceptorSet },
-      wantsFragment(req) ? view('_leadTable') : undefined,
+      fragment ? view('_leadTable') : undefined,
     );
   });
 

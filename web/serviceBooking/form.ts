@@ -1,11 +1,9 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Location } from '../../db/locations';
-import { plateField, vinField } from '../../lib/validation';
+import { checkboxes, plateField, vinField } from '../../lib/validation';
 
 const text = (max: number) => z.string().trim().max(max, 'tooLong');
-/** Checkboxes sharing one name: absent when none is ticked, a string for one, an array for several. */
-const checkboxes = z.preprocess((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]), z.array(z.string()));
 
 export const timeWindows = ['morning', 'afternoon', 'any'] as const;
 

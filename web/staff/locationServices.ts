@@ -1,6 +1,7 @@
 import express, { type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
+import { checkbox } from '../../lib/validation';
 import {
   createLocationService,
   deleteLocationService,
@@ -18,7 +19,6 @@ import { render } from '../render';
 
 type FormValues = Record<string, unknown>;
 
-const checkbox = z.preprocess((value) => value === 'on' || value === 'true' || value === 'yes', z.boolean());
 
 // Messages are full translation keys (fieldErrorKey).
 const serviceSchema = z.object({

@@ -2,7 +2,6 @@ import express from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { onlineBookingSettings, saveOnlineBookingSettings, type OnlineBookingChanges, type OnlineBookingSettings } from '../../db/leadManager';
-import { saveWhatsappEnabled, whatsappEnabled } from '../../db/messages';
 import { permissionTable, savePermissionTable } from '../../db/permissions';
 import { roles, type Role } from '../../db/staff';
 import { isLocked, permissions, type Permissions } from '../../lib/permissions';
@@ -30,8 +29,12 @@ const serviceCatalogue = z
   .refine((services) => services.length <= 50, 'leads.errors.tooManyServices');
 
 /** The form's values from the saved settings; field names carry the location id. */
-export function onlineBookingValues(settings: OnlineBookingSettings): FormValues {
-  const values: FormValues = { sms_enabled: settings.smsEnabled, acceptors: settings.staff.filter((s) => s.takes_online_requests).map((s) => String(s.id)) };
+function onlineBookingValues(settings: OnlineBookingSettings): FormValues {
+  const values: FormValues = {
+    sms_enabled: settings.smsEnabled,
+    whatsapp_enabled: settings.whatsappEnabled,
+    acceptors: settings.staff.filter((s) => s.takes_online_requests).map((s) => String(s.id)),
+  };
   for (const location of settings.locations) {
     values[`enabled_${location.id}`] = location.service_booking_enabled;
     values[`refresh_${location.id}`] = String(location.lead_refresh_seconds);
@@ -40,9 +43,11 @@ export function onlineBookingValues(settings: OnlineBookingSettings): FormValues
   return values;
 }
 
-export function parseOnlineBookingForm(
+/** Without a WhatsApp provider the switch is not offered: what was saved before stays. */
+function parseOnlineBookingForm(
   body: FormValues,
   settings: OnlineBookingSettings,
+  whatsappAvailable: boolean,
 ): { ok: true; changes: OnlineBookingChanges } | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const locations: OnlineBookingChanges['locations'] = [];
@@ -59,13 +64,14 @@ export function parseOnlineBookingForm(
   // Only the company's active staff are offered; anything else posted is ignored.
   const offered = new Set(settings.staff.map((s) => s.id));
   const acceptorIds = allTicked(body.acceptors).map(Number).filter((id) => offered.has(id));
-  return { ok: true, changes: { locations, acceptorIds, smsEnabled: ticked(body.sms_enabled) } };
+  const whatsappEnabled = whatsappAvailable ? ticked(body.whatsapp_enabled) : undefined;
+  return { ok: true, changes: { locations, acceptorIds, smsEnabled: ticked(body.sms_enabled), whatsappEnabled } };
 }
 
 /** The permission table's checkbox for one role and permission. */
-export const grantField = (role: Role, permission: string) => `grant_${role}_${permission}`;
+const grantField = (role: Role, permission: string) => `grant_${role}_${permission}`;
 
-export function parsePermissionForm(body: FormValues): Record<Role, Permissions> {
+function parsePermissionForm(body: FormValues): Record<Role, Permissions> {
   return Object.fromEntries(
     roles.map((role) => [role, Object.fromEntries(permissions.map((p) => [p, isLocked(role, p) || ticked(body[grantField(role, p)])]))]),
   ) as Record<Role, Permissions>;
@@ -82,14 +88,13 @@ export function createOnlineBookingRouter({ db, whatsappAvailable }: { db: Knex;
   const mayAdminister = requirePermission(db, 'online_booking_admin');
 
   router.get('/staff/settings/online-booking', mayAdminister, async (req, res) => {
-    const [settings, whatsapp] = await Promise.all([onlineBookingSettings(db, req.staff!.company_id), whatsappEnabled(db, req.staff!.company_id)]);
-    const values = { ...onlineBookingValues(settings), whatsapp_enabled: whatsapp };
-    render(req, res, 'staff/views/onlineBooking', { settings, values, errors: {}, saved: req.query.saved === '1', whatsappAvailable });
+    const settings = await onlineBookingSettings(db, req.staff!.company_id);
+    render(req, res, 'staff/views/onlineBooking', { settings, values: onlineBookingValues(settings), errors: {}, saved: req.query.saved === '1', whatsappAvailable });
   });
 
   router.post('/staff/settings/online-booking', mayAdminister, async (req, res) => {
     const settings = await onlineBookingSettings(db, req.staff!.company_id);
-    const result = parseOnlineBookingForm(req.body, settings);
+    const result = parseOnlineBookingForm(req.body, settings, whatsappAvailable);
     if (!result.ok) {
       res.status(422);
       // Unticked checkboxes send nothing: keep them unticked, not as saved.
@@ -97,8 +102,6 @@ export function createOnlineBookingRouter({ db, whatsappAvailable }: { db: Knex;
       return render(req, res, 'staff/views/onlineBooking', { settings, values, errors: result.errors, saved: false, whatsappAvailable });
     }
     await saveOnlineBookingSettings(db, req.staff!.company_id, result.changes);
-    // Without a provider the switch is not offered: what was saved before stays.
-    if (whatsappAvailable) await saveWhatsappEnabled(db, req.staff!.company_id, ticked(req.body.whatsapp_enabled));
     res.redirect(303, '/staff/settings/online-booking?saved=1');
   });
 

@@ -1,13 +1,11 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { checkbox, checkboxes } from '../../lib/validation';
 import type { LocationSettings } from '../../db/locations';
 import type { OpeningInterval } from '../../lib/slots';
 import { fieldErrors, type FieldErrors } from '../errors';
 
-const checkbox = z.preprocess((value) => value === 'on' || value === 'true' || value === 'yes', z.boolean());
 const time = /^([01]\d|2[0-3]):[0-5]\d$/;
-/** Checkboxes sharing one name: absent when none is ticked, a string for one, an array for several. */
-const checkboxes = z.preprocess((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]), z.array(z.string()));
 
 const settingsSchema = z.object({
   name: z.string().trim().min(1, 'required').max(100, 'tooLong'),
