@@ -224,10 +224,16 @@ export function createCheckinRouter(deps: CheckinDeps) {
     res.redirect(303, body.action === 'next' ? `${c.base}/review` : `${c.base}/remarks`);
   });
 
+  /** Takes out the entry at `index` as the form sent it; anything but a position in the list takes out nothing. */
+  const removeAt = <T>(list: T[], index: unknown): T[] => {
+    const at = Number(index);
+    return Number.isInteger(at) && at >= 0 ? list.splice(at, 1) : [];
+  };
+
   router.post('/c/:token/remarks/:index/delete', async (req, res) => {
     const c = await step(req, res, 'remarks');
     if (!c) return;
-    const [removed] = c.draft.remarks.splice(Number(req.params.index), 1);
+    const [removed] = removeAt(c.draft.remarks, req.params.index);
     if (removed) await deleteCheckinFiles(uploads.dir, removed.files.map((f) => f.storedName));
     res.redirect(303, `${c.base}/remarks`);
   });
@@ -235,7 +241,7 @@ export function createCheckinRouter(deps: CheckinDeps) {
   router.post('/c/:token/attachments/:index/delete', async (req, res) => {
     const c = await step(req, res, 'remarks');
     if (!c) return;
-    const [removed] = c.draft.pendingFiles.splice(Number(req.params.index), 1);
+    const [removed] = removeAt(c.draft.pendingFiles, req.params.index);
     if (removed) await deleteCheckinFiles(uploads.dir, [removed.storedName]);
     res.redirect(303, `${c.base}/remarks`);
   });
