@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { expectHeading, staffLogin, usePlatformAndBrowser } from '../support/browser';
+import { expectHeading, htmxSettled, staffLogin, usePlatformAndBrowser } from '../support/browser';
 import { createJob, createLocation, createStaff } from '../support/fixtures';
 import { waitForMail } from '../support/mail';
 
@@ -63,6 +63,7 @@ describe('browser: invitations from communication templates (P7)', () => {
     const invite = page.locator('#invite');
     const select = invite.getByLabel('Template');
     await select.waitFor();
+    await htmxSettled(page); // the section loaded itself; its change trigger is set up when the swap settles
     expect(await invite.locator('option:checked').innerText()).toBe('Invitation: book your repair (EN)');
     const preview = invite.locator('.mail-preview');
     expect(await preview.innerText()).toContain(`${baseUrl}/p/${location.slug}/lookup/repair?job=${job.job_number}&lang=en`);
@@ -72,8 +73,10 @@ describe('browser: invitations from communication templates (P7)', () => {
     await select.selectOption({ label: 'Herinnering opvolging (NL)' });
     await preview.getByText('Uw herstelling bij Carrosserie Invite').waitFor();
     expect(await preview.innerText()).toContain(`/p/${location.slug}/lookup/status?job=${job.job_number}&lang=nl`);
+    await htmxSettled(page);
     await select.selectOption({ label: 'Invitation: book your repair (EN)' });
     await preview.getByText('Book the repair of your vehicle at Carrosserie Invite').waitFor();
+    await htmxSettled(page);
 
     await invite.getByRole('button', { name: 'Send by e-mail' }).click();
     await page.getByText(`Invitation queued to ${customerEmail}.`).waitFor();

@@ -35,6 +35,15 @@ export async function expectHeading(page: Page, name: string | RegExp, timeout =
   }
 }
 
+/**
+ * Waits until htmx has finished its swaps: content it swapped in gets its
+ * classes and its own htmx behaviour (change triggers, boosted forms) only
+ * when the swap settles, a moment later.
+ */
+export async function htmxSettled(page: Page): Promise<void> {
+  await page.waitForFunction(() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added'));
+}
+
 export async function fillContact(page: Page, contact: { firstName: string; lastName: string; email: string; phone?: string }) {
   await page.getByLabel('First name').fill(contact.firstName);
   await page.getByLabel('Last name').fill(contact.lastName);
