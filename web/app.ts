@@ -18,6 +18,7 @@ import { UserError } from './errors';
 import { createLeadsRouter } from './leads/routes';
 import { loadLeadBadge } from './leads/badge';
 import { loadStaff } from './middleware/auth';
+import { lineBreaksMiddleware } from './middleware/lineBreaks';
 import { csrfMiddleware } from './middleware/csrf';
 import { languageMiddleware } from './middleware/language';
 import { loadPermissions } from './middleware/permissions';
@@ -93,6 +94,7 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   app.post('/p/:slug/photos/:jobNumber', photoUploadParser('photos', uploads));
   const checkinUploads = { dir: config.UPLOAD_DIR, photoMaxBytes: config.UPLOAD_MAX_BYTES, videoMaxBytes: config.CHECKIN_VIDEO_MAX_BYTES, maxFiles: config.UPLOAD_MAX_FILES };
   app.post('/c/:token/remarks', checkinUploadParser('files', checkinUploads));
+  app.use(lineBreaksMiddleware());
   app.use(csrfMiddleware());
   app.use(loadStaff(db));
   app.use(messagingLocals({ smsProvider: config.SMS_PROVIDER, whatsappProvider: config.WHATSAPP_PROVIDER }));
