@@ -220,7 +220,7 @@ describe('C2-C4 online check-in: contact changes, submitting, files, catalogue (
 
       const form = new FormData();
       form.append('subject', 'Rattling noise');
-      form.append('description', 'Left rear, above 80 km/h');
+      form.append('description', 'Left rear,\r\nabove 80 km/h'); // a plain form post's line break
       form.append('files', new Blob([new Uint8Array(mp4Header(videoMaxBytes + 10))], { type: 'video/mp4' }), 'long.mp4');
       form.append('action', 'add');
       const refused = await customer.post(`/c/${w.token}/remarks`, form);
@@ -228,7 +228,7 @@ describe('C2-C4 online check-in: contact changes, submitting, files, catalogue (
       const html = await refused.text();
       expect(html).toContain('Eine Datei ist zu groß');
       expect(html).toContain('value="Rattling noise"');
-      expect(html).toContain('Left rear, above 80 km/h</textarea>');
+      expect(html).toContain('Left rear,\nabove 80 km/h</textarea>');
       expect(await platform.db('checkin_items').where({ appointment_id: w.appointment.id })).toEqual([]);
       expect(await readdir(path.join(platform.config.UPLOAD_DIR, 'incoming'))).toEqual([]);
     });

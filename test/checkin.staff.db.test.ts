@@ -97,14 +97,14 @@ describe('C5-C8 staff side of the check-in: work lines, handling, mechanics, mov
       w.desk.post(`/staff/appointments/${a.appointmentId}/work-lines`, {
         remark: String(a.scratchRemark),
         description: 'Polish scratch left door',
-        remarks: 'Since last week, about 10 cm long.',
+        remarks: 'Since last week,\r\nabout 10 cm long.', // a plain form post's line break
         price: '89,50',
       });
     expect((await save()).headers.get('location')).toContain('done=workLineAdded');
     expect((await save()).headers.get('location')).toContain('done=interventionExisted');
     const lines = await workLines(a.appointmentId);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ description: 'Polish scratch left door', price_cents: 8950, source: 'remark', checkin_item_id: a.scratchRemark });
+    expect(lines[0]).toMatchObject({ description: 'Polish scratch left door', remarks: 'Since last week,\nabout 10 cm long.', price_cents: 8950, source: 'remark', checkin_item_id: a.scratchRemark });
     expect(await item(a.scratchRemark)).toMatchObject({ work_line_id: lines[0].id });
 
     // Cancelled: opened, never saved, still handled.
