@@ -50,7 +50,7 @@ export async function messagesForJob(db: Knex, jobId: number, limit = 20) {
     .where({ job_id: jobId })
     .orderBy('id', 'desc')
     .limit(limit)
-    .select('id', 'idempotency_key', 'kind', 'recipient', 'subject', 'status', 'created_at', 'sent_at');
+    .select('id', 'idempotency_key', 'kind', 'recipient', 'subject', 'status', 'error', 'created_at', 'sent_at');
 }
 
 // ---------------------------------------------------------------------------
@@ -143,6 +143,19 @@ export async function noteDeliveryError(db: Knex, idempotencyKey: string, error:
 /** Refused for good (bad number, provider said no, channel not configured). */
 export async function markMessageFailed(db: Knex, idempotencyKey: string, error: string): Promise<void> {
   await db('sent_messages').where({ idempotency_key: idempotencyKey }).whereNot({ status: 'sent' }).update({ status: 'failed', error });
+}
+
+/**
+ * Delivery was given up (the retries ran out, or the workflow ended on an
+ * error): a message not sent and not yet marked failed becomes failed, with
+ * the last error an attempt met, else `reason`. Staff then see it did not
+ * arrive instead of "sending" for ever.
+ */
+export async function giveUpOnMessage(db: Knex, idempotencyKey: string, reason: string): Promise<void> {
+  await db('sent_messages')
+    .where({ idempotency_key: idempotencyKey })
+    .whereNotIn('status', ['sent', 'failed'])
+    .update({ status: 'failed', error: db.raw('coalesce(error, ?)', [reason]) });
 }
 
 const messageColumns = [

@@ -11,8 +11,7 @@
  */
 import { condition, defineQuery, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createCheckinActivities, CheckinPlan } from '../activities/checkin';
-import type { createMessagingActivities } from '../activities/messaging';
-import { messageDeliveryRetry } from './retry';
+import { deliverQueuedMessage } from './retry';
 
 export interface CheckinInput {
   appointmentId: number;
@@ -40,10 +39,6 @@ const checkin = proxyActivities<ReturnType<typeof createCheckinActivities>>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
-const messages = proxyActivities<ReturnType<typeof createMessagingActivities>>({
-  startToCloseTimeout: '1 minute',
-  retry: messageDeliveryRetry,
-});
 
 export async function checkInWorkflow({ appointmentId }: CheckinInput): Promise<'started' | 'cancelled'> {
   const state: CheckinState = { startsAt: null, sent: [], next: null };
@@ -92,7 +87,7 @@ export async function checkInWorkflow({ appointmentId }: CheckinInput): Promise<
         : await checkin.queueCheckinReminder(appointmentId, plan.startsAt);
     if (key) {
       // A message refused for good (no such number) is marked failed in the outbox; the appointment goes on.
-      const delivered = await messages.deliverMessage(key).then(
+      const delivered = await deliverQueuedMessage(key).then(
         () => true,
         () => false,
       );

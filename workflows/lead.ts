@@ -19,8 +19,7 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { createLeadActivities } from '../activities/leads';
-import type { createMessagingActivities } from '../activities/messaging';
-import { messageDeliveryRetry } from './retry';
+import { deliverQueuedMessage } from './retry';
 
 export type LeadStatus = 'new' | 'planned' | 'rejected' | 'cancelled' | 'cancelled_by_customer';
 
@@ -62,10 +61,6 @@ const leads = proxyActivities<ReturnType<typeof createLeadActivities>>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['LeadNotFound'] },
 });
 
-const messages = proxyActivities<ReturnType<typeof createMessagingActivities>>({
-  startToCloseTimeout: '1 minute',
-  retry: messageDeliveryRetry,
-});
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -113,7 +108,7 @@ export async function leadWorkflow({ leadId }: LeadInput): Promise<LeadStatus> {
   const acknowledgement = (async () => {
     const key = await leads.queueLeadAcknowledgement(leadId);
     if (!key) return;
-    await messages.deliverMessage(key);
+    await deliverQueuedMessage(key);
     state.acknowledged = true;
   })().catch((error: unknown) => log.warn('lead acknowledgement not delivered', { leadId, error: String(error) }));
 
@@ -121,10 +116,10 @@ export async function leadWorkflow({ leadId }: LeadInput): Promise<LeadStatus> {
   await condition(allHandlersFinished);
 
   if (state.status === 'rejected' && rejection) {
-    // A message refused for good (no such number) stays in the outbox as failed, with its reason; the lead is rejected all the same.
-    await messages
-      .deliverMessage(rejection.messageKey)
-      .catch((error: unknown) => log.warn('lead rejection not delivered', { leadId, error: String(error) }));
+    // A message refused for good (no such number) or given up stays in the outbox as failed, with its reason; the lead is rejected all the same.
+    await deliverQueuedMessage(rejection.messageKey).catch((error: unknown) =>
+      log.warn('lead rejection not delivered', { leadId, error: String(error) }),
+    );
   } else if (state.status === 'planned' && state.appointmentId !== null) {
     // Wait for the appointment to be deleted, or to be over (a moved one is looked up again).
     let deleted = false;

@@ -2,8 +2,9 @@ import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/activity';
 import { Eta } from 'eta';
 import { findInvitationJobById } from '../../db/communicationTemplates';
-import { claimMessage, markMessageSent } from '../../db/messages';
+import { claimMessage, markMessageSent, noteDeliveryError } from '../../db/messages';
 import { expandTemplate, linkify, tagValues, type TemplateText } from '../../lib/communicationTemplates';
+import { invitationMessageKey } from '../../workflows/invitation';
 import type { MailDeps } from './index';
 
 export interface InvitationInput {
@@ -16,8 +17,6 @@ export interface InvitationInput {
    */
   template: TemplateText & { ref: string };
 }
-
-export const invitationMessageKey = (invitationId: string) => `invitation-${invitationId}:email`;
 
 const templates = new Eta({ views: path.join(import.meta.dirname, 'templates'), cache: true, autoEscape: true, autoTrim: false });
 
@@ -54,14 +53,20 @@ export function createInvitationActivities({ db, transport, publicUrl, mailFrom 
       });
       if (!maySend) return;
 
-      const info = await transport.sendMail({
-        from: mailFrom,
-        to: job.email,
-        subject,
-        text: body,
-        html: templates.render('invitationHtml', { lang: template.language, paragraphs: body.split(/\n{2,}/).map(linkify) }),
-        headers: { 'X-Invitation-Id': invitationId },
-      });
+      const info = await transport
+        .sendMail({
+          from: mailFrom,
+          to: job.email,
+          subject,
+          text: body,
+          html: templates.render('invitationHtml', { lang: template.language, paragraphs: body.split(/\n{2,}/).map(linkify) }),
+          headers: { 'X-Invitation-Id': invitationId },
+        })
+        .catch(async (error: unknown) => {
+          // Retried by the workflow; staff see why it has not arrived yet.
+          await noteDeliveryError(db, idempotencyKey, error instanceof Error ? error.message : String(error));
+          throw error;
+        });
       await markMessageSent(db, idempotencyKey, info.messageId);
     },
   };

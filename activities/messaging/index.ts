@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
-import { findMessage, markMessageFailed, markMessageSending, markMessageSent, noteDeliveryError } from '../../db/messages';
+import { findMessage, giveUpOnMessage, markMessageFailed, markMessageSending, markMessageSent, noteDeliveryError } from '../../db/messages';
 import { MessageRejectedError, messageReferenceHeader, type Messaging } from '../../lib/messaging';
 
 export function createMessagingActivities({ db, messaging }: { db: Knex; messaging: Messaging }) {
@@ -54,6 +54,15 @@ export function createMessagingActivities({ db, messaging }: { db: Knex; messagi
         throw error;
       }
       await markMessageSent(db, idempotencyKey, providerMessageId);
+    },
+
+    /**
+     * The workflow gave up on a message (its retries ran out): marked failed
+     * with the last error an attempt met (else `reason`), unless it was sent
+     * or already refused.
+     */
+    async giveUpOnMessage(idempotencyKey: string, reason: string): Promise<void> {
+      await giveUpOnMessage(db, idempotencyKey, reason);
     },
   };
 }

@@ -15,10 +15,10 @@ import {
 } from '../../db/communicationTemplates';
 import { listLocations } from '../../db/locations';
 import { messagesForJob } from '../../db/messages';
-import { invitationMessageKey } from '../../activities/mail/invitation';
 import { builtInTemplates, defaultInvitationRef, parseTemplateRef, templateTags } from '../../lib/communicationTemplates';
 import { isLanguage, languageNames, languages, type Language } from '../../lib/i18n';
 import { formatLocalDateTimeShort } from '../../lib/time';
+import { invitationMessageKey } from '../../workflows/invitation';
 import type { Role } from '../../db/staff';
 import { fieldErrors, type FieldErrors } from '../errors';
 import { requireRole, requireStaff } from '../middleware/auth';
@@ -60,8 +60,8 @@ export function createTemplatesRouter(deps: InvitationDeps) {
     const rows = await messagesForJob(db, job.id);
     return {
       queued,
-      // Polls itself while a message is on its way, so "sending" turns into "sent" without a reload.
-      pending: rows.some((row) => row.status !== 'sent') || (!!queued && !rows.some((row) => row.idempotency_key === invitationMessageKey(queued))),
+      // Polls itself while a message is on its way, so "sending" turns into "sent" (or "not delivered") without a reload.
+      pending: rows.some((row) => row.status === 'queued' || row.status === 'sending') || (!!queued && !rows.some((row) => row.idempotency_key === invitationMessageKey(queued))),
       rows: rows.map((row) => ({
         ...row,
         whenLabel: formatLocalDateTimeShort(row.sent_at ?? row.created_at, job.time_zone, req.language),
