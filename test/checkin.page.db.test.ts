@@ -13,6 +13,7 @@ import {
   type RemarkFileInput,
 } from '../db/checkin';
 import { RefusedFileError, storeCheckinFile, type CheckinUploadLimits } from '../web/checkin/uploads';
+import { maxRemarks } from '../web/checkin/wizard';
 import { parseLocationService } from '../web/staff/locationServices';
 import { appointmentWithCheckinLink } from './support/checkin';
 import { createLocation } from './support/fixtures';
@@ -231,6 +232,40 @@ describe('C2-C4 online check-in: contact changes, submitting, files, catalogue (
       expect(html).toContain('Left rear,\nabove 80 km/h</textarea>');
       expect(await platform.db('checkin_items').where({ appointment_id: w.appointment.id })).toEqual([]);
       expect(await readdir(path.join(platform.config.UPLOAD_DIR, 'incoming'))).toEqual([]);
+    });
+
+    it(`takes at most ${maxRemarks} remarks: the next one is refused with its files, and "Next" goes on to the review`, async () => {
+      const w = await appointmentWithLink();
+      const customer = httpClient(platform.baseUrl);
+      await customer.formPage(`/c/${w.token}?lang=en`);
+      await customer.post(`/c/${w.token}/welcome`, { email: w.appointment.email, phone: '0470 11 11 11', channel: 'email' });
+      await customer.post(`/c/${w.token}/services`, { [`service_${w.carWash}`]: 'accepted' });
+      const remark = (subject: string, action = 'add', file?: Buffer) => {
+        const form = new FormData();
+        form.append('subject', subject);
+        form.append('description', '');
+        if (file) form.append('files', new Blob([new Uint8Array(file)], { type: 'image/jpeg' }), 'more.jpg');
+        form.append('action', action);
+        return customer.post(`/c/${w.token}/remarks`, form);
+      };
+      for (let n = 1; n <= maxRemarks; n++) expect((await remark(`Remark ${n}`)).status).toBe(303);
+      const full = await customer.page(`/c/${w.token}/remarks`);
+      expect(full.html).toContain(`You have added ${maxRemarks} remarks, the most we take online.`);
+      expect(full.html).not.toContain('name="subject"');
+
+      const photo = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#c00' } }).jpeg().toBuffer();
+      const refused = await remark('One more', 'add', photo);
+      expect(refused.status).toBe(422);
+      expect(await refused.text()).toContain(`We take at most ${maxRemarks} remarks online; this one was not added.`);
+      expect(await readdir(path.join(platform.config.UPLOAD_DIR, 'incoming'))).toEqual([]);
+      expect(existsSync(path.join(platform.config.UPLOAD_DIR, 'checkin', String(w.appointment.id)))).toBe(false);
+
+      const next = await remark('', 'next');
+      expect([next.status, next.headers.get('location')]).toEqual([303, `/c/${w.token}/review`]);
+      await customer.formPage(`/c/${w.token}/review`);
+      expect((await customer.post(`/c/${w.token}/submit`)).status).toBe(303);
+      const subjects = await platform.db('checkin_items').where({ appointment_id: w.appointment.id, kind: 'remark' }).orderBy('id').pluck('subject');
+      expect(subjects).toEqual(Array.from({ length: maxRemarks }, (_, i) => `Remark ${i + 1}`));
     });
   });
 });

@@ -10,7 +10,7 @@ import { fieldErrors, type FieldErrors } from '../errors';
 import { render } from '../render';
 import { appointmentTimes, checkinByToken, checkinState, smsOffered, type CheckinState } from './service';
 import { deleteCheckinFiles, discardUploads, RefusedFileError, storeCheckinFile, type CheckinUploadLimits } from './uploads';
-import { missingStepBefore, newDraft, parseServiceAnswers, remarkSchema, steps, welcomeSchema, type CheckinDraft, type Step } from './wizard';
+import { maxRemarks, missingStepBefore, newDraft, parseServiceAnswers, remarkSchema, steps, welcomeSchema, type CheckinDraft, type Step } from './wizard';
 
 export interface CheckinDeps {
   db: Knex;
@@ -170,6 +170,8 @@ export function createCheckinRouter(deps: CheckinDeps) {
       photoMegabytes: Math.floor(uploads.photoMaxBytes / 1024 / 1024),
       videoMegabytes: Math.floor(uploads.videoMaxBytes / 1024 / 1024),
       maxFiles: uploads.maxFiles,
+      maxRemarks,
+      full: c.draft.remarks.length >= maxRemarks,
     });
   }
 
@@ -192,6 +194,14 @@ export function createCheckinRouter(deps: CheckinDeps) {
     const files = (req.files as Express.Multer.File[] | undefined) ?? [];
     const errors: FieldErrors = {};
     const refused: Record<string, string[]> = { type: [], size: [] };
+    const typed = [body.subject, body.description].some((value) => typeof value === 'string' && value.trim() !== '');
+    if (c.draft.remarks.length >= maxRemarks) {
+      // Full: nothing more is stored; "Next" with nothing typed goes on to the review.
+      await discardUploads(req);
+      if (body.action === 'next' && !typed && files.length === 0 && c.draft.pendingFiles.length === 0) return res.redirect(303, `${c.base}/review`);
+      res.status(422);
+      return remarksPage(req, res, c, body, { form: 'tooManyRemarks' });
+    }
     if (req.checkinUploadRefusal) {
       errors.files = req.checkinUploadRefusal;
     } else if (c.draft.pendingFiles.length + files.length > uploads.maxFiles) {
@@ -209,7 +219,6 @@ export function createCheckinRouter(deps: CheckinDeps) {
       if (refused.size!.length > 0) errors.files = 'fileTooLarge';
       if (refused.type!.length > 0) errors.files = 'fileType';
     }
-    const typed = [body.subject, body.description].some((value) => typeof value === 'string' && value.trim() !== '');
     const adding = body.action !== 'next' || typed || c.draft.pendingFiles.length > 0;
     const remark = remarkSchema.safeParse(body);
     if (adding && !remark.success) Object.assign(errors, fieldErrors(remark.error.issues));

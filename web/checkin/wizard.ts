@@ -22,6 +22,13 @@ declare module 'express-session' {
 export const steps = ['welcome', 'details', 'work', 'services', 'remarks', 'review'] as const;
 export type Step = (typeof steps)[number];
 
+/**
+ * Remarks one check-in takes: enough for what a customer notices before a
+ * service, and a bound on what one link can put on the disk (each remark
+ * takes UPLOAD_MAX_FILES files).
+ */
+export const maxRemarks = 10;
+
 export const newDraft = (): CheckinDraft => ({ welcomeDone: false, servicesDone: false, services: [], remarks: [], pendingFiles: [] });
 
 /** The first step the customer still has to pass before `step`, if any. */
