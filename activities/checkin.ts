@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import { addCheckinLink, findCheckinAppointment, type CheckinAppointment } from '../db/checkin';
@@ -29,7 +31,7 @@ const values = (appointment: CheckinAppointment): MessageValues => {
 };
 
 /** D2 side effects. Each message is queued once per appointment time: a retry answers the same key. */
-export function createCheckinActivities({ db, messaging, publicUrl }: { db: Knex; messaging: Messaging; publicUrl: string }) {
+export function createCheckinActivities({ db, messaging, publicUrl, uploadDir }: { db: Knex; messaging: Messaging; publicUrl: string; uploadDir: string }) {
   /** The customer's preferred channel where it can be used, else e-mail (C1). */
   const preferred = (appointment: CheckinAppointment): Channel =>
     appointment.preferred_channel === 'sms' && appointment.sms_enabled && messaging.sms && appointment.phone ? 'sms' : 'email';
@@ -92,6 +94,33 @@ export function createCheckinActivities({ db, messaging, publicUrl }: { db: Knex
       return queue(appointmentId, `checkin-${appointmentId}:reminder:${startsAt}`, 'checkin_reminder', (appointment) =>
         appointment.whatsapp_enabled && messaging.whatsapp && appointment.phone ? 'whatsapp' : preferred(appointment),
       );
+    },
+
+    /**
+     * Check-in is over (the appointment began, or was cancelled): photos and
+     * videos a customer uploaded but never sent are removed from
+     * UPLOAD_DIR/checkin/<appointment>/. Under the appointment's row lock,
+     * which a check-in being sent also takes, and which refuses one once the
+     * appointment has begun. Answers how many files were removed.
+     */
+    async discardUnsentCheckinFiles(appointmentId: number): Promise<number> {
+      const folder = path.join(uploadDir, 'checkin', String(appointmentId));
+      return db.transaction(async (trx) => {
+        await trx('appointments').where({ id: appointmentId }).forUpdate().first('id');
+        const kept = new Set<string>(
+          await trx('checkin_files as f')
+            .join('checkin_items as i', 'i.id', 'f.checkin_item_id')
+            .where('i.appointment_id', appointmentId)
+            .pluck('f.stored_name'),
+        );
+        const names = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT') return [] as string[];
+          throw error;
+        });
+        const unsent = names.filter((name) => !kept.has(`checkin/${appointmentId}/${name}`));
+        await Promise.all(unsent.map((name) => rm(path.join(folder, name), { force: true })));
+        return unsent.length;
+      });
     },
   };
 }

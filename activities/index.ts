@@ -23,6 +23,8 @@ export interface ActivityDeps {
   taskQueue: string;
   /** e-mail and SMS to customers (lib/messaging), chosen by the configuration */
   messaging: Messaging;
+  /** UPLOAD_DIR, shared with the web processes: the worker removes check-in files nobody sent (D2) */
+  uploadDir: string;
 }
 
 /**
@@ -43,6 +45,7 @@ export function activityDeps(
     temporal,
     taskQueue,
     messaging: createMessaging(config, { db, transport, mailFrom: config.MAIL_FROM }),
+    uploadDir: config.UPLOAD_DIR,
   };
 }
 

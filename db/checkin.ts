@@ -185,8 +185,8 @@ export type SubmitOutcome = 'completed' | 'already_completed' | 'not_open';
  * C2-C4 "send": the customer's answers and remarks become check-in items
  * (with their files), the appointment is marked checked in and the
  * communication log says so, in one transaction. The appointment row is
- * locked and must not be checked in yet, so a second submit (another tab,
- * a double click) adds nothing; the unique index on service answers is the
+ * locked and must not be checked in yet, nor have begun, so a second
+ * submit (another tab, a double click) adds nothing; the unique index on service answers is the
  * last line of defence.
  */
 export async function submitCheckin(
@@ -198,10 +198,11 @@ export async function submitCheckin(
     const appointment = await trx('appointments')
       .where({ id: appointmentId })
       .forUpdate()
-      .first('id', 'status', 'location_id', 'customer_id', 'checkin_completed_at');
+      .first('id', 'status', 'location_id', 'customer_id', 'checkin_completed_at', trx.raw('starts_at <= now() as begun'));
     if (!appointment) throw new Error(`appointment ${appointmentId} does not exist`);
     if (appointment.checkin_completed_at) return 'already_completed';
-    if (appointment.status !== 'planned') return 'not_open';
+    // Begun: check-in is closed, and the D2 workflow may have discarded the draft's files (under this same lock).
+    if (appointment.status !== 'planned' || appointment.begun) return 'not_open';
 
     // A service removed from the catalogue meanwhile keeps its answer, without the link to it.
     const stillOffered = new Set<number>(

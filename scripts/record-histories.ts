@@ -44,7 +44,7 @@ try {
   const save = async (name: string, bookingId: string) => saveWorkflow(`booking-${name}`, bookingWorkflowId(bookingId));
   const saveWorkflow = async (name: string, workflowId: string) => {
     const handle = platform.temporal.workflow.getHandle(workflowId);
-    await handle.result();
+    await handle.result().catch(() => undefined); // a failed run is a history too
     const file = path.join(import.meta.dirname, '..', 'test', 'histories', `${name}-${version}.json`);
     // The CLI writes the same JSON the Web UI downloads.
     const json = execFileSync(temporalCliPath(), [
@@ -167,6 +167,12 @@ try {
     await queueMessage(platform.db, { idempotencyKey: key, channel: 'email', kind: 'appointment_confirmation', recipient: 'record@example.test', subject: 'Confirmed', body: 'See you.' });
     await platform.temporal.workflow.start(messageWorkflow, { workflowId: messageWorkflowId(key), taskQueue: platform.config.TEMPORAL_TASK_QUEUE, args: [key] });
     await saveWorkflow('message-sent', messageWorkflowId(key));
+
+    // Refused for good (no phone number in it): marked failed, and the workflow fails.
+    const refused = `record-${version}:refused`;
+    await queueMessage(platform.db, { idempotencyKey: refused, channel: 'sms', kind: 'appointment_confirmation', recipient: 'no number', subject: '', body: 'See you.' });
+    await platform.temporal.workflow.start(messageWorkflow, { workflowId: messageWorkflowId(refused), taskQueue: platform.config.TEMPORAL_TASK_QUEUE, args: [refused] });
+    await saveWorkflow('message-refused', messageWorkflowId(refused));
   }
 } finally {
   await platform.close();

@@ -12,7 +12,7 @@ import {
   submitCheckin,
   type RemarkFileInput,
 } from '../db/checkin';
-import { RefusedFileError, storeCheckinFile, type CheckinUploadLimits } from '../web/checkin/uploads';
+import { RefusedFileError, storeCheckinFile, withStoredFiles, type CheckinUploadLimits } from '../web/checkin/uploads';
 import { maxRemarks } from '../web/checkin/wizard';
 import { parseLocationService } from '../web/staff/locationServices';
 import { appointmentWithCheckinLink } from './support/checkin';
@@ -112,10 +112,26 @@ describe('C2-C4 online check-in: contact changes, submitting, files, catalogue (
     ).rejects.toThrow(/checkin_items_one_per_service/);
   });
 
-  it('a cancelled appointment takes no check-in', async () => {
+  it('a cancelled appointment, or one that has begun, takes no check-in', async () => {
     const w = await appointmentWithLink({ status: 'cancelled' });
     expect(await submitCheckin(platform.db, w.appointment.id, { services: [], remarks: [] })).toBe('not_open');
     expect((await platform.db('appointments').where({ id: w.appointment.id }).first()).checkin_completed_at).toBeNull();
+
+    // Checked under the row lock, not only by the page: a draft sent a moment too late is refused.
+    const begun = await appointmentWithLink();
+    await platform.db('appointments').where({ id: begun.appointment.id }).update({ starts_at: new Date(Date.now() - 60_000) });
+    expect(await submitCheckin(platform.db, begun.appointment.id, { services: [], remarks: [{ subject: 'Late', description: '', files: [] }] })).toBe('not_open');
+    expect(await platform.db('checkin_items').where({ appointment_id: begun.appointment.id })).toEqual([]);
+  });
+
+  it('a draft whose files are gone from disk (removed when the appointment first began) is sent without them', async () => {
+    const w = await appointmentWithLink();
+    const dir = platform.config.UPLOAD_DIR;
+    await mkdir(path.join(dir, 'checkin', String(w.appointment.id)), { recursive: true });
+    const file = (name: string): RemarkFileInput => ({ kind: 'photo', storedName: `checkin/${w.appointment.id}/${name}`, originalName: name, mimeType: 'image/jpeg', sizeBytes: 5 });
+    await writeFile(path.join(dir, file('kept.jpg').storedName), 'photo');
+    const remarks = await withStoredFiles(dir, [{ subject: 'Dent', description: '', files: [file('gone.jpg'), file('kept.jpg')] }]);
+    expect(remarks).toEqual([{ subject: 'Dent', description: '', files: [file('kept.jpg')] }]);
   });
 
   describe('C3 files are judged by their content', () => {

@@ -1,11 +1,14 @@
 import { activityDeps } from '../activities';
 import { randomUUID } from 'node:crypto';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createMailTransport } from '../activities/mail/transport';
 import { hashToken } from '../activities/mail';
+import { submitCheckin } from '../db/checkin';
 import { createI18n } from '../lib/i18n';
 import { temporalTestServerPath } from '../lib/stack';
 import { createWorker } from '../worker';
@@ -171,6 +174,36 @@ describe('D2 check-in workflow: timers at T-3 days and T-1 day (time-skipping se
     await cancelled.handle.signal(cancelCheckinSignal);
     expect(await outcome(cancelled.handle.workflowId)).toBe('cancelled');
     expect(await messagesOf(cancelled.id)).toEqual([]);
+  });
+
+  it('when the appointment begins, the files of remarks never sent are removed and those sent stay; so when it is cancelled', async () => {
+    const folder = (id: number) => path.join(platform.config.UPLOAD_DIR, 'checkin', String(id));
+    /** Two uploads in the appointment's folder; the customer sends a remark with the first. */
+    const uploads = async (id: number) => {
+      await mkdir(folder(id), { recursive: true });
+      const [sent, unsent] = [`${randomUUID()}.jpg`, `${randomUUID()}.mp4`];
+      await writeFile(path.join(folder(id), sent), 'photo');
+      await writeFile(path.join(folder(id), unsent), 'video');
+      const file = { kind: 'photo' as const, storedName: `checkin/${id}/${sent}`, originalName: 'dent.jpg', mimeType: 'image/jpeg', sizeBytes: 5 };
+      expect(await submitCheckin(platform.db, id, { services: [], remarks: [{ subject: 'Dent', description: '', files: [file] }] })).toBe('completed');
+      return [sent, unsent];
+    };
+
+    const startsAt = new Date((await now()) + 5 * DAY);
+    const a = await appointment(startsAt);
+    const [sent] = await uploads(a.id);
+    await until(startsAt.getTime() - HOUR);
+    expect(await readdir(folder(a.id))).toHaveLength(2); // still open: nothing removed
+    await until(startsAt.getTime() + HOUR);
+    expect(await outcome(a.handle.workflowId)).toBe('started');
+    expect(await readdir(folder(a.id))).toEqual([sent]);
+
+    const cancelled = await appointment(new Date((await now()) + 5 * DAY));
+    const [sentBefore] = await uploads(cancelled.id);
+    await platform.db('appointments').where({ id: cancelled.id }).update({ status: 'cancelled' });
+    await cancelled.handle.signal(cancelCheckinSignal);
+    expect(await outcome(cancelled.handle.workflowId)).toBe('cancelled');
+    expect(await readdir(folder(cancelled.id))).toEqual([sentBefore]);
   });
 
   it('a daylight-saving change between the link and the appointment does not shift the link by an hour', async () => {

@@ -7,9 +7,10 @@
  * change in between moves nothing). An appointment booked later than a
  * moment gets that message at once; a moved appointment (the `reschedule`
  * Signal) moves the moments still to come; a cancelled one sends nothing
- * more. The workflow ends when the appointment begins.
+ * more. The workflow ends when the appointment begins (or is cancelled),
+ * removing the photos and videos of remarks the customer never sent.
  */
-import { condition, defineQuery, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
+import { condition, defineQuery, defineSignal, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createCheckinActivities, CheckinPlan } from '../activities/checkin';
 import { deliverQueuedMessage } from './retry';
 
@@ -102,6 +103,8 @@ export async function checkInWorkflow({ appointmentId }: CheckinInput): Promise<
     }
   }
   state.next = null;
+  // Check-in is over: files uploaded with remarks that were never sent go (added later: earlier runs end without).
+  if (patched('checkin-discard-unsent-files')) await checkin.discardUnsentCheckinFiles(appointmentId);
   if (cancelled || !plan) {
     state.startsAt = null;
     return 'cancelled';

@@ -9,7 +9,7 @@ import { formatPrice, totalsByCurrency } from '../../lib/money';
 import { fieldErrors, type FieldErrors } from '../errors';
 import { render } from '../render';
 import { appointmentTimes, checkinByToken, checkinState, smsOffered, type CheckinState } from './service';
-import { deleteCheckinFiles, discardUploads, RefusedFileError, storeCheckinFile, type CheckinUploadLimits } from './uploads';
+import { deleteCheckinFiles, discardUploads, RefusedFileError, storeCheckinFile, withStoredFiles, type CheckinUploadLimits } from './uploads';
 import { maxRemarks, missingStepBefore, newDraft, parseServiceAnswers, remarkSchema, steps, welcomeSchema, type CheckinDraft, type Step } from './wizard';
 
 export interface CheckinDeps {
@@ -267,7 +267,7 @@ export function createCheckinRouter(deps: CheckinDeps) {
     const c = await step(req, res, 'review');
     if (!c) return;
     // 'already_completed' (a second tab, a double click) and 'not_open' both end on the link's own page.
-    await submitCheckin(db, c.appointment.id, { services: c.draft.services, remarks: c.draft.remarks });
+    await submitCheckin(db, c.appointment.id, { services: c.draft.services, remarks: await withStoredFiles(uploads.dir, c.draft.remarks) });
     const { [String(c.appointment.id)]: _sent, ...others } = req.session.checkin ?? {};
     req.session.checkin = others;
     res.redirect(303, c.base);

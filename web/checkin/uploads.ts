@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { access, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { NextFunction, Request, Response } from 'express';
 import { fileTypeFromFile } from 'file-type';
 import multer from 'multer';
 import sharp from 'sharp';
-import type { RemarkFileInput } from '../../db/checkin';
+import type { RemarkFileInput, RemarkInput } from '../../db/checkin';
 
 export interface CheckinUploadLimits {
   dir: string;
@@ -122,6 +122,29 @@ export async function storeCheckinFile(file: Express.Multer.File, appointmentId:
 /** Deletes stored check-in files that were never submitted (a remark the customer removed). */
 export async function deleteCheckinFiles(dir: string, storedNames: string[]): Promise<void> {
   await Promise.all(storedNames.map((name) => rm(checkinFilePath(dir, name), { force: true })));
+}
+
+/**
+ * The draft's remarks with only the files still on disk: an appointment
+ * that had begun (its unsent files removed by D2) and was then moved into
+ * the future takes check-ins again, and an old draft must not point at
+ * files that are gone.
+ */
+export async function withStoredFiles(dir: string, remarks: RemarkInput[]): Promise<RemarkInput[]> {
+  const stored = async (file: RemarkFileInput) => {
+    try {
+      await access(checkinFilePath(dir, file.storedName));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return Promise.all(
+    remarks.map(async (remark) => {
+      const present = await Promise.all(remark.files.map(stored));
+      return { ...remark, files: remark.files.filter((_, i) => present[i]) };
+    }),
+  );
 }
 
 /** The absolute path of a stored check-in file; refuses names that leave the check-in folder. */
