@@ -1,21 +1,14 @@
-import { activityDeps } from '../activities';
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createMailTransport } from '../activities/mail/transport';
+import { describe, expect, it } from 'vitest';
 import { hashToken } from '../activities/mail';
 import { submitCheckin } from '../db/checkin';
-import { createI18n } from '../lib/i18n';
-import { temporalTestServerPath } from '../lib/stack';
-import { createWorker } from '../worker';
 import { checkInWorkflow, checkinStateQuery, checkinWorkflowId, rescheduleSignal, cancelCheckinSignal } from '../workflows/checkIn';
 import { createLocation, uniqueEmail, uniquePlate } from './support/fixtures';
 import { mailsTo, waitForMail } from './support/mail';
-import { startPlatform, type Platform } from './support/platform';
+import { useTimeSkipping } from './support/timeSkipping';
 import { waitUntil } from './support/wait';
 
 const HOUR = 3_600_000;
@@ -27,37 +20,11 @@ const DAY = 24 * HOUR;
  * through the real SMTP catcher.
  */
 describe('D2 check-in workflow: timers at T-3 days and T-1 day (time-skipping server, real PostgreSQL and SMTP)', () => {
-  let platform: Platform;
-  let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
-  const taskQueue = `checkin-${randomUUID()}`;
-
-  beforeAll(async () => {
-    platform = await startPlatform();
-    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServerPath() } } });
-    const { db, config } = platform;
-    const transport = createMailTransport(config.SMTP_URL);
-    worker = await createWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue,
-      deps: activityDeps(config, { db, transport, i18n: await createI18n(), temporal: env.client, taskQueue }),
-      workflowBundle: { codePath: inject('workflowBundlePath') },
-    });
-    running = worker.run();
-  }, 120_000);
-
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await env?.teardown();
-    await platform?.close();
-  });
+  const t = useTimeSkipping();
 
   /** A planned appointment of a customer who prefers `channel`, starting at `startsAt`. */
   async function appointment(startsAt: Date, options: { preferred?: 'email' | 'sms'; whatsapp?: boolean; timeZone?: string } = {}) {
-    const { db } = platform;
+    const { db } = t.platform;
     const { companyId, location } = await createLocation(db, { time_zone: options.timeZone ?? 'Europe/Brussels' });
     await db('companies').where({ id: companyId }).update({ sms_enabled: true, whatsapp_enabled: options.whatsapp ?? false });
     const email = uniqueEmail('checkin');
@@ -72,27 +39,27 @@ describe('D2 check-in workflow: timers at T-3 days and T-1 day (time-skipping se
       })
       .returning('id');
     const id: number = row.id;
-    const handle = await env.client.workflow.start(checkInWorkflow, { workflowId: checkinWorkflowId(id), taskQueue, args: [{ appointmentId: id }] });
+    const handle = await t.env.client.workflow.start(checkInWorkflow, { workflowId: checkinWorkflowId(id), taskQueue: t.taskQueue, args: [{ appointmentId: id }] });
     // Time may only run once the workflow has read its plan and waits on a timer.
     await waitUntil('the plan', async () => (await handle.query(checkinStateQuery)).next ?? undefined);
     return { id, email, phone, handle };
   }
 
-  const now = async () => env.currentTimeMs();
+  const now = async () => t.env.currentTimeMs();
   /** Lets workflow time run until `at` (milliseconds since the epoch). */
-  const until = async (at: number) => env.sleep(Math.max(0, at - (await now())));
+  const until = async (at: number) => t.env.sleep(Math.max(0, at - (await now())));
   /**
    * The result of a workflow once it has ended, read through a plain client: the test
    * environment's own client lets time run free while it waits for a result, which would
    * push every other workflow's timers years ahead.
    */
   const outcome = async (workflowId: string) => {
-    const handle = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' }).workflow.getHandle(workflowId);
+    const handle = new Client({ connection: t.env.connection, namespace: t.env.namespace ?? 'default' }).workflow.getHandle(workflowId);
     await waitUntil('the workflow to end', async () => (await handle.describe()).status.name !== 'RUNNING');
     return handle.result();
   };
   const messagesOf = (appointmentId: number) =>
-    platform.db('sent_messages').where({ appointment_id: appointmentId }).orderBy('id').select('kind', 'channel', 'status', 'recipient');
+    t.platform.db('sent_messages').where({ appointment_id: appointmentId }).orderBy('id').select('kind', 'channel', 'status', 'recipient');
 
   it('C1/W1: the link three days before by the preferred channel (e-mail), the reminder one day before by WhatsApp', async () => {
     const startsAt = new Date((await now()) + 5 * DAY);
@@ -106,7 +73,7 @@ describe('D2 check-in workflow: timers at T-3 days and T-1 day (time-skipping se
     const mail = await waitForMail(a.email);
     const token = mail.text.match(/\/c\/([\w-]+)\?lang=en/)?.[1];
     expect(token, mail.text).toBeDefined();
-    expect(await platform.db('checkin_links').where({ token_hash: hashToken(token!) }).first('appointment_id')).toEqual({ appointment_id: a.id });
+    expect(await t.platform.db('checkin_links').where({ token_hash: hashToken(token!) }).first('appointment_id')).toEqual({ appointment_id: a.id });
     const state = await a.handle.query(checkinStateQuery);
     expect(state.sent.map((s) => s.kind)).toEqual(['link']);
     expect(Math.abs(Date.parse(state.sent[0]!.at) - (startsAt.getTime() - 3 * DAY))).toBeLessThan(60_000);
@@ -118,10 +85,10 @@ describe('D2 check-in workflow: timers at T-3 days and T-1 day (time-skipping se
       { kind: 'checkin_reminder', channel: 'whatsapp', status: 'sent', recipient: a.phone },
     ]);
     // The reminder carries a link of its own; the first one stays valid.
-    const whatsapp = await platform.db('whatsapp_outbox').where({ reference: `checkin-${a.id}:reminder:${startsAt.toISOString()}` }).first();
+    const whatsapp = await t.platform.db('whatsapp_outbox').where({ reference: `checkin-${a.id}:reminder:${startsAt.toISOString()}` }).first();
     const reminderToken = JSON.stringify(whatsapp.parameters).match(/\/c\/([\w-]+)/)?.[1];
     expect(reminderToken).toBeDefined();
-    expect(await platform.db('checkin_links').where({ appointment_id: a.id }).pluck('token_hash')).toEqual(
+    expect(await t.platform.db('checkin_links').where({ appointment_id: a.id }).pluck('token_hash')).toEqual(
       expect.arrayContaining([hashToken(token!), hashToken(reminderToken!)]),
     );
     await until(startsAt.getTime() + HOUR);
@@ -137,7 +104,7 @@ describe('D2 check-in workflow: timers at T-3 days and T-1 day (time-skipping se
       { kind: 'checkin_link', channel: 'sms', status: 'sent', recipient: a.phone },
       { kind: 'checkin_reminder', channel: 'sms', status: 'sent', recipient: a.phone },
     ]);
-    const sms = await platform.db('sms_outbox').where({ reference: `checkin-${a.id}:link:${startsAt.toISOString()}` }).first('body');
+    const sms = await t.platform.db('sms_outbox').where({ reference: `checkin-${a.id}:link:${startsAt.toISOString()}` }).first('body');
     expect(sms.body).toMatch(/\/c\/[\w-]+/);
   });
 
@@ -161,7 +128,7 @@ describe('D2 check-in workflow: timers at T-3 days and T-1 day (time-skipping se
     const moved = await appointment(startsAt);
     await until(startsAt.getTime() - 4 * DAY);
     const later = new Date(startsAt.getTime() + 3 * DAY);
-    await platform.db('appointments').where({ id: moved.id }).update({ starts_at: later, ends_at: new Date(later.getTime() + HOUR) });
+    await t.platform.db('appointments').where({ id: moved.id }).update({ starts_at: later, ends_at: new Date(later.getTime() + HOUR) });
     await moved.handle.signal(rescheduleSignal);
     await until(startsAt.getTime() - 3 * DAY + HOUR); // the old moment passes
     expect(await messagesOf(moved.id)).toEqual([]);
@@ -170,14 +137,14 @@ describe('D2 check-in workflow: timers at T-3 days and T-1 day (time-skipping se
     expect((await messagesOf(moved.id)).map((m) => m.kind)).toEqual(['checkin_link']);
 
     const cancelled = await appointment(new Date((await now()) + 5 * DAY));
-    await platform.db('appointments').where({ id: cancelled.id }).update({ status: 'cancelled' });
+    await t.platform.db('appointments').where({ id: cancelled.id }).update({ status: 'cancelled' });
     await cancelled.handle.signal(cancelCheckinSignal);
     expect(await outcome(cancelled.handle.workflowId)).toBe('cancelled');
     expect(await messagesOf(cancelled.id)).toEqual([]);
   });
 
   it('when the appointment begins, the files of remarks never sent are removed and those sent stay; so when it is cancelled', async () => {
-    const folder = (id: number) => path.join(platform.config.UPLOAD_DIR, 'checkin', String(id));
+    const folder = (id: number) => path.join(t.platform.config.UPLOAD_DIR, 'checkin', String(id));
     /** Two uploads in the appointment's folder; the customer sends a remark with the first. */
     const uploads = async (id: number) => {
       await mkdir(folder(id), { recursive: true });
@@ -185,7 +152,7 @@ describe('D2 check-in workflow: timers at T-3 days and T-1 day (time-skipping se
       await writeFile(path.join(folder(id), sent), 'photo');
       await writeFile(path.join(folder(id), unsent), 'video');
       const file = { kind: 'photo' as const, storedName: `checkin/${id}/${sent}`, originalName: 'dent.jpg', mimeType: 'image/jpeg', sizeBytes: 5 };
-      expect(await submitCheckin(platform.db, id, { services: [], remarks: [{ subject: 'Dent', description: '', files: [file] }] })).toBe('completed');
+      expect(await submitCheckin(t.platform.db, id, { services: [], remarks: [{ subject: 'Dent', description: '', files: [file] }] })).toBe('completed');
       return [sent, unsent];
     };
 
@@ -200,7 +167,7 @@ describe('D2 check-in workflow: timers at T-3 days and T-1 day (time-skipping se
 
     const cancelled = await appointment(new Date((await now()) + 5 * DAY));
     const [sentBefore] = await uploads(cancelled.id);
-    await platform.db('appointments').where({ id: cancelled.id }).update({ status: 'cancelled' });
+    await t.platform.db('appointments').where({ id: cancelled.id }).update({ status: 'cancelled' });
     await cancelled.handle.signal(cancelCheckinSignal);
     expect(await outcome(cancelled.handle.workflowId)).toBe('cancelled');
     expect(await readdir(folder(cancelled.id))).toEqual([sentBefore]);
