@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocation, createStaff } from './support/fixtures';
-import { httpClient } from './support/httpClient';
+import { httpClient, type HttpClient } from './support/httpClient';
 import { startPlatform, type Platform } from './support/platform';
 import { waitUntil } from './support/wait';
 
@@ -30,5 +30,49 @@ describe('staff sessions in PostgreSQL', () => {
       return response.status === 303 ? response : undefined;
     });
     expect(redirected.headers.get('location')).toContain('/staff/login');
+  });
+});
+
+describe('staff sessions: the idle timeout', () => {
+  let platform: Platform;
+  beforeAll(async () => {
+    platform = await startPlatform({ SESSION_IDLE_TIMEOUT: '2s', SESSION_ABSOLUTE_TIMEOUT: '1h' });
+  });
+  afterAll(() => platform?.close());
+
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const loggedIn = async () => {
+    const { companyId } = await createLocation(platform.db);
+    const { email, password } = await createStaff(platform.db, companyId, 'service_advisor');
+    const browser = httpClient(platform.baseUrl);
+    expect((await browser.login(email, password)).status).toBe(303);
+    expect((await browser.request('/staff/jobs')).status).toBe(200);
+    return browser;
+  };
+  /** What the New-leads badge asks every few seconds, as htmx sends it. */
+  const poll = (browser: HttpClient) => browser.request('/staff/leads/badge', { headers: { 'HX-Request': 'true', 'X-Poll': 'true' } });
+
+  it('a page polling by itself does not keep an idle login alive; the next poll sends the screen to the login page', async () => {
+    const browser = await loggedIn();
+    let answered = 0;
+    let answer = await poll(browser);
+    while (answer.status === 200 && answered < 30) {
+      answered++;
+      await pause(300);
+      answer = await poll(browser);
+    }
+    expect(answered).toBeGreaterThanOrEqual(4); // it polled on for a while (the login did not end at once)…
+    expect(answer.status).toBe(401); // …and ended after the idle time, polls notwithstanding
+    expect(answer.headers.get('hx-redirect')).toBe('/staff/login');
+    expect((await browser.request('/staff/jobs')).headers.get('location')).toContain('/staff/login');
+  });
+
+  it('a staff member at work stays logged in past the idle timeout', async () => {
+    const browser = await loggedIn();
+    for (let i = 0; i < 10; i++) {
+      await pause(400);
+      expect((await browser.request('/staff/jobs')).status).toBe(200);
+      expect((await poll(browser)).status).toBe(200);
+    }
   });
 });

@@ -36,11 +36,18 @@ describe('browser: the lead manager refreshes itself, searches live, counts New 
 
     // Requests arriving while the page is open appear by themselves, at the location's 10 seconds.
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    // The refreshes say they are polls, so they do not keep an idle login alive.
+    const requestTo = (pathname: string, trigger: string) =>
+      page.waitForRequest((request) => new URL(request.url()).pathname === pathname && request.headers()['hx-trigger'] === trigger, { timeout: 25_000 });
+    const refresh = requestTo('/staff/leads', 'lead-table');
+    const badgePoll = requestTo('/staff/leads/badge', 'lead-badge');
     await insertLead(db, companyId, location.id, { first_name: 'Sophie', last_name: 'Dubois', plate: '1-NEW-001' });
     for (let i = 0; i < 8; i++) await insertLead(db, companyId, location.id, { last_name: `Lead ${i}` });
     await page.locator('#lead-rows').getByText('Sophie Dubois').waitFor({ timeout: 25_000 });
     await page.waitForFunction(() => document.querySelector('#lead-badge')?.textContent?.trim() === '9+', undefined, { timeout: 25_000 });
     expect(await rows.count()).toBe(11);
+    expect((await refresh).headers()['x-poll']).toBe('true');
+    expect((await badgePoll).headers()['x-poll']).toBe('true');
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
 
     // Live search: typing narrows the table (no submit), and the URL keeps the search.

@@ -16,6 +16,8 @@ declare module 'express-session' {
     repairSentTo?: string;
     /** M1: where the last service request's acknowledgement went, for the thank-you page */
     serviceRequestSentTo?: string;
+    /** the staff member's last request that was not a page polling by itself (ms) */
+    lastSeenAt?: number;
   }
 }
 
@@ -45,9 +47,18 @@ function saveBeforeRedirect(req: Request, res: Response, next: NextFunction) {
 }
 
 /**
+ * A request a page makes by itself on a timer (the New-leads badge, the lead
+ * table's refresh, the job's message list): marked by the page with
+ * `hx-headers='{"X-Poll": "true"}'`. It does not count as activity.
+ */
+const isPoll = (req: Request) => req.get('X-Poll') === 'true';
+
+/**
  * Sessions live in PostgreSQL so any web replica can serve any request.
  * The cookie expires after the idle timeout and is renewed on each request;
- * a staff login also ends after the absolute timeout, however active.
+ * a staff login ends after the idle timeout without activity (a page that
+ * polls by itself is no activity: a workshop PC left on the lead manager
+ * logs out) and after the absolute timeout, however active.
  */
 export function sessionMiddleware({ pool, secret, idleTimeoutMs, absoluteTimeoutMs, secureCookies }: SessionOptions) {
   const PgStore = connectPgSimple(session);
@@ -61,13 +72,23 @@ export function sessionMiddleware({ pool, secret, idleTimeoutMs, absoluteTimeout
     rolling: true,
     cookie: { httpOnly: true, sameSite: 'lax', secure: secureCookies, maxAge: idleTimeoutMs, path: '/' },
   });
-  const absolute = (req: Request, _res: Response, next: NextFunction) => {
-    const loginAt = req.session?.loginAt;
-    if (loginAt && Date.now() - loginAt > absoluteTimeoutMs) {
-      delete req.session.staffId;
-      delete req.session.loginAt;
+  // How often the last activity is written: often enough for the idle timeout, without a write per request.
+  const seenGranularityMs = Math.min(60_000, idleTimeoutMs / 10);
+  const staffTimeouts = (req: Request, _res: Response, next: NextFunction) => {
+    const session = req.session;
+    if (session?.staffId) {
+      const now = Date.now();
+      const idle = session.lastSeenAt !== undefined && now - session.lastSeenAt > idleTimeoutMs;
+      const expired = session.loginAt !== undefined && now - session.loginAt > absoluteTimeoutMs;
+      if (idle || expired) {
+        delete session.staffId;
+        delete session.loginAt;
+        delete session.lastSeenAt;
+      } else if (!isPoll(req) && now - (session.lastSeenAt ?? 0) >= seenGranularityMs) {
+        session.lastSeenAt = now;
+      }
     }
     next();
   };
-  return { handlers: [handler, absolute, saveBeforeRedirect], store };
+  return { handlers: [handler, staffTimeouts, saveBeforeRedirect], store };
 }
