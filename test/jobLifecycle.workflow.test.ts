@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findJobState, snapshotOf } from '../db/jobs';
+import { findJobForEdit, findJobState, snapshotOf } from '../db/jobs';
+import { normalizePlate } from '../lib/plates';
+import { editJob } from '../web/jobs/service';
 import { confirmByToken } from '../web/booking/service';
 import { advanceJob } from '../lib/jobLifecycle';
 import { jobStatusQuery, jobWorkflowId } from '../workflows/jobLifecycle';
+import { plateKey } from '../workflows/searchAttributes';
 import type { JobEvent } from '../workflows/jobSteps';
 import { book, bookingDeps, firstSlot, wizardFor } from './support/booking';
 import { createJob, createLocation, type JobFixture } from './support/fixtures';
@@ -43,6 +46,39 @@ describe('D4 job lifecycle workflow against real Temporal and PostgreSQL', () =>
     expect((await handle.result()).step).toBe('picked_up');
     // A picked-up job takes no further steps, and its workflow is not started again.
     expect(await step(job, 'planned_end')).toEqual({ ok: false, refusal: 'pickedUp' });
+  });
+
+  it('a corrected plate follows into the Plate search attribute of the running workflow; a picked-up job is left alone', async () => {
+    const { companyId, location } = await createLocation(platform.db);
+    const job = await createJob(platform.db, location);
+    expect(await step(job, 'appointment')).toMatchObject({ ok: true });
+    const handle = platform.temporal.workflow.getHandle(jobWorkflowId(job.job_number));
+    expect((await handle.describe()).typedSearchAttributes.get(plateKey)).toBe(normalizePlate(job.plate));
+
+    const edit = async (plate: string) => {
+      const row = (await findJobForEdit(platform.db, companyId, job.job_number))!;
+      const fields = {
+        customer: { first_name: row.first_name, last_name: row.last_name, email: row.email, phone: row.phone, language: row.language },
+        vehicle: { plate, vin: row.vin, make: row.make, model: row.model },
+        damage_flow_type_id: row.damage_flow_type_id,
+        notes: row.notes,
+      };
+      return editJob(deps(), row, { fields, location_id: null, appointment_at: '', planned_end_at: '' });
+    };
+    expect(await edit('9-fix-999')).toEqual({ ok: true });
+    const found = await waitUntil('the workflow found by its new plate', async () => {
+      const listed = [];
+      for await (const execution of platform.temporal.workflow.list({ query: `Plate = '9FIX999'` })) listed.push(execution.workflowId);
+      return listed.length > 0 ? listed : undefined;
+    });
+    expect(found).toEqual([handle.workflowId]);
+    expect((await handle.describe()).typedSearchAttributes.get(plateKey)).toBe('9FIX999');
+
+    // Picked up: the workflow has ended; the plate is saved all the same.
+    for (const type of ['vehicle_in', 'activity_started', 'finished', 'picked_up'] as const) expect(await step(job, type)).toMatchObject({ ok: true });
+    await handle.result();
+    expect(await edit('9-fix-998')).toEqual({ ok: true });
+    expect((await findJobForEdit(platform.db, companyId, job.job_number))!.plate).toBe('9-fix-998');
   });
 
   it('refuses each step out of order with its reason, and keeps the state unchanged', async () => {

@@ -1,5 +1,6 @@
 import { createStaffJob, updateJobDetails, type CreatedStaffJob, type JobEditRow } from '../../db/jobs';
-import { advanceJob, startJobLifecycle, type LifecycleDeps } from '../../lib/jobLifecycle';
+import { advanceJob, jobPlateChanged, startJobLifecycle, type LifecycleDeps } from '../../lib/jobLifecycle';
+import { normalizePlate } from '../../lib/plates';
 import type { JobEvent, Refusal } from '../../workflows/jobSteps';
 import { localInput, localToInstant, type JobForm } from './form';
 
@@ -45,5 +46,7 @@ export async function editJob(deps: LifecycleDeps, job: JobEditRow, form: JobFor
     if (!result.ok) return { ok: false, field, refusal: result.refusal };
   }
   await updateJobDetails(deps.db, job, form.fields);
+  const plate = form.fields.vehicle.plate;
+  if (normalizePlate(plate) !== normalizePlate(job.plate)) await jobPlateChanged(deps, job.job_number, plate);
   return { ok: true };
 }
