@@ -6,6 +6,7 @@ import { createDb, migrate } from './db/knex';
 import { ConfigError, loadConfig } from './lib/config';
 import { createI18n } from './lib/i18n';
 import { createLogger } from './lib/logger';
+import { ensureHousekeepingSchedule } from './lib/housekeeping';
 import { ensureCheckinWorkflows } from './lib/checkinWorkflow';
 import { ensureLeadWorkflows } from './lib/leadWorkflow';
 import { createTemporalClient, ensureSearchAttributes } from './lib/temporal';
@@ -52,6 +53,7 @@ async function main() {
   if (leads > 0) log.info(`started the workflow of ${leads} New lead(s) that had none`);
   const checkins = await ensureCheckinWorkflows(db, { temporal: client, taskQueue: config.TEMPORAL_TASK_QUEUE });
   if (checkins > 0) log.info(`started the check-in workflow of ${checkins} upcoming appointment(s) that had none`);
+  if (await ensureHousekeepingSchedule(client, config.TEMPORAL_TASK_QUEUE)) log.info('created the housekeeping schedule (every 6 hours)');
   log.info(`worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}; SMS provider: ${config.SMS_PROVIDER}`);
   await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks finish
   transport.close();

@@ -3,6 +3,7 @@ import type { i18n } from 'i18next';
 import type { Knex } from 'knex';
 import { createBookingActivities } from './bookings';
 import { createCheckinActivities } from './checkin';
+import { createHousekeepingActivities } from './housekeeping';
 import { createJobActivities } from './jobs';
 import { createLeadActivities } from './leads';
 import { createMailActivities } from './mail';
@@ -58,5 +59,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createMailActivities(deps),
     ...createInvitationActivities(deps),
     ...createMessagingActivities(deps),
+    ...createHousekeepingActivities(deps),
   };
 }

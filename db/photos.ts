@@ -34,10 +34,27 @@ export async function photoCompany(db: Knex, photoId: string): Promise<number | 
   return row?.company_id;
 }
 
-/** Photos uploaded to a wizard that was never confirmed, older than the cut-off. */
-export async function deletePhotosNotInUse(db: Knex, ids: string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await db('photos').whereIn('id', ids).whereNull('job_id').whereNull('booking_id').delete();
+/** The files of a photo: the picture and its thumbnail, relative to UPLOAD_DIR. */
+export type PhotoFiles = Pick<Photo, 'path' | 'thumbnail_path'>;
+
+/** Photos taken out of an estimate wizard before it was sent: their rows go, and their files are answered. */
+export async function deletePhotosNotInUse(db: Knex, ids: string[]): Promise<PhotoFiles[]> {
+  if (ids.length === 0) return [];
+  return db('photos').whereIn('id', ids).whereNull('job_id').whereNull('booking_id').delete().returning(['path', 'thumbnail_path']);
+}
+
+/**
+ * Photos of estimate wizards that never became a job (never sent, or their
+ * booking expired or lost its slot), uploaded before `before`: their rows
+ * go, and their files are answered.
+ */
+export async function deleteAbandonedPhotos(db: Knex, before: Date): Promise<PhotoFiles[]> {
+  return db('photos')
+    .whereNull('job_id')
+    .where('created_at', '<', before)
+    .where((query) => query.whereNull('booking_id').orWhereIn('booking_id', db('bookings').select('id').whereIn('status', ['expired', 'slot_taken'])))
+    .delete()
+    .returning(['path', 'thumbnail_path']);
 }
 
 /** A photo the customer added to their job from the portal (P6). */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { NextFunction, Request, Response } from 'express';
 import multer from 'multer';
 import sharp, { type Metadata } from 'sharp';
-import type { NewPhoto } from '../db/photos';
+import type { NewPhoto, PhotoFiles } from '../db/photos';
 
 const acceptedTypes = new Map([
   ['image/jpeg', 'jpg'],
@@ -105,6 +105,11 @@ export async function storePhoto(file: Express.Multer.File, dir: string): Promis
     path: path.relative(dir, original),
     thumbnail_path: path.relative(dir, thumbnail),
   };
+}
+
+/** Removes the files of photos whose rows are gone (a file already missing is no error). */
+export async function deletePhotoFiles(dir: string, photos: PhotoFiles[]): Promise<void> {
+  await Promise.all(photos.flatMap((photo) => [photo.path, photo.thumbnail_path]).map((file) => rm(photoFilePath(dir, file), { force: true })));
 }
 
 export function photoFilePath(dir: string, relative: string): string {

@@ -4,3 +4,4 @@ export { invitationWorkflow } from './invitation';
 export { messageWorkflow } from './message';
 export { leadWorkflow } from './lead';
 export { checkInWorkflow } from './checkIn';
+export { housekeepingWorkflow } from './housekeeping';

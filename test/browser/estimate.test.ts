@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { usePlatformAndBrowser, expectHeading, damagePhoto, fillContact, staffLogin } from '../support/browser';
 import { createLocation, createStaff, uniqueEmail, uniquePlate } from '../support/fixtures';
@@ -29,9 +31,18 @@ describe('browser: estimate booking (P1, P2, P3) and staff job list', () => {
     await page.getByLabel('Registration plate').fill(plate);
     await page.getByLabel('Make').fill('Toyota');
     await page.getByLabel('Model').fill('Yaris');
-    await page.getByLabel('Photos of the damage').setInputFiles({ name: 'bumper.jpg', mimeType: 'image/jpeg', buffer: await damagePhoto() });
+    await page.getByLabel('Photos of the damage').setInputFiles([
+      { name: 'bumper.jpg', mimeType: 'image/jpeg', buffer: await damagePhoto() },
+      { name: 'scratch.jpg', mimeType: 'image/jpeg', buffer: await damagePhoto('#27ae60') },
+    ]);
     await page.getByRole('button', { name: 'Add these photos' }).click();
+    await expectHeading(page, '2 photos added');
+    // Removing one takes its row and its files (picture and thumbnail) away.
+    const removed = await t.platform.db('photos').where({ original_name: 'scratch.jpg' }).whereNull('booking_id').orderBy('created_at', 'desc').first();
+    await page.getByRole('button', { name: 'Remove (scratch.jpg)' }).click();
     await expectHeading(page, '1 photo added');
+    expect(await t.platform.db('photos').where({ id: removed.id }).first()).toBeUndefined();
+    for (const file of [removed.path, removed.thumbnail_path]) expect(existsSync(path.join(t.platform.config.UPLOAD_DIR, file))).toBe(false);
     expect(await page.getByLabel('Registration plate').inputValue()).toBe(plate);
     await page.getByRole('button', { name: 'Next' }).click();
 

@@ -4,7 +4,7 @@ import { deletePhotosNotInUse, findPhoto, insertPhoto } from '../../db/photos';
 import { findLocation, findLocationBySlug, listPortalLocations, type Location } from '../../db/locations';
 import { fieldErrors } from '../errors';
 import { render } from '../render';
-import { NotAnImageError, photoFilePath, storePhoto, type UploadLimits } from '../uploads';
+import { deletePhotoFiles, NotAnImageError, photoFilePath, storePhoto, type UploadLimits } from '../uploads';
 import { availableSlots, confirmByToken, formatSlot, requestEstimate, type BookingDeps } from './service';
 import { contactSchema, locationSchema, missingStep, slotSchema, vehicleSchema, type EstimateWizard } from './wizard';
 
@@ -138,7 +138,7 @@ export function createBookingRouter(deps: BookingDeps & { uploads: UploadLimits 
     const id = String(req.params.id);
     if (p.wizard.photoIds.includes(id)) {
       p.wizard.photoIds = p.wizard.photoIds.filter((photoId) => photoId !== id);
-      await deletePhotosNotInUse(db, [id]);
+      await deletePhotoFiles(deps.uploads.dir, await deletePhotosNotInUse(db, [id]));
     }
     res.redirect(303, `/p/${p.location.slug}/estimate/vehicle`);
   });
