@@ -53,7 +53,8 @@ async function main() {
   if (leads > 0) log.info(`started the workflow of ${leads} New lead(s) that had none`);
   const checkins = await ensureCheckinWorkflows(db, { temporal: client, taskQueue: config.TEMPORAL_TASK_QUEUE });
   if (checkins > 0) log.info(`started the check-in workflow of ${checkins} upcoming appointment(s) that had none`);
-  if (await ensureHousekeepingSchedule(client, config.TEMPORAL_TASK_QUEUE)) log.info('created the housekeeping schedule (every 6 hours)');
+  const housekeeping = await ensureHousekeepingSchedule(client, config.TEMPORAL_TASK_QUEUE);
+  if (housekeeping !== 'kept') log.info(`housekeeping schedule ${housekeeping} (every 6 hours, task queue "${config.TEMPORAL_TASK_QUEUE}")`);
   log.info(`worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}; SMS provider: ${config.SMS_PROVIDER}`);
   await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks finish
   transport.close();
