@@ -41,13 +41,22 @@ export async function setPermission(db: Knex, companyId: number, role: Role, per
   await db('role_permissions').insert({ ...key, allowed }).onConflict(['company_id', 'role', 'permission']).merge(['allowed']);
 }
 
-/** Saves the whole role × permission table at once (locked ones stay on), in one transaction. */
+/**
+ * Saves the whole role × permission table at once (locked ones stay on), in
+ * one transaction under the company's row lock: the company's rows are
+ * replaced by its choices that differ from the defaults.
+ */
 export async function savePermissionTable(db: Knex, companyId: number, granted: Record<Role, Permissions>): Promise<void> {
+  const rows = roles.flatMap((role) =>
+    permissions
+      .map((permission) => ({ role, permission, allowed: isLocked(role, permission) || granted[role][permission] }))
+      .filter(({ role, permission, allowed }) => allowed !== isDefault(role, permission))
+      .map((choice) => ({ company_id: companyId, ...choice })),
+  );
   await db.transaction(async (trx) => {
-    for (const role of roles) {
-      for (const permission of permissions) {
-        await setPermission(trx, companyId, role, permission, isLocked(role, permission) || granted[role][permission]);
-      }
-    }
+    // Two admins saving at once: one after the other, each table whole.
+    await trx('companies').where({ id: companyId }).forNoKeyUpdate().first('id');
+    await trx('role_permissions').where({ company_id: companyId }).delete();
+    if (rows.length > 0) await trx('role_permissions').insert(rows);
   });
 }

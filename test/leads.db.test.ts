@@ -96,6 +96,25 @@ describe('M1/M4-M6: the lead manager, its permissions and its badge (PostgreSQL,
     table.admin.edit_closed_leads = false;
     await savePermissionTable(db, companyId, table);
     expect(await permissionsOf(db, companyId, 'admin')).toEqual({ lead_manager: true, online_booking_admin: true, edit_closed_leads: false });
+    expect((await permissionsOf(db, companyId, 'receptionist')).lead_manager).toBe(false); // the table keeps what it does not change
+    // Only choices that differ from the defaults are rows.
+    expect(await db('role_permissions').where({ company_id: companyId }).orderBy(['role', 'permission']).select('role', 'permission', 'allowed')).toEqual([
+      { role: 'admin', permission: 'edit_closed_leads', allowed: false },
+      { role: 'receptionist', permission: 'lead_manager', allowed: false },
+    ]);
+
+    // Two admins saving at once: the second waits for the first (the company's row lock), then saves its table whole.
+    const mechanicsIn = await permissionTable(db, companyId);
+    mechanicsIn.mechanic.lead_manager = true;
+    const first = await db.transaction();
+    await first('companies').where({ id: companyId }).forNoKeyUpdate().first('id'); // as a save does
+    let saved = false;
+    const second = savePermissionTable(db, companyId, mechanicsIn).then(() => (saved = true));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(saved).toBe(false);
+    await first.commit();
+    await second;
+    expect(await permissionTable(db, companyId)).toEqual(mechanicsIn);
   });
 
   it('the server refuses: a mechanic the lead manager, an advisor editing a rejected lead until admin allows it', async () => {
