@@ -1,7 +1,6 @@
 import {
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   type Client,
 } from '@temporalio/client';
@@ -9,7 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Knex } from 'knex';
 import { findJobState, snapshotOf } from '../db/jobs';
 import { normalizePlate } from './plates';
-import { advanceUpdate, jobLifecycleWorkflow, jobWorkflowId, plateChangedSignal, type JobLifecycleInput } from '../workflows/jobLifecycle';
+import { advanceUpdate, jobLifecycleWorkflow, jobWorkflowId, type JobLifecycleInput } from '../workflows/jobLifecycle';
 import type { JobEvent, JobSnapshot, Refusal } from '../workflows/jobSteps';
 import { jobNumberKey, locationKey, plateKey } from '../workflows/searchAttributes';
 
@@ -82,19 +81,5 @@ export async function advanceJob(deps: LifecycleDeps, job: JobRef, event: JobEve
     }
     if (error instanceof WorkflowExecutionAlreadyStartedError) return { ok: false, refusal: 'pickedUp' };
     throw error;
-  }
-}
-
-/**
- * The plate of a job's vehicle was corrected: its running D4 workflow
- * updates the Plate search attribute, so operators find it by the new one.
- * A picked-up job's workflow has ended, and a job without one gets the
- * plate when it starts: nothing to tell either.
- */
-export async function jobPlateChanged(deps: Pick<LifecycleDeps, 'temporal'>, jobNumber: string, plate: string): Promise<void> {
-  try {
-    await deps.temporal.workflow.getHandle(jobWorkflowId(jobNumber)).signal(plateChangedSignal, normalizePlate(plate));
-  } catch (error) {
-    if (!(error instanceof WorkflowNotFoundError)) throw error;
   }
 }

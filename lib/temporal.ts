@@ -1,5 +1,6 @@
-import { Client, Connection } from '@temporalio/client';
-import { searchAttributeKeys } from '../workflows/searchAttributes';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { plateChangedSignal, searchAttributeKeys } from '../workflows/searchAttributes';
+import { normalizePlate } from './plates';
 import type { Logger } from './logger';
 
 export async function createTemporalClient(address: string, namespace: string): Promise<Client> {
@@ -54,4 +55,17 @@ export async function startMissingWorkflows<T>(
   const missing = wanted.filter((item) => !running.has(workflowId(item)));
   for (const item of missing) await start(item);
   return missing.length;
+}
+
+/**
+ * A plate staff corrected: the running workflow `workflowId` (a job's, a
+ * lead's) updates its Plate search attribute, so operators find it by the
+ * new one. One that has ended keeps the old: nothing to tell.
+ */
+export async function plateChanged(client: Client, workflowId: string, plate: string): Promise<void> {
+  try {
+    await client.workflow.getHandle(workflowId).signal(plateChangedSignal, normalizePlate(plate));
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  }
 }

@@ -7,7 +7,8 @@ import { cancelByCustomer, leadEvents, rejectLead, submitServiceRequest } from '
 import type { ServiceRequest } from '../web/serviceBooking/form';
 import { leadStateQuery, leadWorkflowId } from '../workflows/lead';
 import { ensureLeadWorkflows } from '../lib/leadWorkflow';
-import { createLocation, uniqueEmail, uniquePlate } from './support/fixtures';
+import { createLocation, createStaff, uniqueEmail, uniquePlate } from './support/fixtures';
+import { httpClient } from './support/httpClient';
 import { mailsTo, waitForMail } from './support/mail';
 import { startPlatform, type Platform } from './support/platform';
 import { json, startStandIn, type StandIn } from './support/standIn';
@@ -219,5 +220,26 @@ describe('D3 lead workflow (M1-M3) against real Temporal, PostgreSQL, SMTP and a
     expect(await mailsTo(email)).toHaveLength(1);
     const runs = await platform.temporal.workflow.count(`WorkflowId = '${leadWorkflowId(id)}'`);
     expect(runs.count).toBe(1);
+  });
+
+  it('a plate staff correct on the lead page follows into the running workflow\'s Plate search attribute', async () => {
+    const { companyId, location } = await createLocation(platform.db);
+    const { id, typed, handle } = await newLead(location);
+    const admin = await createStaff(platform.db, companyId, 'admin');
+    const staff = httpClient(platform.baseUrl);
+    await staff.login(admin.email, admin.password);
+    await staff.formPage(`/staff/leads/${id}?lang=en`);
+    const saved = await staff.post(`/staff/leads/${id}`, {
+      first_name: typed.firstName, last_name: typed.lastName, email: typed.email, phone: typed.phone,
+      street: typed.street, postal_code: typed.postalCode, city: typed.city, customer_number: '',
+      plate: '1-fix-321', vin: '', make: typed.make, model: typed.model, mileage: String(typed.mileage), remarks: typed.remarks,
+    });
+    expect(saved.headers.get('location')).toBe(`/staff/leads/${id}?saved=1`);
+    const found = await waitUntil('the lead found by its new plate', async () => {
+      const listed: string[] = [];
+      for await (const execution of platform.temporal.workflow.list({ query: `Plate = '1FIX321'` })) listed.push(execution.workflowId);
+      return listed.length > 0 ? listed : undefined;
+    });
+    expect(found).toEqual([handle.workflowId]);
   });
 });

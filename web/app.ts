@@ -123,7 +123,7 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   app.use(createCustomersRouter({ db }));
   app.use(createLocationServicesRouter({ db }));
   app.use(createCheckinRouter({ db, i18n, uploads: checkinUploads, defaultCountryCode: config.SMS_DEFAULT_COUNTRY_CODE }));
-  app.use(createLeadsRouter({ db }));
+  app.use(createLeadsRouter({ db, temporal }));
   app.use(createOnlineBookingRouter({ db, whatsappAvailable: config.WHATSAPP_PROVIDER !== 'none' }));
 
   app.use((req: Request, res: Response) => {

@@ -10,15 +10,13 @@ import {
   allHandlersFinished,
   condition,
   defineQuery,
-  defineSignal,
   defineUpdate,
   proxyActivities,
   setHandler,
-  upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { createJobActivities } from '../activities/jobs';
 import { applyJobEvent, type JobEvent, type JobSnapshot } from './jobSteps';
-import { plateKey } from './searchAttributes';
+import { followPlateChanges } from './searchAttributes';
 
 export interface JobLifecycleInput {
   jobId: number;
@@ -29,8 +27,6 @@ export interface JobLifecycleInput {
 
 export const advanceUpdate = defineUpdate<JobSnapshot, [JobEvent]>('advance');
 export const jobStatusQuery = defineQuery<JobSnapshot>('status');
-/** Staff corrected the vehicle's plate: the Plate search attribute follows (normalised, as lookups write it). */
-export const plateChangedSignal = defineSignal<[string]>('plateChanged');
 
 export const jobWorkflowId = (jobNumber: string) => `job-${jobNumber}`;
 
@@ -50,7 +46,7 @@ export async function jobLifecycleWorkflow({ jobId, snapshot }: JobLifecycleInpu
   let busy = false;
 
   setHandler(jobStatusQuery, () => job);
-  setHandler(plateChangedSignal, (plate) => upsertSearchAttributes([{ key: plateKey, value: plate }]));
+  followPlateChanges();
   setHandler(
     advanceUpdate,
     async (event) => {

@@ -20,6 +20,7 @@ import {
 } from '@temporalio/workflow';
 import type { createLeadActivities } from '../activities/leads';
 import { deliverQueuedMessage } from './retry';
+import { followPlateChanges } from './searchAttributes';
 
 export type LeadStatus = 'new' | 'planned' | 'rejected' | 'cancelled' | 'cancelled_by_customer';
 
@@ -82,6 +83,7 @@ export async function leadWorkflow({ leadId }: LeadInput): Promise<LeadStatus> {
   };
 
   setHandler(leadStateQuery, () => state);
+  followPlateChanges();
   setHandler(
     acceptUpdate,
     async ({ appointmentId, staffId }) => {

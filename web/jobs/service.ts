@@ -1,6 +1,8 @@
 import { createStaffJob, updateJobDetails, type CreatedStaffJob, type JobEditRow } from '../../db/jobs';
-import { advanceJob, jobPlateChanged, startJobLifecycle, type LifecycleDeps } from '../../lib/jobLifecycle';
+import { advanceJob, startJobLifecycle, type LifecycleDeps } from '../../lib/jobLifecycle';
 import { normalizePlate } from '../../lib/plates';
+import { plateChanged } from '../../lib/temporal';
+import { jobWorkflowId } from '../../workflows/jobLifecycle';
 import type { JobEvent, Refusal } from '../../workflows/jobSteps';
 import { localInput, localToInstant, type JobForm } from './form';
 
@@ -47,6 +49,6 @@ export async function editJob(deps: LifecycleDeps, job: JobEditRow, form: JobFor
   }
   await updateJobDetails(deps.db, job, form.fields);
   const plate = form.fields.vehicle.plate;
-  if (normalizePlate(plate) !== normalizePlate(job.plate)) await jobPlateChanged(deps, job.job_number, plate);
+  if (normalizePlate(plate) !== normalizePlate(job.plate)) await plateChanged(deps.temporal, jobWorkflowId(job.job_number), plate);
   return { ok: true };
 }

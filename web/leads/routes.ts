@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import express, { type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
@@ -14,7 +15,10 @@ import {
 import { listLocations } from '../../db/locations';
 import { messagesForLead } from '../../db/messages';
 import { closedLeadStatuses, mayEditLead } from '../../lib/permissions';
+import { normalizePlate } from '../../lib/plates';
+import { plateChanged } from '../../lib/temporal';
 import { formatLocalDateTimeShort } from '../../lib/time';
+import { leadWorkflowId } from '../../workflows/lead';
 import type { FieldErrors } from '../errors';
 import { requireStaff } from '../middleware/auth';
 import { requirePermission } from '../middleware/permissions';
@@ -29,7 +33,7 @@ const listLimit = 200;
 const desiredDay = (isoDate: string, language: string) => DateTime.fromISO(isoDate).setLocale(language).toLocaleString(DateTime.DATE_MED_WITH_WEEKDAY);
 
 /** M1, M4-M6 staff side: the lead manager (filters, live search, refresh), the lead page with its edit form, the badge. */
-export function createLeadsRouter({ db }: { db: Knex }) {
+export function createLeadsRouter({ db, temporal }: { db: Knex; temporal: Client }) {
   const router = express.Router();
   // The badge polls from every staff page: when the permission was taken away meanwhile, htmx's
   // "stop polling" status 286 with no content removes it instead of swapping in an error page.
@@ -114,6 +118,8 @@ export function createLeadsRouter({ db }: { db: Knex }) {
     const changed = await updateLeadDetails(db, req.staff!.company_id, lead.id, result.details, { closedAllowed: req.permissions!.edit_closed_leads });
     // Closed while the form was open (a colleague rejected it, the customer cancelled).
     if (!changed) return forbidden();
+    const plate = result.details.plate;
+    if (normalizePlate(plate) !== normalizePlate(lead.plate)) await plateChanged(temporal, leadWorkflowId(lead.id), plate);
     res.redirect(303, `/staff/leads/${lead.id}?saved=1`);
   });
 
