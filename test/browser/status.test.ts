@@ -1,15 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { advanceJob } from '../../lib/jobLifecycle';
-import { expectHeading, staffLogin, usePlatformAndBrowser } from '../support/browser';
+import { expectHeading, htmxSettled, staffLogin, usePlatformAndBrowser } from '../support/browser';
 import { createJob, createLocation, createStaff } from '../support/fixtures';
 
 describe('browser: repair status by plate + job number (P5)', () => {
   const t = usePlatformAndBrowser({ LOOKUP_RATE_LIMIT: '5' });
 
+  /** One look-up, answered and shown (a next one typed into the page being replaced would be lost). */
   async function lookUp(page: import('playwright-core').Page, plate: string, jobNumber: string) {
     await page.getByLabel('Registration plate').fill(plate);
     await page.getByLabel('Job number').fill(jobNumber);
+    const answered = page.waitForResponse((response) => response.request().method() === 'POST' && response.url().includes('/lookup/'));
     await page.getByRole('button', { name: 'Next' }).click();
+    await answered;
+    await htmxSettled(page);
   }
 
   it('updates without reload when staff mark "vehicle in" in another browser, and shows the same on reload without JavaScript', async () => {
