@@ -87,7 +87,8 @@ describe('browser: estimate booking (P1, P2, P3) and staff job list', () => {
     expect(await staffPage.locator('main').innerText()).toContain('Toyota Yaris');
     const thumbnail = staffPage.locator('.thumbs img').first();
     await thumbnail.waitFor();
-    expect(await thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    // Loaded, not broken (a broken image is complete with no width); it may still be on its way.
+    await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
     await staff.close();
   });
 
