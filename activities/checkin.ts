@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
@@ -7,6 +7,7 @@ import { addCheckinLink, findCheckinAppointment, type CheckinAppointment } from 
 import { messageExists, queueMessage } from '../db/messages';
 import { messageTemplate } from '../db/messageTemplates';
 import { checkinSchedule } from '../lib/checkinSchedule';
+import { namesIn } from '../lib/files';
 import { renderMessage, whatsappTemplate, type MessageValues } from '../lib/messageTemplates';
 import type { Channel, Messaging } from '../lib/messaging';
 import { hashToken } from './mail';
@@ -113,11 +114,7 @@ export function createCheckinActivities({ db, messaging, publicUrl, uploadDir }:
             .where('i.appointment_id', appointmentId)
             .pluck('f.stored_name'),
         );
-        const names = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
-          if (error.code === 'ENOENT') return [] as string[];
-          throw error;
-        });
-        const unsent = names.filter((name) => !kept.has(`checkin/${appointmentId}/${name}`));
+        const unsent = (await namesIn(folder)).filter((name) => !kept.has(`checkin/${appointmentId}/${name}`));
         await Promise.all(unsent.map((name) => rm(path.join(folder, name), { force: true })));
         return unsent.length;
       });

@@ -1,7 +1,8 @@
-import { readdir, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { deleteAbandonedPhotos } from '../db/photos';
+import { namesIn } from '../lib/files';
 import { deletePhotoFiles } from '../web/uploads';
 
 export interface HousekeepingResult {
@@ -13,10 +14,7 @@ export interface HousekeepingResult {
 
 /** Files in `folder` last written before `before` (none when the folder does not exist). */
 async function filesOlderThan(folder: string, before: Date): Promise<string[]> {
-  const names = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return [] as string[];
-    throw error;
-  });
+  const names = await namesIn(folder);
   const old = await Promise.all(
     names.map(async (name) => {
       const info = await stat(path.join(folder, name)).catch(() => undefined);
