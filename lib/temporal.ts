@@ -58,13 +58,16 @@ export async function startMissingWorkflows<T>(
 }
 
 /**
- * A plate staff corrected: the running workflow `workflowId` (a job's, a
- * lead's) updates its Plate search attribute, so operators find it by the
- * new one. One that has ended keeps the old: nothing to tell.
+ * A plate staff saved: when it differs (normalised) from the one before, the
+ * running workflow `workflowId` (a job's, a lead's) updates its Plate search
+ * attribute, so operators find it by the new one. One that has ended keeps
+ * the old: nothing to tell.
  */
-export async function plateChanged(client: Client, workflowId: string, plate: string): Promise<void> {
+export async function plateChanged(client: Client, workflowId: string, before: string, after: string): Promise<void> {
+  const plate = normalizePlate(after);
+  if (plate === normalizePlate(before)) return;
   try {
-    await client.workflow.getHandle(workflowId).signal(plateChangedSignal, normalizePlate(plate));
+    await client.workflow.getHandle(workflowId).signal(plateChangedSignal, plate);
   } catch (error) {
     if (!(error instanceof WorkflowNotFoundError)) throw error;
   }

@@ -1,6 +1,5 @@
 import { createStaffJob, updateJobDetails, type CreatedStaffJob, type JobEditRow } from '../../db/jobs';
 import { advanceJob, startJobLifecycle, type LifecycleDeps } from '../../lib/jobLifecycle';
-import { normalizePlate } from '../../lib/plates';
 import { plateChanged } from '../../lib/temporal';
 import { jobWorkflowId } from '../../workflows/jobLifecycle';
 import type { JobEvent, Refusal } from '../../workflows/jobSteps';
@@ -48,7 +47,6 @@ export async function editJob(deps: LifecycleDeps, job: JobEditRow, form: JobFor
     if (!result.ok) return { ok: false, field, refusal: result.refusal };
   }
   await updateJobDetails(deps.db, job, form.fields);
-  const plate = form.fields.vehicle.plate;
-  if (normalizePlate(plate) !== normalizePlate(job.plate)) await plateChanged(deps.temporal, jobWorkflowId(job.job_number), plate);
+  await plateChanged(deps.temporal, jobWorkflowId(job.job_number), job.plate, form.fields.vehicle.plate);
   return { ok: true };
 }

@@ -15,7 +15,6 @@ import {
 import { listLocations } from '../../db/locations';
 import { messagesForLead } from '../../db/messages';
 import { closedLeadStatuses, mayEditLead } from '../../lib/permissions';
-import { normalizePlate } from '../../lib/plates';
 import { plateChanged } from '../../lib/temporal';
 import { formatLocalDateTimeShort } from '../../lib/time';
 import { leadWorkflowId } from '../../workflows/lead';
@@ -118,8 +117,7 @@ export function createLeadsRouter({ db, temporal }: { db: Knex; temporal: Client
     const changed = await updateLeadDetails(db, req.staff!.company_id, lead.id, result.details, { closedAllowed: req.permissions!.edit_closed_leads });
     // Closed while the form was open (a colleague rejected it, the customer cancelled).
     if (!changed) return forbidden();
-    const plate = result.details.plate;
-    if (normalizePlate(plate) !== normalizePlate(lead.plate)) await plateChanged(temporal, leadWorkflowId(lead.id), plate);
+    await plateChanged(temporal, leadWorkflowId(lead.id), lead.plate, result.details.plate);
     res.redirect(303, `/staff/leads/${lead.id}?saved=1`);
   });
 
