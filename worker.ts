@@ -8,6 +8,7 @@ import { createI18n } from './lib/i18n';
 import { createLogger } from './lib/logger';
 import { ensureHousekeepingSchedule } from './lib/housekeeping';
 import { ensureCheckinWorkflows } from './lib/checkinWorkflow';
+import { ensureJobWorkflows } from './lib/jobLifecycle';
 import { ensureLeadWorkflows } from './lib/leadWorkflow';
 import { createTemporalClient, ensureSearchAttributes } from './lib/temporal';
 
@@ -53,6 +54,8 @@ async function main() {
   if (leads > 0) log.info(`started the workflow of ${leads} New lead(s) that had none`);
   const checkins = await ensureCheckinWorkflows(db, { temporal: client, taskQueue: config.TEMPORAL_TASK_QUEUE });
   if (checkins > 0) log.info(`started the check-in workflow of ${checkins} upcoming appointment(s) that had none`);
+  const jobs = await ensureJobWorkflows({ db, temporal: client, taskQueue: config.TEMPORAL_TASK_QUEUE });
+  if (jobs > 0) log.info(`started the D4 workflow of ${jobs} job(s) that had none`);
   const housekeeping = await ensureHousekeepingSchedule(client, config.TEMPORAL_TASK_QUEUE);
   if (housekeeping !== 'kept') log.info(`housekeeping schedule ${housekeeping} (every 6 hours, task queue "${config.TEMPORAL_TASK_QUEUE}")`);
   log.info(`worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}; SMS provider: ${config.SMS_PROVIDER}`);

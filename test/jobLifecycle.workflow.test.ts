@@ -1,9 +1,11 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findJobForEdit, findJobState, snapshotOf } from '../db/jobs';
 import { normalizePlate } from '../lib/plates';
 import { editJob } from '../web/jobs/service';
 import { confirmByToken } from '../web/booking/service';
-import { advanceJob } from '../lib/jobLifecycle';
+import { advanceJob, ensureJobWorkflows } from '../lib/jobLifecycle';
+import { seedDemo } from '../db/seeds/demo';
 import { jobStatusQuery, jobWorkflowId } from '../workflows/jobLifecycle';
 import { plateKey } from '../workflows/searchAttributes';
 import type { JobEvent } from '../workflows/jobSteps';
@@ -129,5 +131,27 @@ describe('D4 job lifecycle workflow against real Temporal and PostgreSQL', () =>
       return ids.includes(jobWorkflowId(result.jobNumber)) ? ids : undefined;
     });
     expect(found).toContain(jobWorkflowId(result.jobNumber));
+  });
+
+  it('at worker start every job not picked up gets its running workflow, the demo jobs included; a picked-up one none', async () => {
+    const demoJobs = await seedDemo(platform.db);
+    expect(demoJobs.length).toBeGreaterThanOrEqual(2);
+    const { location } = await createLocation(platform.db);
+    const pickedUp = await createJob(platform.db, location);
+    await platform.db('jobs').where({ id: pickedUp.id }).update({ step: 'picked_up' });
+
+    expect(await ensureJobWorkflows(deps())).toBeGreaterThanOrEqual(demoJobs.length);
+    await ensureJobWorkflows(deps()); // a second worker starting: the running ones are kept
+    for (const demo of demoJobs) {
+      const handle = platform.temporal.workflow.getHandle(jobWorkflowId(demo.jobNumber));
+      const described = await handle.describe();
+      expect(described.status.name).toBe('RUNNING');
+      expect(described.typedSearchAttributes.get(plateKey)).toBe(normalizePlate(demo.plate));
+      const row = await platform.db('jobs').where({ job_number: demo.jobNumber }).first('id');
+      expect(await handle.query(jobStatusQuery)).toEqual(snapshotOf((await findJobState(platform.db, row.id))!));
+      const runs = await waitUntil('the run in visibility', async () => (await platform.temporal.workflow.count(`WorkflowId = '${handle.workflowId}'`)).count || undefined);
+      expect(runs).toBe(1);
+    }
+    await expect(platform.temporal.workflow.getHandle(jobWorkflowId(pickedUp.job_number)).describe()).rejects.toThrow(WorkflowNotFoundError);
   });
 });
