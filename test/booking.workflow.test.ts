@@ -46,6 +46,19 @@ describe('D1 booking workflow (P2, P3) against real Temporal, PostgreSQL and SMT
     expect(await handle.result()).toEqual({ status: 'confirmed', jobNumber: result.jobNumber });
   });
 
+  it("writes the plain-text part of the link e-mail as text (D'Hondt, not D&#39;Hondt) and escapes only the HTML part", async () => {
+    const { location } = await createLocation(platform.db, { name: 'Garage Smith & Zonen' });
+    const base = wizardFor(location, await firstSlot(platform, location));
+    const wizard = { ...base, contact: { ...base.contact!, firstName: "Ann-Sofie D'Hondt" } };
+    await book(platform, location, wizard);
+    const mail = await waitForMail(wizard.contact.email);
+    expect(mail.text).toContain("Ann-Sofie D'Hondt");
+    expect(mail.text).toContain('Garage Smith & Zonen');
+    expect(mail.text).not.toMatch(/&#39;|&amp;|&lt;|&gt;|&quot;/);
+    expect(mail.html).toContain('D&#39;Hondt');
+    expect(mail.html).toContain('Smith &amp; Zonen');
+  });
+
   it('confirming twice, even at once, yields one job and the same job number', async () => {
     const { location } = await createLocation(platform.db);
     const wizard = wizardFor(location, await firstSlot(platform, location));

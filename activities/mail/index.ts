@@ -1,7 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/activity';
-import { Eta } from 'eta';
 import type { i18n } from 'i18next';
 import type { Knex } from 'knex';
 import { findBooking, setBookingToken } from '../../db/bookings';
@@ -9,6 +7,7 @@ import { jobNumberOf } from '../../db/jobs';
 import { findLocation } from '../../db/locations';
 import { claimMessage, markMessageSent } from '../../db/messages';
 import { formatLocalDateTime } from '../../lib/time';
+import { renderMailHtml, renderMailText } from './templates';
 import type { Transporter } from './transport';
 
 export interface MailDeps {
@@ -23,9 +22,6 @@ export interface MailDeps {
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
-
-// autoTrim off: the plain-text mail keeps its blank lines.
-const templates = new Eta({ views: path.join(import.meta.dirname, 'templates'), cache: true, autoEscape: true, autoTrim: false });
 
 export function createMailActivities({ db, transport, i18n, publicUrl, mailFrom }: MailDeps) {
   return {
@@ -70,8 +66,8 @@ export function createMailActivities({ db, transport, i18n, publicUrl, mailFrom 
         from: mailFrom,
         to: booking.email,
         subject,
-        text: templates.render('bookingLinkText', data),
-        html: templates.render('bookingLinkHtml', data),
+        text: renderMailText('bookingLinkText', data),
+        html: renderMailHtml('bookingLinkHtml', data),
         headers: { 'X-Booking-Id': bookingId },
       });
       await markMessageSent(db, idempotencyKey, info.messageId);

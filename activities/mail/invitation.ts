@@ -1,11 +1,10 @@
-import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/activity';
-import { Eta } from 'eta';
 import { findInvitationJobById } from '../../db/communicationTemplates';
 import { claimMessage, markMessageSent, noteDeliveryError } from '../../db/messages';
 import { expandTemplate, linkify, tagValues, type TemplateText } from '../../lib/communicationTemplates';
 import { invitationMessageKey } from '../../workflows/invitation';
 import type { MailDeps } from './index';
+import { renderMailHtml } from './templates';
 
 export interface InvitationInput {
   invitationId: string;
@@ -17,8 +16,6 @@ export interface InvitationInput {
    */
   template: TemplateText & { ref: string };
 }
-
-const templates = new Eta({ views: path.join(import.meta.dirname, 'templates'), cache: true, autoEscape: true, autoTrim: false });
 
 export function createInvitationActivities({ db, transport, publicUrl, mailFrom }: Omit<MailDeps, 'i18n'>) {
   return {
@@ -59,7 +56,7 @@ export function createInvitationActivities({ db, transport, publicUrl, mailFrom 
           to: job.email,
           subject,
           text: body,
-          html: templates.render('invitationHtml', { lang: template.language, paragraphs: body.split(/\n{2,}/).map(linkify) }),
+          html: renderMailHtml('invitationHtml', { lang: template.language, paragraphs: body.split(/\n{2,}/).map(linkify) }),
           headers: { 'X-Invitation-Id': invitationId },
         })
         .catch(async (error: unknown) => {
