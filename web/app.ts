@@ -108,7 +108,7 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   app.use(createStatusRouter({ db, changes, lookupLimit: config.LOOKUP_RATE_LIMIT }));
   app.use(createJobPhotosRouter({ db, uploads }));
   app.use(createRepairRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, linkTtlMs: config.BOOKING_LINK_TTL }));
-  app.use(createStaffRouter({ db }));
+  app.use(createStaffRouter({ db, secureCookies: production }));
   app.use(createJobEditRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE }));
   app.use(createJobsRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, uploadDir: config.UPLOAD_DIR }));
   app.use(createTemplatesRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, publicUrl: config.PUBLIC_URL }));

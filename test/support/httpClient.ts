@@ -12,7 +12,7 @@ const csrfField = /name="_csrf" value="([^"]+)"/;
  * cookies it is given, follows no redirects (the test reads them), and posts
  * forms with the CSRF token of the last page it read.
  */
-export function httpClient(baseUrl: string) {
+export function httpClient(baseUrl: string, options: { headers?: Record<string, string> } = {}) {
   const cookies = new Map<string, string>();
   let csrf = '';
 
@@ -21,7 +21,7 @@ export function httpClient(baseUrl: string) {
     const response = await fetch(`${baseUrl}${path}`, {
       ...init,
       redirect: 'manual',
-      headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) },
+      headers: { ...options.headers, ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) },
     });
     for (const set of response.headers.getSetCookie()) {
       const [pair] = set.split(';');

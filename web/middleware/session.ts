@@ -54,6 +54,46 @@ function saveBeforeRedirect(req: Request, res: Response, next: NextFunction) {
 const isPoll = (req: Request) => req.get('X-Poll') === 'true';
 
 /**
+ * The session cookie's name and attributes. A browser drops a cookie only
+ * when the clearing Set-Cookie names it with the same attributes (a
+ * `__Host-` cookie needs Secure and Path=/), so logout uses these too.
+ */
+export function sessionCookie(secure: boolean) {
+  return {
+    name: secure ? '__Host-workshop.sid' : 'workshop.sid',
+    options: { httpOnly: true, sameSite: 'lax' as const, secure, path: '/' },
+  };
+}
+
+/** Ends the session in PostgreSQL and in the browser. */
+export function endSession(req: Request, res: Response, secure: boolean): Promise<void> {
+  const cookie = sessionCookie(secure);
+  return new Promise((resolve, reject) =>
+    req.session.destroy((error) => {
+      if (error) return reject(error);
+      res.clearCookie(cookie.name, cookie.options);
+      resolve();
+    }),
+  );
+}
+
+/**
+ * A new session id once the visitor proves something (a staff login, a
+ * plate + job number): an id someone planted or read before is worthless
+ * after. `keep` carries over what the session held (a customer's wizard).
+ */
+export function rotateSession(req: Request, { keep }: { keep: boolean }): Promise<void> {
+  const { cookie: _cookie, ...held } = req.session;
+  return new Promise((resolve, reject) =>
+    req.session.regenerate((error) => {
+      if (error) return reject(error);
+      if (keep) Object.assign(req.session, held);
+      resolve();
+    }),
+  );
+}
+
+/**
  * Sessions live in PostgreSQL so any web replica can serve any request.
  * The cookie expires after the idle timeout and is renewed on each request;
  * a staff login ends after the idle timeout without activity (a page that
@@ -63,14 +103,15 @@ const isPoll = (req: Request) => req.get('X-Poll') === 'true';
 export function sessionMiddleware({ pool, secret, idleTimeoutMs, absoluteTimeoutMs, secureCookies }: SessionOptions) {
   const PgStore = connectPgSimple(session);
   const store = new PgStore({ pool, tableName: 'sessions', createTableIfMissing: false, pruneSessionInterval: 15 * 60 });
+  const cookie = sessionCookie(secureCookies);
   const handler = session({
     store,
-    name: secureCookies ? '__Host-workshop.sid' : 'workshop.sid',
+    name: cookie.name,
     secret,
     resave: false,
     saveUninitialized: false,
     rolling: true,
-    cookie: { httpOnly: true, sameSite: 'lax', secure: secureCookies, maxAge: idleTimeoutMs, path: '/' },
+    cookie: { ...cookie.options, maxAge: idleTimeoutMs },
   });
   // How often the last activity is written: often enough for the idle timeout, without a write per request.
   const seenGranularityMs = Math.min(60_000, idleTimeoutMs / 10);

@@ -7,6 +7,7 @@ import { findStaffByEmail } from '../../db/staff';
 import { fieldErrors } from '../errors';
 import { requireRole, requireStaff } from '../middleware/auth';
 import { createRateLimit } from '../middleware/rateLimit';
+import { endSession, rotateSession } from '../middleware/session';
 import { render } from '../render';
 import { createFlowTypesRouter } from './flowTypes';
 import { parseLocationSettings } from './settings';
@@ -25,7 +26,7 @@ function safeNext(next: string | undefined): string {
   return next && /^\/staff(\/[\w\-./?=&%]*)?$/.test(next) ? next : '/staff/jobs';
 }
 
-export function createStaffRouter({ db }: { db: Knex }) {
+export function createStaffRouter({ db, secureCookies }: { db: Knex; secureCookies: boolean }) {
   const router = express.Router();
   // Password guessing: 10 failed logins per client per 15 minutes.
   const loginLimit = createRateLimit({
@@ -59,20 +60,15 @@ export function createStaffRouter({ db }: { db: Knex }) {
       res.status(401);
       return render(req, res, 'staff/views/login', { values: { ...req.body, password: '' }, errors: { form: 'login' } });
     }
-    // A new session id at login: a session fixed by someone else before it is worthless after.
-    req.session.regenerate((error) => {
-      if (error) throw error;
-      req.session.staffId = user.id;
-      req.session.loginAt = Date.now();
-      res.redirect(303, safeNext(parsed.data.next));
-    });
+    await rotateSession(req, { keep: false });
+    req.session.staffId = user.id;
+    req.session.loginAt = Date.now();
+    res.redirect(303, safeNext(parsed.data.next));
   });
 
-  router.post('/staff/logout', (req, res) => {
-    req.session.destroy(() => {
-      res.clearCookie(req.secure ? '__Host-workshop.sid' : 'workshop.sid');
-      res.redirect(303, '/staff/login');
-    });
+  router.post('/staff/logout', async (req, res) => {
+    await endSession(req, res, secureCookies);
+    res.redirect(303, '/staff/login');
   });
 
   router.use('/staff', requireStaff);

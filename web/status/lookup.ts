@@ -5,6 +5,7 @@ import { findJobByPlateAndNumber, findPortalJob, type PortalJob } from '../../db
 import { findLocationBySlug, type Location } from '../../db/locations';
 import { fieldErrors } from '../errors';
 import { createRateLimit } from '../middleware/rateLimit';
+import { rotateSession } from '../middleware/session';
 import { render } from '../render';
 
 /** What a customer can do once they proved plate + job number (P4, P5, P6). */
@@ -66,8 +67,9 @@ export async function lookupJob(db: Knex, location: Location, body: unknown): Pr
   return job ? { job } : { errors: { form: 'jobNotFound' } };
 }
 
-/** The session remembers which jobs this visitor proved to know. */
-export function grantJob(req: Request, jobId: number) {
+/** The session remembers which jobs this visitor proved to know, under a new session id. */
+export async function grantJob(req: Request, jobId: number): Promise<void> {
+  await rotateSession(req, { keep: true });
   const granted = new Set(req.session.portalJobs ?? []);
   granted.add(jobId);
   req.session.portalJobs = [...granted].slice(-20);

@@ -30,7 +30,7 @@ export function createStatusRouter({ db, changes, lookupLimit }: { db: Knex; cha
       res.status(result.errors.form ? 404 : 422);
       return render(req, res, 'status/views/lookup', { purpose, values: req.body, errors: result.errors });
     }
-    grantJob(req, result.job.id);
+    await grantJob(req, result.job.id);
     res.redirect(303, `/p/${location.slug}/${purpose}/${result.job.job_number}`);
   });
 
