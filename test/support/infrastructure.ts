@@ -2,7 +2,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { freePort, startMailCatcher, startPostgres, startTemporal, type Service } from '../../lib/stack';
+import { freePorts, startMailCatcher, startPostgres, startTemporal, type Service } from '../../lib/stack';
 import { workflowsPath } from '../../worker';
 import type { Infrastructure } from './harness';
 
@@ -39,12 +39,14 @@ export async function startInfrastructure(): Promise<RunningInfrastructure> {
       services.push(service);
       return service;
     };
+    // Chosen together, so two servers never get the same one.
+    const [postgresPort, temporalPort, smtpPort, webPort] = (await freePorts(4)) as [number, number, number, number];
     const [postgres, temporal, mail] = await Promise.all([
       process.env.DATABASE_URL
         ? undefined
-        : startPostgres({ dataDir: path.join(tmpDir, 'postgres'), port: await freePort(), persistent: false, fast: true }).then(started),
-      process.env.TEMPORAL_ADDRESS ? undefined : startTemporal({ port: await freePort() }).then(started),
-      startMailCatcher({ smtpPort: await freePort(), webPort: await freePort() }).then(started),
+        : startPostgres({ dataDir: path.join(tmpDir, 'postgres'), port: postgresPort, persistent: false, fast: true }).then(started),
+      process.env.TEMPORAL_ADDRESS ? undefined : startTemporal({ port: temporalPort }).then(started),
+      startMailCatcher({ smtpPort, webPort }).then(started),
     ]);
     const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
     const workflowBundlePath = path.join(tmpDir, 'workflow-bundle.js');
