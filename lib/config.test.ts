@@ -1,5 +1,6 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, ROOT } from './config';
 
 const base = { DATABASE_URL: 'postgres://u:p@localhost/db' };
 
@@ -9,6 +10,9 @@ describe('configuration from the environment', () => {
     expect(config.BOOKING_LINK_TTL).toBe(15 * 60_000);
     expect(config.TEMPORAL_ADDRESS).toBe('localhost:7233');
     expect(config.SESSION_SECRET.length).toBeGreaterThanOrEqual(32);
+    // The tests keep their uploads in the same layout (test/support/harness.ts): under a folder whose name starts with a dot.
+    expect(config.UPLOAD_DIR).toBe(path.join(ROOT, '.data', 'uploads'));
+    expect(loadConfig({ ...base, UPLOAD_DIR: '' }).UPLOAD_DIR).toBe(path.join(ROOT, '.data', 'uploads'));
   });
 
   it('names the bad variable', () => {
@@ -22,6 +26,18 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ ...base, NODE_ENV: 'production' })).toThrow(/SESSION_SECRET: required in production/);
     expect(() => loadConfig({ ...base, NODE_ENV: 'production', SESSION_SECRET: '' })).toThrow(/SESSION_SECRET: required in production/);
     expect(() => loadConfig({ ...base, SESSION_SECRET: 'short' })).toThrow(/SESSION_SECRET: must be at least 32 characters/);
-    expect(loadConfig({ ...base, NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) }).SESSION_SECRET).toBe('x'.repeat(40));
+    expect(loadConfig({ ...base, NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), TRUST_PROXY: '10.0.0.5' }).SESSION_SECRET).toBe('x'.repeat(40));
+  });
+
+  it('trusts no proxy by default, and in production only the one named', () => {
+    expect(loadConfig(base).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ ...base, TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ ...base, TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(loadConfig({ ...base, TRUST_PROXY: ' 10.0.0.5, 172.30.0.0/24 ' }).TRUST_PROXY).toBe('10.0.0.5, 172.30.0.0/24');
+    expect(() => loadConfig({ ...base, TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY: "true" trusts every address/);
+    expect(() => loadConfig({ ...base, TRUST_PROXY: 'my-proxy' })).toThrow(/TRUST_PROXY: invalid IP address: my-proxy/);
+    const production = { ...base, NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) };
+    expect(() => loadConfig(production)).toThrow(/TRUST_PROXY: required in production/);
+    expect(loadConfig({ ...production, TRUST_PROXY: '172.30.0.10' }).TRUST_PROXY).toBe('172.30.0.10');
   });
 });

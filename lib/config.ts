@@ -1,5 +1,6 @@
 import path from 'node:path';
 import ms from 'ms';
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 
 /** Project root: every relative path in the configuration is resolved from here. */
@@ -41,13 +42,25 @@ const schema = z.object({
   SESSION_IDLE_TIMEOUT: duration('30m'),
   SESSION_ABSOLUTE_TIMEOUT: duration('12h'),
   BOOKING_LINK_TTL: duration('15m'),
-  UPLOAD_DIR: z.string().default('.data/uploads'),
+  UPLOAD_DIR: z.preprocess(unsetWhenEmpty, z.string().default('.data/uploads')),
   UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   UPLOAD_MAX_FILES: z.coerce.number().int().min(1).default(10),
   // C3: a short video with a check-in remark (photos keep UPLOAD_MAX_BYTES).
   CHECKIN_VIDEO_MAX_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
+  // C3: what one check-in keeps on disk, every browser's draft together (a link shared, new sessions, re-added files).
+  CHECKIN_MAX_BYTES: z.coerce.number().int().min(1024).default(250 * 1024 * 1024),
+  // What one client (IP) may send to the anonymous upload routes per window: disk is not for anybody to fill.
+  UPLOAD_RATE_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1024 ** 4).default(500 * 1024 * 1024),
+  UPLOAD_RATE_LIMIT_WINDOW: duration('1h'),
   LOOKUP_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
-  TRUST_PROXY: z.string().default('loopback'),
+  TRUST_PROXY: z.string().default('false').transform((value, ctx) => {
+    const trust = trustProxy(value);
+    if (typeof trust === 'string' && trust.startsWith('!')) {
+      ctx.addIssue({ code: 'custom', message: trust.slice(1) });
+      return z.NEVER;
+    }
+    return trust;
+  }),
   // SMS (lib/messaging): the default provider depends on NODE_ENV, see loadConfig.
   SMS_PROVIDER: z.preprocess(unsetWhenEmpty, z.enum(smsProviders).optional()),
   SMS_GATEWAY_URL: z.preprocess(unsetWhenEmpty, z.url().optional()),
@@ -62,6 +75,27 @@ const schema = z.object({
   WHATSAPP_TOKEN: z.preprocess(unsetWhenEmpty, z.string().optional()),
   WHATSAPP_API_TIMEOUT: duration('10s'),
 });
+
+/**
+ * Express's `trust proxy`: which addresses may tell the client's address
+ * (X-Forwarded-For) and protocol. Nothing by default: a client that talks
+ * to us directly could otherwise name any address it likes (a new client
+ * for every rate-limited attempt). Answers false, a hop count, the list of
+ * addresses/subnets, or '!' and why the value is refused.
+ */
+function trustProxy(value: string): false | number | string {
+  const text = value.trim();
+  if (['', 'false', 'none', '0'].includes(text.toLowerCase())) return false;
+  if (/^[1-9][0-9]?$/.test(text)) return Number(text);
+  if (text.toLowerCase() === 'true') return '!"true" trusts every address, so any client could name its own; give the proxy\'s address (10.0.0.5, 10.0.0.0/24) or the number of proxies in front (1)';
+  const list = text.split(',').map((part) => part.trim()).filter(Boolean);
+  try {
+    proxyaddr.compile(list);
+  } catch (error) {
+    return `!${error instanceof Error ? error.message : String(error)}: use addresses, subnets (10.0.0.0/24), loopback, linklocal, uniquelocal, a number of proxies, or false`;
+  }
+  return list.join(', ');
+}
 
 export type SmsProvider = (typeof smsProviders)[number];
 export type WhatsappProvider = (typeof whatsappProviders)[number];
@@ -91,6 +125,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       throw new ConfigError('Invalid configuration:\n  SESSION_SECRET: required in production (at least 32 characters)');
     }
     secret = 'development-only-session-secret-do-not-use-in-production';
+  }
+  // Secure cookies are set only on requests known to come over HTTPS, which behind a TLS-terminating proxy only a trusted one can tell.
+  if (config.NODE_ENV === 'production' && config.TRUST_PROXY === false) {
+    throw new ConfigError(
+      'Invalid configuration:\n  TRUST_PROXY: required in production: the address of the TLS-terminating proxy in front of the web processes (10.0.0.5, 10.0.0.0/24) or the number of proxies (1)',
+    );
   }
   // Nothing leaves the machine by default outside production; production sends SMS only once a gateway is configured.
   const smsProvider = config.SMS_PROVIDER ?? (config.NODE_ENV !== 'production' ? 'outbox' : config.SMS_GATEWAY_URL ? 'http' : 'none');

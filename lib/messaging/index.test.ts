@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from '../config';
 import { createMessaging } from './index';
 
 const base = { DATABASE_URL: 'postgres://u:p@localhost/db' };
-const production = { ...base, NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) };
+const production = { ...base, NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), TRUST_PROXY: '10.0.0.5' };
 const gateway = { SMS_GATEWAY_URL: 'https://sms.example.com/v1/messages', SMS_GATEWAY_TOKEN: 'secret' };
 // createMessaging only keeps its dependencies; nothing is sent in these tests.
 const deps = { db: {} as Knex, transport: {} as Transporter, mailFrom: 'Workshop <no-reply@example.test>' };

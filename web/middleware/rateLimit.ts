@@ -55,6 +55,8 @@ export function createRateLimit({ db, name, limit, windowMs, failuresOnly, refus
     limit,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
+    // Trusting no proxy (TRUST_PROXY's default) is on purpose: a client's own X-Forwarded-For is ignored, not a misconfiguration.
+    validate: { xForwardedForHeader: false },
     skipSuccessfulRequests: failuresOnly ?? false,
     store: new PostgresRateLimitStore(db, `${name}:`),
     handler: async (req, res, next) => {
