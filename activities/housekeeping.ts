@@ -3,22 +3,22 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { deleteAbandonedPhotos } from '../db/photos';
 import { namesIn } from '../lib/files';
-import { deletePhotoFiles } from '../web/uploads';
+import { deletePhotoFiles, incomingFolder } from '../lib/uploadFiles';
 
 export interface HousekeepingResult {
   /** photos of estimate wizards that never became a job */
   photos: number;
-  /** upload parts left in UPLOAD_DIR/incoming by a process that stopped mid-request */
+  /** upload parts (or an upload request's folder) left in UPLOAD_DIR/incoming by a process that stopped mid-request */
   incoming: number;
 }
 
-/** Files in `folder` last written before `before` (none when the folder does not exist). */
-async function filesOlderThan(folder: string, before: Date): Promise<string[]> {
+/** Entries of `folder` (files, or an upload request's folder) last written before `before`; none when the folder does not exist. */
+async function entriesOlderThan(folder: string, before: Date): Promise<string[]> {
   const names = await namesIn(folder);
   const old = await Promise.all(
     names.map(async (name) => {
       const info = await stat(path.join(folder, name)).catch(() => undefined);
-      return info?.isFile() && info.mtime < before ? name : undefined;
+      return info && info.mtime < before ? name : undefined;
     }),
   );
   return old.filter((name) => name !== undefined);
@@ -36,9 +36,9 @@ export function createHousekeepingActivities({ db, uploadDir }: { db: Knex; uplo
       const before = new Date(Date.now() - olderThanMs);
       const photos = await deleteAbandonedPhotos(db, before);
       await deletePhotoFiles(uploadDir, photos);
-      const incoming = path.join(uploadDir, 'incoming');
-      const parts = await filesOlderThan(incoming, before);
-      await Promise.all(parts.map((name) => rm(path.join(incoming, name), { force: true })));
+      const incoming = incomingFolder(uploadDir);
+      const parts = await entriesOlderThan(incoming, before);
+      await Promise.all(parts.map((name) => rm(path.join(incoming, name), { recursive: true, force: true })));
       return { photos: photos.length, incoming: parts.length };
     },
   };

@@ -76,6 +76,18 @@ export async function addCheckinLink(db: Knex, appointmentId: number, hash: stri
 }
 
 /** Planned appointments still to come, for making sure each has its check-in workflow. */
+/**
+ * Runs `work` under the appointment's row lock, which the check-in being
+ * sent and its clean-up when check-in ends (D2) also take: a file stored
+ * meanwhile is counted and kept or removed with the others, never between them.
+ */
+export async function lockAppointment<T>(db: Knex, appointmentId: number, work: () => Promise<T>): Promise<T> {
+  return db.transaction(async (trx) => {
+    await trx('appointments').where({ id: appointmentId }).forUpdate().first('id');
+    return work();
+  });
+}
+
 export async function upcomingAppointments(db: Knex, now = new Date()): Promise<{ id: number }[]> {
   return db('appointments').where({ status: 'planned' }).where('starts_at', '>', now).orderBy('id').select('id');
 }

@@ -20,6 +20,7 @@ export function plateField(messages: { tooLong: string; required: string; plate:
 export function vinField(message: string) {
   return z
     .string()
+    .default('') // optional: a form without the field is one left empty
     .transform((vin) => vin.replace(/[\s-]/g, '').toUpperCase())
     .refine((vin) => vin === '' || /^[A-HJ-NPR-Z0-9]{17}$/.test(vin), message);
 }

@@ -138,7 +138,7 @@ describe('C2-C4 online check-in: contact changes, submitting, files, catalogue (
     let limits: CheckinUploadLimits;
     let incoming: string;
     beforeAll(async () => {
-      limits = { dir: platform.config.UPLOAD_DIR, photoMaxBytes, videoMaxBytes, maxFiles: 10 };
+      limits = { dir: platform.config.UPLOAD_DIR, photoMaxBytes, videoMaxBytes, maxFiles: 10, maxBytesPerCheckin: 10 * videoMaxBytes };
       incoming = path.join(limits.dir, 'incoming');
       await mkdir(incoming, { recursive: true });
     });
@@ -152,20 +152,20 @@ describe('C2-C4 online check-in: contact changes, submitting, files, catalogue (
     const heic = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypheic'), Buffer.from([0, 0, 0, 0]), Buffer.from('mif1heic'), Buffer.alloc(1000)]);
 
     it('takes photos (JPEG, HEIC) and videos (MP4) whatever they are called, into checkin/<appointment>/', async () => {
-      const photo = await storeCheckinFile(await uploaded('IMG_0001', await sharp({ create: { width: 64, height: 48, channels: 3, background: '#c00' } }).jpeg().toBuffer()), 7001, limits);
+      const photo = await storeCheckinFile(platform.db, await uploaded('IMG_0001', await sharp({ create: { width: 64, height: 48, channels: 3, background: '#c00' } }).jpeg().toBuffer()), 7001, limits);
       expect(photo).toMatchObject({ kind: 'photo', mimeType: 'image/jpeg', originalName: 'IMG_0001' });
       expect(photo.storedName).toMatch(/^checkin\/7001\/[0-9a-f-]{36}\.jpg$/);
       expect(existsSync(path.join(limits.dir, photo.storedName))).toBe(true);
-      expect(await storeCheckinFile(await uploaded('IMG_0002.HEIC', heic), 7001, limits)).toMatchObject({ kind: 'photo', mimeType: 'image/heic' });
+      expect(await storeCheckinFile(platform.db, await uploaded('IMG_0002.HEIC', heic), 7001, limits)).toMatchObject({ kind: 'photo', mimeType: 'image/heic' });
       // A video bigger than the photo limit, within the video limit.
-      const video = await storeCheckinFile(await uploaded('noise.txt', mp4Header(300_000)), 7001, limits);
+      const video = await storeCheckinFile(platform.db, await uploaded('noise.txt', mp4Header(300_000)), 7001, limits);
       expect(video).toMatchObject({ kind: 'video', mimeType: 'video/mp4', sizeBytes: 300_000 });
       expect(video.storedName).toMatch(/\.mp4$/);
     });
 
     it('refuses a text file named .jpg, a JPEG header that does not decode, and a photo over the photo limit; nothing stays behind', async () => {
       const refusal = async (name: string, content: Buffer) => {
-        const error = await storeCheckinFile(await uploaded(name, content), 7002, limits).catch((e: unknown) => e);
+        const error = await storeCheckinFile(platform.db, await uploaded(name, content), 7002, limits).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(RefusedFileError);
         return (error as RefusedFileError).reason;
       };

@@ -60,21 +60,26 @@ describe('housekeeping: abandoned uploads (real Temporal and PostgreSQL)', () =>
     const [stale, fresh] = [randomUUID(), randomUUID()];
     await writeFile(path.join(incoming, stale), 'part');
     await writeFile(path.join(incoming, fresh), 'part');
+    // An upload request's own folder, left by a web process that stopped mid-request.
+    const staleRequest = randomUUID();
+    await mkdir(path.join(incoming, staleRequest));
+    await writeFile(path.join(incoming, staleRequest, randomUUID()), 'part');
     const longAgo = new Date(Date.now() - 30 * HOUR);
     await utimes(path.join(incoming, stale), longAgo, longAgo);
+    await utimes(path.join(incoming, staleRequest), longAgo, longAgo);
 
     const result = await platform.temporal.workflow.execute(housekeepingWorkflow, {
       workflowId: `housekeeping-test-${randomUUID()}`,
       taskQueue: platform.config.TEMPORAL_TASK_QUEUE,
     });
-    expect(result.incoming).toBe(1);
+    expect(result.incoming).toBe(2);
     expect(result.photos).toBeGreaterThanOrEqual(2); // other tests' leftovers in this database may go too
 
     const left = await platform.db('photos').whereIn('id', [abandoned, expired, recent, ofJob, held].map((p) => p.id)).pluck('id');
     expect(left.sort()).toEqual([recent.id, ofJob.id, held.id].sort());
     for (const gone of [abandoned, expired]) expect([onDisk(gone.path), onDisk(gone.thumbnail_path)]).toEqual([false, false]);
     for (const kept of [recent, ofJob, held]) expect([onDisk(kept.path), onDisk(kept.thumbnail_path)]).toEqual([true, true]);
-    expect([existsSync(path.join(incoming, stale)), existsSync(path.join(incoming, fresh))]).toEqual([false, true]);
+    expect([existsSync(path.join(incoming, stale)), existsSync(path.join(incoming, staleRequest)), existsSync(path.join(incoming, fresh))]).toEqual([false, false, true]);
   });
 
   it('every worker ensures the schedule at start; the first creates it, every six hours, never two runs at once, on the task queue of the workers', async () => {

@@ -10,15 +10,17 @@ import { pinoHttp } from 'pino-http';
 import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
 import { createAppointmentsRouter } from './appointments/routes';
-import { createBookingRouter } from './booking/routes';
-import { createCheckinRouter } from './checkin/routes';
+import { createBookingRouter, estimateUploadGate } from './booking/routes';
+import { checkinUploadGate, createCheckinRouter } from './checkin/routes';
 import { checkinUploadParser } from './checkin/uploads';
 import { createCustomersRouter } from './customers/routes';
 import { UserError } from './errors';
 import { createLeadsRouter } from './leads/routes';
 import { loadLeadBadge } from './leads/badge';
 import { loadStaff } from './middleware/auth';
-import { lineBreaksMiddleware } from './middleware/lineBreaks';
+import { formTextMiddleware, parseQuery } from './middleware/formText';
+import { refuseControlCharactersInPath } from './middleware/paths';
+import { uploadRateLimit } from './middleware/uploadRateLimit';
 import { csrfMiddleware } from './middleware/csrf';
 import { languageMiddleware } from './middleware/language';
 import { loadPermissions } from './middleware/permissions';
@@ -36,9 +38,10 @@ import { createRepairRouter } from './repair/routes';
 import { createLeadRejectRouter } from './serviceBooking/reject';
 import { createServiceBookingRouter } from './serviceBooking/routes';
 import { leadEvents } from './serviceBooking/service';
-import { createJobPhotosRouter } from './status/photos';
+import { createJobPhotosRouter, jobPhotoUploadGate } from './status/photos';
 import { createStatusRouter } from './status/routes';
 import { createTemplatesRouter } from './templates/routes';
+import { featureRouter } from './router';
 import { photoUploadParser } from './uploads';
 
 export interface AppDeps {
@@ -67,8 +70,9 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   );
   app.use('/static', express.static(path.join(import.meta.dirname, 'public'), { maxAge: production ? '1d' : 0 }));
   const vendor = path.join(import.meta.dirname, '..', 'node_modules');
-  app.get('/static/htmx.min.js', (_req, res) => res.sendFile(path.join(vendor, 'htmx.org', 'dist', 'htmx.min.js')));
-  app.get('/static/htmx-sse.min.js', (_req, res) => res.sendFile(path.join(vendor, 'htmx-ext-sse', 'dist', 'sse.min.js')));
+  // Relative to a root: a checkout in a folder whose name starts with a dot (~/.src/workshop) serves them too.
+  app.get('/static/htmx.min.js', (_req, res) => res.sendFile('htmx.org/dist/htmx.min.js', { root: vendor }));
+  app.get('/static/htmx-sse.min.js', (_req, res) => res.sendFile('htmx-ext-sse/dist/sse.min.js', { root: vendor }));
   app.get('/healthz', async (_req, res) => {
     await db.raw('select 1');
     res.json({ ok: true });
@@ -76,8 +80,15 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
 
   app.use(pinoHttp({ logger: log, autoLogging: { ignore: (req) => req.url?.startsWith('/static') ?? false } }));
   app.use(cookieParser());
-  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  // Before anything that can refuse a request, so every refusal is worded in the visitor's language.
   app.use(languageMiddleware(i18n, production));
+  app.use(refuseControlCharactersInPath());
+  // Values of query strings and forms reach the routes with LF line breaks and without control characters (a NUL
+  // made PostgreSQL refuse them). 1 MB: a text far longer than any field takes is refused by that field's own
+  // validation, with everything typed kept; beyond that, the error page says what to do.
+  app.set('query parser', parseQuery);
+  app.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 1000 }));
+  app.use(formTextMiddleware());
   app.use(
     sessionMiddleware({
       pool,
@@ -89,12 +100,24 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   );
 
   const uploads = { dir: config.UPLOAD_DIR, maxBytes: config.UPLOAD_MAX_BYTES, maxFiles: config.UPLOAD_MAX_FILES };
-  // Multipart bodies are parsed before the CSRF check, which reads the token from them.
-  app.post('/p/:slug/estimate/vehicle', photoUploadParser('photos', uploads));
-  app.post('/p/:slug/photos/:jobNumber', photoUploadParser('photos', uploads));
-  const checkinUploads = { dir: config.UPLOAD_DIR, photoMaxBytes: config.UPLOAD_MAX_BYTES, videoMaxBytes: config.CHECKIN_VIDEO_MAX_BYTES, maxFiles: config.UPLOAD_MAX_FILES };
-  app.post('/c/:token/remarks', checkinUploadParser('files', checkinUploads));
-  app.use(lineBreaksMiddleware());
+  const checkinUploads = {
+    dir: config.UPLOAD_DIR,
+    photoMaxBytes: config.UPLOAD_MAX_BYTES,
+    videoMaxBytes: config.CHECKIN_VIDEO_MAX_BYTES,
+    maxFiles: config.UPLOAD_MAX_FILES,
+    maxBytesPerCheckin: config.CHECKIN_MAX_BYTES,
+  };
+  const checkinDeps = { db, i18n, uploads: checkinUploads, defaultCountryCode: config.SMS_DEFAULT_COUNTRY_CODE };
+  // The only routes whose multipart bodies are read. Each body is read only after the request is known to be
+  // allowed there (the gate), within the client's upload volume, and its files are written only once the form's
+  // CSRF token checks out; the CSRF check below then covers the fields. Anywhere else a multipart body is never
+  // parsed, so the CSRF check finds no token and refuses it.
+  const uploadRoutes = featureRouter();
+  const volume = uploadRateLimit({ db, maxBytes: config.UPLOAD_RATE_LIMIT_BYTES, windowMs: config.UPLOAD_RATE_LIMIT_WINDOW });
+  uploadRoutes.post('/p/:slug/estimate/vehicle', estimateUploadGate(db), volume, photoUploadParser(uploads));
+  uploadRoutes.post('/p/:slug/photos/:jobNumber', jobPhotoUploadGate(db), volume, photoUploadParser(uploads));
+  uploadRoutes.post('/c/:token/remarks', checkinUploadGate(checkinDeps), volume, checkinUploadParser(checkinUploads));
+  app.use(uploadRoutes);
   app.use(csrfMiddleware());
   app.use(loadStaff(db));
   app.use(messagingLocals({ smsProvider: config.SMS_PROVIDER, whatsappProvider: config.WHATSAPP_PROVIDER }));
@@ -122,7 +145,7 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   app.use(createAppointmentsRouter({ ...leadDeps, smsAvailable, leads: leadEvents(leadDeps), uploadDir: config.UPLOAD_DIR }));
   app.use(createCustomersRouter({ db }));
   app.use(createLocationServicesRouter({ db }));
-  app.use(createCheckinRouter({ db, i18n, uploads: checkinUploads, defaultCountryCode: config.SMS_DEFAULT_COUNTRY_CODE }));
+  app.use(createCheckinRouter(checkinDeps));
   app.use(createLeadsRouter({ db, temporal }));
   app.use(createOnlineBookingRouter({ db, whatsappAvailable: config.WHATSAPP_PROVIDER !== 'none' }));
 
@@ -131,18 +154,19 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
     render(req, res, 'portal/views/notFound');
   });
 
+  const language = languageMiddleware(i18n, production);
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const status = (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode ?? 500;
-    const code =
-      error instanceof UserError
-        ? error.code
-        : (error as { code?: string }).code === 'EBADCSRFTOKEN'
-          ? 'csrf'
-          : status === 403
-            ? 'forbidden'
-            : 'server';
-    if (status >= 500) req.log.error({ err: error }, 'request failed');
     if (res.headersSent) return;
+    // Refused before the language was known (a malformed request): word it in the visitor's language all the same.
+    if (!res.locals.t) language(req, res, () => undefined);
+    // A path with a broken %-escape names no page of ours.
+    if (error instanceof URIError) {
+      res.status(404);
+      return render(req, res, 'portal/views/notFound');
+    }
+    const { status, code } = errorPage(error);
+    if (status >= 500) req.log.error({ err: error }, 'request failed');
+    else req.log.info({ err: error, status }, 'request refused');
     res.status(status);
     try {
       render(req, res, 'views/error', { code });
@@ -153,4 +177,17 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   });
 
   return app;
+}
+
+/** The status and the error page's text (errors.page.<code>) for what went wrong. */
+function errorPage(error: unknown): { status: number; code: string } {
+  const { status: given, statusCode, code, type } = error as { status?: number; statusCode?: number; code?: string; type?: string };
+  const status = given ?? statusCode ?? 500;
+  if (error instanceof UserError) return { status, code: error.code };
+  if (code === 'EBADCSRFTOKEN') return { status, code: 'csrf' };
+  // The body parsers' refusals: too large or too many fields, or unreadable.
+  if (status === 413 || type === 'entity.too.large' || type === 'parameters.too.many') return { status: 413, code: 'tooLarge' };
+  if (status === 403) return { status, code: 'forbidden' };
+  if (status >= 400 && status < 500) return { status, code: 'badRequest' };
+  return { status, code: 'server' };
 }

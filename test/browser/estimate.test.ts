@@ -62,7 +62,12 @@ describe('browser: estimate booking (P1, P2, P3) and staff job list', () => {
     expect(await t.platform.db('jobs').where({ location_id: location.id }).count({ n: '*' }).first()).toEqual({ n: 0 });
 
     const mail = await waitForMail(email);
+    // Opening the link confirms nothing (a mail scanner opens links too): it shows the booking and a button.
     await page.goto(confirmationLink(mail));
+    await expectHeading(page, 'Confirm your appointment');
+    expect(await page.locator('dl.summary').innerText()).toContain(plate);
+    expect(await t.platform.db('jobs').where({ location_id: location.id }).count({ n: '*' }).first()).toEqual({ n: 0 });
+    await page.getByRole('button', { name: 'Confirm' }).click();
     await expectHeading(page, 'Your appointment is confirmed');
     const jobNumber = (await page.getByTestId('job-number').innerText()).trim();
     expect(jobNumber).toMatch(/^\d+$/);
@@ -117,6 +122,8 @@ describe('browser: estimate booking (P1, P2, P3) and staff job list', () => {
     const mail = await waitForMail(email);
     expect(mail.subject).toBe(`Bitte bestätigen Sie Ihren Termin bei ${location.name}`);
     await page.goto(confirmationLink(mail));
+    await expectHeading(page, 'Bestätigen Sie Ihren Termin');
+    await page.getByRole('button', { name: 'Bestätigen' }).click();
     await expectHeading(page, 'Ihr Termin ist bestätigt');
     const jobNumber = (await page.getByTestId('job-number').innerText()).trim();
     const job = await t.platform.db('jobs').where({ job_number: jobNumber }).first();

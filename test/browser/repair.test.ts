@@ -39,6 +39,9 @@ describe('browser: a customer books the repair of their job (P4)', () => {
     const mail = await waitForMail(email);
     expect(mail.text).toContain(`You asked to book the repair of vehicle 3-REP-001 (job ${job.job_number})`);
     await page.goto(confirmationLink(mail));
+    await expectHeading(page, 'Confirm your appointment');
+    expect((await t.platform.db('jobs').where({ id: job.id }).first()).appointment_at).toBeNull();
+    await page.getByRole('button', { name: 'Confirm' }).click();
     await expectHeading(page, 'Your appointment is confirmed');
     expect(await page.getByTestId('job-number').innerText()).toBe(job.job_number);
 

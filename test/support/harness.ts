@@ -83,7 +83,9 @@ export async function startPlatformOn(infra: Infrastructure, env: Record<string,
     TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE ?? (await createNamespace(infra.temporalAddress)),
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
     SMTP_URL: infra.smtpUrl,
-    UPLOAD_DIR: path.join(infra.tmpDir, `uploads-${port}`),
+    // The default layout, .data/uploads: a data folder whose name starts with a dot (Express refuses to send
+    // files under one unless told), in a folder of this platform's own.
+    UPLOAD_DIR: path.join(infra.tmpDir, `platform-${port}`, '.data', 'uploads'),
     ...env,
   });
   const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_MAX);

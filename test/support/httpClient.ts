@@ -67,6 +67,10 @@ export function httpClient(baseUrl: string, options: { headers?: Record<string, 
     post,
     /** The value of a cookie the client keeps. */
     cookie: (name: string) => cookies.get(name),
+    /** Every cookie as the Cookie header sends them. */
+    cookieHeader: () => [...cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+    /** The CSRF token of the last page read. */
+    csrfToken: () => csrf,
     /** Logs a staff member in through the login form; answers the login's own response (a 303). */
     async login(email: string, password: string) {
       await formPage('/staff/login?lang=en');

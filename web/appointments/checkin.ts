@@ -1,10 +1,12 @@
-import express, { type Request } from 'express';
+import { type Request } from 'express';
 import type { Knex } from 'knex';
 import { findAppointment } from '../../db/appointments';
 import { convertServiceToWorkLine, findCheckinFile, markCheckinItemHandled, setRemarkVisibleToMechanics } from '../../db/checkinItems';
-import { checkinFilePath } from '../checkin/uploads';
+import { checkinFilePath } from '../../lib/uploadFiles';
+import { sendUpload } from '../uploads';
 import { requireRole } from '../middleware/auth';
 import { idParam, mayPlan, mayPlanRoles } from './page';
+import { featureRouter } from '../router';
 
 /**
  * Staff handling of the customer's check-in answers (C6, C7) and the
@@ -12,7 +14,7 @@ import { idParam, mayPlan, mayPlanRoles } from './page';
  * back to the appointment page (Post/Redirect/Get).
  */
 export function createCheckinHandlingRouter({ db, uploadDir }: { db: Knex; uploadDir: string }) {
-  const router = express.Router();
+  const router = featureRouter();
   const planners = requireRole(...mayPlanRoles);
 
   /** The appointment and check-in item named in the URL, within the staff member's company. */
@@ -60,10 +62,7 @@ export function createCheckinHandlingRouter({ db, uploadDir }: { db: Knex; uploa
     const appointment = id && fileId ? await findAppointment(db, req.staff!.company_id, id) : undefined;
     const file = appointment && fileId ? await findCheckinFile(db, appointment.id, fileId) : undefined;
     if (!file || (!mayPlan(req) && !file.visible_to_mechanics)) return next();
-    res.type(file.mime_type);
-    res.sendFile(checkinFilePath(uploadDir, file.stored_name), {
-      headers: { 'Cache-Control': 'private, max-age=3600', 'Content-Disposition': 'inline' },
-    });
+    sendUpload(res, next, uploadDir, checkinFilePath(uploadDir, file.stored_name), { type: file.mime_type, cacheControl: 'private, max-age=3600' });
   });
 
   return router;

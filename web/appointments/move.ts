@@ -1,12 +1,12 @@
-import express from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { findAppointment, rescheduleAppointment } from '../../db/appointments';
 import { appointmentRescheduled, type CheckinWorkflowDeps } from '../../lib/checkinWorkflow';
-import { fieldErrors } from '../errors';
+import { fieldErrors, parseForm } from '../errors';
 import { requireRole } from '../middleware/auth';
 import type { ConfirmationDeps } from './confirmation';
 import { idParam, mayPlanRoles, renderAppointmentPage } from './page';
+import { featureRouter } from '../router';
 
 const moveSchema = z.object({
   starts: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'appointments.move.errors.starts'),
@@ -20,13 +20,13 @@ const moveSchema = z.object({
 /** Moving an appointment: new start and duration; its check-in messages move with it (D2). */
 export function createMoveRouter(deps: ConfirmationDeps & CheckinWorkflowDeps) {
   const { db } = deps;
-  const router = express.Router();
+  const router = featureRouter();
 
   router.post('/staff/appointments/:id/move', requireRole(...mayPlanRoles), async (req, res, next) => {
     const id = idParam(req.params.id);
     const appointment = id ? await findAppointment(db, req.staff!.company_id, id) : undefined;
     if (!appointment || appointment.status !== 'planned') return next();
-    const parsed = moveSchema.safeParse(req.body);
+    const parsed = parseForm(moveSchema, req.body, 'errors.');
     const errors = parsed.success ? {} : fieldErrors(parsed.error.issues);
     // The time typed is the location's local time.
     const start = parsed.success ? DateTime.fromISO(parsed.data.starts, { zone: appointment.time_zone }) : undefined;

@@ -1,4 +1,4 @@
-import express, { type Request, type Response } from 'express';
+import { type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
@@ -22,7 +22,7 @@ import {
 import { companyTimeZone, findLocation } from '../../db/locations';
 import { appointmentCancelled, startCheckinWorkflow } from '../../lib/checkinWorkflow';
 import { formatLocalDateTimeShort } from '../../lib/time';
-import { UserError } from '../errors';
+import { parseForm, UserError } from '../errors';
 import { requireRole, requireStaff } from '../middleware/auth';
 import { requirePermission } from '../middleware/permissions';
 import { render } from '../render';
@@ -31,6 +31,7 @@ import { confirmationChannels, confirmationChannelsOf, sendAppointmentConfirmati
 import { createMoveRouter } from './move';
 import { durations, idParam, mayPlanRoles, renderAppointmentPage, view } from './page';
 import { createWorkLinesRouter } from './workLines';
+import { featureRouter } from '../router';
 
 /** What the lead's D3 workflow must hear from appointments (M2, M3). */
 export interface LeadEvents {
@@ -55,7 +56,7 @@ const createSchema = z.object({
  */
 export function createAppointmentsRouter(deps: ConfirmationDeps & { leads: LeadEvents; uploadDir: string }) {
   const { db, leads } = deps;
-  const router = express.Router();
+  const router = featureRouter();
   router.use('/staff', requireStaff);
   const mayPlan = requireRole(...mayPlanRoles);
   const leadManager = requirePermission(db, 'lead_manager');
@@ -97,7 +98,7 @@ export function createAppointmentsRouter(deps: ConfirmationDeps & { leads: LeadE
   router.post('/staff/leads/:id/appointment', leadManager, async (req, res, next) => {
     const lead = await leadOf(req);
     if (!lead) return next();
-    const parsed = createSchema.safeParse(req.body);
+    const parsed = parseForm(createSchema, req.body);
     const errors: Record<string, string> = {};
     if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
     const data = parsed.success ? parsed.data : undefined;

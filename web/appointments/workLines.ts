@@ -1,14 +1,15 @@
-import express, { type Request, type Response } from 'express';
+import { type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { findAppointment, type AppointmentRow } from '../../db/appointments';
 import { addInterventionFromRemark, findRemark, type CheckinItem } from '../../db/checkinItems';
 import { addWorkLine, deleteWorkLine, findWorkLine, updateWorkLine } from '../../db/workLines';
 import { formatPriceInput, parsePriceToCents } from '../../lib/money';
-import { fieldErrors, type FieldErrors } from '../errors';
+import { fieldErrors, type FieldErrors, parseForm } from '../errors';
 import { requireRole } from '../middleware/auth';
 import { render } from '../render';
 import { idParam, mayPlanRoles, view } from './page';
+import { featureRouter } from '../router';
 
 const workLineSchema = z.object({
   description: z.string().trim().min(1, 'errors.required').max(500, 'errors.tooLong'),
@@ -29,7 +30,7 @@ const workLineSchema = z.object({
 
 /** Work lines ("interventions") of an appointment: add, edit, delete; the add form also handles a remark (C7). */
 export function createWorkLinesRouter({ db }: { db: Knex }) {
-  const router = express.Router();
+  const router = featureRouter();
   const planners = requireRole(...mayPlanRoles);
   const base = (appointment: AppointmentRow) => `/staff/appointments/${appointment.id}`;
 
@@ -62,7 +63,7 @@ export function createWorkLinesRouter({ db }: { db: Knex }) {
   }
 
   const parse = (body: unknown) => {
-    const parsed = workLineSchema.safeParse(body);
+    const parsed = parseForm(workLineSchema, body, 'errors.');
     return parsed.success ? { ok: true as const, line: parsed.data } : { ok: false as const, errors: fieldErrors(parsed.error.issues) };
   };
 

@@ -1,12 +1,14 @@
-import { createReadStream } from 'node:fs';
-import express, { type Request, type Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import type { Knex } from 'knex';
 import { deletePhotosNotInUse, findPhoto, insertPhoto } from '../../db/photos';
-import { findLocation, findLocationBySlug, listPortalLocations, type Location } from '../../db/locations';
-import { fieldErrors } from '../errors';
+import { findLocationBySlug, listPortalLocations, type Location } from '../../db/locations';
+import { fieldErrors, parseForm } from '../errors';
 import { render } from '../render';
-import { deletePhotoFiles, NotAnImageError, photoFilePath, storePhoto, type UploadLimits } from '../uploads';
-import { availableSlots, confirmByToken, formatSlot, requestEstimate, type BookingDeps } from './service';
+import { deletePhotoFiles, photoFilePath } from '../../lib/uploadFiles';
+import { NotAnImageError, photoRefusal, sendUpload, storePhoto, uploadedFiles, type UploadLimits } from '../uploads';
+import { availableSlots, bookingByToken, confirmByToken, formatSlot, requestEstimate, type BookingDeps } from './service';
 import { contactSchema, locationSchema, missingStep, slotSchema, vehicleSchema, type EstimateWizard } from './wizard';
+import { featureRouter } from '../router';
 
 const view = (name: string) => `booking/views/${name}`;
 
@@ -16,44 +18,59 @@ interface Portal {
   wizard: EstimateWizard;
 }
 
+/** The estimate portal of :slug and this visitor's wizard; the 404 page when the location takes no estimates. */
+async function portal(db: Knex, req: Request, res: Response): Promise<Portal | undefined> {
+  const location = await findLocationBySlug(db, String(req.params.slug));
+  if (!location?.portal_enabled || !location.show_book_estimate) {
+    res.status(404);
+    render(req, res, 'portal/views/notFound');
+    return undefined;
+  }
+  const locations = await listPortalLocations(db, location.company_id);
+  let wizard = req.session.estimate;
+  if (!wizard || wizard.portal !== location.slug) {
+    wizard = { portal: location.slug, photoIds: [] };
+    req.session.estimate = wizard;
+  }
+  res.locals.location = location;
+  res.locals.multipleLocations = locations.length > 1;
+  res.locals.base = `/p/${location.slug}/estimate`;
+  return { location, locations, wizard };
+}
+
+/** Sends the customer to the first step still missing when they skip ahead. */
+function guard(p: Portal, res: Response, step: string): boolean {
+  const order = ['contact', 'vehicle', 'location', 'slot', 'review'];
+  const missing = missingStep(p.wizard, p.locations.length > 1) ?? 'review';
+  if (order.indexOf(missing) < order.indexOf(step)) {
+    res.redirect(303, `/p/${p.location.slug}/estimate/${missing}`);
+    return false;
+  }
+  return true;
+}
+
+/**
+ * The check the photo upload of the vehicle step passes before its body is
+ * read (web/app.ts): a portal that takes estimates, a wizard at this step.
+ */
+export function estimateUploadGate(db: Knex) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    // No wizard with contact details for this portal: nothing to add photos to (and no session is made for it).
+    const wizard = req.session.estimate;
+    if (!wizard?.contact || wizard.portal !== req.params.slug) return res.redirect(303, `/p/${req.params.slug}/estimate/contact`);
+    const p = await portal(db, req, res);
+    if (p && guard(p, res, 'vehicle')) next();
+  };
+}
+
 /**
  * P2 estimate wizard and the P3 confirmation link. Every step is a plain
  * form that posts to its own URL and redirects on success (PRG); errors
  * re-render the step with what the customer typed.
  */
 export function createBookingRouter(deps: BookingDeps & { uploads: UploadLimits }) {
-  const router = express.Router();
+  const router = featureRouter();
   const { db } = deps;
-
-  async function portal(req: Request, res: Response): Promise<Portal | undefined> {
-    const location = await findLocationBySlug(db, String(req.params.slug));
-    if (!location?.portal_enabled || !location.show_book_estimate) {
-      res.status(404);
-      render(req, res, 'portal/views/notFound');
-      return undefined;
-    }
-    const locations = await listPortalLocations(db, location.company_id);
-    let wizard = req.session.estimate;
-    if (!wizard || wizard.portal !== location.slug) {
-      wizard = { portal: location.slug, photoIds: [] };
-      req.session.estimate = wizard;
-    }
-    res.locals.location = location;
-    res.locals.multipleLocations = locations.length > 1;
-    res.locals.base = `/p/${location.slug}/estimate`;
-    return { location, locations, wizard };
-  }
-
-  /** Sends the customer to the first step still missing when they skip ahead. */
-  function guard(p: Portal, res: Response, step: string): boolean {
-    const order = ['contact', 'vehicle', 'location', 'slot', 'review'];
-    const missing = missingStep(p.wizard, p.locations.length > 1) ?? 'review';
-    if (order.indexOf(missing) < order.indexOf(step)) {
-      res.redirect(303, `/p/${p.location.slug}/estimate/${missing}`);
-      return false;
-    }
-    return true;
-  }
 
   const chosenLocation = (p: Portal) =>
     p.locations.find((l) => l.id === p.wizard.locationId) ?? (p.locations.length > 1 ? undefined : p.location);
@@ -61,7 +78,7 @@ export function createBookingRouter(deps: BookingDeps & { uploads: UploadLimits 
   router.get('/p/:slug/estimate', (req, res) => res.redirect(303, `/p/${req.params.slug}/estimate/contact`));
 
   router.get('/p/:slug/estimate/contact', async (req, res) => {
-    const p = await portal(req, res);
+    const p = await portal(db, req, res);
     if (!p) return;
     const c = p.wizard.contact;
     render(req, res, view('contact'), {
@@ -71,9 +88,9 @@ export function createBookingRouter(deps: BookingDeps & { uploads: UploadLimits 
   });
 
   router.post('/p/:slug/estimate/contact', async (req, res) => {
-    const p = await portal(req, res);
+    const p = await portal(db, req, res);
     if (!p) return;
-    const parsed = contactSchema.safeParse(req.body);
+    const parsed = parseForm(contactSchema, req.body);
     if (!parsed.success) {
       res.status(422);
       return render(req, res, view('contact'), { values: req.body, errors: fieldErrors(parsed.error.issues) });
@@ -95,17 +112,17 @@ export function createBookingRouter(deps: BookingDeps & { uploads: UploadLimits 
   }
 
   router.get('/p/:slug/estimate/vehicle', async (req, res) => {
-    const p = await portal(req, res);
+    const p = await portal(db, req, res);
     if (!p || !guard(p, res, 'vehicle')) return;
     await vehicleStep(req, res, p, p.wizard.vehicle ?? {}, {});
   });
 
   router.post('/p/:slug/estimate/vehicle', async (req, res) => {
-    const p = await portal(req, res);
+    const p = await portal(db, req, res);
     if (!p || !guard(p, res, 'vehicle')) return;
     const errors: Record<string, string> = {};
-    if (req.uploadError) errors.photos = req.uploadError.replace('errors.', '');
-    const files = (req.files as Express.Multer.File[] | undefined) ?? [];
+    if (req.uploadRefusal) errors.photos = photoRefusal[req.uploadRefusal];
+    const files = uploadedFiles(req);
     if (p.wizard.photoIds.length + files.length > deps.uploads.maxFiles) {
       errors.photos = 'photoTooMany';
     } else {
@@ -120,7 +137,7 @@ export function createBookingRouter(deps: BookingDeps & { uploads: UploadLimits 
         }
       }
     }
-    const parsed = vehicleSchema.safeParse(req.body ?? {});
+    const parsed = parseForm(vehicleSchema, req.body ?? {});
     if (!parsed.success) Object.assign(errors, fieldErrors(parsed.error.issues));
     if (Object.keys(errors).length > 0 || !parsed.success) {
       res.status(422);
@@ -132,10 +149,10 @@ export function createBookingRouter(deps: BookingDeps & { uploads: UploadLimits 
     res.redirect(303, `/p/${p.location.slug}/estimate/${p.locations.length > 1 ? 'location' : 'slot'}`);
   });
 
-  router.post('/p/:slug/estimate/photos/:id/delete', async (req, res) => {
-    const p = await portal(req, res);
+  router.post('/p/:slug/estimate/photos/:photoId/delete', async (req, res) => {
+    const p = await portal(db, req, res);
     if (!p) return;
-    const id = String(req.params.id);
+    const id = String(req.params.photoId);
     if (p.wizard.photoIds.includes(id)) {
       p.wizard.photoIds = p.wizard.photoIds.filter((photoId) => photoId !== id);
       await deletePhotoFiles(deps.uploads.dir, await deletePhotosNotInUse(db, [id]));
@@ -144,23 +161,22 @@ export function createBookingRouter(deps: BookingDeps & { uploads: UploadLimits 
   });
 
   // Only the session that uploaded a photo may see it before it joins a job.
-  router.get('/p/:slug/estimate/photos/:id', async (req, res) => {
-    const id = String(req.params.id);
+  router.get('/p/:slug/estimate/photos/:photoId', async (req, res, next) => {
+    const id = String(req.params.photoId);
     const photo = req.session.estimate?.photoIds.includes(id) ? await findPhoto(db, id) : undefined;
-    if (!photo) return res.status(404).end();
-    res.type('image/webp').set('Cache-Control', 'private, max-age=3600');
-    createReadStream(photoFilePath(deps.uploads.dir, photo.thumbnail_path)).pipe(res);
+    if (!photo) return next();
+    sendUpload(res, next, deps.uploads.dir, photoFilePath(deps.uploads.dir, photo.thumbnail_path), { type: 'image/webp', cacheControl: 'private, max-age=3600' });
   });
 
   router.get('/p/:slug/estimate/location', async (req, res) => {
-    const p = await portal(req, res);
+    const p = await portal(db, req, res);
     if (!p || !guard(p, res, 'location')) return;
     if (p.locations.length <= 1) return res.redirect(303, `/p/${p.location.slug}/estimate/slot`);
     render(req, res, view('location'), { locations: p.locations, selected: p.wizard.locationId ?? p.location.id, errors: {} });
   });
 
   router.post('/p/:slug/estimate/location', async (req, res) => {
-    const p = await portal(req, res);
+    const p = await portal(db, req, res);
     if (!p || !guard(p, res, 'location')) return;
     const parsed = locationSchema.safeParse(req.body);
     const chosen = parsed.success ? p.locations.find((l) => l.id === parsed.data.location) : undefined;
@@ -185,13 +201,13 @@ export function createBookingRouter(deps: BookingDeps & { uploads: UploadLimits 
   }
 
   router.get('/p/:slug/estimate/slot', async (req, res) => {
-    const p = await portal(req, res);
+    const p = await portal(db, req, res);
     if (!p || !guard(p, res, 'slot')) return;
     await slotStep(req, res, p, {});
   });
 
   router.post('/p/:slug/estimate/slot', async (req, res) => {
-    const p = await portal(req, res);
+    const p = await portal(db, req, res);
     if (!p || !guard(p, res, 'slot')) return;
     const parsed = slotSchema.safeParse(req.body);
     if (!parsed.success) {
@@ -203,7 +219,7 @@ export function createBookingRouter(deps: BookingDeps & { uploads: UploadLimits 
   });
 
   router.get('/p/:slug/estimate/review', async (req, res) => {
-    const p = await portal(req, res);
+    const p = await portal(db, req, res);
     if (!p || !guard(p, res, 'review')) return;
     const location = chosenLocation(p)!;
     const photos = await Promise.all(p.wizard.photoIds.map((id) => findPhoto(db, id)));
@@ -216,7 +232,7 @@ export function createBookingRouter(deps: BookingDeps & { uploads: UploadLimits 
   });
 
   router.post('/p/:slug/estimate/confirm', async (req, res) => {
-    const p = await portal(req, res);
+    const p = await portal(db, req, res);
     if (!p || !guard(p, res, 'review')) return;
     const location = chosenLocation(p)!;
     const { hold } = await requestEstimate(deps, p.wizard, location, req.language);
@@ -241,9 +257,23 @@ export function createBookingRouter(deps: BookingDeps & { uploads: UploadLimits 
     });
   });
 
+  // P3: the link in the e-mail. Opening it shows the booking and a Confirm button; only the button's POST confirms.
   router.get('/b/:token', async (req, res) => {
-    const result = await confirmByToken(deps, String(req.params.token));
     res.set('Cache-Control', 'no-store').set('Referrer-Policy', 'no-referrer');
+    const link = await bookingByToken(deps, String(req.params.token));
+    if (link.status === 'expired') {
+      res.status(410);
+      return render(req, res, view('expired'));
+    }
+    res.locals.location = link.location;
+    const slotLabel = formatSlot(link.booking.slot_start, link.location, req.language);
+    if (link.status === 'confirmed') return render(req, res, view('confirmed'), { jobNumber: link.jobNumber, booking: link.booking, slotLabel });
+    render(req, res, view('confirm'), { booking: link.booking, jobNumber: link.jobNumber, slotLabel, action: `/b/${String(req.params.token)}` });
+  });
+
+  router.post('/b/:token', async (req, res) => {
+    res.set('Cache-Control', 'no-store').set('Referrer-Policy', 'no-referrer');
+    const result = await confirmByToken(deps, String(req.params.token));
     if (result.status === 'expired') {
       res.status(410);
       return render(req, res, view('expired'));
@@ -253,13 +283,8 @@ export function createBookingRouter(deps: BookingDeps & { uploads: UploadLimits 
       res.status(409);
       return render(req, res, 'repair/views/refused');
     }
-    const location = await findLocation(db, result.booking.location_id);
-    res.locals.location = location;
-    render(req, res, view('confirmed'), {
-      jobNumber: result.jobNumber,
-      booking: result.booking,
-      slotLabel: formatSlot(result.booking.slot_start, result.location, req.language),
-    });
+    // The link now shows the confirmation (Post/Redirect/Get): a reload confirms nothing twice.
+    res.redirect(303, `/b/${String(req.params.token)}`);
   });
 
   return router;

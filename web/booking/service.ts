@@ -3,6 +3,7 @@ import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } fr
 import type { Knex } from 'knex';
 import { hashToken } from '../../activities/mail';
 import { confirmedJobNumber, findBookingByTokenHash, insertPendingBooking, slotUsage, type Booking } from '../../db/bookings';
+import { jobNumberOf } from '../../db/jobs';
 import { estimateHours, findLocation, slotRules, type Location } from '../../db/locations';
 import { normalizePlate } from '../../lib/plates';
 import { formatLocalDateTime } from '../../lib/time';
@@ -117,9 +118,32 @@ export type ConfirmResult =
   /** P4: the job had moved on (vehicle already in) when the customer confirmed */
   | { status: 'refused'; location: Location };
 
+/** What the e-mail link shows when opened: the booking still to confirm, the confirmation once it is, or expired. */
+export type LinkState =
+  | { status: 'open'; booking: Booking; location: Location; jobNumber: string }
+  | Exclude<ConfirmResult, { status: 'refused' }>;
+
 /**
- * P3: the customer followed the e-mail link. A used link shows the existing
- * confirmation; an unknown, expired or released one the expired text.
+ * P3: the customer opened the e-mail link. Opening changes nothing (a mail
+ * scanner that follows links confirms nothing): a booking still held shows
+ * itself with a Confirm button, a used link the existing confirmation, an
+ * unknown, expired or released one the expired text.
+ */
+export async function bookingByToken(deps: BookingDeps, token: string, now = new Date()): Promise<LinkState> {
+  const booking = await findBookingByTokenHash(deps.db, hashToken(token));
+  if (!booking) return { status: 'expired' };
+  const location = (await findLocation(deps.db, booking.location_id))!;
+  if (booking.status === 'confirmed') {
+    const jobNumber = await confirmedJobNumber(deps.db, booking.id);
+    return jobNumber ? { status: 'confirmed', jobNumber, booking, location } : { status: 'expired' };
+  }
+  if (booking.status !== 'held' || (booking.expires_at && booking.expires_at <= now)) return { status: 'expired' };
+  return { status: 'open', booking, location, jobNumber: booking.job_id ? await jobNumberOf(deps.db, booking.job_id) : '' };
+}
+
+/**
+ * P3: the customer pressed Confirm on the link's page. A used link shows the
+ * existing confirmation; an unknown, expired or released one the expired text.
  */
 export async function confirmByToken(deps: BookingDeps, token: string): Promise<ConfirmResult> {
   const booking = await findBookingByTokenHash(deps.db, hashToken(token));

@@ -1,10 +1,10 @@
 import { companyTimeZone } from '../../db/locations';
-import express from 'express';
 import type { Knex } from 'knex';
 import { customerLog, findLogCustomer } from '../../db/customerLog';
 import { formatLocalDateTimeShort } from '../../lib/time';
 import { requireRole, requireStaff } from '../middleware/auth';
 import { render } from '../render';
+import { featureRouter } from '../router';
 
 const asText = (value: unknown): string =>
   typeof value === 'string' ? value : Array.isArray(value) ? value.map(asText).join(', ') : JSON.stringify(value);
@@ -17,7 +17,7 @@ const detailRows = (details: Record<string, unknown>) =>
 
 /** The customer's communication log: every message sent and every change they made, newest first. */
 export function createCustomersRouter({ db }: { db: Knex }) {
-  const router = express.Router();
+  const router = featureRouter();
 
   router.get('/staff/customers/:id/log', requireStaff, requireRole('admin', 'service_advisor', 'receptionist'), async (req, res, next) => {
     const id = Number(req.params.id);

@@ -1,4 +1,4 @@
-import express, { type Request, type Response } from 'express';
+import { type Request, type Response } from 'express';
 import { listDamageFlowTypes } from '../../db/damageFlowTypes';
 import { findJobForEdit, type JobEditRow } from '../../db/jobs';
 import { listLocations } from '../../db/locations';
@@ -8,6 +8,7 @@ import { requireRole, requireStaff } from '../middleware/auth';
 import { render } from '../render';
 import { jobFormFields, localInput, parseJobForm, type JobFormValues } from './form';
 import { createJob, editJob } from './service';
+import { featureRouter } from '../router';
 
 /** Who may create and edit jobs; mechanics see jobs and record lifecycle steps only. */
 export const jobEditors = requireRole('admin', 'service_advisor', 'receptionist');
@@ -36,7 +37,7 @@ function valuesOf(job: JobEditRow): JobFormValues {
 /** D4 back office: staff create a job at the desk and edit its customer, vehicle, flow and planned dates. */
 export function createJobEditRouter(deps: LifecycleDeps) {
   const { db } = deps;
-  const router = express.Router();
+  const router = featureRouter();
   router.use('/staff', requireStaff);
 
   async function formPage(req: Request, res: Response, job: JobEditRow | undefined, values: JobFormValues, errors: FieldErrors = {}) {

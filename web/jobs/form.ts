@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { StaffJobFields } from '../../db/jobs';
 import { languages } from '../../lib/i18n';
 import { plateField, vinField } from '../../lib/validation';
-import { fieldErrors, type FieldErrors } from '../errors';
+import { fieldErrors, type FieldErrors, parseForm } from '../errors';
 
 /** The job form's fields, as the browser posts them. */
 export const jobFormFields = [
@@ -99,7 +99,7 @@ export function parseJobForm(body: Record<string, unknown>, choices: JobFormChoi
   const values = Object.fromEntries(
     jobFormFields.map((field) => [field, typeof body?.[field] === 'string' ? (body[field] as string) : '']),
   ) as JobFormValues;
-  const parsed = jobSchema(choices).safeParse(values);
+  const parsed = parseForm(jobSchema(choices), values, 'errors.');
   const errors = { ...crossFieldErrors(values, choices), ...(parsed.success ? {} : fieldErrors(parsed.error.issues)) };
   if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors, values };
   const f = parsed.data;

@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import express, { type Request, type Response } from 'express';
+import { type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
@@ -9,9 +8,11 @@ import { formatLocalDateTimeShort } from '../../lib/time';
 import { jobEventTypes, type Refusal } from '../../workflows/jobSteps';
 import { requireStaff } from '../middleware/auth';
 import { render } from '../render';
-import { photoFilePath } from '../uploads';
+import { photoFilePath } from '../../lib/uploadFiles';
+import { sendUpload } from '../uploads';
 import { advanceJob, type LifecycleDeps } from '../../lib/jobLifecycle';
 import { allowedEvents, timeline } from './timeline';
+import { featureRouter } from '../router';
 
 const stepSchema = z.object({
   type: z.enum(jobEventTypes),
@@ -24,7 +25,7 @@ const localInput = (date: Date, zone: string) => DateTime.fromJSDate(date, { zon
 /** Staff job pages: list with live search, job page with its D4 lifecycle, vehicles on site (P8), photos. */
 export function createJobsRouter(deps: LifecycleDeps & { uploadDir: string }) {
   const { db } = deps;
-  const router = express.Router();
+  const router = featureRouter();
   router.use('/staff', requireStaff);
 
   router.get('/staff/jobs', async (req, res) => {
@@ -88,12 +89,12 @@ export function createJobsRouter(deps: LifecycleDeps & { uploadDir: string }) {
     });
   });
 
-  router.get('/staff/photos/:id/:size', async (req, res, next) => {
-    const photo = await findPhoto(db, String(req.params.id));
+  router.get('/staff/photos/:photoId/:size', async (req, res, next) => {
+    const photo = await findPhoto(db, String(req.params.photoId));
     if (!photo || (await photoCompany(db, photo.id)) !== req.staff!.company_id) return next();
     const thumb = req.params.size === 'thumb';
-    res.type(thumb ? 'image/webp' : photo.content_type).set('Cache-Control', 'private, max-age=86400');
-    createReadStream(photoFilePath(deps.uploadDir, thumb ? photo.thumbnail_path : photo.path)).pipe(res);
+    const file = photoFilePath(deps.uploadDir, thumb ? photo.thumbnail_path : photo.path);
+    sendUpload(res, next, deps.uploadDir, file, { type: thumb ? 'image/webp' : photo.content_type, cacheControl: 'private, max-age=86400' });
   });
 
   return router;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { leadStatuses, type LeadDetails, type LeadFilter } from '../../db/leadManager';
 import { plateField, vinField } from '../../lib/validation';
-import { fieldErrors, type FieldErrors } from '../errors';
+import { fieldErrors, type FieldErrors, parseForm } from '../errors';
 
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 /** A query parameter sent twice arrives as an array: the first one counts. */
@@ -60,6 +60,7 @@ const leadSchema = z.object({
   mileage: z
     .string()
     .trim()
+    .default('') // optional: a form without the field is one left empty
     .transform((value) => value.replace(/[\s.,']/g, ''))
     .refine((value) => value === '' || /^\d{1,7}$/.test(value), 'leads.errors.mileage')
     .transform((value) => (value === '' ? null : Number(value))),
@@ -77,6 +78,6 @@ export function leadFormValuesOf(lead: { [K in keyof LeadDetails]: LeadDetails[K
 }
 
 export function parseLeadForm(values: LeadFormValues): { ok: true; details: LeadDetails } | { ok: false; errors: FieldErrors } {
-  const parsed = leadSchema.safeParse(values);
+  const parsed = parseForm(leadSchema, values, 'errors.');
   return parsed.success ? { ok: true, details: parsed.data } : { ok: false, errors: fieldErrors(parsed.error.issues) };
 }

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import express, { type Request, type Response } from 'express';
+import { type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import {
@@ -24,6 +24,7 @@ import { requirePermission } from '../middleware/permissions';
 import { render } from '../render';
 import { newLeadsBadge, wantsFragment } from './badge';
 import { leadFormValues, leadFormValuesOf, parseLeadForm, parseLeadFilter, type LeadFormValues } from './form';
+import { featureRouter } from '../router';
 
 const view = (name: string) => `leads/views/${name}`;
 const listLimit = 200;
@@ -33,7 +34,7 @@ const desiredDay = (isoDate: string, language: string) => DateTime.fromISO(isoDa
 
 /** M1, M4-M6 staff side: the lead manager (filters, live search, refresh), the lead page with its edit form, the badge. */
 export function createLeadsRouter({ db, temporal }: { db: Knex; temporal: Client }) {
-  const router = express.Router();
+  const router = featureRouter();
   // The badge polls from every staff page: when the permission was taken away meanwhile, htmx's
   // "stop polling" status 286 with no content removes it instead of swapping in an error page.
   router.get('/staff/leads/badge', requireStaff, async (req, res) => {

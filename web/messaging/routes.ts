@@ -1,4 +1,4 @@
-import express, { type NextFunction, type Request, type Response } from 'express';
+import { type NextFunction, type Request, type Response } from 'express';
 import type { i18n } from 'i18next';
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
@@ -28,9 +28,10 @@ import {
 import type { Channel } from '../../lib/messaging';
 import { smsMaxLength, smsParts } from '../../lib/messaging/smsParts';
 import { formatLocalDateTimeShort } from '../../lib/time';
-import { fieldErrors, type FieldErrors } from '../errors';
+import { fieldErrors, type FieldErrors, parseForm } from '../errors';
 import { requireRole, requireStaff } from '../middleware/auth';
 import { render } from '../render';
+import { featureRouter } from '../router';
 
 export interface MessagingPagesDeps {
   db: Knex;
@@ -86,7 +87,7 @@ export function messagingLocals({ smsProvider, whatsappProvider }: Pick<Messagin
  * have gone out.
  */
 export function createMessagingRouter({ db, i18n, publicUrl, smsProvider, whatsappProvider }: MessagingPagesDeps) {
-  const router = express.Router();
+  const router = featureRouter();
   const admin = [requireStaff, requireRole('admin')];
 
   const timeZoneOf = (req: Request) => companyTimeZone(db, req.staff!.company_id);
@@ -227,7 +228,7 @@ export function createMessagingRouter({ db, i18n, publicUrl, smsProvider, whatsa
     if (!key) return next();
     const values = { subject: key.channel === 'email' ? text(req.body?.subject) : '', body: text(req.body?.body) };
     if (req.body?.action === 'preview') return editPage(req, res, key, { values });
-    const parsed = schemaFor(key).safeParse(values);
+    const parsed = parseForm(schemaFor(key), values);
     if (!parsed.success) {
       res.status(422);
       return editPage(req, res, key, { values, errors: fieldErrors(parsed.error.issues) });

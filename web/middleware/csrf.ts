@@ -6,15 +6,25 @@ import type { NextFunction, Request, Response } from 'express';
  * customer and staff alike. Forms carry the token in `_csrf`; htmx sends it
  * in the X-CSRF-Token header (set once on <body hx-headers>).
  */
+const csrf = csrfSync({
+  getTokenFromRequest: (req) => (req.body?._csrf as string | undefined) ?? (req.headers['x-csrf-token'] as string | undefined),
+});
+
+/**
+ * Whether the request carries this session's token (from the fields parsed
+ * so far, or the header): the upload parser asks before it writes a file.
+ */
+export const csrfTokenValid = (req: Request) => csrf.isRequestValid(req);
+
+/** The error a refused token gives (403, EBADCSRFTOKEN): the error page explains it. */
+export const csrfRefusal = () => csrf.invalidCsrfTokenError;
+
 export function csrfMiddleware() {
-  const { csrfSynchronisedProtection, generateToken } = csrfSync({
-    getTokenFromRequest: (req) => (req.body?._csrf as string | undefined) ?? (req.headers['x-csrf-token'] as string | undefined),
-  });
   const exposeToken = (req: Request, res: Response, next: NextFunction) => {
     // A function, so only pages with a form create a session: a visitor who
     // only reads pages leaves no session row behind.
-    res.locals.csrf = () => generateToken(req);
+    res.locals.csrf = () => csrf.generateToken(req);
     next();
   };
-  return [csrfSynchronisedProtection, exposeToken];
+  return [csrf.csrfSynchronisedProtection, exposeToken];
 }

@@ -1,7 +1,7 @@
-import express from 'express';
 import type { Knex } from 'knex';
 import { findLocationBySlug, listAllPortalLocations } from '../../db/locations';
 import { render } from '../render';
+import { featureRouter } from '../router';
 
 /** The portal buttons (P1, and M1's service request), each shown unless the location's admin hid it. */
 export const portalButtons = [
@@ -13,7 +13,7 @@ export const portalButtons = [
 ] as const;
 
 export function createPortalRouter({ db }: { db: Knex }) {
-  const router = express.Router();
+  const router = featureRouter();
 
   router.get('/', async (req, res) => {
     const locations = await listAllPortalLocations(db);

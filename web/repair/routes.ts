@@ -1,4 +1,4 @@
-import express, { type Request, type Response } from 'express';
+import { type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { PortalJob } from '../../db/jobs';
 import type { Location } from '../../db/locations';
@@ -7,6 +7,7 @@ import { render } from '../render';
 import type { BookingDeps } from '../booking/service';
 import { grantedJob, openPortal } from '../status/lookup';
 import { maskEmail, repairClosedReason, repairOptions, requestRepair } from './service';
+import { featureRouter } from '../router';
 
 const view = (name: string) => `repair/views/${name}`;
 const daySchema = z.object({ slot: z.string().datetime() });
@@ -17,7 +18,7 @@ const daySchema = z.object({ slot: z.string().datetime() });
  * the job has its appointment.
  */
 export function createRepairRouter(deps: BookingDeps) {
-  const router = express.Router();
+  const router = featureRouter();
   const { db } = deps;
 
   async function open(req: Request, res: Response): Promise<{ portal: Location; job: PortalJob; base: string } | undefined> {

@@ -32,6 +32,7 @@ export function serviceRequestSchema(location: Location, now = new Date()) {
     mileage: z
       .string()
       .trim()
+      .default('') // optional: a form without the field is one left empty
       .transform((value) => value.replace(/[\s.,']/g, ''))
       .refine((value) => value === '' || (/^\d{1,7}$/.test(value)), 'mileage')
       .transform((value) => (value === '' ? null : Number(value))),

@@ -1,4 +1,4 @@
-import express, { type Request, type Response } from 'express';
+import { type Request, type Response } from 'express';
 import type { i18n } from 'i18next';
 import { z } from 'zod';
 import { LeadAlreadyDecidedError } from '../../db/appointments';
@@ -10,11 +10,12 @@ import { leadMessageValues } from '../../lib/leadMessages';
 import { renderMessage } from '../../lib/messageTemplates';
 import type { Channel } from '../../lib/messaging';
 import { smsMaxLength } from '../../lib/messaging/smsParts';
-import { fieldErrors } from '../errors';
+import { fieldErrors, parseForm } from '../errors';
 import { requireStaff } from '../middleware/auth';
 import { requirePermission } from '../middleware/permissions';
 import { render } from '../render';
 import { rejectLead, type LeadDeps } from './service';
+import { featureRouter } from '../router';
 
 const view = (name: string) => `serviceBooking/views/${name}`;
 
@@ -37,7 +38,7 @@ const rejectSchema = z.discriminatedUnion('channel', [
  * rejection template in the customer's language and can be edited.
  */
 export function createLeadRejectRouter(deps: LeadDeps & { i18n: i18n; smsAvailable: boolean }) {
-  const router = express.Router();
+  const router = featureRouter();
   const { db } = deps;
   router.use('/staff/leads/:id/reject', requireStaff, requirePermission(db, 'lead_manager'));
 
@@ -79,7 +80,7 @@ export function createLeadRejectRouter(deps: LeadDeps & { i18n: i18n; smsAvailab
     const lead = await openLead(req);
     if (!lead) return next();
     const channels = await channelsFor(lead);
-    const parsed = rejectSchema.safeParse(req.body);
+    const parsed = parseForm(rejectSchema, req.body);
     const channel: Channel = channels.find((c) => c === req.body.channel) ?? 'email';
     if (!parsed.success || !channels.includes(parsed.data.channel)) {
       res.status(422);

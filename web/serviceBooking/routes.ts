@@ -1,16 +1,17 @@
-import express, { type Request, type Response } from 'express';
+import { type Request, type Response } from 'express';
 import { findLocation, findLocationBySlug, type Location } from '../../db/locations';
 import { formatCalendarDate } from '../../lib/time';
-import { fieldErrors } from '../errors';
+import { fieldErrors, parseForm } from '../errors';
 import { render } from '../render';
 import { desiredDateRange, serviceRequestSchema, timeWindows } from './form';
 import { cancelByCustomer, leadByCancelToken, submitServiceRequest, type LeadDeps } from './service';
+import { featureRouter } from '../router';
 
 const view = (name: string) => `serviceBooking/views/${name}`;
 
 /** M1 the customer's online service request, and M3 the cancel link from its acknowledgement. */
 export function createServiceBookingRouter(deps: LeadDeps) {
-  const router = express.Router();
+  const router = featureRouter();
 
   async function serviceLocation(req: Request, res: Response): Promise<Location | undefined> {
     const location = await findLocationBySlug(deps.db, String(req.params.slug));
@@ -35,7 +36,7 @@ export function createServiceBookingRouter(deps: LeadDeps) {
   router.post('/p/:slug/service', async (req, res) => {
     const location = await serviceLocation(req, res);
     if (!location) return;
-    const parsed = serviceRequestSchema(location).safeParse(req.body);
+    const parsed = parseForm(serviceRequestSchema(location), req.body);
     const values = { ...req.body, services: [req.body.services ?? []].flat() };
     if (!parsed.success) {
       res.status(422);

@@ -1,4 +1,4 @@
-import express, { type Request, type Response } from 'express';
+import { type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import {
@@ -12,9 +12,10 @@ import {
   type DamageFlowTypeFields,
   type FlowTypeRefusal,
 } from '../../db/damageFlowTypes';
-import { fieldErrors, type FieldErrors } from '../errors';
+import { fieldErrors, type FieldErrors, parseForm } from '../errors';
 import { requireRole } from '../middleware/auth';
 import { render } from '../render';
+import { featureRouter } from '../router';
 
 const base = '/staff/settings/damage-flow-types';
 
@@ -32,7 +33,7 @@ const flowTypeSchema = z.object({
 export type FlowTypeFormResult = { ok: true; fields: DamageFlowTypeFields } | { ok: false; errors: FieldErrors };
 
 export function parseFlowTypeForm(body: Record<string, unknown>): FlowTypeFormResult {
-  const parsed = flowTypeSchema.safeParse(body ?? {});
+  const parsed = parseForm(flowTypeSchema, body ?? {}, 'errors.');
   return parsed.success ? { ok: true, fields: parsed.data } : { ok: false, errors: fieldErrors(parsed.error.issues) };
 }
 
@@ -40,7 +41,7 @@ const done = ['added', 'saved', 'default', 'deleted'] as const;
 
 /** Admin: a company's damage flow types, their daily repair capacity and which one is the default (P4). */
 export function createFlowTypesRouter({ db }: { db: Knex }) {
-  const router = express.Router();
+  const router = featureRouter();
   router.use(base, requireRole('admin'));
 
   interface ListPage {

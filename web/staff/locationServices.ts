@@ -1,4 +1,4 @@
-import express, { type Request, type Response } from 'express';
+import { type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { checkbox } from '../../lib/validation';
@@ -13,9 +13,10 @@ import {
 } from '../../db/checkin';
 import { findLocation, type Location } from '../../db/locations';
 import { formatPrice, formatPriceInput, parsePriceToCents } from '../../lib/money';
-import { fieldErrors, type FieldErrors } from '../errors';
+import { fieldErrors, type FieldErrors, parseForm } from '../errors';
 import { requireRole, requireStaff } from '../middleware/auth';
 import { render } from '../render';
+import { featureRouter } from '../router';
 
 type FormValues = Record<string, unknown>;
 
@@ -48,7 +49,7 @@ const serviceSchema = z.object({
 
 /** C2 catalogue form → the service's columns, or field errors (translation keys). */
 export function parseLocationService(body: FormValues): { ok: true; service: LocationServiceInput } | { ok: false; errors: FieldErrors } {
-  const parsed = serviceSchema.safeParse(body);
+  const parsed = parseForm(serviceSchema, body, 'errors.');
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error.issues) };
   const { price, ...rest } = parsed.data;
   return { ok: true, service: { ...rest, price_cents: price } };
@@ -69,7 +70,7 @@ const newServiceValues = (services: LocationService[]): FormValues => ({
  * Linked from the location's settings page.
  */
 export function createLocationServicesRouter({ db }: { db: Knex }) {
-  const router = express.Router();
+  const router = featureRouter();
   const base = '/staff/settings/locations/:id/services';
   router.use(base, requireStaff, requireRole('admin'));
 

@@ -1,4 +1,3 @@
-import express from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { onlineBookingSettings, saveOnlineBookingSettings, type OnlineBookingChanges, type OnlineBookingSettings } from '../../db/leadManager';
@@ -9,6 +8,7 @@ import type { FieldErrors } from '../errors';
 import { requireRole, requireStaff } from '../middleware/auth';
 import { requirePermission } from '../middleware/permissions';
 import { render } from '../render';
+import { featureRouter } from '../router';
 
 type FormValues = Record<string, unknown>;
 
@@ -83,7 +83,7 @@ function parsePermissionForm(body: FormValues): Record<Role, Permissions> {
  * only when the deployment has a WhatsApp provider.
  */
 export function createOnlineBookingRouter({ db, whatsappAvailable }: { db: Knex; whatsappAvailable: boolean }) {
-  const router = express.Router();
+  const router = featureRouter();
   router.use('/staff/settings', requireStaff);
   const mayAdminister = requirePermission(db, 'online_booking_admin');
 

@@ -1,16 +1,17 @@
 import { verify } from '@node-rs/argon2';
-import express, { type Request, type Response } from 'express';
+import { type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { estimateHours, findLocation, listLocations, saveLocationSettings, type Location } from '../../db/locations';
 import { findStaffByEmail } from '../../db/staff';
-import { fieldErrors } from '../errors';
+import { fieldErrors, parseForm } from '../errors';
 import { requireRole, requireStaff } from '../middleware/auth';
 import { createRateLimit } from '../middleware/rateLimit';
 import { endSession, rotateSession } from '../middleware/session';
 import { render } from '../render';
 import { createFlowTypesRouter } from './flowTypes';
 import { parseLocationSettings } from './settings';
+import { featureRouter } from '../router';
 
 // Verifying against this keeps a login for an unknown e-mail as slow as a wrong password.
 const decoyHash = '$argon2id$v=19$m=19456,t=2,p=1$brCRHaJlIFpi9UYSlr04OA$G6hXwzURS5eli1c44KGuFIp1XbUp4pq5Sj5VMN1aZdo';
@@ -27,7 +28,7 @@ function safeNext(next: string | undefined): string {
 }
 
 export function createStaffRouter({ db, secureCookies }: { db: Knex; secureCookies: boolean }) {
-  const router = express.Router();
+  const router = featureRouter();
   // Password guessing: 10 failed logins per client per 15 minutes.
   const loginLimit = createRateLimit({
     db,
@@ -49,7 +50,7 @@ export function createStaffRouter({ db, secureCookies }: { db: Knex; secureCooki
   });
 
   router.post('/staff/login', loginLimit, async (req: Request, res: Response) => {
-    const parsed = loginSchema.safeParse(req.body);
+    const parsed = parseForm(loginSchema, req.body);
     if (!parsed.success) {
       res.status(422);
       return render(req, res, 'staff/views/login', { values: { ...req.body, password: '' }, errors: fieldErrors(parsed.error.issues) });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { checkbox, checkboxes } from '../../lib/validation';
 import type { LocationSettings } from '../../db/locations';
 import type { OpeningInterval } from '../../lib/slots';
-import { fieldErrors, type FieldErrors } from '../errors';
+import { fieldErrors, type FieldErrors, parseForm } from '../errors';
 
 const time = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -62,7 +62,7 @@ export type SettingsResult =
   | { ok: false; errors: FieldErrors; hours: OpeningInterval[] };
 
 export function parseLocationSettings(body: Record<string, unknown>): SettingsResult {
-  const parsed = settingsSchema.safeParse(body);
+  const parsed = parseForm(settingsSchema, body);
   const { hours, errors } = parseHours(body);
   if (!parsed.success) Object.assign(errors, fieldErrors(parsed.error.issues));
   if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors, hours };

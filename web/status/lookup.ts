@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import { findJobByPlateAndNumber, findPortalJob, type PortalJob } from '../../db/jobs';
 import { findLocationBySlug, type Location } from '../../db/locations';
-import { fieldErrors } from '../errors';
+import { fieldErrors, parseForm } from '../errors';
 import { createRateLimit } from '../middleware/rateLimit';
 import { rotateSession } from '../middleware/session';
 import { render } from '../render';
@@ -61,7 +61,7 @@ export function lookupRateLimit(db: Knex, limit: number) {
  * answer, so nobody learns which job numbers exist.
  */
 export async function lookupJob(db: Knex, location: Location, body: unknown): Promise<{ job: PortalJob } | { errors: Record<string, string> }> {
-  const parsed = lookupSchema.safeParse(body);
+  const parsed = parseForm(lookupSchema, body);
   if (!parsed.success) return { errors: fieldErrors(parsed.error.issues) };
   const job = await findJobByPlateAndNumber(db, location.company_id, parsed.data.plate, parsed.data.jobNumber);
   return job ? { job } : { errors: { form: 'jobNotFound' } };

@@ -1,14 +1,25 @@
-import { createReadStream } from 'node:fs';
-import express, { type Request, type Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import type { Knex } from 'knex';
 import { countJobPhotos, findPhoto, insertJobPhoto, photosOfJob } from '../../db/photos';
 import type { PortalJob } from '../../db/jobs';
 import { render } from '../render';
-import { NotAnImageError, photoFilePath, storePhoto, type UploadLimits } from '../uploads';
+import { photoFilePath } from '../../lib/uploadFiles';
+import { NotAnImageError, photoRefusal, sendUpload, storePhoto, uploadedFiles, type UploadLimits } from '../uploads';
 import { grantedJob, openPortal } from './lookup';
+import { featureRouter } from '../router';
 
 /** However many visits, a job takes at most this many photos from the portal. */
 export const maxPhotosPerJob = 60;
+
+/**
+ * The check a photo upload passes before its body is read (web/app.ts): the
+ * portal takes photos, and this session proved plate + job number.
+ */
+export function jobPhotoUploadGate(db: Knex) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    if ((await openPortal(db, req, res, 'photos')) && (await grantedJob(db, req, res, 'photos'))) next();
+  };
+}
 
 /**
  * P6: a customer who proved plate + job number adds photos straight into
@@ -16,7 +27,7 @@ export const maxPhotosPerJob = 60;
  * CSRF check (web/app.ts), like the estimate wizard's.
  */
 export function createJobPhotosRouter({ db, uploads }: { db: Knex; uploads: UploadLimits }) {
-  const router = express.Router();
+  const router = featureRouter();
   const base = (job: PortalJob, slug: string) => `/p/${slug}/photos/${job.job_number}`;
 
   async function page(
@@ -47,7 +58,7 @@ export function createJobPhotosRouter({ db, uploads }: { db: Knex; uploads: Uplo
   });
 
   router.post('/p/:slug/photos/:jobNumber', async (req, res) => {
-    const files = (req.files as Express.Multer.File[] | undefined) ?? [];
+    const files = uploadedFiles(req);
     const location = await openPortal(db, req, res, 'photos');
     const job = location && (await grantedJob(db, req, res, 'photos'));
     if (!job) return;
@@ -55,7 +66,7 @@ export function createJobPhotosRouter({ db, uploads }: { db: Knex; uploads: Uplo
       res.status(422);
       return page(req, res, job, { photos: error });
     };
-    if (req.uploadError) return refuse(req.uploadError.replace('errors.', ''));
+    if (req.uploadRefusal) return refuse(photoRefusal[req.uploadRefusal]);
     if (files.length === 0) return refuse('photoMissing');
     if ((await countJobPhotos(db, job.id)) + files.length > maxPhotosPerJob) return refuse('photoJobFull');
     // Each good photo is kept even when another in the batch is refused.
@@ -78,13 +89,12 @@ export function createJobPhotosRouter({ db, uploads }: { db: Knex; uploads: Uplo
   });
 
   // Thumbnails, only for the session that proved this job.
-  router.get('/p/:slug/photos/:jobNumber/:id', async (req, res) => {
+  router.get('/p/:slug/photos/:jobNumber/:photoId', async (req, res, next) => {
     const job = await grantedJob(db, req, res, 'photos');
     if (!job) return;
-    const photo = await findPhoto(db, String(req.params.id));
-    if (!photo || photo.job_id !== job.id) return res.status(404).end();
-    res.type('image/webp').set('Cache-Control', 'private, max-age=3600');
-    createReadStream(photoFilePath(uploads.dir, photo.thumbnail_path)).pipe(res);
+    const photo = await findPhoto(db, String(req.params.photoId));
+    if (!photo || photo.job_id !== job.id) return next();
+    sendUpload(res, next, uploads.dir, photoFilePath(uploads.dir, photo.thumbnail_path), { type: 'image/webp', cacheControl: 'private, max-age=3600' });
   });
 
   return router;

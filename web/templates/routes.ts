@@ -1,4 +1,4 @@
-import express, { type NextFunction, type Request, type Response } from 'express';
+import { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import {
   createOwnTemplate,
@@ -20,10 +20,11 @@ import { isLanguage, languageNames, languages, type Language } from '../../lib/i
 import { formatLocalDateTimeShort } from '../../lib/time';
 import { invitationMessageKey } from '../../workflows/invitation';
 import type { Role } from '../../db/staff';
-import { fieldErrors, type FieldErrors } from '../errors';
+import { fieldErrors, type FieldErrors, parseForm } from '../errors';
 import { requireRole, requireStaff } from '../middleware/auth';
 import { render } from '../render';
 import { jobFacts, preview, queueInvitation, sampleFacts, type InvitationDeps } from './service';
+import { featureRouter } from '../router';
 
 /** Who may send a customer an invitation (the job page hides the section from the others too). */
 export const inviteRoles: Role[] = ['admin', 'service_advisor', 'receptionist'];
@@ -48,7 +49,7 @@ const text = (value: unknown) => (typeof value === 'string' ? value : '');
  */
 export function createTemplatesRouter(deps: InvitationDeps) {
   const { db, publicUrl } = deps;
-  const router = express.Router();
+  const router = featureRouter();
   const mayInvite = [requireStaff, requireRole(...inviteRoles)];
   const admin = [requireStaff, requireRole('admin')];
 
@@ -102,7 +103,7 @@ export function createTemplatesRouter(deps: InvitationDeps) {
   router.post('/staff/jobs/:number/invitations', mayInvite, async (req: Request, res: Response, next: NextFunction) => {
     const job = await ownJob(req);
     if (!job) return next();
-    const parsed = sendSchema.safeParse(req.body);
+    const parsed = parseForm(sendSchema, req.body);
     const template = parsed.success ? await resolveTemplate(db, req.staff!.company_id, parsed.data.template) : undefined;
     if (!template) {
       res.status(422);
@@ -159,7 +160,7 @@ export function createTemplatesRouter(deps: InvitationDeps) {
   async function saveForm(req: Request, res: Response, id: number | undefined) {
     const values = formValues(req.body);
     if (req.body?.action === 'preview') return formPage(req, res, { id, values });
-    const parsed = templateSchema.safeParse(values);
+    const parsed = parseForm(templateSchema, values);
     if (!parsed.success) {
       res.status(422);
       return formPage(req, res, { id, values, errors: fieldErrors(parsed.error.issues) });

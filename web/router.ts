@@ -1,0 +1,45 @@
+import express, { type Router } from 'express';
+
+/** Row ids are PostgreSQL `integer`s: 1 to 2^31 - 1. */
+const maxId = 2_147_483_647;
+const rowId = (value: string) => /^[1-9][0-9]{0,9}$/.test(value) && Number(value) <= maxId;
+
+/**
+ * What each path parameter may look like. A value that does not fit is no
+ * row of ours: the route is skipped and the visitor gets the 404 page,
+ * instead of a query that fails on `1.5`, `9007199254740993` or a NUL byte.
+ */
+export const paramShapes: Record<string, (value: string) => boolean> = {
+  id: rowId,
+  item: rowId,
+  file: rowId,
+  line: rowId,
+  serviceId: rowId,
+  index: (value) => /^[0-9]{1,4}$/.test(value),
+  photoId: (value) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value),
+  number: (value) => /^[A-Za-z0-9._-]{1,20}$/.test(value),
+  jobNumber: (value) => /^[A-Za-z0-9._-]{1,20}$/.test(value),
+  slug: (value) => /^[A-Za-z0-9_-]{1,64}$/.test(value),
+  token: (value) => /^[A-Za-z0-9_-]{1,200}$/.test(value),
+  purpose: (value) => /^[A-Za-z_]{1,40}$/.test(value),
+  channel: (value) => /^[A-Za-z_]{1,20}$/.test(value),
+  language: (value) => /^[a-z]{2}$/.test(value),
+  size: (value) => /^[a-z]{1,10}$/.test(value),
+};
+
+/**
+ * The router of a feature (web/<feature>/routes.ts). Every one checks its
+ * path parameters against `paramShapes`, so no route meets a malformed one.
+ */
+export function featureRouter(): Router {
+  const router = express.Router({ mergeParams: true });
+  for (const [name, fits] of Object.entries(paramShapes)) {
+    router.param(name, (_req, _res, next, value: unknown) => next(typeof value === 'string' && fits(value) ? undefined : 'route'));
+  }
+  return router;
+}
+
+/** The names used in route paths that have no shape above: a test keeps this list empty. */
+export function unshapedParams(path: string): string[] {
+  return [...path.matchAll(/:([A-Za-z]+)/g)].map((match) => match[1]!).filter((name) => !(name in paramShapes));
+}
