@@ -3,11 +3,9 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appointmentWithCheckinLink } from './support/checkin';
 import { createJob, createLocation, createStaff, uniqueEmail, uniquePlate } from './support/fixtures';
-import { httpClient, type FormFields } from './support/httpClient';
+import { httpClient, visibleText, type FormFields } from './support/httpClient';
 import { startPlatform, type Platform } from './support/platform';
 
-/** The visible text of a page, roughly: what a customer reads. */
-const textOf = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 
 /** A service request (M1) as the form posts it, everything valid. */
 function serviceRequest(overrides: FormFields = {}): FormFields {
@@ -83,7 +81,7 @@ describe('bad input gets a clear page in the user\'s language, never a 500, and 
     form.append('description', 'Left\u0000 door');
     form.append('action', 'add');
     expect((await customer.post(`/c/${token}/remarks`, form)).status).toBe(303);
-    expect(textOf((await customer.page(`/c/${token}/remarks`)).html)).toContain('Scratch');
+    expect(visibleText((await customer.page(`/c/${token}/remarks`)).html)).toContain('Scratch');
 
     const staff = httpClient(platform.baseUrl);
     const { email, password } = await createStaff(platform.db, companyId, 'admin');
@@ -114,7 +112,7 @@ describe('bad input gets a clear page in the user\'s language, never a 500, and 
     for (const path of staffPaths) {
       const answer = await staff.request(`${path}?lang=en`);
       expect(answer.status, path).toBe(404);
-      expect(textOf(await answer.text()), path).toContain('We could not find this page.');
+      expect(visibleText(await answer.text()), path).toContain('We could not find this page.');
     }
 
     const customer = httpClient(platform.baseUrl, { headers: { 'Accept-Language': 'nl' } });
@@ -124,7 +122,7 @@ describe('bad input gets a clear page in the user\'s language, never a 500, and 
     for (const path of customerPaths) {
       const answer = await customer.request(path);
       expect(answer.status, path).toBe(404);
-      expect(textOf(await answer.text()), path).toContain('We konden deze pagina niet vinden.');
+      expect(visibleText(await answer.text()), path).toContain('We konden deze pagina niet vinden.');
     }
     // Posting to one is a 404 as well, not a failed query.
     expect((await staff.post('/staff/settings/locations/1.5', { name: 'x' })).status).toBe(404);
@@ -140,13 +138,13 @@ describe('bad input gets a clear page in the user\'s language, never a 500, and 
     const page = await long.text();
     expect(page).toContain('value="Jozefien"');
     expect(page).toContain(`value="${email}"`);
-    expect(textOf(page)).toContain('Dit is te lang.');
+    expect(visibleText(page)).toContain('Dit is te lang.');
     expect(await platform.db('leads').where({ email }).first()).toBeUndefined();
 
     const huge = await customer.post(`/p/${location.slug}/service`, serviceRequest({ remarks: 'x'.repeat(1_100_000) }));
     expect(huge.status).toBe(413);
     expect(huge.headers.get('content-type')).toContain('text/html');
-    expect(textOf(await huge.text())).toContain('Wat u verstuurde is meer dan we in één keer kunnen aannemen.');
+    expect(visibleText(await huge.text())).toContain('Wat u verstuurde is meer dan we in één keer kunnen aannemen.');
   });
 
   it('a field left out or sent twice is told in the customer\'s language, never with zod\'s own English', async () => {
@@ -156,14 +154,14 @@ describe('bad input gets a clear page in the user\'s language, never a 500, and 
     const { firstName: _name, desiredDate: _date, ...leftOut } = serviceRequest();
     const answer = await customer.post(`/p/${location.slug}/service`, { ...leftOut, lastName: ['Claes', 'Peeters'] });
     expect(answer.status).toBe(422);
-    const text = textOf(await answer.text());
+    const text = visibleText(await answer.text());
     expect(text).not.toMatch(/expected|received|Invalid input/i);
     expect(text).toContain('Vul dit veld in.');
     expect(text).toContain('Controleer dit veld.');
 
     const lookup = await customer.post(`/p/${location.slug}/lookup/status`, { plate: ['1', '2'] });
     expect(lookup.status).toBe(422);
-    expect(textOf(await lookup.text())).not.toMatch(/expected|received|Invalid input/i);
+    expect(visibleText(await lookup.text())).not.toMatch(/expected|received|Invalid input/i);
   });
 
   it('11 photos at once on the estimate vehicle step say "too many photos", and none is kept', async () => {
@@ -180,7 +178,7 @@ describe('bad input gets a clear page in the user\'s language, never a 500, and 
     for (let n = 1; n <= 11; n++) form.append('photos', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), `damage-${n}.jpg`);
     const answer = await customer.post(`${base}/vehicle`, form);
     expect(answer.status).toBe(422);
-    const text = textOf(await answer.text());
+    const text = visibleText(await answer.text());
     expect(text).toContain('Too many photos.');
     expect(text).not.toContain('Only photos');
     expect(await platform.db('photos').count({ n: '*' }).first()).toEqual({ n: 0 });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appointmentWithCheckinLink } from './support/checkin';
 import { bytesUnder, filesUnder } from './support/disk';
 import { createJob, createLocation } from './support/fixtures';
-import { httpClient, type HttpClient } from './support/httpClient';
+import { httpClient, visibleText, type HttpClient } from './support/httpClient';
 import { startPlatform, type Platform } from './support/platform';
 import { waitUntil } from './support/wait';
 
@@ -18,7 +18,6 @@ async function photoOf(kilobytes: number): Promise<Buffer> {
     .toBuffer();
 }
 
-const textOf = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 
 /** A multipart form with `files` under `field`, fields first unless `tokenLast`. */
 function multipart(field: string, files: Buffer[], fields: Record<string, string> = {}, tokenLast?: string): FormData {
@@ -96,7 +95,7 @@ describe('uploads and the disk', () => {
     expect(await bytesUnder(uploadDir)).toBe(0);
     const late = await customer.request(photosPath, { method: 'POST', body: multipart('photos', [photo], {}, customer.csrfToken()) });
     expect(late.status).toBe(403);
-    expect(textOf(await late.text())).toContain('This form has expired');
+    expect(visibleText(await late.text())).toContain('This form has expired');
     expect(await bytesUnder(uploadDir)).toBe(0);
 
     const good = await customer.post(photosPath, multipart('photos', [photo]));
@@ -169,7 +168,7 @@ describe('uploads and the disk', () => {
     const third = await addRemark(await browser('203.0.113.22'), 'Barst in ruit');
     expect(third.status).toBe(422);
     const page = await third.text();
-    expect(textOf(page)).toContain('Niet toegevoegd: deze check-in bevat al het maximum dat we online aannemen');
+    expect(visibleText(page)).toContain('Niet toegevoegd: deze check-in bevat al het maximum dat we online aannemen');
     expect(page).toContain('value="Barst in ruit"');
     const folder = path.join(uploadDir, 'checkin', String(appointment.id));
     expect(await bytesUnder(folder)).toBe(2 * photo.length);
@@ -191,7 +190,7 @@ describe('uploads and the disk', () => {
     });
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(textOf(await refused.text())).toMatch(/Sie haben in kurzer Zeit viele Dateien gesendet\. Bitte versuchen Sie es in \d+ Minuten erneut/);
+    expect(visibleText(await refused.text())).toMatch(/Sie haben in kurzer Zeit viele Dateien gesendet\. Bitte versuchen Sie es in \d+ Minuten erneut/);
     expect(await bytesUnder(uploadDir)).toBe(before);
     expect(await platform.db('photos').where({ job_id: job.id }).count({ n: '*' }).first()).toEqual({ n: 2 });
 

@@ -5,6 +5,9 @@ export type FormFields = Record<string, string | string[]>;
 
 export type HttpClient = ReturnType<typeof httpClient>;
 
+/** The visible text of a page, roughly: what a visitor reads, tags left out and spaces folded. */
+export const visibleText = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+
 const csrfField = /name="_csrf" value="([^"]+)"/;
 
 /**

@@ -123,6 +123,18 @@ export type LinkState =
   | { status: 'open'; booking: Booking; location: Location; jobNumber: string }
   | Exclude<ConfirmResult, { status: 'refused' }>;
 
+/** The booking of a link and its location; undefined for a link we never sent. */
+async function linkedBooking(deps: BookingDeps, token: string): Promise<{ booking: Booking; location: Location } | undefined> {
+  const booking = await findBookingByTokenHash(deps.db, hashToken(token));
+  return booking && { booking, location: (await findLocation(deps.db, booking.location_id))! };
+}
+
+/** A used link's answer: the confirmation with the job number the booking got, or expired when it got none. */
+async function confirmation(deps: BookingDeps, booking: Booking, location: Location): Promise<Exclude<ConfirmResult, { status: 'refused' }>> {
+  const jobNumber = await confirmedJobNumber(deps.db, booking.id);
+  return jobNumber ? { status: 'confirmed', jobNumber, booking, location } : { status: 'expired' };
+}
+
 /**
  * P3: the customer opened the e-mail link. Opening changes nothing (a mail
  * scanner that follows links confirms nothing): a booking still held shows
@@ -130,13 +142,10 @@ export type LinkState =
  * unknown, expired or released one the expired text.
  */
 export async function bookingByToken(deps: BookingDeps, token: string, now = new Date()): Promise<LinkState> {
-  const booking = await findBookingByTokenHash(deps.db, hashToken(token));
-  if (!booking) return { status: 'expired' };
-  const location = (await findLocation(deps.db, booking.location_id))!;
-  if (booking.status === 'confirmed') {
-    const jobNumber = await confirmedJobNumber(deps.db, booking.id);
-    return jobNumber ? { status: 'confirmed', jobNumber, booking, location } : { status: 'expired' };
-  }
+  const linked = await linkedBooking(deps, token);
+  if (!linked) return { status: 'expired' };
+  const { booking, location } = linked;
+  if (booking.status === 'confirmed') return confirmation(deps, booking, location);
   if (booking.status !== 'held' || (booking.expires_at && booking.expires_at <= now)) return { status: 'expired' };
   return { status: 'open', booking, location, jobNumber: booking.job_id ? await jobNumberOf(deps.db, booking.job_id) : '' };
 }
@@ -146,14 +155,10 @@ export async function bookingByToken(deps: BookingDeps, token: string, now = new
  * existing confirmation; an unknown, expired or released one the expired text.
  */
 export async function confirmByToken(deps: BookingDeps, token: string): Promise<ConfirmResult> {
-  const booking = await findBookingByTokenHash(deps.db, hashToken(token));
-  if (!booking) return { status: 'expired' };
-  const location = (await findLocation(deps.db, booking.location_id))!;
-  const confirmed = async (): Promise<ConfirmResult> => {
-    const jobNumber = await confirmedJobNumber(deps.db, booking.id);
-    return jobNumber ? { status: 'confirmed', jobNumber, booking, location } : { status: 'expired' };
-  };
-  if (booking.status === 'confirmed') return confirmed();
+  const linked = await linkedBooking(deps, token);
+  if (!linked) return { status: 'expired' };
+  const { booking, location } = linked;
+  if (booking.status === 'confirmed') return confirmation(deps, booking, location);
   if (booking.status !== 'held') return { status: 'expired' };
   try {
     const outcome = await deps.temporal.workflow.getHandle(bookingWorkflowId(booking.id)).executeUpdate(confirmUpdate);
@@ -162,7 +167,7 @@ export async function confirmByToken(deps: BookingDeps, token: string): Promise<
   } catch (error) {
     // The workflow ended between our read and the update: the database says how.
     if (error instanceof WorkflowUpdateFailedError || (error instanceof Error && error.name === 'WorkflowNotFoundError')) {
-      return confirmed();
+      return confirmation(deps, booking, location);
     }
     throw error;
   }
