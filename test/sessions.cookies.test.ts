@@ -71,4 +71,27 @@ describe('sessions in development behind an HTTPS proxy, and the customer sessio
     expect(planted.status).toBe(303);
     expect(planted.headers.get('location')).toBe(`/p/${location.slug}/lookup/status`);
   });
+
+  it('a new session id is stored once, before the 303 leaves: a late second write cannot undo what the next page stored (its CSRF token)', async () => {
+    await platform.db.raw(`
+      create table if not exists session_writes (sid text not null);
+      create or replace function log_session_write() returns trigger language plpgsql as $$
+        begin insert into session_writes (sid) values (new.sid); return new; end $$;
+      drop trigger if exists session_writes on sessions;
+      create trigger session_writes after insert or update of sess on sessions for each row execute function log_session_write();`);
+    const { companyId } = await createLocation(platform.db);
+    const { email, password } = await createStaff(platform.db, companyId, 'service_advisor');
+    const browser = httpClient(platform.baseUrl);
+    await browser.formPage('/staff/login?lang=en');
+    const login = await browser.post('/staff/login', { email, password });
+    expect(login.status).toBe(303);
+    await login.text(); // the whole answer: every write of the login request is done
+    const sid = decodeURIComponent(browser.cookie('workshop.sid')!).slice(2).split('.')[0]!;
+    expect(await platform.db('session_writes').where({ sid }).count({ n: '*' }).first()).toEqual({ n: 1 });
+
+    // And so a form of the next page, read while the login answer was still arriving, is taken.
+    await browser.formPage('/staff/jobs');
+    expect(await platform.db('session_writes').where({ sid }).count({ n: '*' }).first()).toEqual({ n: 2 });
+    expect((await browser.post('/staff/logout')).status).toBe(303);
+  });
 });

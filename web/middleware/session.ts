@@ -29,6 +29,14 @@ export interface SessionOptions {
   secureCookies: boolean;
 }
 
+/** What a session holds, as express-session compares it: everything but the cookie. */
+const contentOf = (session: object) => JSON.stringify(session, function (key, value) {
+  return this === session && key === 'cookie' ? undefined : value;
+});
+
+/** Sessions stored by saveBeforeRedirect, with what they held then. */
+const storedBeforeRedirect = new WeakMap<object, string>();
+
 /**
  * express-session sends a response's headers before its store write ends,
  * and a browser follows a 303 on the headers alone: the next step of a form
@@ -41,9 +49,31 @@ function saveBeforeRedirect(req: Request, res: Response, next: NextFunction) {
     const session = req.session;
     const holdsData = session && Object.keys(session).some((key) => key !== 'cookie');
     if (!holdsData) return redirect(...args);
-    session.save((error) => (error ? next(error) : redirect(...args)));
+    session.save((error) => {
+      if (error) return next(error);
+      storedBeforeRedirect.set(session, contentOf(session));
+      redirect(...args);
+    });
   }) as Response['redirect'];
   next();
+}
+
+/**
+ * The PostgreSQL session store, minus one write. After a new session id
+ * (login, plate + job number) express-session stores the session again as
+ * the response ends, though saveBeforeRedirect stored it before the 303
+ * left; the browser, following the 303 at once, may meanwhile have stored
+ * newer data in it (the next page's CSRF token), which that late write
+ * undid: the next form then failed as "expired". A session unchanged since
+ * saveBeforeRedirect stored it is not written again.
+ */
+function storeWritingOnce(Base: ReturnType<typeof connectPgSimple>) {
+  return class extends Base {
+    override set(sid: string, session: session.SessionData, done?: (error?: unknown) => void) {
+      if (storedBeforeRedirect.get(session) === contentOf(session)) return done?.();
+      super.set(sid, session, done);
+    }
+  };
 }
 
 /**
@@ -101,7 +131,7 @@ export function rotateSession(req: Request, { keep }: { keep: boolean }): Promis
  * logs out) and after the absolute timeout, however active.
  */
 export function sessionMiddleware({ pool, secret, idleTimeoutMs, absoluteTimeoutMs, secureCookies }: SessionOptions) {
-  const PgStore = connectPgSimple(session);
+  const PgStore = storeWritingOnce(connectPgSimple(session));
   const store = new PgStore({ pool, tableName: 'sessions', createTableIfMissing: false, pruneSessionInterval: 15 * 60 });
   const cookie = sessionCookie(secureCookies);
   const handler = session({
