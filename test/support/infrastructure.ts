@@ -41,13 +41,20 @@ export async function startInfrastructure(): Promise<RunningInfrastructure> {
     };
     // Chosen together, so two servers never get the same one.
     const [postgresPort, temporalPort, smtpPort, webPort] = (await freePorts(4)) as [number, number, number, number];
-    const [postgres, temporal, mail] = await Promise.all([
+    // All settled before a failure is thrown, so every server that did start is stopped with the others.
+    const settled = await Promise.allSettled([
       process.env.DATABASE_URL
         ? undefined
         : startPostgres({ dataDir: path.join(tmpDir, 'postgres'), port: postgresPort, persistent: false, fast: true }).then(started),
       process.env.TEMPORAL_ADDRESS ? undefined : startTemporal({ port: temporalPort }).then(started),
       startMailCatcher({ smtpPort, webPort }).then(started),
-    ]);
+    ] as const);
+    for (const result of settled) if (result.status === 'rejected') throw result.reason;
+    const [postgres, temporal, mail] = settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [
+      Awaited<ReturnType<typeof startPostgres>> | undefined,
+      Awaited<ReturnType<typeof startTemporal>> | undefined,
+      Awaited<ReturnType<typeof startMailCatcher>>,
+    ];
     const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
     const workflowBundlePath = path.join(tmpDir, 'workflow-bundle.js');
     await writeFile(workflowBundlePath, code);
