@@ -75,7 +75,6 @@ export async function addCheckinLink(db: Knex, appointmentId: number, hash: stri
   await db('checkin_links').insert({ token_hash: hash, appointment_id: appointmentId }).onConflict('token_hash').ignore();
 }
 
-/** Planned appointments still to come, for making sure each has its check-in workflow. */
 /**
  * Runs `work` under the appointment's row lock, which the check-in being
  * sent and its clean-up when check-in ends (D2) also take: a file stored
@@ -88,6 +87,7 @@ export async function lockAppointment<T>(db: Knex, appointmentId: number, work: 
   });
 }
 
+/** Planned appointments still to come, for making sure each has its check-in workflow. */
 export async function upcomingAppointments(db: Knex, now = new Date()): Promise<{ id: number }[]> {
   return db('appointments').where({ status: 'planned' }).where('starts_at', '>', now).orderBy('id').select('id');
 }

@@ -55,11 +55,11 @@ const schema = z.object({
   LOOKUP_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   TRUST_PROXY: z.string().default('false').transform((value, ctx) => {
     const trust = trustProxy(value);
-    if (typeof trust === 'string' && trust.startsWith('!')) {
-      ctx.addIssue({ code: 'custom', message: trust.slice(1) });
+    if ('refused' in trust) {
+      ctx.addIssue({ code: 'custom', message: trust.refused });
       return z.NEVER;
     }
-    return trust;
+    return trust.value;
   }),
   // SMS (lib/messaging): the default provider depends on NODE_ENV, see loadConfig.
   SMS_PROVIDER: z.preprocess(unsetWhenEmpty, z.enum(smsProviders).optional()),
@@ -80,21 +80,23 @@ const schema = z.object({
  * Express's `trust proxy`: which addresses may tell the client's address
  * (X-Forwarded-For) and protocol. Nothing by default: a client that talks
  * to us directly could otherwise name any address it likes (a new client
- * for every rate-limited attempt). Answers false, a hop count, the list of
- * addresses/subnets, or '!' and why the value is refused.
+ * for every rate-limited attempt). A hop count, or the list of addresses
+ * and subnets, checked by Express's own parser; or why the value is refused.
  */
-function trustProxy(value: string): false | number | string {
-  const text = value.trim();
-  if (['', 'false', 'none', '0'].includes(text.toLowerCase())) return false;
-  if (/^[1-9][0-9]?$/.test(text)) return Number(text);
-  if (text.toLowerCase() === 'true') return '!"true" trusts every address, so any client could name its own; give the proxy\'s address (10.0.0.5, 10.0.0.0/24) or the number of proxies in front (1)';
-  const list = text.split(',').map((part) => part.trim()).filter(Boolean);
+function trustProxy(text: string): { value: false | number | string } | { refused: string } {
+  const value = text.trim();
+  if (['', 'false', 'none', '0'].includes(value.toLowerCase())) return { value: false };
+  if (/^[1-9][0-9]?$/.test(value)) return { value: Number(value) };
+  if (value.toLowerCase() === 'true') {
+    return { refused: '"true" trusts every address, so any client could name its own; give the proxy\'s address (10.0.0.5, 10.0.0.0/24) or the number of proxies in front (1)' };
+  }
+  const list = value.split(',').map((part) => part.trim()).filter(Boolean);
   try {
     proxyaddr.compile(list);
   } catch (error) {
-    return `!${error instanceof Error ? error.message : String(error)}: use addresses, subnets (10.0.0.0/24), loopback, linklocal, uniquelocal, a number of proxies, or false`;
+    return { refused: `${error instanceof Error ? error.message : String(error)}: use addresses, subnets (10.0.0.0/24), loopback, linklocal, uniquelocal, a number of proxies, or false` };
   }
-  return list.join(', ');
+  return { value: list.join(', ') };
 }
 
 export type SmsProvider = (typeof smsProviders)[number];

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import pg from 'pg';
-import type { Service } from './stack';
+import { stopChild, type Service } from './stack';
 
 export interface PostgresOptions {
   dataDir: string;
@@ -349,20 +349,14 @@ export async function startPostgres({ dataDir, port, persistent, fast, log, bina
       }
     },
   );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   // Should this process end without stop(), PostgreSQL shuts itself down rather than linger.
   const stopOnExit = () => child.kill('SIGINT');
   process.once('exit', stopOnExit);
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-        // SIGINT: fast shutdown; SIGQUIT (immediate) should that hang
-        const escalate = setTimeout(() => child.kill('SIGQUIT'), 30_000);
-        child.kill('SIGINT');
-        await exited;
-        clearTimeout(escalate);
-      }
+      // SIGINT: fast shutdown; SIGQUIT (immediate) should that hang
+      await stopChild(child, 30_000, { signal: 'SIGINT', insist: 'SIGQUIT' });
       process.off('exit', stopOnExit);
       if (!persistent) await removeData();
     })());

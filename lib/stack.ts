@@ -12,7 +12,6 @@ import { Connection } from '@temporalio/client';
 import { MailDev } from 'maildev';
 import { ROOT } from './config';
 
-export { startPostgres, type PostgresOptions, type RunningPostgres } from './postgres';
 
 export interface Service {
   stop(): Promise<void>;
@@ -128,15 +127,21 @@ export async function startTemporal({ port, uiPort, dbFile, log }: TemporalOptio
   };
 }
 
-export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
+/** Asks a child process to stop (`signal`), and insists (`insist`) should it still run after `graceMs`. */
+export function stopChild(
+  child: ChildProcess,
+  graceMs = 10_000,
+  { signal, insist }: { signal: NodeJS.Signals; insist: NodeJS.Signals } = { signal: 'SIGTERM', insist: 'SIGKILL' },
+): Promise<void> {
   return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    // Gone already, or never started (a spawn error).
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return resolve();
+    const timer = setTimeout(() => child.kill(insist), graceMs);
     child.once('exit', () => {
       clearTimeout(timer);
       resolve();
     });
-    child.kill('SIGTERM');
+    child.kill(signal);
   });
 }
 

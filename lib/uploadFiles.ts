@@ -1,5 +1,6 @@
-import { readdir, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { namesIn } from './files';
 
 /**
  * Where things live in UPLOAD_DIR, shared by the web processes (which
@@ -33,10 +34,8 @@ export async function deleteCheckinFiles(uploadDir: string, storedNames: string[
 
 /** The bytes of the files in a folder (not below it); 0 when it does not exist. */
 export async function folderBytes(folder: string): Promise<number> {
-  const entries = await readdir(folder, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return [];
-    throw error;
-  });
-  const sizes = await Promise.all(entries.filter((entry) => entry.isFile()).map((entry) => stat(path.join(folder, entry.name)).then((info) => info.size, () => 0)));
+  const sizes = await Promise.all(
+    (await namesIn(folder)).map((name) => stat(path.join(folder, name)).then((info) => (info.isFile() ? info.size : 0), () => 0)),
+  );
   return sizes.reduce((sum, size) => sum + size, 0);
 }

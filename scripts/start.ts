@@ -8,7 +8,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { ROOT, loadConfig } from '../lib/config';
-import { assertPortFree, startMailCatcher, startPostgres, startTemporal, stopChild, type Service } from '../lib/stack';
+import { startPostgres } from '../lib/postgres';
+import { assertPortFree, startMailCatcher, startTemporal, stopChild, type Service } from '../lib/stack';
 import { createDb, migrate } from '../db/knex';
 import { seedDemo, demoPassword, demoStaff } from '../db/seeds/demo';
 

@@ -81,7 +81,8 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   app.use(pinoHttp({ logger: log, autoLogging: { ignore: (req) => req.url?.startsWith('/static') ?? false } }));
   app.use(cookieParser());
   // Before anything that can refuse a request, so every refusal is worded in the visitor's language.
-  app.use(languageMiddleware(i18n, production));
+  const language = languageMiddleware(i18n, production);
+  app.use(language);
   app.use(refuseControlCharactersInPath());
   // Values of query strings and forms reach the routes with LF line breaks and without control characters (a NUL
   // made PostgreSQL refuse them). 1 MB: a text far longer than any field takes is refused by that field's own
@@ -154,7 +155,6 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
     render(req, res, 'portal/views/notFound');
   });
 
-  const language = languageMiddleware(i18n, production);
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) return;
     // Refused before the language was known (a malformed request): word it in the visitor's language all the same.
@@ -181,12 +181,12 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
 
 /** The status and the error page's text (errors.page.<code>) for what went wrong. */
 function errorPage(error: unknown): { status: number; code: string } {
-  const { status: given, statusCode, code, type } = error as { status?: number; statusCode?: number; code?: string; type?: string };
+  const { status: given, statusCode, code } = error as { status?: number; statusCode?: number; code?: string };
   const status = given ?? statusCode ?? 500;
   if (error instanceof UserError) return { status, code: error.code };
   if (code === 'EBADCSRFTOKEN') return { status, code: 'csrf' };
-  // The body parsers' refusals: too large or too many fields, or unreadable.
-  if (status === 413 || type === 'entity.too.large' || type === 'parameters.too.many') return { status: 413, code: 'tooLarge' };
+  // The body parsers' refusals: too large or too many fields (413), or unreadable (4xx below).
+  if (status === 413) return { status, code: 'tooLarge' };
   if (status === 403) return { status, code: 'forbidden' };
   if (status >= 400 && status < 500) return { status, code: 'badRequest' };
   return { status, code: 'server' };

@@ -1,8 +1,12 @@
 import express, { type Router } from 'express';
 
-/** Row ids are PostgreSQL `integer`s: 1 to 2^31 - 1. */
-const maxId = 2_147_483_647;
-const rowId = (value: string) => /^[1-9][0-9]{0,9}$/.test(value) && Number(value) <= maxId;
+/** A row id from the URL or a form, or undefined when it is none: ids are PostgreSQL `integer`s, 1 to 2^31 - 1. */
+export function rowId(value: unknown): number | undefined {
+  if (typeof value !== 'string' || !/^[1-9][0-9]{0,9}$/.test(value)) return undefined;
+  const id = Number(value);
+  return id <= 2_147_483_647 ? id : undefined;
+}
+const isRowId = (value: string) => rowId(value) !== undefined;
 
 /**
  * What each path parameter may look like. A value that does not fit is no
@@ -10,11 +14,11 @@ const rowId = (value: string) => /^[1-9][0-9]{0,9}$/.test(value) && Number(value
  * instead of a query that fails on `1.5`, `9007199254740993` or a NUL byte.
  */
 export const paramShapes: Record<string, (value: string) => boolean> = {
-  id: rowId,
-  item: rowId,
-  file: rowId,
-  line: rowId,
-  serviceId: rowId,
+  id: isRowId,
+  item: isRowId,
+  file: isRowId,
+  line: isRowId,
+  serviceId: isRowId,
   index: (value) => /^[0-9]{1,4}$/.test(value),
   photoId: (value) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value),
   number: (value) => /^[A-Za-z0-9._-]{1,20}$/.test(value),
@@ -32,14 +36,9 @@ export const paramShapes: Record<string, (value: string) => boolean> = {
  * path parameters against `paramShapes`, so no route meets a malformed one.
  */
 export function featureRouter(): Router {
-  const router = express.Router({ mergeParams: true });
+  const router = express.Router();
   for (const [name, fits] of Object.entries(paramShapes)) {
     router.param(name, (_req, _res, next, value: unknown) => next(typeof value === 'string' && fits(value) ? undefined : 'route'));
   }
   return router;
-}
-
-/** The names used in route paths that have no shape above: a test keeps this list empty. */
-export function unshapedParams(path: string): string[] {
-  return [...path.matchAll(/:([A-Za-z]+)/g)].map((match) => match[1]!).filter((name) => !(name in paramShapes));
 }

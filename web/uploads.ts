@@ -48,12 +48,12 @@ const notAccepted = 'type';
  * the customer typed.
  */
 export function uploadParser({ dir, field, maxFileBytes, maxFiles, acceptsType }: UploadParserOptions): RequestHandler {
+  /** Each request's folder, while its parts may still be written (null once the answer went out or the client left). */
   const folders = new WeakMap<Request, string | null>();
   const upload = multer({
     storage: multer.diskStorage({
       destination: (req, _file, done) => {
         const folder = folders.get(req);
-        // The answer went out already (the client gave up): nothing more is written.
         if (!folder) return done(new Error('upload request is over'), '');
         mkdir(folder, { recursive: true }).then(() => done(null, folder), (error: Error) => done(error, ''));
       },
@@ -70,28 +70,27 @@ export function uploadParser({ dir, field, maxFileBytes, maxFiles, acceptsType }
   return (req: Request, res: Response, next: NextFunction) => {
     const folder = path.join(incomingFolder(dir), randomUUID());
     folders.set(req, folder);
-    const removeFolder = () => rm(folder, { recursive: true, force: true });
-    // Gone before the answer leaves (a few unlinks), so a client that has the answer finds nothing of its request on disk;
-    // and gone when the client gives up halfway, whether or not an answer was sent.
+    /** Once: no more parts are written, and the folder goes (before the answer leaves, a few unlinks; or when the client left). */
+    const over = (remove: () => unknown) => {
+      if (folders.get(req) === null) return;
+      folders.set(req, null);
+      remove();
+    };
     const end = res.end.bind(res) as (...args: unknown[]) => Response;
     res.end = ((...args: unknown[]) => {
-      folders.set(req, null);
-      rmSync(folder, { recursive: true, force: true });
+      over(() => rmSync(folder, { recursive: true, force: true }));
       return end(...args);
     }) as Response['end'];
-    res.once('close', () => {
-      folders.set(req, null);
-      void removeFolder();
-    });
+    res.once('close', () => over(() => rm(folder, { recursive: true, force: true })));
     upload(req, res, (error: unknown) => {
       cleanFields(req.body);
       if (error instanceof multer.MulterError) {
         req.uploadRefusal = refusalOf(error);
         req.files = [];
-        return removeFolder().then(() => next(), next);
+        return next();
       }
       // A body cut off halfway or not multipart at all: the client's fault, answered 400 (a refused token keeps its 403).
-      if (error) return removeFolder().then(() => next(isHttpError(error) ? error : Object.assign(new Error('unreadable upload', { cause: error }), { status: 400 })), next);
+      if (error) return next(isHttpError(error) ? error : Object.assign(new Error('unreadable upload', { cause: error }), { status: 400 }));
       next();
     });
   };

@@ -2,7 +2,8 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { freePorts, startMailCatcher, startPostgres, startTemporal, type Service } from '../../lib/stack';
+import { startPostgres } from '../../lib/postgres';
+import { freePorts, startMailCatcher, startTemporal, type Service } from '../../lib/stack';
 import { workflowsPath } from '../../worker';
 import type { Infrastructure } from './harness';
 

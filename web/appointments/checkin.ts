@@ -5,8 +5,8 @@ import { convertServiceToWorkLine, findCheckinFile, markCheckinItemHandled, setR
 import { checkinFilePath } from '../../lib/uploadFiles';
 import { sendUpload } from '../uploads';
 import { requireRole } from '../middleware/auth';
-import { idParam, mayPlan, mayPlanRoles } from './page';
-import { featureRouter } from '../router';
+import { mayPlan, mayPlanRoles } from './page';
+import { featureRouter, rowId } from '../router';
 
 /**
  * Staff handling of the customer's check-in answers (C6, C7) and the
@@ -19,8 +19,8 @@ export function createCheckinHandlingRouter({ db, uploadDir }: { db: Knex; uploa
 
   /** The appointment and check-in item named in the URL, within the staff member's company. */
   const target = async (req: Request) => {
-    const id = idParam(req.params.id);
-    const itemId = idParam(req.params.item);
+    const id = rowId(req.params.id);
+    const itemId = rowId(req.params.item);
     const appointment = id && itemId ? await findAppointment(db, req.staff!.company_id, id) : undefined;
     return appointment?.status === 'planned' && itemId ? { appointment, itemId, page: `/staff/appointments/${appointment.id}` } : undefined;
   };
@@ -57,8 +57,8 @@ export function createCheckinHandlingRouter({ db, uploadDir }: { db: Knex; uploa
   // A remark's photo or video, for staff of the company only (never a static URL); mechanics
   // only see the files of remarks made visible to them.
   router.get('/staff/appointments/:id/checkin-files/:file', async (req, res, next) => {
-    const id = idParam(req.params.id);
-    const fileId = idParam(req.params.file);
+    const id = rowId(req.params.id);
+    const fileId = rowId(req.params.file);
     const appointment = id && fileId ? await findAppointment(db, req.staff!.company_id, id) : undefined;
     const file = appointment && fileId ? await findCheckinFile(db, appointment.id, fileId) : undefined;
     if (!file || (!mayPlan(req) && !file.visible_to_mechanics)) return next();

@@ -5,8 +5,8 @@ import { appointmentRescheduled, type CheckinWorkflowDeps } from '../../lib/chec
 import { fieldErrors, parseForm } from '../errors';
 import { requireRole } from '../middleware/auth';
 import type { ConfirmationDeps } from './confirmation';
-import { idParam, mayPlanRoles, renderAppointmentPage } from './page';
-import { featureRouter } from '../router';
+import { mayPlanRoles, renderAppointmentPage } from './page';
+import { featureRouter, rowId } from '../router';
 
 const moveSchema = z.object({
   starts: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'appointments.move.errors.starts'),
@@ -23,7 +23,7 @@ export function createMoveRouter(deps: ConfirmationDeps & CheckinWorkflowDeps) {
   const router = featureRouter();
 
   router.post('/staff/appointments/:id/move', requireRole(...mayPlanRoles), async (req, res, next) => {
-    const id = idParam(req.params.id);
+    const id = rowId(req.params.id);
     const appointment = id ? await findAppointment(db, req.staff!.company_id, id) : undefined;
     if (!appointment || appointment.status !== 'planned') return next();
     const parsed = parseForm(moveSchema, req.body, 'errors.');

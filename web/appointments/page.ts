@@ -12,11 +12,6 @@ import { confirmationChannels, type ConfirmationDeps } from './confirmation';
 
 export const view = (name: string) => `appointments/views/${name}`;
 
-/** A row id from the URL, or undefined when it is not one (the route then answers 404). */
-export function idParam(value: unknown): number | undefined {
-  const id = Number(value);
-  return Number.isSafeInteger(id) && id > 0 ? id : undefined;
-}
 export const durations = [30, 60, 90, 120, 180, 240, 480] as const;
 
 /** A form on the appointment page sent back with the staff member's input and what is wrong with it. */

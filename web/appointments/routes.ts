@@ -29,9 +29,9 @@ import { render } from '../render';
 import { createCheckinHandlingRouter } from './checkin';
 import { confirmationChannels, confirmationChannelsOf, sendAppointmentConfirmation, type ConfirmationDeps } from './confirmation';
 import { createMoveRouter } from './move';
-import { durations, idParam, mayPlanRoles, renderAppointmentPage, view } from './page';
+import { durations, mayPlanRoles, renderAppointmentPage, view } from './page';
 import { createWorkLinesRouter } from './workLines';
-import { featureRouter } from '../router';
+import { featureRouter, rowId } from '../router';
 
 /** What the lead's D3 workflow must hear from appointments (M2, M3). */
 export interface LeadEvents {
@@ -84,7 +84,7 @@ export function createAppointmentsRouter(deps: ConfirmationDeps & { leads: LeadE
   }
 
   const leadOf = async (req: Request) => {
-    const id = idParam(req.params.id);
+    const id = rowId(req.params.id);
     return id ? findLeadForAppointment(db, req.staff!.company_id, id) : undefined;
   };
 
@@ -173,7 +173,7 @@ export function createAppointmentsRouter(deps: ConfirmationDeps & { leads: LeadE
   });
 
   router.get('/staff/appointments/:id', async (req, res, next) => {
-    const id = idParam(req.params.id);
+    const id = rowId(req.params.id);
     const appointment = id ? await findAppointment(db, req.staff!.company_id, id) : undefined;
     if (!appointment) return next();
     await renderAppointmentPage(deps, req, res, appointment);
@@ -184,14 +184,14 @@ export function createAppointmentsRouter(deps: ConfirmationDeps & { leads: LeadE
   router.use(createMoveRouter(deps));
 
   router.post('/staff/appointments/:id/vehicle', mayPlan, async (req, res, next) => {
-    const id = idParam(req.params.id);
+    const id = rowId(req.params.id);
     if (!id || !(await findAppointment(db, req.staff!.company_id, id))) return next();
     const added = await addWalkInVehicleToMaster(db, req.staff!.company_id, id);
     res.redirect(303, `/staff/appointments/${id}?done=${added ? 'vehicleAdded' : 'nothing'}`);
   });
 
   router.post('/staff/appointments/:id/master', mayPlan, async (req, res, next) => {
-    const id = idParam(req.params.id);
+    const id = rowId(req.params.id);
     if (!id || !(await findAppointment(db, req.staff!.company_id, id))) return next();
     const copied = await copyContactToMaster(db, req.staff!.company_id, id);
     res.redirect(303, `/staff/appointments/${id}?done=${copied ? 'masterUpdated' : 'nothing'}`);
@@ -199,7 +199,7 @@ export function createAppointmentsRouter(deps: ConfirmationDeps & { leads: LeadE
 
   // M9: a confirmation by e-mail or SMS, from the appointment page or the overview (back=overview).
   router.post('/staff/appointments/:id/confirmation', mayPlan, async (req, res, next) => {
-    const id = idParam(req.params.id);
+    const id = rowId(req.params.id);
     const appointment = id ? await findAppointment(db, req.staff!.company_id, id) : undefined;
     if (!appointment || appointment.status !== 'planned') return next();
     const channels = await confirmationChannels(deps, appointment);
@@ -212,7 +212,7 @@ export function createAppointmentsRouter(deps: ConfirmationDeps & { leads: LeadE
 
   // M3: deleting the appointment of a lead sets the lead Cancelled (through its workflow).
   router.post('/staff/appointments/:id/delete', mayPlan, async (req, res, next) => {
-    const id = idParam(req.params.id);
+    const id = rowId(req.params.id);
     const cancelled = id ? await cancelAppointment(db, req.staff!.company_id, id) : undefined;
     if (!id || !cancelled) return next();
     await appointmentCancelled(deps, id);

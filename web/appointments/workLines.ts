@@ -8,8 +8,8 @@ import { formatPriceInput, parsePriceToCents } from '../../lib/money';
 import { fieldErrors, type FieldErrors, parseForm } from '../errors';
 import { requireRole } from '../middleware/auth';
 import { render } from '../render';
-import { idParam, mayPlanRoles, view } from './page';
-import { featureRouter } from '../router';
+import { mayPlanRoles, view } from './page';
+import { featureRouter, rowId } from '../router';
 
 const workLineSchema = z.object({
   description: z.string().trim().min(1, 'errors.required').max(500, 'errors.tooLong'),
@@ -35,18 +35,18 @@ export function createWorkLinesRouter({ db }: { db: Knex }) {
   const base = (appointment: AppointmentRow) => `/staff/appointments/${appointment.id}`;
 
   const plannedAppointment = async (req: Request) => {
-    const id = idParam(req.params.id);
+    const id = rowId(req.params.id);
     const appointment = id ? await findAppointment(db, req.staff!.company_id, id) : undefined;
     return appointment?.status === 'planned' ? appointment : undefined;
   };
   const workLineOf = async (req: Request, appointment: AppointmentRow | undefined) => {
-    const id = idParam(req.params.line);
+    const id = rowId(req.params.line);
     return appointment && id ? findWorkLine(db, appointment.id, id) : undefined;
   };
 
   /** The remark named by `remarkId` (a form field or the query), of this appointment. */
   const remarkOf = async (appointment: AppointmentRow, remarkId: unknown) => {
-    const id = idParam(remarkId);
+    const id = rowId(remarkId);
     return id ? findRemark(db, appointment.id, id) : undefined;
   };
 

@@ -8,6 +8,7 @@ import { deletePhotoFiles, photoFilePath } from '../../lib/uploadFiles';
 import { NotAnImageError, photoRefusal, sendUpload, storePhoto, uploadedFiles, type UploadLimits } from '../uploads';
 import { availableSlots, bookingByToken, confirmByToken, formatSlot, requestEstimate, type BookingDeps } from './service';
 import { contactSchema, locationSchema, missingStep, slotSchema, vehicleSchema, type EstimateWizard } from './wizard';
+import { oncePerRequest } from '../perRequest';
 import { featureRouter } from '../router';
 
 const view = (name: string) => `booking/views/${name}`;
@@ -18,8 +19,8 @@ interface Portal {
   wizard: EstimateWizard;
 }
 
-/** The estimate portal of :slug and this visitor's wizard; the 404 page when the location takes no estimates. */
-async function portal(db: Knex, req: Request, res: Response): Promise<Portal | undefined> {
+/** The estimate portal of :slug and this visitor's wizard, once per request; the 404 page when the location takes no estimates. */
+const portal = oncePerRequest(async (req: Request, res: Response, db: Knex): Promise<Portal | undefined> => {
   const location = await findLocationBySlug(db, String(req.params.slug));
   if (!location?.portal_enabled || !location.show_book_estimate) {
     res.status(404);
@@ -36,7 +37,7 @@ async function portal(db: Knex, req: Request, res: Response): Promise<Portal | u
   res.locals.multipleLocations = locations.length > 1;
   res.locals.base = `/p/${location.slug}/estimate`;
   return { location, locations, wizard };
-}
+});
 
 /** Sends the customer to the first step still missing when they skip ahead. */
 function guard(p: Portal, res: Response, step: string): boolean {
@@ -58,7 +59,7 @@ export function estimateUploadGate(db: Knex) {
     // No wizard with contact details for this portal: nothing to add photos to (and no session is made for it).
     const wizard = req.session.estimate;
     if (!wizard?.contact || wizard.portal !== req.params.slug) return res.redirect(303, `/p/${req.params.slug}/estimate/contact`);
-    const p = await portal(db, req, res);
+    const p = await portal(req, res, db);
     if (p && guard(p, res, 'vehicle')) next();
   };
 }
@@ -78,7 +79,7 @@ export function createBookingRouter(deps: BookingDeps & { uploads: UploadLimits 
   router.get('/p/:slug/estimate', (req, res) => res.redirect(303, `/p/${req.params.slug}/estimate/contact`));
 
   router.get('/p/:slug/estimate/contact', async (req, res) => {
-    const p = await portal(db, req, res);
+    const p = await portal(req, res, db);
     if (!p) return;
     const c = p.wizard.contact;
     render(req, res, view('contact'), {
@@ -88,7 +89,7 @@ export function createBookingRouter(deps: BookingDeps & { uploads: UploadLimits 
   });
 
   router.post('/p/:slug/estimate/contact', async (req, res) => {
-    const p = await portal(db, req, res);
+    const p = await portal(req, res, db);
     if (!p) return;
     const parsed = parseForm(contactSchema, req.body);
     if (!parsed.success) {
@@ -112,13 +113,13 @@ export function createBookingRouter(deps: BookingDeps & { uploads: UploadLimits 
   }
 
   router.get('/p/:slug/estimate/vehicle', async (req, res) => {
-    const p = await portal(db, req, res);
+    const p = await portal(req, res, db);
     if (!p || !guard(p, res, 'vehicle')) return;
     await vehicleStep(req, res, p, p.wizard.vehicle ?? {}, {});
   });
 
   router.post('/p/:slug/estimate/vehicle', async (req, res) => {
-    const p = await portal(db, req, res);
+    const p = await portal(req, res, db);
     if (!p || !guard(p, res, 'vehicle')) return;
     const errors: Record<string, string> = {};
     if (req.uploadRefusal) errors.photos = photoRefusal[req.uploadRefusal];
@@ -150,7 +151,7 @@ export function createBookingRouter(deps: BookingDeps & { uploads: UploadLimits 
   });
 
   router.post('/p/:slug/estimate/photos/:photoId/delete', async (req, res) => {
-    const p = await portal(db, req, res);
+    const p = await portal(req, res, db);
     if (!p) return;
     const id = String(req.params.photoId);
     if (p.wizard.photoIds.includes(id)) {
@@ -169,14 +170,14 @@ export function createBookingRouter(deps: BookingDeps & { uploads: UploadLimits 
   });
 
   router.get('/p/:slug/estimate/location', async (req, res) => {
-    const p = await portal(db, req, res);
+    const p = await portal(req, res, db);
     if (!p || !guard(p, res, 'location')) return;
     if (p.locations.length <= 1) return res.redirect(303, `/p/${p.location.slug}/estimate/slot`);
     render(req, res, view('location'), { locations: p.locations, selected: p.wizard.locationId ?? p.location.id, errors: {} });
   });
 
   router.post('/p/:slug/estimate/location', async (req, res) => {
-    const p = await portal(db, req, res);
+    const p = await portal(req, res, db);
     if (!p || !guard(p, res, 'location')) return;
     const parsed = locationSchema.safeParse(req.body);
     const chosen = parsed.success ? p.locations.find((l) => l.id === parsed.data.location) : undefined;
@@ -201,13 +202,13 @@ export function createBookingRouter(deps: BookingDeps & { uploads: UploadLimits 
   }
 
   router.get('/p/:slug/estimate/slot', async (req, res) => {
-    const p = await portal(db, req, res);
+    const p = await portal(req, res, db);
     if (!p || !guard(p, res, 'slot')) return;
     await slotStep(req, res, p, {});
   });
 
   router.post('/p/:slug/estimate/slot', async (req, res) => {
-    const p = await portal(db, req, res);
+    const p = await portal(req, res, db);
     if (!p || !guard(p, res, 'slot')) return;
     const parsed = slotSchema.safeParse(req.body);
     if (!parsed.success) {
@@ -219,7 +220,7 @@ export function createBookingRouter(deps: BookingDeps & { uploads: UploadLimits 
   });
 
   router.get('/p/:slug/estimate/review', async (req, res) => {
-    const p = await portal(db, req, res);
+    const p = await portal(req, res, db);
     if (!p || !guard(p, res, 'review')) return;
     const location = chosenLocation(p)!;
     const photos = await Promise.all(p.wizard.photoIds.map((id) => findPhoto(db, id)));
@@ -232,7 +233,7 @@ export function createBookingRouter(deps: BookingDeps & { uploads: UploadLimits 
   });
 
   router.post('/p/:slug/estimate/confirm', async (req, res) => {
-    const p = await portal(db, req, res);
+    const p = await portal(req, res, db);
     if (!p || !guard(p, res, 'review')) return;
     const location = chosenLocation(p)!;
     const { hold } = await requestEstimate(deps, p.wizard, location, req.language);

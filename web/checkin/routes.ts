@@ -13,6 +13,7 @@ import { deleteCheckinFiles } from '../../lib/uploadFiles';
 import { uploadedFiles } from '../uploads';
 import { RefusedFileError, storeCheckinFile, withStoredFiles, type CheckinUploadLimits } from './uploads';
 import { maxRemarks, missingStepBefore, newDraft, parseServiceAnswers, remarkSchema, steps, welcomeSchema, type CheckinDraft, type Step } from './wizard';
+import { oncePerRequest } from '../perRequest';
 import { featureRouter } from '../router';
 
 export interface CheckinDeps {
@@ -32,8 +33,8 @@ interface Checkin {
 
 const view = (name: string) => `checkin/views/${name}`;
 
-/** The check-in of the link, with this browser's draft; the "invalid link" page when there is none. */
-async function load(deps: CheckinDeps, req: Request, res: Response): Promise<Checkin | undefined> {
+/** The check-in of the link, with this browser's draft, once per request; the "invalid link" page when there is none. */
+const load = oncePerRequest(async (req: Request, res: Response, deps: CheckinDeps): Promise<Checkin | undefined> => {
   const { db, i18n } = deps;
   // The token is the customer's key: never cached, never sent on to the "more information" links.
   res.set('Cache-Control', 'no-store').set('Referrer-Policy', 'no-referrer');
@@ -66,11 +67,11 @@ async function load(deps: CheckinDeps, req: Request, res: Response): Promise<Che
     steps,
   });
   return { appointment, draft, state: checkinState(appointment), base };
-}
+});
 
 /** Loads a step that can still be filled in; sends the customer to where they belong otherwise. */
 async function step(deps: CheckinDeps, req: Request, res: Response, name: Step): Promise<Checkin | undefined> {
-  const c = await load(deps, req, res);
+  const c = await load(req, res, deps);
   if (!c) return undefined;
   if (c.state !== 'open') {
     res.redirect(303, c.base);
@@ -118,7 +119,7 @@ export function createCheckinRouter(deps: CheckinDeps) {
   }
 
   router.get('/c/:token', async (req, res) => {
-    const c = await load(deps, req, res);
+    const c = await load(req, res, deps);
     if (!c) return;
     if (c.state === 'completed') return render(req, res, view('done'), { items: await checkinItemsOf(db, c.appointment.id) });
     if (c.state === 'closed') return render(req, res, view('closed'));

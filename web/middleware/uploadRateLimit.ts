@@ -28,10 +28,14 @@ export function uploadRateLimit({ db, maxBytes, windowMs }: UploadRateLimitOptio
     }
     const kilobytes = Math.ceil(length / 1024);
     const key = `upload-kilobytes:${req.ip}`;
-    const { hits, resetAt } = kilobytes > maxKilobytes ? { hits: Infinity, resetAt: new Date(Date.now() + windowMs) } : await incrementHits(db, key, windowMs, kilobytes);
-    if (hits <= maxKilobytes) return next();
-    // Refused, so not counted: the client may still send what fits.
-    if (Number.isFinite(hits)) await decrementHits(db, key, kilobytes);
+    let resetAt = new Date(Date.now() + windowMs);
+    if (kilobytes <= maxKilobytes) {
+      const counted = await incrementHits(db, key, windowMs, kilobytes);
+      if (counted.hits <= maxKilobytes) return next();
+      // Refused, so not counted: the client may still send what fits.
+      await decrementHits(db, key, kilobytes);
+      resetAt = counted.resetAt;
+    }
     const minutes = Math.max(1, Math.ceil((resetAt.getTime() - Date.now()) / 60_000));
     res.status(429).set('Retry-After', String(minutes * 60));
     render(req, res, 'views/error', { code: 'tooManyUploads', params: { minutes } });

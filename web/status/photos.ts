@@ -6,6 +6,7 @@ import { render } from '../render';
 import { photoFilePath } from '../../lib/uploadFiles';
 import { NotAnImageError, photoRefusal, sendUpload, storePhoto, uploadedFiles, type UploadLimits } from '../uploads';
 import { grantedJob, openPortal } from './lookup';
+import { oncePerRequest } from '../perRequest';
 import { featureRouter } from '../router';
 
 /** However many visits, a job takes at most this many photos from the portal. */
@@ -17,14 +18,21 @@ export const maxPhotosPerJob = 60;
  */
 export function jobPhotoUploadGate(db: Knex) {
   return async (req: Request, res: Response, next: NextFunction) => {
-    if ((await openPortal(db, req, res, 'photos')) && (await grantedJob(db, req, res, 'photos'))) next();
+    if (await photoPage(req, res, db)) next();
   };
 }
 
+/** The portal and the proven job of a photo page (the 404 page or the look-up otherwise), once per request. */
+const photoPage = oncePerRequest(async (req: Request, res: Response, db: Knex) => {
+  const location = await openPortal(db, req, res, 'photos');
+  const job = location && (await grantedJob(db, req, res, 'photos'));
+  return location && job ? { location, job } : undefined;
+});
+
 /**
  * P6: a customer who proved plate + job number adds photos straight into
- * the job, without booking anything. The multipart body is parsed before the
- * CSRF check (web/app.ts), like the estimate wizard's.
+ * the job, without booking anything. The multipart body is parsed behind
+ * jobPhotoUploadGate (web/app.ts), like the estimate wizard's.
  */
 export function createJobPhotosRouter({ db, uploads }: { db: Knex; uploads: UploadLimits }) {
   const router = featureRouter();
@@ -50,18 +58,17 @@ export function createJobPhotosRouter({ db, uploads }: { db: Knex; uploads: Uplo
   }
 
   router.get('/p/:slug/photos/:jobNumber', async (req, res) => {
-    if (!(await openPortal(db, req, res, 'photos'))) return;
-    const job = await grantedJob(db, req, res, 'photos');
-    if (!job) return;
+    const found = await photoPage(req, res, db);
+    if (!found) return;
     res.set('Cache-Control', 'no-store');
-    await page(req, res, job);
+    await page(req, res, found.job);
   });
 
   router.post('/p/:slug/photos/:jobNumber', async (req, res) => {
     const files = uploadedFiles(req);
-    const location = await openPortal(db, req, res, 'photos');
-    const job = location && (await grantedJob(db, req, res, 'photos'));
-    if (!job) return;
+    const found = await photoPage(req, res, db);
+    if (!found) return;
+    const { location, job } = found;
     const refuse = (error: string) => {
       res.status(422);
       return page(req, res, job, { photos: error });
