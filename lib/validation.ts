@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { normalizePlate } from './plates';
 
@@ -30,3 +31,9 @@ export const checkbox = z.preprocess((value) => value === 'on' || value === 'tru
 
 /** Checkboxes sharing one name: absent when none is ticked, a string for one, an array for several. */
 export const checkboxes = z.preprocess((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]), z.array(z.string()));
+
+/** A day as a date input sends it (2026-12-01), and one the calendar has (not 2026-02-30, which PostgreSQL refuses). */
+export const isCalendarDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value) && DateTime.fromISO(value).isValid;
+
+/** A moment as a datetime-local input sends it (2026-11-24T09:30), and one the calendar has. */
+export const isLocalDateTime = (value: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value) && DateTime.fromISO(value).isValid;

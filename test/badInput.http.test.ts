@@ -91,6 +91,21 @@ describe('bad input gets a clear page in the user\'s language, never a 500, and 
     }
   });
 
+  it('a day the calendar does not have (2026-02-30) is ignored in a filter and refused in a form, never a failed query', async () => {
+    const { location, companyId } = await createLocation(platform.db);
+    const job = await createJob(platform.db, location);
+    const staff = httpClient(platform.baseUrl);
+    const { email, password } = await createStaff(platform.db, companyId, 'admin');
+    await staff.login(email, password);
+    for (const page of ['/staff/leads?from=2026-02-30&to=2026-13-01', '/staff/appointments?from=2026-02-30&to=2026-02-31']) {
+      expect((await staff.request(page)).status, page).toBe(200);
+    }
+    await staff.formPage(`/staff/jobs/${job.job_number}?lang=en`);
+    const step = await staff.post(`/staff/jobs/${job.job_number}/steps`, { type: 'appointment', at: '2026-02-30T10:00' });
+    expect(step.status).toBe(422);
+    expect((await platform.db('jobs').where({ id: job.id }).first('step')).step).toBe('new');
+  });
+
   it('a malformed id, job number, photo id or path answers the 404 page', async () => {
     const { location, companyId } = await createLocation(platform.db);
     const job = await createJob(platform.db, location);

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { findAppointment, rescheduleAppointment } from '../../db/appointments';
 import { appointmentRescheduled, type CheckinWorkflowDeps } from '../../lib/checkinWorkflow';
+import { isLocalDateTime } from '../../lib/validation';
 import { fieldErrors, parseForm } from '../errors';
 import { requireRole } from '../middleware/auth';
 import type { ConfirmationDeps } from './confirmation';
@@ -9,7 +10,7 @@ import { mayPlanRoles, renderAppointmentPage } from './page';
 import { featureRouter, rowId } from '../router';
 
 const moveSchema = z.object({
-  starts: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'appointments.move.errors.starts'),
+  starts: z.string().refine(isLocalDateTime, 'appointments.move.errors.starts'),
   duration: z.coerce
     .number({ error: 'appointments.move.errors.duration' })
     .int('appointments.move.errors.duration')

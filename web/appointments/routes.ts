@@ -22,6 +22,7 @@ import {
 import { companyTimeZone, findLocation } from '../../db/locations';
 import { appointmentCancelled, startCheckinWorkflow } from '../../lib/checkinWorkflow';
 import { formatLocalDateTimeShort } from '../../lib/time';
+import { isCalendarDate, isLocalDateTime } from '../../lib/validation';
 import { parseForm, UserError } from '../errors';
 import { requireRole, requireStaff } from '../middleware/auth';
 import { requirePermission } from '../middleware/permissions';
@@ -44,7 +45,7 @@ const windowStart = { morning: '08:00', afternoon: '13:00', any: '08:00' } as co
 const createSchema = z.object({
   choice: z.enum(['existing', 'lead_data', 'master_data', 'new_customer', 'cash_sale'], { message: 'choice' }),
   customer: z.coerce.number().int().positive().optional(),
-  starts: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'dateTime'),
+  starts: z.string().refine(isLocalDateTime, 'dateTime'),
   duration: z.coerce.number().refine((value) => (durations as readonly number[]).includes(value), 'duration'),
   notes: z.string().max(2000, 'tooLong').default(''),
 });
@@ -148,7 +149,7 @@ export function createAppointmentsRouter(deps: ConfirmationDeps & { leads: LeadE
 
   router.get('/staff/appointments', async (req, res) => {
     const range = z
-      .object({ from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(), to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() })
+      .object({ from: z.string().refine(isCalendarDate).optional(), to: z.string().refine(isCalendarDate).optional() })
       .catch({})
       .parse(req.query);
     // Days as the company's (first) location counts them.

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { StaffJobFields } from '../../db/jobs';
 import { languages } from '../../lib/i18n';
-import { plateField, vinField } from '../../lib/validation';
+import { isLocalDateTime, plateField, vinField } from '../../lib/validation';
 import { fieldErrors, type FieldErrors, parseForm } from '../errors';
 
 /** The job form's fields, as the browser posts them. */
@@ -24,9 +24,6 @@ export const jobFormFields = [
 ] as const;
 export type JobFormValues = Record<(typeof jobFormFields)[number], string>;
 
-/** "2026-11-24T09:30": a datetime-local input, in the location's time zone. */
-const localDateTimePattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
-
 export const localInput = (date: Date | null, zone: string) =>
   date ? DateTime.fromJSDate(date, { zone }).toFormat("yyyy-LL-dd'T'HH:mm") : '';
 
@@ -37,7 +34,7 @@ const text = (max: number) => z.string().trim().max(max, 'errors.tooLong');
 const plannedDate = z
   .string()
   .trim()
-  .refine((value) => value === '' || (localDateTimePattern.test(value) && DateTime.fromISO(value).isValid), 'jobs.dateTime');
+  .refine((value) => value === '' || isLocalDateTime(value), 'jobs.dateTime');
 
 export interface JobFormChoices {
   /** the company's locations; only when the job is created (a job keeps its location) */

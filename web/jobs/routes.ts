@@ -11,12 +11,13 @@ import { render } from '../render';
 import { photoFilePath } from '../../lib/uploadFiles';
 import { sendUpload } from '../uploads';
 import { advanceJob, type LifecycleDeps } from '../../lib/jobLifecycle';
+import { isLocalDateTime } from '../../lib/validation';
 import { allowedEvents, timeline } from './timeline';
 import { featureRouter } from '../router';
 
 const stepSchema = z.object({
   type: z.enum(jobEventTypes),
-  at: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'dateTime'),
+  at: z.string().refine(isLocalDateTime, 'dateTime'),
 });
 
 /** "2026-11-24T09:30" in the location's zone, as the datetime-local input shows it. */

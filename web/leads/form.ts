@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { leadStatuses, type LeadDetails, type LeadFilter } from '../../db/leadManager';
-import { plateField, vinField } from '../../lib/validation';
+import { isCalendarDate, plateField, vinField } from '../../lib/validation';
 import { fieldErrors, type FieldErrors, parseForm } from '../errors';
 
-const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 /** A query parameter sent twice arrives as an array: the first one counts. */
 const single = (value: unknown) => (Array.isArray(value) ? value[0] : value);
 
@@ -11,8 +10,8 @@ const filterSchema = z.object({
   // Without a choice the lead manager shows what is waiting: New.
   status: z.preprocess(single, z.enum([...leadStatuses, 'all'])).catch('new'),
   location: z.preprocess(single, z.string().regex(/^\d{1,9}$/).transform(Number).optional()).catch(undefined),
-  from: z.preprocess(single, z.string().regex(isoDate).optional()).catch(undefined),
-  to: z.preprocess(single, z.string().regex(isoDate).optional()).catch(undefined),
+  from: z.preprocess(single, z.string().refine(isCalendarDate).optional()).catch(undefined),
+  to: z.preprocess(single, z.string().refine(isCalendarDate).optional()).catch(undefined),
   q: z.preprocess(single, z.string().trim().max(100).default('')).catch(''),
 });
 

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Location } from '../../db/locations';
-import { checkboxes, plateField, vinField } from '../../lib/validation';
+import { checkboxes, isCalendarDate, plateField, vinField } from '../../lib/validation';
 
 const text = (max: number) => z.string().trim().max(max, 'tooLong');
 
@@ -19,8 +19,7 @@ export function serviceRequestSchema(location: Location, now = new Date()) {
   return z.object({
     desiredDate: z
       .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, 'date')
-      .refine((date) => DateTime.fromISO(date).isValid, 'date')
+      .refine(isCalendarDate, 'date')
       .refine((date) => date >= first && date <= last, 'desiredDate'),
     timeWindow: z.enum(timeWindows, { error: 'timeWindow' }),
     services: checkboxes.refine((services) => services.every((s) => location.service_catalogue.includes(s)), 'services'),
