@@ -39,6 +39,14 @@ describe('bad input gets a clear page in the user\'s language, never a 500, and 
   });
   afterAll(() => platform?.close());
 
+  /** An admin of the company, logged in. */
+  async function adminOf(companyId: number) {
+    const staff = httpClient(platform.baseUrl);
+    const { email, password } = await createStaff(platform.db, companyId, 'admin');
+    await staff.login(email, password);
+    return staff;
+  }
+
   it('a NUL byte or another control character in a text field is left out: the request goes through with the rest as typed', async () => {
     const { location } = await createLocation(platform.db, { booking_horizon_days: 10 });
     const customer = httpClient(platform.baseUrl);
@@ -83,9 +91,7 @@ describe('bad input gets a clear page in the user\'s language, never a 500, and 
     expect((await customer.post(`/c/${token}/remarks`, form)).status).toBe(303);
     expect(visibleText((await customer.page(`/c/${token}/remarks`)).html)).toContain('Scratch');
 
-    const staff = httpClient(platform.baseUrl);
-    const { email, password } = await createStaff(platform.db, companyId, 'admin');
-    await staff.login(email, password);
+    const staff = await adminOf(companyId);
     for (const search of ['/staff/jobs?q=%00', '/staff/leads?q=ab%00c', '/staff/appointments?q=%00%1b']) {
       expect((await staff.request(search)).status, search).toBe(200);
     }
@@ -94,9 +100,7 @@ describe('bad input gets a clear page in the user\'s language, never a 500, and 
   it('a day the calendar does not have (2026-02-30) is ignored in a filter and refused in a form, never a failed query', async () => {
     const { location, companyId } = await createLocation(platform.db);
     const job = await createJob(platform.db, location);
-    const staff = httpClient(platform.baseUrl);
-    const { email, password } = await createStaff(platform.db, companyId, 'admin');
-    await staff.login(email, password);
+    const staff = await adminOf(companyId);
     for (const page of ['/staff/leads?from=2026-02-30&to=2026-13-01', '/staff/appointments?from=2026-02-30&to=2026-02-31']) {
       expect((await staff.request(page)).status, page).toBe(200);
     }
@@ -109,9 +113,7 @@ describe('bad input gets a clear page in the user\'s language, never a 500, and 
   it('a malformed id, job number, photo id or path answers the 404 page', async () => {
     const { location, companyId } = await createLocation(platform.db);
     const job = await createJob(platform.db, location);
-    const staff = httpClient(platform.baseUrl);
-    const { email, password } = await createStaff(platform.db, companyId, 'admin');
-    await staff.login(email, password);
+    const staff = await adminOf(companyId);
     const staffPaths = [
       '/staff/jobs/%00',
       '/staff/photos/not-a-uuid/thumb',
