@@ -1,9 +1,11 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
+import { linkRepairBooking } from '../db/appointments';
 import { createJobFromBooking, findBooking, holdSlot, releaseHold, type HoldResult } from '../db/bookings';
 import { findPortalJob } from '../db/jobs';
 import { markRepairBookingConfirmed } from '../db/repairBookings';
+import { startCheckinWorkflow } from '../lib/checkinWorkflow';
 import { advanceJob } from '../lib/jobLifecycle';
 import type { Refusal } from '../workflows/jobSteps';
 
@@ -21,8 +23,11 @@ export function createBookingActivities({ db, temporal, taskQueue }: { db: Knex;
     async releaseHold(bookingId: string): Promise<void> {
       await releaseHold(db, bookingId);
     },
+    /** P3: customer, vehicle, job and its estimate appointment; the appointment's check-in (D2) starts with it. */
     async createJobFromBooking(bookingId: string): Promise<{ jobId: number; jobNumber: string }> {
-      return createJobFromBooking(db, bookingId);
+      const { jobId, jobNumber, appointmentId } = await createJobFromBooking(db, bookingId);
+      if (appointmentId !== null) await startCheckinWorkflow({ temporal, taskQueue }, appointmentId);
+      return { jobId, jobNumber };
     },
     /**
      * P4: gives the job its appointment through the job's own D4 workflow
@@ -37,6 +42,8 @@ export function createBookingActivities({ db, temporal, taskQueue }: { db: Knex;
       if (booking.status === 'confirmed') return { applied: true, jobNumber: job.job_number };
       const result = await advanceJob({ db, temporal, taskQueue }, job, { type: 'appointment', at: booking.slot_start.toISOString() });
       if (!result.ok) return { applied: false, refusal: result.refusal };
+      // The appointment row the job's workflow wrote is the visit this booking made.
+      await linkRepairBooking(db, job.id, bookingId, booking.slot_start);
       await markRepairBookingConfirmed(db, bookingId);
       return { applied: true, jobNumber: job.job_number };
     },

@@ -245,8 +245,12 @@ export interface AppointmentRow {
   location_name: string;
   time_zone: string;
   status: 'planned' | 'cancelled' | 'done';
+  kind: AppointmentKind;
   starts_at: Date;
   ends_at: Date;
+  /** the job the visit is for, where there is one */
+  job_id: number | null;
+  job_number: string | null;
   customer_id: number | null;
   customer_number: string | null;
   is_cash_sale: boolean | null;
@@ -279,9 +283,11 @@ function appointmentQuery(db: Knex, companyId: number) {
     .join('locations as l', 'l.id', 'a.location_id')
     .leftJoin('customers as c', 'c.id', 'a.customer_id')
     .leftJoin('vehicles as v', 'v.id', 'a.vehicle_id')
+    .leftJoin('jobs as j', 'j.id', 'a.job_id')
     .where('a.company_id', companyId)
     .select(
-      'a.id', 'a.company_id', 'a.location_id', 'l.name as location_name', 'l.time_zone', 'a.status', 'a.starts_at', 'a.ends_at',
+      'a.id', 'a.company_id', 'a.location_id', 'l.name as location_name', 'l.time_zone', 'a.status', 'a.kind', 'a.starts_at', 'a.ends_at',
+      'a.job_id', 'j.job_number',
       'a.customer_id', 'c.customer_number', 'c.is_cash_sale', 'a.first_name', 'a.last_name', 'a.email', 'a.phone', 'a.language',
       'a.vehicle_id', 'a.vehicle_owner_warning', 'a.services', 'a.notes', 'a.lead_id', 'a.checkin_completed_at',
       db.raw(`(select count(*)::int from checkin_items ci where ci.appointment_id = a.id and ci.handled_at is null) as open_checkin_items`),
@@ -376,4 +382,112 @@ export async function copyContactToMaster(db: Knex, companyId: number, id: numbe
       phone: appointment.phone,
     });
   return updated > 0;
+}
+
+/** What a visit is for (the one appointment model): an estimate slot, a job's repair appointment (D4), a service appointment. */
+export type AppointmentKind = 'estimate' | 'repair' | 'service';
+
+/**
+ * The job's D4 appointment as a column of a query on `jobs`: the start of its
+ * repair appointment that is not cancelled (there is at most one).
+ */
+export const jobAppointmentColumn = (db: Knex, as = 'appointment_at') =>
+  db.raw(`(select a.starts_at from appointments a where a.job_id = jobs.id and a.kind = 'repair' and a.status <> 'cancelled') as ??`, [as]);
+
+/** The job's estimate slot, as a column of a query on `jobs`. */
+export const jobEstimateColumn = (db: Knex, as = 'estimate_at') =>
+  db.raw(
+    `(select a.starts_at from appointments a where a.job_id = jobs.id and a.kind = 'estimate' and a.status <> 'cancelled' order by a.starts_at desc limit 1) as ??`,
+    [as],
+  );
+
+/** A new appointment for a job's customer and vehicle, with their contact data (estimate, repair). */
+export async function insertJobAppointment(
+  trx: Knex.Transaction,
+  jobId: number,
+  visit: { kind: Exclude<AppointmentKind, 'service'>; startsAt: Date; endsAt?: Date; bookingId?: string | null; status?: 'planned' | 'done' },
+): Promise<number> {
+  const job = await trx('jobs')
+    .join('customers as c', 'c.id', 'jobs.customer_id')
+    .join('locations as l', 'l.id', 'jobs.location_id')
+    .where('jobs.id', jobId)
+    .first('jobs.company_id', 'jobs.location_id', 'jobs.customer_id', 'jobs.vehicle_id', 'c.first_name', 'c.last_name', 'c.email', 'c.phone', 'c.language', 'l.slot_minutes');
+  if (!job) throw new Error(`job ${jobId} does not exist`);
+  const [{ id }] = await trx('appointments')
+    .insert({
+      company_id: job.company_id,
+      location_id: job.location_id,
+      kind: visit.kind,
+      status: visit.status ?? 'planned',
+      starts_at: visit.startsAt,
+      ends_at: visit.endsAt ?? new Date(visit.startsAt.getTime() + job.slot_minutes * 60_000),
+      customer_id: job.customer_id,
+      vehicle_id: job.vehicle_id,
+      first_name: job.first_name,
+      last_name: job.last_name,
+      email: job.email,
+      phone: job.phone,
+      language: job.language,
+      job_id: jobId,
+      booking_id: visit.bookingId ?? null,
+    })
+    .returning('id');
+  return id;
+}
+
+/** How the job's repair appointment changed with a D4 state; check-in (D2) follows it. */
+export type JobAppointmentChange = { appointmentId: number; change: 'created' | 'moved' | 'cancelled' };
+
+/**
+ * Brings the job's repair appointment in line with the date its D4 workflow
+ * holds (the workflow is the authority, the row its read model): created on
+ * the first date, moved with the date (keeping its length), cancelled when
+ * the date is withdrawn. Idempotent: the same date changes nothing.
+ */
+export async function syncJobAppointment(trx: Knex.Transaction, jobId: number, appointment: string | null): Promise<JobAppointmentChange | undefined> {
+  const current = await trx('appointments').where({ job_id: jobId, kind: 'repair' }).whereNot('status', 'cancelled').forUpdate().first('id', 'starts_at', 'ends_at', 'status');
+  if (appointment === null) {
+    if (!current) return undefined;
+    await trx('appointments').where({ id: current.id }).update({ status: 'cancelled', updated_at: trx.fn.now() });
+    return { appointmentId: current.id, change: 'cancelled' };
+  }
+  const startsAt = new Date(appointment);
+  if (!current) return { appointmentId: await insertJobAppointment(trx, jobId, { kind: 'repair', startsAt }), change: 'created' };
+  if (current.starts_at.getTime() === startsAt.getTime()) return undefined;
+  const length = current.ends_at.getTime() - current.starts_at.getTime();
+  await trx('appointments')
+    .where({ id: current.id })
+    .update({ starts_at: startsAt, ends_at: new Date(startsAt.getTime() + length), status: 'planned', updated_at: trx.fn.now() });
+  return { appointmentId: current.id, change: 'moved' };
+}
+
+/**
+ * Places taken per estimate slot start (ms) of a location in [from, to): bookings
+ * still held (their e-mail link is open) plus planned estimate appointments.
+ * A confirmed booking counts through the appointment it became; a cancelled
+ * or moved appointment frees its place at once.
+ */
+export async function estimateSlotUsage(db: Knex, locationId: number, from: Date, to: Date, exceptAppointmentId?: number): Promise<Map<number, number>> {
+  const { rows } = await db.raw<{ rows: { start: Date; count: number }[] }>(
+    `select start, count(*)::int as count from (
+       select b.slot_start as start from bookings b
+        where b.kind = 'estimate' and b.status = 'held' and b.location_id = :location and b.slot_start >= :from and b.slot_start < :to
+       union all
+       select a.starts_at from appointments a
+        where a.kind = 'estimate' and a.status = 'planned' and a.location_id = :location and a.starts_at >= :from and a.starts_at < :to
+          and a.id <> :except
+     ) taken group by start`,
+    { location: locationId, from, to, except: exceptAppointmentId ?? 0 },
+  );
+  return new Map(rows.map((row) => [row.start.getTime(), row.count]));
+}
+
+/** The job's planned repair appointment, if it has one. */
+export async function plannedJobAppointment(db: Knex, jobId: number): Promise<{ id: number } | undefined> {
+  return db('appointments').where({ job_id: jobId, kind: 'repair', status: 'planned' }).first('id');
+}
+
+/** P4: the repair appointment the job's workflow wrote for a confirmed booking remembers that booking. */
+export async function linkRepairBooking(db: Knex, jobId: number, bookingId: string, startsAt: Date): Promise<void> {
+  await db('appointments').where({ job_id: jobId, kind: 'repair', status: 'planned', starts_at: startsAt }).whereNull('booking_id').update({ booking_id: bookingId });
 }

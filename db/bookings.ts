@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { normalizePlate } from '../lib/plates';
+import { estimateSlotUsage, insertJobAppointment } from './appointments';
 import { holdRepairDay } from './repairBookings';
 
 export type BookingStatus = 'pending' | 'held' | 'confirmed' | 'expired' | 'slot_taken';
@@ -63,16 +64,9 @@ export async function findBookingByTokenHash(db: Knex, tokenHash: string): Promi
   return db<Booking>('bookings').where({ token_hash: tokenHash }).first();
 }
 
-/** How many active (held or confirmed) bookings each slot start of a location has in a time range. */
+/** How many places each estimate slot start of a location has taken in a time range (see estimateSlotUsage). */
 export async function slotUsage(db: Knex, locationId: number, from: Date, to: Date): Promise<Map<number, number>> {
-  const rows = await db('bookings')
-    .where({ location_id: locationId })
-    .whereIn('status', ['held', 'confirmed'])
-    .where('slot_start', '>=', from)
-    .where('slot_start', '<', to)
-    .groupBy('slot_start')
-    .select<{ slot_start: Date; count: number }[]>('slot_start', db.raw('count(*)::int as count'));
-  return new Map(rows.map((row) => [row.slot_start.getTime(), row.count]));
+  return estimateSlotUsage(db, locationId, from, to);
 }
 
 export type HoldResult = { held: true; expiresAt: string } | { held: false; reason: 'slot_taken' };
@@ -104,12 +98,9 @@ export async function holdSlot(db: Knex, bookingId: string, expiresAt: Date): Pr
 /** P2: the estimate slot has room (the location row is locked, see holdSlot). */
 async function estimateSlotFree(trx: Knex.Transaction, booking: Booking): Promise<boolean> {
   const location = await trx('locations').where({ id: booking.location_id }).forUpdate().first('slot_capacity');
-  const taken = await trx('bookings')
-    .where({ location_id: booking.location_id, slot_start: booking.slot_start })
-    .whereIn('status', ['held', 'confirmed'])
-    .count({ count: '*' })
-    .first();
-  return Number(taken?.count ?? 0) < location.slot_capacity;
+  const start = booking.slot_start;
+  const taken = await estimateSlotUsage(trx, booking.location_id, start, new Date(start.getTime() + 1));
+  return (taken.get(start.getTime()) ?? 0) < location.slot_capacity;
 }
 
 /** Frees the slot of a booking that was never confirmed. */
@@ -124,6 +115,8 @@ export async function setBookingToken(db: Knex, bookingId: string, tokenHash: st
 export interface CreatedJob {
   jobId: number;
   jobNumber: string;
+  /** the estimate appointment the slot became (null for a job confirmed before appointments were one model) */
+  appointmentId: number | null;
 }
 
 /**
@@ -137,7 +130,8 @@ export async function createJobFromBooking(db: Knex, bookingId: string): Promise
     if (!booking) throw new Error(`booking ${bookingId} does not exist`);
     if (booking.job_id !== null) {
       const job = await trx('jobs').where({ id: booking.job_id }).first('id', 'job_number');
-      return { jobId: job.id, jobNumber: job.job_number };
+      const appointment = await trx('appointments').where({ booking_id: bookingId }).first('id');
+      return { jobId: job.id, jobNumber: job.job_number, appointmentId: appointment?.id ?? null };
     }
     if (booking.status !== 'held') throw new Error(`booking ${bookingId} is ${booking.status}, not held`);
 
@@ -193,14 +187,15 @@ export async function createJobFromBooking(db: Knex, bookingId: string): Promise
         customer_id: customer.id,
         vehicle_id: vehicle.id,
         source: 'portal',
-        estimate_at: booking.slot_start,
       })
       .returning('id');
+    // The estimate slot is the job's first visit (one appointment model).
+    const appointmentId = await insertJobAppointment(trx, job.id, { kind: 'estimate', startsAt: booking.slot_start, endsAt: booking.slot_end, bookingId });
     await trx('photos').where({ booking_id: bookingId }).update({ job_id: job.id });
     await trx('bookings')
       .where({ id: bookingId })
       .update({ status: 'confirmed', job_id: job.id, confirmed_at: trx.fn.now() });
-    return { jobId: job.id, jobNumber };
+    return { jobId: job.id, jobNumber, appointmentId };
   });
 }
 

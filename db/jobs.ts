@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { normalizePlate } from '../lib/plates';
+import { jobAppointmentColumn, jobEstimateColumn, syncJobAppointment, type JobAppointmentChange } from './appointments';
 import type { JobSnapshot } from '../workflows/jobSteps';
 
 export interface JobListRow {
@@ -20,11 +21,11 @@ export interface JobListRow {
   photo_count: number;
 }
 
-const jobColumns = [
+const jobColumns = (db: Knex) => [
   'jobs.id',
   'jobs.job_number',
   'jobs.source',
-  'jobs.estimate_at',
+  jobEstimateColumn(db),
   'jobs.created_at',
   'locations.name as location_name',
   'locations.slug as location_slug',
@@ -49,7 +50,7 @@ function jobsQuery(db: Knex, companyId: number) {
 export async function listJobs(db: Knex, companyId: number, search = '', limit = 100): Promise<JobListRow[]> {
   const query = jobsQuery(db, companyId)
     .select(
-      ...jobColumns,
+      ...jobColumns(db),
       db.raw('(select count(*)::int from photos where photos.job_id = jobs.id) as photo_count'),
     )
     .orderBy('jobs.created_at', 'desc')
@@ -83,8 +84,8 @@ export async function findJobByNumber(db: Knex, companyId: number, jobNumber: st
   return jobsQuery(db, companyId)
     .where('jobs.job_number', jobNumber)
     .first(
-      ...jobColumns,
-      ...jobStateColumns,
+      ...jobColumns(db),
+      ...jobStateColumns(db),
       'customers.email',
       'customers.phone',
       'customers.gdpr_consent_at',
@@ -111,15 +112,20 @@ export async function jobsInProgress(db: Knex): Promise<{ id: number; job_number
 /** The channel web processes LISTEN on to refresh open status pages. */
 export const jobChangedChannel = 'job_changed';
 
-export async function saveJobState(db: Knex, jobId: number, job: JobSnapshot): Promise<void> {
+/**
+ * Writes a D4 state to its read model: the jobs row and the job's repair
+ * appointment (created, moved or cancelled with the date the workflow holds).
+ * Answers how that appointment changed, so its check-in workflow can follow.
+ */
+export async function saveJobState(db: Knex, jobId: number, job: JobSnapshot): Promise<JobAppointmentChange | undefined> {
   const d = job.dates;
-  await db.transaction(async (trx) => {
+  return db.transaction(async (trx) => {
+    const appointment = await syncJobAppointment(trx, jobId, d.appointment);
     await trx('jobs')
       .where({ id: jobId })
       .update({
         step: job.step,
         on_site: job.onSite,
-        appointment_at: d.appointment,
         vehicle_in_at: d.vehicle_in,
         ready_for_start_at: d.ready_for_start,
         first_activity_at: d.first_activity,
@@ -130,13 +136,14 @@ export async function saveJobState(db: Knex, jobId: number, job: JobSnapshot): P
       });
     // Delivered at commit, to every web replica listening.
     await trx.raw('select pg_notify(?, ?)', [jobChangedChannel, String(jobId)]);
+    return appointment;
   });
 }
 
-const jobStateColumns = [
+const jobStateColumns = (db: Knex) => [
   'jobs.step',
   'jobs.on_site',
-  'jobs.appointment_at',
+  jobAppointmentColumn(db),
   'jobs.vehicle_in_at',
   'jobs.ready_for_start_at',
   'jobs.first_activity_at',
@@ -178,7 +185,7 @@ export function snapshotOf(row: JobStateRow): JobSnapshot {
 }
 
 export async function findJobState(db: Knex, jobId: number): Promise<JobStateRow | undefined> {
-  return db<JobStateRow>('jobs').where({ id: jobId }).first();
+  return db('jobs').where({ id: jobId }).first<JobStateRow>('jobs.id', 'jobs.job_number', ...jobStateColumns(db));
 }
 
 export interface OnSiteRow {
@@ -249,7 +256,7 @@ function portalJobQuery(db: Knex) {
       'jobs.job_number',
       'jobs.company_id',
       'jobs.location_id',
-      ...jobStateColumns,
+      ...jobStateColumns(db),
       'locations.slug as location_slug',
       'locations.time_zone',
       'locations.work_started_source',
@@ -398,7 +405,7 @@ export async function findJobForEdit(db: Knex, companyId: number, jobNumber: str
       'jobs.damage_flow_type_id',
       'jobs.notes',
       'jobs.step',
-      'jobs.appointment_at',
+      jobAppointmentColumn(db),
       'jobs.planned_end_at',
     );
 }

@@ -52,10 +52,10 @@ export interface DayUsageQuery {
 
 /**
  * Appointments per local day ("YYYY-MM-DD") of one damage flow type at one
- * location: jobs that have their appointment that day, plus repair bookings
- * still held (not yet confirmed by their e-mail link). A booking being
- * confirmed sets the job's appointment before it stops being held, so for a
- * moment it counts twice, never zero times.
+ * location: planned repair appointments that day (jobs of that flow type),
+ * plus repair bookings still held (not yet confirmed by their e-mail link). A
+ * booking being confirmed gets its appointment before it stops being held, so
+ * for a moment it counts twice, never zero times.
  */
 export async function repairDayUsage(db: Knex, q: DayUsageQuery): Promise<Map<string, number>> {
   const { rows } = await db.raw<{ rows: { day: string; count: number }[] }>(
@@ -65,11 +65,12 @@ export async function repairDayUsage(db: Knex, q: DayUsageQuery): Promise<Map<st
         where b.kind = 'repair' and b.status = 'held' and b.location_id = :location and b.damage_flow_type_id = :flow
           and b.slot_start >= :from and b.slot_start < :to
        union all
-       select to_char(j.appointment_at at time zone :zone, 'YYYY-MM-DD')
-         from jobs j
-        where j.location_id = :location and j.id <> :job
+       select to_char(a.starts_at at time zone :zone, 'YYYY-MM-DD')
+         from appointments a
+         join jobs j on j.id = a.job_id
+        where a.kind = 'repair' and a.status = 'planned' and a.location_id = :location and j.id <> :job
           and coalesce(j.damage_flow_type_id, (select id from damage_flow_types d where d.company_id = j.company_id and d.is_default)) = :flow
-          and j.appointment_at >= :from and j.appointment_at < :to
+          and a.starts_at >= :from and a.starts_at < :to
      ) appointments group by day`,
     { zone: q.timeZone, location: q.locationId, flow: q.flowTypeId, from: q.from, to: q.to, job: q.jobId },
   );

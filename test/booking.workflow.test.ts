@@ -34,7 +34,10 @@ describe('D1 booking workflow (P2, P3) against real Temporal, PostgreSQL and SMT
 
     const job = await platform.db('jobs').where({ job_number: result.jobNumber }).first();
     expect(job).toMatchObject({ location_id: location.id, source: 'portal' });
-    expect(job.estimate_at.toISOString()).toBe(wizard.slotStart);
+    // The estimate slot is the job's first appointment (one appointment model).
+    const visit = await platform.db('appointments').where({ job_id: job.id }).first();
+    expect(visit).toMatchObject({ kind: 'estimate', status: 'planned', location_id: location.id, customer_id: job.customer_id, vehicle_id: job.vehicle_id });
+    expect(visit.starts_at.toISOString()).toBe(wizard.slotStart);
     const customer = await platform.db('customers').where({ id: job.customer_id }).first();
     expect(customer).toMatchObject({ email: wizard.contact!.email, first_name: 'Jan', last_name: 'Peeters' });
     expect(customer.gdpr_consent_at).toBeInstanceOf(Date);

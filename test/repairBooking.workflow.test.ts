@@ -53,7 +53,8 @@ describe('P4 repair booking: daily capacity per damage flow type, confirmed thro
     expect(confirmed).toMatchObject({ status: 'confirmed', jobNumber: job.job_number });
     const row = await platform.db('jobs').where({ id: job.id }).first();
     expect(row.step).toBe('appointment');
-    expect(row.appointment_at.toISOString()).toBe(day);
+    const visit = await platform.db('appointments').where({ job_id: job.id, kind: 'repair' }).first();
+    expect(visit.starts_at.toISOString()).toBe(day);
     const status = await platform.temporal.workflow.getHandle(jobWorkflowId(job.job_number)).query(jobStatusQuery);
     expect(status).toMatchObject({ step: 'appointment', dates: { appointment: day } });
     expect(await platform.db('bookings').where({ job_id: job.id, kind: 'repair' }).first()).toMatchObject({ status: 'confirmed' });
@@ -74,7 +75,7 @@ describe('P4 repair booking: daily capacity per damage flow type, confirmed thro
 
     const confirmations = await Promise.all(held.map((job) => confirmFromMail(job)));
     expect(confirmations.every((c) => c.status === 'confirmed')).toBe(true);
-    const booked = await platform.db('jobs').where({ location_id: location.id, appointment_at: new Date(day) }).count({ n: '*' }).first();
+    const booked = await platform.db('appointments').where({ location_id: location.id, kind: 'repair', status: 'planned', starts_at: new Date(day) }).count({ n: '*' }).first();
     expect(Number(booked?.n)).toBe(3);
     // The full day is no longer offered, and a late request for it is refused.
     const late = jobs.find((job) => !held.includes(job))!;

@@ -5,7 +5,7 @@
 export const jobSteps = ['new', 'appointment', 'vehicle_in', 'work_started', 'finished', 'picked_up'] as const;
 export type JobStep = (typeof jobSteps)[number];
 
-export const jobEventTypes = ['appointment', 'vehicle_in', 'ready_for_start', 'activity_started', 'planned_end', 'finished', 'picked_up'] as const;
+export const jobEventTypes = ['appointment', 'appointment_cancelled', 'vehicle_in', 'ready_for_start', 'activity_started', 'planned_end', 'finished', 'picked_up'] as const;
 export type JobEventType = (typeof jobEventTypes)[number];
 
 export interface JobEvent {
@@ -66,6 +66,12 @@ export function applyJobEvent(job: JobSnapshot, event: JobEvent): { ok: true; jo
       if (rank(job.step) >= rank('vehicle_in')) return { ok: false, refusal: 'vehicleAlreadyIn' };
       dates.appointment = event.at;
       return next('appointment');
+    case 'appointment_cancelled':
+      // The appointment is withdrawn (staff, or the customer's own link, B1): the job waits for a new one.
+      if (rank(job.step) >= rank('vehicle_in')) return { ok: false, refusal: 'vehicleAlreadyIn' };
+      if (job.step !== 'appointment') return { ok: false, refusal: 'needsAppointment' };
+      dates.appointment = null;
+      return next('new');
     case 'vehicle_in':
       if (job.step === 'new') return { ok: false, refusal: 'needsAppointment' };
       if (job.step !== 'appointment') return { ok: false, refusal: 'vehicleAlreadyIn' };

@@ -1,5 +1,6 @@
 import { hash } from '@node-rs/argon2';
 import type { Knex } from 'knex';
+import { insertJobAppointment } from '../appointments';
 import { normalizePlate } from '../../lib/plates';
 import { upsertStaff, type Role } from '../staff';
 
@@ -126,18 +127,19 @@ export interface DemoJob {
 async function seedDemoJobs(db: Knex, companyId: number): Promise<DemoJob[]> {
   const location = await db('locations').where({ slug: 'ghent' }).first('id');
   const jobs = [
-    { plate: '1-DEM-001', first_name: 'Lotte', last_name: 'Claes', make: 'Toyota', model: 'Yaris', state: {} },
+    { plate: '1-DEM-001', first_name: 'Lotte', last_name: 'Claes', make: 'Toyota', model: 'Yaris', state: {}, appointment: null },
     {
       plate: '1-DEM-002',
       first_name: 'Pieter',
       last_name: 'Maes',
       make: 'Škoda',
       model: 'Octavia',
-      state: { step: 'vehicle_in', on_site: true, appointment_at: db.raw(`now() - interval '1 day'`), vehicle_in_at: db.raw(`now() - interval '1 day'`) },
+      state: { step: 'vehicle_in', on_site: true, vehicle_in_at: db.raw(`now() - interval '1 day'`) },
+      appointment: new Date(Date.now() - 86_400_000),
     },
   ];
   const seeded: DemoJob[] = [];
-  for (const { plate, first_name, last_name, make, model, state } of jobs) {
+  for (const { plate, first_name, last_name, make, model, state, appointment } of jobs) {
     const plateNormalized = normalizePlate(plate);
     const existing = await db('jobs')
       .join('vehicles', 'vehicles.id', 'jobs.vehicle_id')
@@ -153,14 +155,11 @@ async function seedDemoJobs(db: Knex, companyId: number): Promise<DemoJob[]> {
     const {
       rows: [{ next }],
     } = await db.raw(`select nextval('job_number_seq') as next`);
-    await db('jobs').insert({
-      company_id: companyId,
-      location_id: location.id,
-      job_number: String(next),
-      customer_id: customer.id,
-      vehicle_id: vehicle.id,
-      source: 'staff',
-      ...state,
+    await db.transaction(async (trx) => {
+      const [job] = await trx('jobs')
+        .insert({ company_id: companyId, location_id: location.id, job_number: String(next), customer_id: customer.id, vehicle_id: vehicle.id, source: 'staff', ...state })
+        .returning('id');
+      if (appointment) await insertJobAppointment(trx, job.id, { kind: 'repair', startsAt: appointment, status: 'done' });
     });
     seeded.push({ plate, jobNumber: String(next) });
   }

@@ -4,6 +4,7 @@ import { advanceJob } from '../../lib/jobLifecycle';
 import { jobStatusQuery, jobWorkflowId } from '../../workflows/jobLifecycle';
 import { expectHeading, staffLogin, usePlatformAndBrowser } from '../support/browser';
 import { createJob, createLocation, createStaff, uniqueEmail, uniquePlate } from '../support/fixtures';
+import { jobAppointmentColumn } from '../../db/appointments';
 
 describe('browser: staff create and edit jobs (D4), admin manages damage flow types and location settings (P4, P5)', () => {
   const t = usePlatformAndBrowser();
@@ -18,7 +19,7 @@ describe('browser: staff create and edit jobs (D4), admin manages damage flow ty
   }
   const lifecycle = () => ({ db: t.platform.db, temporal: t.platform.temporal, taskQueue: t.platform.config.TEMPORAL_TASK_QUEUE });
   const jobRow = (jobNumber: string) =>
-    t.platform.db('jobs').join('vehicles', 'vehicles.id', 'jobs.vehicle_id').where('jobs.job_number', jobNumber).first('jobs.*', 'vehicles.plate', 'vehicles.plate_normalized', 'vehicles.vin');
+    t.platform.db('jobs').join('vehicles', 'vehicles.id', 'jobs.vehicle_id').where('jobs.job_number', jobNumber).first('jobs.*', 'vehicles.plate', 'vehicles.plate_normalized', 'vehicles.vin', jobAppointmentColumn(t.platform.db));
 
   it('a service advisor creates a job with planned dates: job page, jobs row from the workflow, D4 workflow answering its status', async () => {
     const { companyId } = await createLocation(t.platform.db);

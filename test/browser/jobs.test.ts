@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectHeading, staffLogin, usePlatformAndBrowser } from '../support/browser';
 import { createJob, createLocation, createStaff } from '../support/fixtures';
+import { jobAppointmentColumn } from '../../db/appointments';
 
 describe('browser: staff move a job through its lifecycle (D4, P8)', () => {
   const t = usePlatformAndBrowser();
@@ -48,7 +49,7 @@ describe('browser: staff move a job through its lifecycle (D4, P8)', () => {
 
     await page.goto(`${t.platform.baseUrl}/staff/on-site`);
     expect(await page.locator('tbody').innerText()).not.toContain('1-LIF-001');
-    const row = await t.platform.db('jobs').where({ id: job.id }).first();
+    const row = await t.platform.db('jobs').where({ id: job.id }).first('jobs.*', jobAppointmentColumn(t.platform.db));
     expect(row).toMatchObject({ step: 'picked_up', on_site: false });
     expect(row.appointment_at.toISOString()).toBe('2026-12-01T07:30:00.000Z'); // 08:30 in Brussels
     await context.close();

@@ -40,13 +40,16 @@ describe('browser: a customer books the repair of their job (P4)', () => {
     expect(mail.text).toContain(`You asked to book the repair of vehicle 3-REP-001 (job ${job.job_number})`);
     await page.goto(confirmationLink(mail));
     await expectHeading(page, 'Confirm your appointment');
-    expect((await t.platform.db('jobs').where({ id: job.id }).first()).appointment_at).toBeNull();
+    expect(await t.platform.db('appointments').where({ job_id: job.id })).toHaveLength(0);
     await page.getByRole('button', { name: 'Confirm' }).click();
     await expectHeading(page, 'Your appointment is confirmed');
     expect(await page.getByTestId('job-number').innerText()).toBe(job.job_number);
 
-    const row = await t.platform.db('jobs').where({ id: job.id }).first();
-    expect(row.appointment_at.toISOString()).toBe(chosenDay);
+    // One appointment model: the repair appointment is a row linked to its job and its booking.
+    const [visit] = await t.platform.db('appointments').where({ job_id: job.id });
+    expect(visit).toMatchObject({ kind: 'repair', status: 'planned' });
+    expect(visit.booking_id).not.toBeNull();
+    expect(visit.starts_at.toISOString()).toBe(chosenDay);
 
     // The status page shows the appointment step done.
     await page.goto(`${t.platform.baseUrl}/p/${location.slug}/status/${job.job_number}?lang=en`);

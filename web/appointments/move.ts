@@ -1,13 +1,13 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { findAppointment, rescheduleAppointment } from '../../db/appointments';
-import { appointmentRescheduled, type CheckinWorkflowDeps } from '../../lib/checkinWorkflow';
+import { findAppointment } from '../../db/appointments';
 import { isLocalDateTime } from '../../lib/validation';
 import { fieldErrors, parseForm } from '../errors';
 import { requireRole } from '../middleware/auth';
 import type { ConfirmationDeps } from './confirmation';
 import { mayPlanRoles, renderAppointmentPage } from './page';
 import { featureRouter, rowId } from '../router';
+import { moveAppointment, type AppointmentServiceDeps } from './service';
 
 const moveSchema = z.object({
   starts: z.string().refine(isLocalDateTime, 'appointments.move.errors.starts'),
@@ -19,7 +19,7 @@ const moveSchema = z.object({
 });
 
 /** Moving an appointment: new start and duration; its check-in messages move with it (D2). */
-export function createMoveRouter(deps: ConfirmationDeps & CheckinWorkflowDeps) {
+export function createMoveRouter(deps: ConfirmationDeps & AppointmentServiceDeps) {
   const { db } = deps;
   const router = featureRouter();
 
@@ -36,9 +36,14 @@ export function createMoveRouter(deps: ConfirmationDeps & CheckinWorkflowDeps) {
       res.status(422);
       return renderAppointmentPage(deps, req, res, appointment, { move: { values: req.body as Record<string, string>, errors } });
     }
-    const moved = await rescheduleAppointment(db, appointment.company_id, appointment.id, start.toJSDate(), start.plus({ minutes: parsed.data.duration }).toJSDate());
-    if (!moved) return next();
-    await appointmentRescheduled(deps, appointment.id);
+    const moved = await moveAppointment(deps, appointment, start.toJSDate(), start.plus({ minutes: parsed.data.duration }).toJSDate());
+    if (!moved.ok && moved.reason === 'gone') return next();
+    if (!moved.ok) {
+      res.status(409);
+      return renderAppointmentPage(deps, req, res, appointment, {
+        move: { values: req.body as Record<string, string>, errors: { starts: `jobs.refused.${moved.refusal}` } },
+      });
+    }
     res.redirect(303, `/staff/appointments/${appointment.id}?done=moved`);
   });
 

@@ -56,7 +56,7 @@ export async function renderAppointmentPage(
   req: Request,
   res: Response,
   appointment: AppointmentRow,
-  forms: { move?: PageForm } = {},
+  forms: { move?: PageForm; refused?: string } = {},
 ) {
   const { db } = deps;
   const language = req.language;
@@ -91,5 +91,6 @@ export async function renderAppointmentPage(
     })),
     created: typeof req.query.created === 'string' ? req.query.created : '',
     done: typeof req.query.done === 'string' ? req.query.done : '',
+    refused: forms.refused ?? '',
   });
 }

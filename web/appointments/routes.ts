@@ -33,12 +33,9 @@ import { createMoveRouter } from './move';
 import { durations, mayPlanRoles, renderAppointmentPage, view } from './page';
 import { createWorkLinesRouter } from './workLines';
 import { featureRouter, rowId } from '../router';
+import { cancelVisit, type LeadEvents } from './service';
 
-/** What the lead's D3 workflow must hear from appointments (M2, M3). */
-export interface LeadEvents {
-  appointmentCreated(leadId: number, appointmentId: number, staffId: number): Promise<void>;
-  appointmentDeleted(leadId: number, staffId: number | null): Promise<void>;
-}
+export type { LeadEvents } from './service';
 
 const windowStart = { morning: '08:00', afternoon: '13:00', any: '08:00' } as const;
 
@@ -214,11 +211,14 @@ export function createAppointmentsRouter(deps: ConfirmationDeps & { leads: LeadE
   // M3: deleting the appointment of a lead sets the lead Cancelled (through its workflow).
   router.post('/staff/appointments/:id/delete', mayPlan, async (req, res, next) => {
     const id = rowId(req.params.id);
-    const cancelled = id ? await cancelAppointment(db, req.staff!.company_id, id) : undefined;
-    if (!id || !cancelled) return next();
-    await appointmentCancelled(deps, id);
-    if (cancelled.leadId) await leads.appointmentDeleted(cancelled.leadId, req.staff!.id);
-    res.redirect(303, `/staff/appointments?deleted=${id}`);
+    const appointment = id ? await findAppointment(db, req.staff!.company_id, id) : undefined;
+    const cancelled = appointment ? await cancelVisit(deps, appointment, req.staff!.id) : undefined;
+    if (!appointment || !cancelled || (!cancelled.ok && cancelled.reason === 'gone')) return next();
+    if (!cancelled.ok) {
+      res.status(409);
+      return renderAppointmentPage(deps, req, res, appointment, { refused: `jobs.refused.${cancelled.refusal}` });
+    }
+    res.redirect(303, `/staff/appointments?deleted=${appointment.id}`);
   });
 
   return router;
