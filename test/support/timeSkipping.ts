@@ -9,6 +9,7 @@ import type { Config } from '../../lib/config';
 import { createI18n } from '../../lib/i18n';
 import { temporalTestServerPath } from '../../lib/stack';
 import { createWorker } from '../../worker';
+import { searchAttributeKeys } from '../../workflows/searchAttributes';
 import { startPlatform, type Platform } from './platform';
 
 /** What a test changes in the worker: other settings (channels), another mail transport. */
@@ -31,6 +32,11 @@ export function useTimeSkipping(choose: (platform: Platform) => Promise<WorkerCh
   beforeAll(async () => {
     t.platform = await startPlatform();
     t.env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServerPath() } } });
+    // Booking and job workflows carry our search attributes; the test server has no list call, only add.
+    await t.env.client.connection.operatorService.addSearchAttributes({
+      namespace: t.env.namespace ?? 'default',
+      searchAttributes: Object.fromEntries(searchAttributeKeys.map((key) => [key.name, 2 /* KEYWORD */])),
+    });
     const chosen = await choose(t.platform);
     transport = chosen.transport ?? createMailTransport(t.platform.config.SMTP_URL);
     const config = { ...t.platform.config, ...chosen.config };
