@@ -40,7 +40,7 @@ export interface Infrastructure {
 }
 
 /** One fresh database per platform, created through the admin connection. */
-async function createDatabase(adminUrl: string): Promise<string> {
+export async function createDatabase(adminUrl: string): Promise<string> {
   const name = `test_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
