@@ -26,7 +26,7 @@ export async function appointmentWithCheckinLink(db: Knex, location: Pick<Locati
     .returning('*');
   const plate = uniquePlate();
   const [vehicle] = await db('vehicles')
-    .insert({ customer_id: customer.id, plate, plate_normalized: plate.replace(/[^A-Z0-9]/g, ''), make: 'Volvo', model: 'V60', vin: 'YV1ZW25UDL1234567' })
+    .insert({ company_id: location.company_id, customer_id: customer.id, plate, plate_normalized: plate.replace(/[^A-Z0-9]/g, ''), make: 'Volvo', model: 'V60', vin: 'YV1ZW25UDL1234567' })
     .returning('id');
   const token = randomBytes(32).toString('base64url');
   const startsAt = new Date(Date.now() + 3 * 86_400_000);
