@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
-import { normalizePlate } from '../lib/plates';
+import { normalizePhone } from '../lib/phones';
+import { fillBlankCustomerFields, phoneColumns, updateCustomerContact } from './customers';
+import { matchOrCreateVehicle, matchVehicle, normalizeVin } from './vehicles';
 
 /** Who someone is and where they live: typed on a lead, kept in the customer master. */
 export interface ContactFields {
@@ -61,27 +63,25 @@ export interface Candidate extends MasterCustomer {
   reasons: MatchReason[];
 }
 
-const digits = (phone: string) => phone.replace(/\D/g, '');
-
 /**
  * M7 duplicate search against the customer master: the same e-mail, the
- * same phone number (last nine digits, so +32 470… and 0470… meet), a
+ * same phone number in any notation (E.164, lib/phones.ts, so +32 470… and 0470… meet), a
  * similar name (trigram similarity, so "Jansen"/"Janssens" meet) or the
  * same postal code with a similar street. Best matches first.
  */
 export async function duplicateCandidates(db: Knex, companyId: number, lead: LeadForAppointment, limit = 5): Promise<Candidate[]> {
-  const phone = digits(lead.phone).slice(-9);
+  const phone = normalizePhone(lead.phone);
   const name = `${lead.first_name} ${lead.last_name}`.toLowerCase();
   const { rows } = await db.raw<{ rows: (MasterCustomer & { email_hit: boolean; phone_hit: boolean; name_sim: number; address_hit: boolean })[] }>(
     `select ${customerColumns.map((c) => `c.${c}`).join(', ')},
             (:email <> '' and lower(c.email) = lower(:email)) as email_hit,
-            (length(:phone) >= 6 and right(regexp_replace(c.phone, '[^0-9]', '', 'g'), 9) = :phone) as phone_hit,
+            (:phone <> '' and c.phone_normalized = :phone) as phone_hit,
             similarity(lower(c.first_name || ' ' || c.last_name), :name) as name_sim,
             (:postal <> '' and c.postal_code = :postal and similarity(lower(c.street), lower(:street)) > 0.5) as address_hit
        from customers c
       where c.company_id = :company and not c.is_cash_sale
         and ((:email <> '' and lower(c.email) = lower(:email))
-          or (length(:phone) >= 6 and right(regexp_replace(c.phone, '[^0-9]', '', 'g'), 9) = :phone)
+          or (:phone <> '' and c.phone_normalized = :phone)
           or lower(c.first_name || ' ' || c.last_name) % :name
           or (:postal <> '' and c.postal_code = :postal and similarity(lower(c.street), lower(:street)) > 0.5))
       limit 50`,
@@ -177,6 +177,7 @@ export async function createAppointmentFromLead(
       [{ id: customerId }] = await trx('customers')
         .insert({
           ...fromLead,
+          ...phoneColumns(lead.phone),
           company_id: companyId,
           customer_number: await nextCustomerNumber(trx, companyId),
           street: lead.street,
@@ -190,8 +191,11 @@ export async function createAppointmentFromLead(
       customerId = await cashSaleCustomer(trx, companyId);
       contact = fromLead;
     } else {
-      const master = await trx('customers').where({ id: choice.customerId, company_id: companyId, is_cash_sale: false }).first();
-      if (!master) throw new Error(`customer ${choice.customerId} is not in company ${companyId}`);
+      const chosen = await trx('customers').where({ id: choice.customerId, company_id: companyId, is_cash_sale: false }).first('id');
+      if (!chosen) throw new Error(`customer ${choice.customerId} is not in company ${companyId}`);
+      // Staff matched the lead to this customer: its blanks are filled from the lead, nothing it has is overwritten (db/customers.ts).
+      await fillBlankCustomerFields(trx, chosen.id, lead);
+      const master = await trx('customers').where({ id: chosen.id }).first();
       customerId = master.id;
       const fromMaster = { first_name: master.first_name, last_name: master.last_name, email: master.email, phone: master.phone, language: master.language };
       // Lead data wins, the master fills what the lead left empty; the master itself is not changed.
@@ -201,17 +205,10 @@ export async function createAppointmentFromLead(
           : (Object.fromEntries(Object.entries(fromLead).map(([key, value]) => [key, value || fromMaster[key as keyof typeof fromMaster]])) as typeof fromLead);
     }
 
-    // M8: the VIN against the vehicle master of this company.
-    const vin = String(lead.vin ?? '').trim().toUpperCase();
-    const known = vin
-      ? await trx('vehicles')
-          .join('customers', 'customers.id', 'vehicles.customer_id')
-          .where('customers.company_id', companyId)
-          .whereRaw('upper(vehicles.vin) = ?', [vin])
-          .orderByRaw('vehicles.customer_id = ? desc', [customerId])
-          .first('vehicles.id', 'vehicles.customer_id')
-      : undefined;
-    const vehicle: VehicleOutcome = !known ? 'walk_in' : known.customer_id === customerId ? 'own' : 'other_owner';
+    // M8: the VIN (else the plate) against the vehicle master of this company (db/vehicles.ts); unknown: a walk-in vehicle.
+    const vin = normalizeVin(lead.vin);
+    const known = await matchVehicle(trx, companyId, customerId, { plate: lead.plate, vin, make: lead.make, model: lead.model });
+    const vehicle: VehicleOutcome = known?.outcome === 'other_owner' ? 'other_owner' : known ? 'own' : 'walk_in';
 
     const [{ id }] = await trx('appointments')
       .insert({
@@ -347,41 +344,43 @@ export async function withdrawAppointment(db: Knex, id: number): Promise<void> {
   });
 }
 
-/** M8: a walk-in vehicle joins the master, owned by the appointment's customer. */
+/**
+ * M8: a walk-in vehicle joins the master, owned by the appointment's
+ * customer — or, when the master knows it meanwhile, the appointment uses
+ * that vehicle (with the warning when it is someone else's).
+ */
 export async function addWalkInVehicleToMaster(db: Knex, companyId: number, id: number): Promise<boolean> {
   return db.transaction(async (trx) => {
     const appointment = await trx('appointments').where({ id, company_id: companyId }).forUpdate().first();
     if (!appointment || appointment.vehicle_id !== null || !appointment.customer_id || !appointment.walk_in_plate) return false;
-    const [vehicle] = await trx('vehicles')
-      .insert({
-        customer_id: appointment.customer_id,
-        plate: appointment.walk_in_plate,
-        plate_normalized: normalizePlate(appointment.walk_in_plate),
-        vin: appointment.walk_in_vin,
-        make: appointment.walk_in_make,
-        model: appointment.walk_in_model,
-      })
-      .returning('id');
-    await trx('appointments')
-      .where({ id })
-      .update({ vehicle_id: vehicle.id, walk_in_plate: '', walk_in_vin: '', walk_in_make: '', walk_in_model: '', updated_at: trx.fn.now() });
+    const vehicle = await matchOrCreateVehicle(trx, companyId, appointment.customer_id, {
+      plate: appointment.walk_in_plate,
+      vin: appointment.walk_in_vin,
+      make: appointment.walk_in_make,
+      model: appointment.walk_in_model,
+    });
+    await trx('appointments').where({ id }).update({
+      vehicle_id: vehicle.id,
+      vehicle_owner_warning: vehicle.outcome === 'other_owner',
+      walk_in_plate: '', walk_in_vin: '', walk_in_make: '', walk_in_model: '', updated_at: trx.fn.now(),
+    });
     return true;
   });
 }
 
-/** M7 "take into master data": the appointment's contact data overwrite its (non cash-sale) customer's. */
+/**
+ * M7 "take into master data": the appointment's contact data overwrite its
+ * (non cash-sale) customer's — the one overwrite of the master, chosen by staff.
+ */
 export async function copyContactToMaster(db: Knex, companyId: number, id: number): Promise<boolean> {
   const appointment = await db('appointments').where({ id, company_id: companyId }).first();
   if (!appointment?.customer_id) return false;
-  const updated = await db('customers')
-    .where({ id: appointment.customer_id, company_id: companyId, is_cash_sale: false })
-    .update({
-      first_name: appointment.first_name,
-      last_name: appointment.last_name,
-      email: appointment.email,
-      phone: appointment.phone,
-    });
-  return updated > 0;
+  return updateCustomerContact(db, companyId, appointment.customer_id, {
+    first_name: appointment.first_name,
+    last_name: appointment.last_name,
+    email: appointment.email,
+    phone: appointment.phone,
+  });
 }
 
 /** What a visit is for (the one appointment model): an estimate slot, a job's repair appointment (D4), a service appointment. */

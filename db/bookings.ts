@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
-import { normalizePlate } from '../lib/plates';
 import { estimateSlotUsage, insertJobAppointment } from './appointments';
+import { matchOrCreateCustomer } from './customers';
 import { holdRepairDay } from './repairBookings';
+import { matchOrCreateVehicle } from './vehicles';
 
 export type BookingStatus = 'pending' | 'held' | 'confirmed' | 'expired' | 'slot_taken';
 
@@ -138,42 +139,16 @@ export async function createJobFromBooking(db: Knex, bookingId: string): Promise
     const location = await trx('locations').where({ id: booking.location_id }).first('company_id');
     const companyId: number = location.company_id;
 
-    // The same e-mail address at the same company is the same customer.
-    let customer = await trx('customers')
-      .where({ company_id: companyId })
-      .whereRaw('lower(email) = lower(?)', [booking.email])
-      .orderBy('id')
-      .first('id');
-    const customerFields = {
+    // The one customer file and vehicle master (db/customers.ts, db/vehicles.ts): a known customer keeps what the shop has.
+    const customer = await matchOrCreateCustomer(trx, companyId, {
       first_name: booking.first_name,
       last_name: booking.last_name,
+      email: booking.email,
       phone: booking.phone,
       language: booking.language,
       gdpr_consent_at: booking.gdpr_consent_at,
-    };
-    if (customer) {
-      await trx('customers').where({ id: customer.id }).update(customerFields);
-    } else {
-      [customer] = await trx('customers')
-        .insert({ ...customerFields, company_id: companyId, email: booking.email })
-        .returning('id');
-    }
-
-    const plateNormalized = normalizePlate(booking.plate);
-    let vehicle = await trx('vehicles').where({ customer_id: customer.id, plate_normalized: plateNormalized }).first('id');
-    if (vehicle) {
-      await trx('vehicles').where({ id: vehicle.id }).update({ make: booking.make, model: booking.model });
-    } else {
-      [vehicle] = await trx('vehicles')
-        .insert({
-          customer_id: customer.id,
-          plate: booking.plate,
-          plate_normalized: plateNormalized,
-          make: booking.make,
-          model: booking.model,
-        })
-        .returning('id');
-    }
+    });
+    const vehicle = await matchOrCreateVehicle(trx, companyId, customer.id, { plate: booking.plate, make: booking.make, model: booking.model });
 
     const {
       rows: [{ next }],

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { phoneColumns } from './customers';
 
 /** How a customer wants to hear from the workshop (C1, C4). */
 export type PreferredChannel = 'email' | 'sms';
@@ -137,7 +138,7 @@ export async function saveContactPreferences(db: Knex, appointmentId: number, wa
       await trx('appointments').where({ id: appointmentId }).update({ ...contact, updated_at: trx.fn.now() });
     }
     if (ownCustomer) {
-      const customerChanges = { ...contact, ...(wanted.channel ? { preferred_channel: wanted.channel } : {}) };
+      const customerChanges = { ...contact, ...(contact.phone !== undefined ? phoneColumns(contact.phone) : {}), ...(wanted.channel ? { preferred_channel: wanted.channel } : {}) };
       await trx('customers').where({ id: ownCustomer.id }).update(customerChanges);
     }
     if (customer) {

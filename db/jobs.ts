@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import { normalizePlate } from '../lib/plates';
 import { jobAppointmentColumn, jobEstimateColumn, syncJobAppointment, type JobAppointmentChange } from './appointments';
 import type { JobSnapshot } from '../workflows/jobSteps';
+import { matchOrCreateCustomer, updateCustomerContact } from './customers';
+import { matchOrCreateVehicle, reviseVehicle } from './vehicles';
 
 export interface JobListRow {
   id: number;
@@ -289,11 +291,11 @@ export interface CreatedStaffJob {
 
 /**
  * Creates customer, vehicle and job for a job staff open, in one
- * transaction. The same e-mail address at the same company is the same
- * customer (as for portal bookings, createJobFromBooking), and that
- * customer's vehicle with the same plate the same vehicle; blank fields do
- * not wipe what the shop already knows. The lifecycle columns stay empty:
- * only the job's D4 workflow writes them.
+ * transaction. Customer and vehicle come from the one customer file and
+ * vehicle master (db/customers.ts, db/vehicles.ts, the same rules as portal
+ * bookings and lead appointments): a known customer or vehicle gets its
+ * blanks filled, what the shop already knows stays. The lifecycle columns
+ * stay empty: only the job's D4 workflow writes them.
  */
 export async function createStaffJob(
   db: Knex,
@@ -309,30 +311,8 @@ export async function createStaffJob(
     }
 
     const { customer: c, vehicle: v } = job;
-    let customer = c.email
-      ? await trx('customers')
-          .where({ company_id: companyId })
-          .whereRaw('lower(email) = lower(?)', [c.email])
-          .orderBy('id')
-          .first('id', 'phone')
-      : undefined;
-    if (customer) {
-      await trx('customers')
-        .where({ id: customer.id })
-        .update({ first_name: c.first_name, last_name: c.last_name, language: c.language, phone: c.phone || customer.phone });
-    } else {
-      [customer] = await trx('customers').insert({ ...c, company_id: companyId }).returning('id');
-    }
-
-    const plateNormalized = normalizePlate(v.plate);
-    let vehicle = await trx('vehicles').where({ customer_id: customer.id, plate_normalized: plateNormalized }).first('id', 'vin', 'make', 'model');
-    if (vehicle) {
-      await trx('vehicles')
-        .where({ id: vehicle.id })
-        .update({ plate: v.plate, vin: v.vin || vehicle.vin, make: v.make || vehicle.make, model: v.model || vehicle.model });
-    } else {
-      [vehicle] = await trx('vehicles').insert({ ...v, customer_id: customer.id, plate_normalized: plateNormalized }).returning('id');
-    }
+    const customer = await matchOrCreateCustomer(trx, companyId, c);
+    const vehicle = await matchOrCreateVehicle(trx, companyId, customer.id, v);
 
     const {
       rows: [{ next }],
@@ -413,7 +393,8 @@ export async function findJobForEdit(db: Knex, companyId: number, jobNumber: str
 /**
  * Saves what staff changed on a job's customer, vehicle and the job itself,
  * in one transaction; the customer and vehicle records are the job's own
- * (a corrected plate or e-mail address is corrected everywhere). Lifecycle
+ * (a corrected plate or e-mail address is corrected everywhere — staff
+ * chose it, so this overwrites, db/customers.ts updateCustomerContact). Lifecycle
  * dates are not written here: they go through the job's D4 workflow.
  */
 export async function updateJobDetails(db: Knex, job: Pick<JobEditRow, 'id' | 'company_id' | 'customer_id' | 'vehicle_id'>, fields: StaffJobFields): Promise<void> {
@@ -422,12 +403,11 @@ export async function updateJobDetails(db: Knex, job: Pick<JobEditRow, 'id' | 'c
       const flow = await trx('damage_flow_types').where({ id: fields.damage_flow_type_id, company_id: job.company_id }).first('id');
       if (!flow) throw new Error(`damage flow type ${fields.damage_flow_type_id} is not one of company ${job.company_id}`);
     }
-    await trx('customers').where({ id: job.customer_id }).update(fields.customer);
-    await trx('vehicles')
-      .where({ id: job.vehicle_id })
-      .update({ ...fields.vehicle, plate_normalized: normalizePlate(fields.vehicle.plate) });
+    await updateCustomerContact(trx, job.company_id, job.customer_id, fields.customer);
+    // A plate or VIN corrected to another vehicle's of the master makes that vehicle the job's (db/vehicles.ts).
+    const vehicleId = await reviseVehicle(trx, job.company_id, job.vehicle_id, fields.vehicle);
     await trx('jobs')
       .where({ id: job.id })
-      .update({ damage_flow_type_id: fields.damage_flow_type_id, notes: fields.notes });
+      .update({ damage_flow_type_id: fields.damage_flow_type_id, notes: fields.notes, vehicle_id: vehicleId });
   });
 }

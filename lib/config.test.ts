@@ -20,6 +20,9 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ ...base, PORT: 'eighty' })).toThrow(/PORT:/);
     expect(() => loadConfig({})).toThrow(/DATABASE_URL:/);
     expect(() => loadConfig({ ...base, DATABASE_URL: 'mysql://x' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, DEFAULT_PHONE_REGION: 'Belgium' })).toThrow(/DEFAULT_PHONE_REGION: must be a two-letter region code/);
+    expect(loadConfig(base).DEFAULT_PHONE_REGION).toBe('BE');
+    expect(loadConfig({ ...base, DEFAULT_PHONE_REGION: 'nl' }).DEFAULT_PHONE_REGION).toBe('NL');
   });
 
   it('requires a real session secret in production', () => {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import ms from 'ms';
 import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
+import { fallbackPhoneRegion, isPhoneRegion } from './phones';
 
 /** Project root: every relative path in the configuration is resolved from here. */
 export const ROOT = path.resolve(import.meta.dirname, '..');
@@ -74,6 +75,11 @@ const schema = z.object({
   WHATSAPP_API_URL: z.preprocess(unsetWhenEmpty, z.url().optional()),
   WHATSAPP_TOKEN: z.preprocess(unsetWhenEmpty, z.string().optional()),
   WHATSAPP_API_TIMEOUT: duration('10s'),
+  // The region national phone numbers are read in (lib/phones.ts: "0470 12 34 56" is +32470123456 in BE).
+  DEFAULT_PHONE_REGION: z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() !== '' ? value.trim().toUpperCase() : undefined),
+    z.string().refine(isPhoneRegion, 'must be a two-letter region code such as BE, NL, FR or DE').default(fallbackPhoneRegion),
+  ),
 });
 
 /**

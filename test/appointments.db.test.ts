@@ -7,6 +7,7 @@ import {
   findLeadForAppointment,
   LeadAlreadyDecidedError,
 } from '../db/appointments';
+import { phoneColumns } from '../db/customers';
 import { createLocation, createStaff, insertLead } from './support/fixtures';
 import { startPlatform, type Platform } from './support/platform';
 
@@ -22,9 +23,9 @@ describe('M2/M7/M8: an appointment from a lead, against the customer and vehicle
     await createStaff(platform.db, companyId, 'service_advisor');
     const staff = await platform.db('staff_users').where({ company_id: companyId }).first('id');
     const master = async (fields: Record<string, unknown>) =>
-      (await platform.db('customers').insert({ company_id: companyId, first_name: 'X', last_name: 'Y', ...fields }).returning('*'))[0];
+      (await platform.db('customers').insert({ company_id: companyId, first_name: 'X', last_name: 'Y', ...fields, ...phoneColumns(String(fields.phone ?? '')) }).returning('*'))[0];
     const vehicle = async (customerId: number, vin: string) =>
-      (await platform.db('vehicles').insert({ customer_id: customerId, plate: '1-VIN-001', plate_normalized: '1VIN001', vin, make: 'Audi', model: 'A3' }).returning('*'))[0];
+      (await platform.db('vehicles').insert({ company_id: companyId, customer_id: customerId, plate: '1-VIN-001', plate_normalized: '1VIN001', vin, make: 'Audi', model: 'A3' }).returning('*'))[0];
     const lead = async (fields: Record<string, unknown> = {}) => {
       const id = await insertLead(platform.db, companyId, location.id, { street: 'Veldstraat 10', postal_code: '9000', city: 'Gent', ...fields });
       return (await findLeadForAppointment(platform.db, companyId, id))!;

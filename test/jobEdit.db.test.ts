@@ -58,7 +58,7 @@ describe('damage flow types and staff-created jobs in PostgreSQL (D4, P4)', () =
     expect((await listDamageFlowTypes(platform.db, companyId)).map((f) => f.name)).toEqual(['Classic repair']);
   });
 
-  it('a staff job reuses the customer with the same e-mail (any case) of the same company only, and that customer\'s vehicle with the same plate', async () => {
+  it('a staff job reuses the customer with the same e-mail (any case) of the same company only, and the vehicle with the same plate', async () => {
     const { companyId, location } = await createLocation(platform.db);
     const other = await createLocation(platform.db);
     const email = uniqueEmail('reuse');
@@ -81,11 +81,13 @@ describe('damage flow types and staff-created jobs in PostgreSQL (D4, P4)', () =
     expect(rows[2].customer_id).not.toBe(rows[0].customer_id);
     expect(rows.map((r) => r.source)).toEqual(['staff', 'staff', 'staff']);
     expect(Number(second.job_number)).toBeGreaterThan(Number(first.job_number));
-    // Updated with what was typed; a blank phone keeps the known one.
-    expect(await platform.db('customers').where({ id: rows[0].customer_id }).first()).toMatchObject({ first_name: 'Anne', phone: '+32 9 111 11 11' });
+    // B2: a match fills blanks only; what the shop knows stays (a blank phone keeps the known one, a typed name does not replace it).
+    expect(await platform.db('customers').where({ id: rows[0].customer_id }).first()).toMatchObject({ first_name: 'An', phone: '+32 9 111 11 11' });
 
-    // Without an e-mail address nobody is matched.
-    const walkIn = await createStaffJob(platform.db, companyId, { ...fields({ email: '' }), location_id: location.id });
+    // Without an e-mail address the phone (any notation) still finds the customer; with neither nobody is matched.
+    const byPhone = await createStaffJob(platform.db, companyId, { ...fields({ email: '', phone: '09/111.11.11' }), location_id: location.id });
+    expect((await platform.db('jobs').where({ id: byPhone.id }).first()).customer_id).toBe(rows[0].customer_id);
+    const walkIn = await createStaffJob(platform.db, companyId, { ...fields({ email: '', phone: '' }), location_id: location.id });
     expect((await platform.db('jobs').where({ id: walkIn.id }).first()).customer_id).not.toBe(rows[0].customer_id);
 
     // A location of another company is refused, and nothing is left behind.

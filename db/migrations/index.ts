@@ -7,6 +7,7 @@ import * as leadsAppointments from './20261124300000_leads_appointments';
 import * as messaging from './20261125000000_messaging';
 import * as checkin from './20261125100000_checkin';
 import * as whatsapp from './20261125110000_whatsapp';
+import * as customerVehicleMaster from './20261201000000_customer_vehicle_master';
 import * as oneAppointment from './20261201100000_one_appointment';
 
 /**
@@ -23,6 +24,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261125000000_messaging': messaging,
   '20261125100000_checkin': checkin,
   '20261125110000_whatsapp': whatsapp,
+  '20261201000000_customer_vehicle_master': customerVehicleMaster,
   '20261201100000_one_appointment': oneAppointment,
 };
 

@@ -2,6 +2,7 @@ import { hash } from '@node-rs/argon2';
 import type { Knex } from 'knex';
 import { insertJobAppointment } from '../appointments';
 import { normalizePlate } from '../../lib/plates';
+import { phoneColumns } from '../customers';
 import { upsertStaff, type Role } from '../staff';
 
 export const demoStaff: { email: string; name: string; role: Role }[] = [
@@ -64,10 +65,10 @@ async function seedDemoCheckin(db: Knex, companyId: number): Promise<void> {
   }
   if (await db('appointments').where({ company_id: companyId }).first('id')) return;
   const [customer] = await db('customers')
-    .insert({ company_id: companyId, customer_number: '10001', first_name: 'Eva', last_name: 'Maes', email: 'eva@demo.test', phone: '+32 478 11 22 33', language: 'en' })
+    .insert({ company_id: companyId, customer_number: '10001', first_name: 'Eva', last_name: 'Maes', email: 'eva@demo.test', ...phoneColumns('+32 478 11 22 33'), language: 'en' })
     .returning('id');
   const [vehicle] = await db('vehicles')
-    .insert({ customer_id: customer.id, plate: '1-CHK-001', plate_normalized: normalizePlate('1-CHK-001'), vin: 'VF1RFB00X12345678', make: 'Renault', model: 'Mégane' })
+    .insert({ company_id: companyId, customer_id: customer.id, plate: '1-CHK-001', plate_normalized: normalizePlate('1-CHK-001'), vin: 'VF1RFB00X12345678', make: 'Renault', model: 'Mégane' })
     .returning('id');
   const [appointment] = await db('appointments')
     .insert({
@@ -151,7 +152,7 @@ async function seedDemoJobs(db: Knex, companyId: number): Promise<DemoJob[]> {
     }
     const email = `${first_name.toLowerCase()}@demo.test`;
     const [customer] = await db('customers').insert({ company_id: companyId, first_name, last_name, email, language: 'en' }).returning('id');
-    const [vehicle] = await db('vehicles').insert({ customer_id: customer.id, plate, plate_normalized: plateNormalized, make, model }).returning('id');
+    const [vehicle] = await db('vehicles').insert({ company_id: companyId, customer_id: customer.id, plate, plate_normalized: plateNormalized, make, model }).returning('id');
     const {
       rows: [{ next }],
     } = await db.raw(`select nextval('job_number_seq') as next`);

@@ -17,13 +17,13 @@ describe('browser: the customer\'s online check-in page on a phone (C2-C4)', () 
     const db = t.platform.db;
     const { companyId, location } = await createLocation(db, { name: 'Garage Centrum' });
     await db('companies').where({ id: companyId }).update({ sms_enabled: true });
-    const { customer, appointment, plate, token } = await appointmentWithCheckinLink(db, location, { language });
+    const { customer, appointment, plate, vin, token } = await appointmentWithCheckinLink(db, location, { language });
     const service = (name: string, price_cents: number, position: number, link = '') =>
       createLocationService(db, location.id, { name, description: `${name}, done while you wait`, price_cents, link, converts_to_intervention: true, active: true, position });
     const carWash = await service('Car wash', 1250, 1, 'https://example.test/car-wash');
     const interior = await service('Interior cleaning', 4500, 2);
     await service('Tyre check', 0, 3);
-    return { companyId, customer, appointment, plate, token, link: `${t.platform.baseUrl}/c/${token}`, carWash, interior };
+    return { companyId, customer, appointment, plate, vin, token, link: `${t.platform.baseUrl}/c/${token}`, carWash, interior };
   }
 
   /** Nothing sticks out sideways on a phone. */
@@ -51,7 +51,7 @@ describe('browser: the customer\'s online check-in page on a phone (C2-C4)', () 
 
     await expectHeading(page, 'Your appointment');
     expect(await page.locator('.plate').innerText()).toBe(w.plate);
-    await page.getByText('YV1ZW25UDL1234567').waitFor();
+    await page.getByText(w.vin).waitFor();
     await page.getByText('+32 470 99 88 77').waitFor();
     await fitsThePhone(page);
     await page.getByRole('link', { name: 'Next' }).click();

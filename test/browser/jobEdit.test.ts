@@ -66,10 +66,10 @@ describe('browser: staff create and edit jobs (D4), admin manages damage flow ty
       dates: { appointment: '2026-12-01T07:30:00.000Z', planned_end: '2026-12-04T16:00:00.000Z' },
     });
 
-    // Same e-mail at the same company (other case): the existing customer, updated, phone kept.
+    // Same e-mail at the same company (other case): the existing customer, and what the shop knew stays (B2; the job's edit form changes it).
     expect(row.customer_id).toBe(existing.id);
     const customer = await t.platform.db('customers').where({ id: existing.id }).first();
-    expect(customer).toMatchObject({ first_name: 'Els', last_name: 'Peeters', language: 'nl', phone: '+32 470 00 00 00' });
+    expect(customer).toMatchObject({ first_name: 'Old', last_name: 'Name', language: 'en', phone: '+32 470 00 00 00' });
     await page.context().close();
   });
 

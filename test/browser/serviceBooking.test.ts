@@ -70,7 +70,7 @@ describe('browser: online service booking and the lead manager (M1-M3, M7-M9)', 
       .insert({ company_id: companyId, customer_number: '20001', first_name: 'Sofie', last_name: 'Claes', email: who.email, phone: '09 123 45 67', language: 'en' })
       .returning('id');
     const [otherOwner] = await db('customers').insert({ company_id: companyId, first_name: 'Jan', last_name: 'Andere' }).returning('id');
-    await db('vehicles').insert({ customer_id: otherOwner.id, plate: '1-OTH-001', plate_normalized: '1OTH001', vin: who.vin, make: 'Škoda', model: 'Octavia' });
+    await db('vehicles').insert({ company_id: companyId, customer_id: otherOwner.id, plate: '1-OTH-001', plate_normalized: '1OTH001', vin: who.vin, make: 'Škoda', model: 'Octavia' });
 
     const staff = await (await t.browser.newContext()).newPage();
     await staffLogin(staff, baseUrl, advisor.email, advisor.password);

@@ -25,8 +25,10 @@ export async function appointmentWithCheckinLink(db: Knex, location: Pick<Locati
     .insert({ company_id: location.company_id, first_name: 'Marie', last_name: 'Peeters', email, phone: '0470 11 11 11', customer_number: '10001', ...options.customer })
     .returning('*');
   const plate = uniquePlate();
+  // A VIN of its own: the vehicle master holds each VIN once per company (db/vehicles.ts).
+  const vin = `YV1ZW25UDL${String(randomBytes(4).readUInt32BE() % 10_000_000).padStart(7, '0')}`;
   const [vehicle] = await db('vehicles')
-    .insert({ customer_id: customer.id, plate, plate_normalized: plate.replace(/[^A-Z0-9]/g, ''), make: 'Volvo', model: 'V60', vin: 'YV1ZW25UDL1234567' })
+    .insert({ company_id: location.company_id, customer_id: customer.id, plate, plate_normalized: plate.replace(/[^A-Z0-9]/g, ''), make: 'Volvo', model: 'V60', vin })
     .returning('id');
   const token = randomBytes(32).toString('base64url');
   const startsAt = new Date(Date.now() + 3 * 86_400_000);
@@ -51,5 +53,5 @@ export async function appointmentWithCheckinLink(db: Knex, location: Pick<Locati
     { appointment_id: appointment.id, position: 1, description: 'Maintenance', price_cents: 18950 },
     { appointment_id: appointment.id, position: 2, description: 'Brake pads front', remarks: 'Worn to 2 mm', price_cents: 12000 },
   ]);
-  return { customer, appointment, plate, token };
+  return { customer, appointment, plate, vin, token };
 }

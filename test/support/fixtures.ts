@@ -63,7 +63,7 @@ export async function createJob(db: Knex, location: Location, plate = uniquePlat
     .insert({ company_id: location.company_id, first_name: 'Karel', last_name: 'Janssens', email: uniqueEmail('job') })
     .returning('id');
   const [vehicle] = await db('vehicles')
-    .insert({ customer_id: customer.id, plate, plate_normalized: plate.toUpperCase().replace(/[^A-Z0-9]/g, ''), make: 'Peugeot', model: '208' })
+    .insert({ company_id: location.company_id, customer_id: customer.id, plate, plate_normalized: plate.toUpperCase().replace(/[^A-Z0-9]/g, ''), make: 'Peugeot', model: '208' })
     .returning('id');
   const {
     rows: [{ next }],

@@ -1,0 +1,162 @@
+/**
+ * THE customer master: one customer file per company (B2). Every writer (the
+ * estimate booking's confirmation, staff jobs, lead appointments, later the
+ * DMS import and the board) finds or creates its customer here, inside its
+ * own transaction.
+ *
+ * Matching rules, in this order, within one company, never the shared
+ * cash-sale customer:
+ * 1. customer number: a known customer number (trimmed) is that customer;
+ * 2. e-mail: the same address in any case and surrounding spaces;
+ * 3. phone: the same number in any notation, compared as E.164
+ *    (lib/phones.ts normalizePhone, region DEFAULT_PHONE_REGION, stored in
+ *    customers.phone_normalized) — only when the e-mail did not already
+ *    tell them apart: one side has no e-mail (two different addresses on
+ *    one household number are two people).
+ * Several candidates: the oldest (lowest id) wins.
+ *
+ * A match fills the customer's blank fields from what was typed and never
+ * overwrites a non-blank one; replacing the master's data is an explicit
+ * staff choice (M7 "take request data", editing the job's customer), done
+ * with updateCustomerContact. No match creates the customer.
+ *
+ * Concurrent calls for the same person queue on transaction-scoped advisory
+ * locks keyed by company + customer number / e-mail / phone, taken in a fixed
+ * order, so two bookings of one new customer at once end as one row.
+ */
+import type { Knex } from 'knex';
+import { normalizePhone } from '../lib/phones';
+
+/** What a writer knows of a customer; '' (or absent) is blank. */
+export interface CustomerContact {
+  customer_number?: string | null;
+  first_name: string;
+  last_name: string;
+  email: string;
+  phone: string;
+  language?: string;
+  street?: string;
+  postal_code?: string;
+  city?: string;
+  gdpr_consent_at?: Date | null;
+}
+
+export type CustomerMatch = 'customer_number' | 'email' | 'phone' | 'created';
+
+export interface MatchedCustomer {
+  id: number;
+  matched: CustomerMatch;
+}
+
+/** The text columns a match fills when the master has them blank. */
+const fillableColumns = ['first_name', 'last_name', 'email', 'phone', 'street', 'postal_code', 'city'] as const;
+
+/** The phone as typed (what staff read) and its E.164 form (what matches). */
+export function phoneColumns(phone: string): { phone: string; phone_normalized: string } {
+  return { phone: phone.trim(), phone_normalized: normalizePhone(phone) };
+}
+
+/** Transaction-scoped locks on the keys a customer is found by, in a fixed order (no deadlock between writers). */
+export async function lockKeys(trx: Knex.Transaction, keys: string[]): Promise<void> {
+  for (const key of [...new Set(keys)].sort()) {
+    await trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 0))', [key]);
+  }
+}
+
+const masters = (trx: Knex.Transaction, companyId: number) =>
+  trx('customers').where({ company_id: companyId, is_cash_sale: false }).orderBy('id');
+
+/** Finds the customer by the rules above, without creating or changing anything. */
+export async function findMatchingCustomer(
+  trx: Knex.Transaction | Knex,
+  companyId: number,
+  contact: Pick<CustomerContact, 'customer_number' | 'email' | 'phone'>,
+): Promise<{ id: number; matched: Exclude<CustomerMatch, 'created'> } | undefined> {
+  const number = (contact.customer_number ?? '').trim();
+  const email = contact.email.trim();
+  const phone = normalizePhone(contact.phone);
+  const q = () => masters(trx as Knex.Transaction, companyId);
+  if (number) {
+    const row = await q().where({ customer_number: number }).first('id');
+    if (row) return { id: row.id, matched: 'customer_number' };
+  }
+  if (email) {
+    const row = await q().whereRaw('lower(email) = lower(?)', [email]).first('id');
+    if (row) return { id: row.id, matched: 'email' };
+  }
+  if (phone) {
+    const query = q().where({ phone_normalized: phone });
+    if (email) query.where('email', '');
+    const row = await query.first('id');
+    if (row) return { id: row.id, matched: 'phone' };
+  }
+  return undefined;
+}
+
+/**
+ * THE customer match-or-create (rules at the top of this module): the
+ * customer of `contact` in the company, its blank fields filled, or a new
+ * customer. Call it inside the writer's transaction.
+ */
+export async function matchOrCreateCustomer(trx: Knex.Transaction, companyId: number, contact: CustomerContact): Promise<MatchedCustomer> {
+  const number = (contact.customer_number ?? '').trim();
+  const email = contact.email.trim().toLowerCase();
+  const phone = normalizePhone(contact.phone);
+  await lockKeys(trx, [
+    ...(number ? [`customer:${companyId}:number:${number}`] : []),
+    ...(email ? [`customer:${companyId}:email:${email}`] : []),
+    ...(phone ? [`customer:${companyId}:phone:${phone}`] : []),
+  ]);
+
+  const found = await findMatchingCustomer(trx, companyId, contact);
+  if (found) {
+    await fillBlankCustomerFields(trx, found.id, contact);
+    return found;
+  }
+  const [created] = await trx('customers')
+    .insert({
+      company_id: companyId,
+      first_name: contact.first_name.trim(),
+      last_name: contact.last_name.trim(),
+      email: contact.email.trim(),
+      ...phoneColumns(contact.phone),
+      street: (contact.street ?? '').trim(),
+      postal_code: (contact.postal_code ?? '').trim(),
+      city: (contact.city ?? '').trim(),
+      gdpr_consent_at: contact.gdpr_consent_at ?? null,
+      ...(contact.language ? { language: contact.language } : {}),
+    })
+    .returning('id');
+  return { id: created.id, matched: 'created' };
+}
+
+/** A match never overwrites: each blank column takes what was typed, the consent its first date. */
+export async function fillBlankCustomerFields(trx: Knex.Transaction, id: number, contact: CustomerContact): Promise<void> {
+  const current = await trx('customers').where({ id }).forUpdate().first();
+  const changes: Record<string, unknown> = {};
+  for (const column of fillableColumns) {
+    const value = String(contact[column] ?? '').trim();
+    if (value && !String(current[column] ?? '').trim()) changes[column] = value;
+  }
+  if (changes.phone) changes.phone_normalized = normalizePhone(String(changes.phone));
+  if (contact.gdpr_consent_at && !current.gdpr_consent_at) changes.gdpr_consent_at = contact.gdpr_consent_at;
+  if (Object.keys(changes).length > 0) await trx('customers').where({ id }).update(changes);
+}
+
+/**
+ * An explicit overwrite of a customer's contact data, chosen by staff (M7
+ * "take request data", the job's edit form) or typed by the customer (C4):
+ * keeps phone_normalized in step with phone. Never the cash-sale customer.
+ */
+export async function updateCustomerContact(
+  db: Knex | Knex.Transaction,
+  companyId: number,
+  id: number,
+  fields: Partial<Omit<CustomerContact, 'customer_number' | 'gdpr_consent_at'>> & { preferred_channel?: string },
+): Promise<boolean> {
+  const changes: Record<string, unknown> = { ...fields };
+  if (typeof fields.phone === 'string') Object.assign(changes, phoneColumns(fields.phone));
+  if (Object.keys(changes).length === 0) return false;
+  const updated = await db('customers').where({ id, company_id: companyId, is_cash_sale: false }).update(changes);
+  return updated > 0;
+}

@@ -1,0 +1,150 @@
+/**
+ * THE vehicle master: one row per vehicle per company (B2). Every writer
+ * (estimate booking, staff job, lead appointment M8, later the DMS import and
+ * the board) finds or creates its vehicle here, inside its own transaction.
+ *
+ * Keys, enforced by unique indexes: the VIN (compared in upper case, spaces
+ * left out) where a vehicle has one (`vehicles_company_vin`), the
+ * normalised plate (lib/plates.ts: "1-abc-234" = "1ABC234") where it has
+ * none (`vehicles_company_plate`).
+ *
+ * Matching rules, within one company:
+ * 1. a VIN was given: the vehicle with that VIN; else a vehicle with the
+ *    same plate and no VIN yet (it gets the VIN). A vehicle with the same
+ *    plate and another VIN is another vehicle (plates move between cars).
+ * 2. no VIN was given: a vehicle with the same plate — the customer's own
+ *    first, then the one without a VIN, then the most recently added.
+ * A match fills the vehicle's blank fields (VIN, make, model, and the owner
+ * when it has none) and never overwrites a non-blank one. A vehicle owned
+ * by another customer is used and reported (`other_owner`, M8), never
+ * reassigned. No match creates the vehicle (`created`) — except where the
+ * caller only looks (matchVehicle: the lead's walk-in vehicle, M8).
+ *
+ * Concurrent calls for the same vehicle queue on transaction-scoped advisory
+ * locks keyed by company + VIN / plate; the unique indexes are the last line.
+ */
+import type { Knex } from 'knex';
+import { normalizePlate } from '../lib/plates';
+import { lockKeys } from './customers';
+
+/** What a writer knows of a vehicle; '' (or absent) is blank. */
+export interface VehicleFields {
+  plate: string;
+  vin?: string;
+  make?: string;
+  model?: string;
+}
+
+export type VehicleOutcome = 'created' | 'own' | 'other_owner';
+
+export interface MatchedVehicle {
+  id: number;
+  outcome: VehicleOutcome;
+  /** the vehicle's owner in the master (another customer when other_owner) */
+  ownerId: number | null;
+}
+
+/** "wvw zzz1jz xw000001" and "WVWZZZ1JZXW000001" are one VIN. */
+export function normalizeVin(vin: string | undefined): string {
+  return (vin ?? '').normalize('NFKC').toUpperCase().replace(/\s+/g, '');
+}
+
+const lockVehicleKeys = (trx: Knex.Transaction, companyId: number, vin: string, plate: string) =>
+  lockKeys(trx, [...(vin ? [`vehicle:${companyId}:vin:${vin}`] : []), ...(plate ? [`vehicle:${companyId}:plate:${plate}`] : [])]);
+
+async function findVehicle(trx: Knex.Transaction, companyId: number, customerId: number | null, vin: string, plate: string) {
+  const company = () => trx('vehicles').where({ company_id: companyId });
+  if (vin) {
+    return (
+      (await company().whereRaw('upper(vin) = ?', [vin]).first()) ??
+      (plate ? await company().where({ plate_normalized: plate, vin: '' }).first() : undefined)
+    );
+  }
+  if (!plate) return undefined;
+  return company()
+    .where({ plate_normalized: plate })
+    .orderByRaw(`customer_id is not distinct from ? desc, vin = '' desc, id desc`, [customerId])
+    .first();
+}
+
+/** Fills the blanks of a matched vehicle and says whose it is. */
+async function useVehicle(trx: Knex.Transaction, row: Record<string, any>, customerId: number | null, vin: string, fields: VehicleFields): Promise<MatchedVehicle> {
+  const changes: Record<string, unknown> = {};
+  if (vin && !row.vin) changes.vin = vin;
+  for (const column of ['make', 'model'] as const) {
+    const value = (fields[column] ?? '').trim();
+    if (value && !String(row[column] ?? '').trim()) changes[column] = value;
+  }
+  if (row.customer_id === null && customerId !== null) changes.customer_id = customerId;
+  if (Object.keys(changes).length > 0) await trx('vehicles').where({ id: row.id }).update(changes);
+  const ownerId: number | null = row.customer_id ?? customerId;
+  return { id: row.id, outcome: ownerId === customerId ? 'own' : 'other_owner', ownerId };
+}
+
+/**
+ * The vehicle of the master that these fields describe (rules at the top),
+ * its blanks filled; undefined when the master does not know it.
+ */
+export async function matchVehicle(trx: Knex.Transaction, companyId: number, customerId: number | null, fields: VehicleFields): Promise<MatchedVehicle | undefined> {
+  const vin = normalizeVin(fields.vin);
+  const plate = normalizePlate(fields.plate);
+  await lockVehicleKeys(trx, companyId, vin, plate);
+  const row = await findVehicle(trx, companyId, customerId, vin, plate);
+  return row ? useVehicle(trx, row, customerId, vin, fields) : undefined;
+}
+
+/**
+ * THE vehicle match-or-create (rules at the top of this module): the
+ * matched vehicle ('own' or 'other_owner'), or a new one owned by
+ * `customerId` ('created'). Call it inside the writer's transaction.
+ */
+export async function matchOrCreateVehicle(trx: Knex.Transaction, companyId: number, customerId: number | null, fields: VehicleFields): Promise<MatchedVehicle> {
+  const found = await matchVehicle(trx, companyId, customerId, fields);
+  if (found) return found;
+  const vin = normalizeVin(fields.vin);
+  const plate = normalizePlate(fields.plate);
+  const [created] = await trx('vehicles')
+    .insert({
+      company_id: companyId,
+      customer_id: customerId,
+      plate: fields.plate.trim(),
+      plate_normalized: plate,
+      vin,
+      make: (fields.make ?? '').trim(),
+      model: (fields.model ?? '').trim(),
+    })
+    .onConflict(trx.raw(vin ? `(company_id, upper(vin)) where vin <> ''` : `(company_id, plate_normalized) where vin = ''`))
+    .ignore()
+    .returning('id');
+  if (created) return { id: created.id, outcome: 'created', ownerId: customerId };
+  // A writer that did not take the locks got there first: theirs is the vehicle.
+  const row = await findVehicle(trx, companyId, customerId, vin, plate);
+  if (!row) throw new Error(`vehicle ${plate}/${vin} of company ${companyId} conflicts but cannot be found`);
+  return useVehicle(trx, row, customerId, vin, fields);
+}
+
+/**
+ * Staff correct a job's vehicle (its edit form): the record changes in place,
+ * unless the corrected VIN or plate is another vehicle's of the company —
+ * then that vehicle is the one (its blanks filled) and its id is answered
+ * for the job to point at, rather than breaking the master's unique keys.
+ */
+export async function reviseVehicle(trx: Knex.Transaction, companyId: number, vehicleId: number, fields: Required<VehicleFields>): Promise<number> {
+  const vin = normalizeVin(fields.vin);
+  const plate = normalizePlate(fields.plate);
+  await lockVehicleKeys(trx, companyId, vin, plate);
+  const other = await trx('vehicles')
+    .where({ company_id: companyId })
+    .whereNot({ id: vehicleId })
+    .where((w) => (vin ? w.whereRaw('upper(vin) = ?', [vin]) : w.where({ plate_normalized: plate, vin: '' })))
+    .first();
+  if (other) {
+    const current = await trx('vehicles').where({ id: vehicleId }).first('customer_id');
+    await useVehicle(trx, other, current?.customer_id ?? null, vin, fields);
+    return other.id;
+  }
+  await trx('vehicles')
+    .where({ id: vehicleId, company_id: companyId })
+    .update({ plate: fields.plate.trim(), plate_normalized: plate, vin, make: fields.make.trim(), model: fields.model.trim() });
+  return vehicleId;
+}
