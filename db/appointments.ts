@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { normalizePhone } from '../lib/phones';
-import { fillBlankCustomerFields, phoneColumns, updateCustomerContact } from './customers';
+import { fillBlankCustomerFields, matchOrCreateCustomer, phoneColumns, updateCustomerContact } from './customers';
 import { matchOrCreateVehicle, matchVehicle, normalizeVin } from './vehicles';
 
 /** Who someone is and where they live: typed on a lead, kept in the customer master. */
@@ -489,4 +489,47 @@ export async function plannedJobAppointment(db: Knex, jobId: number): Promise<{ 
 /** P4: the repair appointment the job's workflow wrote for a confirmed booking remembers that booking. */
 export async function linkRepairBooking(db: Knex, jobId: number, bookingId: string, startsAt: Date): Promise<void> {
   await db('appointments').where({ job_id: jobId, kind: 'repair', status: 'planned', starts_at: startsAt }).whereNull('booking_id').update({ booking_id: bookingId });
+}
+
+/** An appointment staff type in (only its time is required, W2); who and which vehicle where known. */
+export interface StaffAppointmentInput {
+  locationId: number;
+  startsAt: Date;
+  endsAt: Date;
+  notes: string;
+  staffId: number;
+  customer: { first_name: string; last_name: string; email: string; phone: string; language: string };
+  vehicle: { plate: string; vin: string; make: string; model: string };
+}
+
+/**
+ * A service appointment typed by staff: the customer and vehicle go through
+ * THE match-or-create of the one customer file and vehicle master (when
+ * anything of them was typed), then the appointment, in one transaction.
+ */
+export async function createStaffAppointment(db: Knex, companyId: number, input: StaffAppointmentInput): Promise<CreatedAppointment> {
+  return db.transaction(async (trx) => {
+    const location = await trx('locations').where({ id: input.locationId, company_id: companyId }).first('id');
+    if (!location) throw new Error(`location ${input.locationId} is not one of company ${companyId}`);
+    const c = input.customer;
+    const customer = c.first_name || c.last_name || c.email || c.phone ? await matchOrCreateCustomer(trx, companyId, c) : undefined;
+    const v = input.vehicle;
+    const vehicle = v.plate || v.vin ? await matchOrCreateVehicle(trx, companyId, customer?.id ?? null, v) : undefined;
+    const [{ id }] = await trx('appointments')
+      .insert({
+        company_id: companyId,
+        location_id: input.locationId,
+        kind: 'service',
+        starts_at: input.startsAt,
+        ends_at: input.endsAt,
+        customer_id: customer?.id ?? null,
+        ...c,
+        vehicle_id: vehicle?.id ?? null,
+        vehicle_owner_warning: vehicle?.outcome === 'other_owner',
+        notes: input.notes,
+        created_by: input.staffId,
+      })
+      .returning('id');
+    return { id, vehicle: vehicle ? (vehicle.outcome === 'other_owner' ? 'other_owner' : 'own') : 'walk_in' };
+  });
 }

@@ -30,6 +30,7 @@ import { render } from '../render';
 import { createCheckinHandlingRouter } from './checkin';
 import { confirmationChannels, confirmationChannelsOf, sendAppointmentConfirmation, type ConfirmationDeps } from './confirmation';
 import { createMoveRouter } from './move';
+import { createNewAppointmentRouter } from './new';
 import { durations, mayPlanRoles, renderAppointmentPage, view } from './page';
 import { createWorkLinesRouter } from './workLines';
 import { featureRouter, rowId } from '../router';
@@ -169,6 +170,8 @@ export function createAppointmentsRouter(deps: ConfirmationDeps & { leads: LeadE
       mayConfirm: req.staff!.role !== 'mechanic',
     });
   });
+
+  router.use(createNewAppointmentRouter(deps));
 
   router.get('/staff/appointments/:id', async (req, res, next) => {
     const id = rowId(req.params.id);
