@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAppointmentFromLead, findAppointment, findLeadForAppointment } from '../db/appointments';
 import { createJobFromBooking } from '../db/bookings';
 import { matchOrCreateCustomer, mergeCustomers, phoneColumns } from '../db/customers';
-import { createStaffJob } from '../db/jobs';
+import { createStaffJob, updateJobDetails } from '../db/jobs';
 import { createDb, type Knex } from '../db/knex';
 import { migrationSource } from '../db/migrations';
 import { matchOrCreateVehicle } from '../db/vehicles';
@@ -152,6 +152,26 @@ describe('B2/M7/M8: one customer file and one vehicle master (PostgreSQL)', () =
     const created = await createAppointmentFromLead(platform.db, lead.id, { kind: 'master_data', customerId: someone.id }, w.input);
     expect(created.vehicle).toBe('other_owner');
     expect(await findAppointment(platform.db, w.companyId, created.id)).toMatchObject({ vehicle_id: byVin.id, vehicle_owner_warning: true });
+  });
+
+  it('editing a job: the customer is overwritten as staff typed (phone_normalized follows); a plate corrected to another vehicle\'s makes that vehicle the job\'s', async () => {
+    const w = await world();
+    const fields = (email: string, plate: string, phone = '') => ({
+      customer: { first_name: 'Jo', last_name: 'Wit', email, phone, language: 'nl' },
+      vehicle: { plate, vin: '', make: 'Opel', model: '' },
+      damage_flow_type_id: null,
+      notes: '',
+    });
+    const first = await createStaffJob(platform.db, w.companyId, { ...fields(uniqueEmail('a'), '1-AAA-001'), location_id: w.location.id });
+    const second = await createStaffJob(platform.db, w.companyId, { ...fields(uniqueEmail('b'), '2-BBB-002'), location_id: w.location.id });
+    const row = await platform.db('jobs').where({ id: second.id }).first();
+    await updateJobDetails(platform.db, { id: second.id, company_id: w.companyId, customer_id: row.customer_id, vehicle_id: row.vehicle_id }, fields('jo@example.test', '1aaa001', '0470 55 44 33'));
+    const edited = await platform.db('jobs').where({ id: second.id }).first();
+    expect(edited.vehicle_id).toBe((await platform.db('jobs').where({ id: first.id }).first()).vehicle_id);
+    expect(await platform.db('customers').where({ id: row.customer_id }).first()).toMatchObject({ email: 'jo@example.test', phone: '0470 55 44 33', phone_normalized: '+32470554433' });
+    // A plate nobody else has is corrected in place.
+    await updateJobDetails(platform.db, { id: first.id, company_id: w.companyId, customer_id: row.customer_id, vehicle_id: edited.vehicle_id }, fields('jo@example.test', '3-CCC-003'));
+    expect(await platform.db('vehicles').where({ id: edited.vehicle_id }).first()).toMatchObject({ plate: '3-CCC-003', plate_normalized: '3CCC003' });
   });
 
   it('concurrent creates of one new customer and vehicle end as one row each', async () => {
