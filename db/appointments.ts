@@ -204,7 +204,7 @@ export async function createAppointmentFromLead(
       const master = await trx('customers').where({ id: chosen.id }).first();
       customerId = master.id;
       const fromMaster = { first_name: master.first_name, last_name: master.last_name, email: master.email, phone: master.phone, language: master.language };
-      // Lead data wins, the master fills what the lead left empty; the master itself is not changed.
+      // On the appointment lead data win, the master fills what the lead left empty; the master's own values stay.
       contact =
         choice.kind === 'master_data'
           ? fromMaster
@@ -370,7 +370,7 @@ export async function addWalkInVehicleToMaster(db: Knex, companyId: number, id: 
 
 /**
  * M7 "take into master data": the appointment's contact data overwrite its
- * (non cash-sale) customer's — the one overwrite of the master, chosen by staff.
+ * (non cash-sale) customer's: an overwrite of the master that staff chose (db/customers.ts).
  */
 export async function copyContactToMaster(db: Knex, companyId: number, id: number): Promise<boolean> {
   const appointment = await db('appointments').where({ id, company_id: companyId }).first();

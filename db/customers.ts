@@ -64,8 +64,8 @@ export async function lockKeys(trx: Knex.Transaction, keys: string[]): Promise<v
   }
 }
 
-const masters = (trx: Knex.Transaction, companyId: number) =>
-  trx('customers').where({ company_id: companyId, is_cash_sale: false }).orderBy('id');
+const masters = (db: Knex.Transaction | Knex, companyId: number) =>
+  db('customers').where({ company_id: companyId, is_cash_sale: false }).orderBy('id');
 
 /** Finds the customer by the rules above, without creating or changing anything. */
 export async function findMatchingCustomer(
@@ -76,7 +76,7 @@ export async function findMatchingCustomer(
   const number = (contact.customer_number ?? '').trim();
   const email = contact.email.trim();
   const phone = normalizePhone(contact.phone);
-  const q = () => masters(trx as Knex.Transaction, companyId);
+  const q = () => masters(trx, companyId);
   if (number) {
     const row = await q().where({ customer_number: number }).first('id');
     if (row) return { id: row.id, matched: 'customer_number' };
