@@ -67,11 +67,17 @@ export interface Candidate extends MasterCustomer {
  * M7 duplicate search against the customer master: the same e-mail, the
  * same phone number in any notation (E.164, lib/phones.ts, so +32 470… and 0470… meet), a
  * similar name (trigram similarity, so "Jansen"/"Janssens" meet) or the
- * same postal code with a similar street. Best matches first.
+ * same postal code with a similar street. Best matches first. Also the
+ * candidates of the M7 merge on a customer's page (web/customers).
  */
-export async function duplicateCandidates(db: Knex, companyId: number, lead: LeadForAppointment, limit = 5): Promise<Candidate[]> {
+export async function duplicateCandidates(
+  db: Knex,
+  companyId: number,
+  lead: Pick<ContactFields, 'first_name' | 'last_name' | 'email' | 'phone' | 'street' | 'postal_code'>,
+  limit = 5,
+): Promise<Candidate[]> {
   const phone = normalizePhone(lead.phone);
-  const name = `${lead.first_name} ${lead.last_name}`.toLowerCase();
+  const name = `${lead.first_name} ${lead.last_name}`.trim().toLowerCase();
   const { rows } = await db.raw<{ rows: (MasterCustomer & { email_hit: boolean; phone_hit: boolean; name_sim: number; address_hit: boolean })[] }>(
     `select ${customerColumns.map((c) => `c.${c}`).join(', ')},
             (:email <> '' and lower(c.email) = lower(:email)) as email_hit,
@@ -198,7 +204,7 @@ export async function createAppointmentFromLead(
       const master = await trx('customers').where({ id: chosen.id }).first();
       customerId = master.id;
       const fromMaster = { first_name: master.first_name, last_name: master.last_name, email: master.email, phone: master.phone, language: master.language };
-      // Lead data wins, the master fills what the lead left empty; the master itself is not changed.
+      // On the appointment lead data win, the master fills what the lead left empty; the master's own values stay.
       contact =
         choice.kind === 'master_data'
           ? fromMaster
@@ -370,7 +376,7 @@ export async function addWalkInVehicleToMaster(db: Knex, companyId: number, id: 
 
 /**
  * M7 "take into master data": the appointment's contact data overwrite its
- * (non cash-sale) customer's — the one overwrite of the master, chosen by staff.
+ * (non cash-sale) customer's: an overwrite of the master that staff chose (db/customers.ts).
  */
 export async function copyContactToMaster(db: Knex, companyId: number, id: number): Promise<boolean> {
   const appointment = await db('appointments').where({ id, company_id: companyId }).first();

@@ -26,6 +26,7 @@
  */
 import type { Knex } from 'knex';
 import { normalizePhone } from '../lib/phones';
+import { foreignKeysTo } from './schema';
 
 /** What a writer knows of a customer; '' (or absent) is blank. */
 export interface CustomerContact {
@@ -63,8 +64,8 @@ export async function lockKeys(trx: Knex.Transaction, keys: string[]): Promise<v
   }
 }
 
-const masters = (trx: Knex.Transaction, companyId: number) =>
-  trx('customers').where({ company_id: companyId, is_cash_sale: false }).orderBy('id');
+const masters = (db: Knex.Transaction | Knex, companyId: number) =>
+  db('customers').where({ company_id: companyId, is_cash_sale: false }).orderBy('id');
 
 /** Finds the customer by the rules above, without creating or changing anything. */
 export async function findMatchingCustomer(
@@ -75,7 +76,7 @@ export async function findMatchingCustomer(
   const number = (contact.customer_number ?? '').trim();
   const email = contact.email.trim();
   const phone = normalizePhone(contact.phone);
-  const q = () => masters(trx as Knex.Transaction, companyId);
+  const q = () => masters(trx, companyId);
   if (number) {
     const row = await q().where({ customer_number: number }).first('id');
     if (row) return { id: row.id, matched: 'customer_number' };
@@ -159,4 +160,82 @@ export async function updateCustomerContact(
   if (Object.keys(changes).length === 0) return false;
   const updated = await db('customers').where({ id, company_id: companyId, is_cash_sale: false }).update(changes);
   return updated > 0;
+}
+
+export class MergeRefusedError extends Error {
+  constructor(readonly code: 'sameCustomer' | 'notFound') {
+    super(`merge refused: ${code}`);
+  }
+}
+
+export interface MergedCustomers {
+  keptId: number;
+  mergedId: number;
+  /** how many rows of each table now point at the kept customer instead */
+  moved: Record<string, number>;
+}
+
+/**
+ * M7: `mergeId` is a duplicate of `keepId`. In one transaction everything
+ * that references the duplicate (every foreign key to customers: jobs,
+ * vehicles, appointments, sent messages, customer events, and whatever is
+ * added later) moves to the kept customer, leads that named the
+ * duplicate's customer number name the kept one's, the kept customer's
+ * blank fields are filled from the duplicate (nothing it has is
+ * overwritten), a 'merged' event records it on the kept customer's
+ * timeline, and the duplicate is deleted. Both must be real customers of
+ * `companyId` (never the cash-sale customer).
+ */
+export async function mergeCustomers(db: Knex, companyId: number, keepId: number, mergeId: number, staffId: number | null): Promise<MergedCustomers> {
+  if (keepId === mergeId) throw new MergeRefusedError('sameCustomer');
+  return db.transaction(async (trx) => {
+    // Both rows locked, in id order: two merges of the same pair queue, the second finds the duplicate gone.
+    const rows = await trx('customers')
+      .whereIn('id', [keepId, mergeId])
+      .where({ company_id: companyId, is_cash_sale: false })
+      .orderBy('id')
+      .forUpdate();
+    const kept = rows.find((r) => r.id === keepId);
+    const merged = rows.find((r) => r.id === mergeId);
+    if (!kept || !merged) throw new MergeRefusedError('notFound');
+
+    const moved: Record<string, number> = {};
+    for (const { table, column } of await foreignKeysTo(trx, 'customers')) {
+      if (table === 'customers') continue;
+      const count = await trx(table).where(column, mergeId).update({ [column]: keepId });
+      if (count > 0) moved[table] = (moved[table] ?? 0) + count;
+    }
+
+    const changes: Record<string, unknown> = {};
+    for (const column of fillableColumns) {
+      if (!String(kept[column] ?? '').trim() && String(merged[column] ?? '').trim()) changes[column] = merged[column];
+    }
+    if (changes.phone) changes.phone_normalized = merged.phone_normalized;
+    if (!kept.gdpr_consent_at && merged.gdpr_consent_at) changes.gdpr_consent_at = merged.gdpr_consent_at;
+    if (merged.customer_number) {
+      if (kept.customer_number) {
+        const leads = await trx('leads').where({ company_id: companyId, customer_number: merged.customer_number }).update({ customer_number: kept.customer_number });
+        if (leads > 0) moved.leads = leads;
+      } else {
+        changes.customer_number = merged.customer_number;
+      }
+    }
+
+    await trx('customer_events').insert({
+      customer_id: keepId,
+      kind: 'merged',
+      details: {
+        merged_id: mergeId,
+        customer_number: merged.customer_number ?? '',
+        name: `${merged.first_name} ${merged.last_name}`.trim(),
+        email: merged.email,
+        phone: merged.phone,
+        staff_id: staffId,
+      },
+    });
+    await trx('customers').where({ id: mergeId }).delete();
+    // The number moves only once the duplicate no longer holds it (customers_number is unique).
+    if (Object.keys(changes).length > 0) await trx('customers').where({ id: keepId }).update(changes);
+    return { keptId: keepId, mergedId: mergeId, moved };
+  });
 }

@@ -3,8 +3,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAppointmentFromLead, findAppointment, findLeadForAppointment } from '../db/appointments';
 import { createJobFromBooking } from '../db/bookings';
-import { matchOrCreateCustomer } from '../db/customers';
-import { createStaffJob } from '../db/jobs';
+import { matchOrCreateCustomer, mergeCustomers, phoneColumns } from '../db/customers';
+import { createStaffJob, updateJobDetails } from '../db/jobs';
 import { createDb, type Knex } from '../db/knex';
 import { migrationSource } from '../db/migrations';
 import { matchOrCreateVehicle } from '../db/vehicles';
@@ -154,6 +154,26 @@ describe('B2/M7/M8: one customer file and one vehicle master (PostgreSQL)', () =
     expect(await findAppointment(platform.db, w.companyId, created.id)).toMatchObject({ vehicle_id: byVin.id, vehicle_owner_warning: true });
   });
 
+  it('editing a job: the customer is overwritten as staff typed (phone_normalized follows); a plate corrected to another vehicle\'s makes that vehicle the job\'s', async () => {
+    const w = await world();
+    const fields = (email: string, plate: string, phone = '') => ({
+      customer: { first_name: 'Jo', last_name: 'Wit', email, phone, language: 'nl' },
+      vehicle: { plate, vin: '', make: 'Opel', model: '' },
+      damage_flow_type_id: null,
+      notes: '',
+    });
+    const first = await createStaffJob(platform.db, w.companyId, { ...fields(uniqueEmail('a'), '1-AAA-001'), location_id: w.location.id });
+    const second = await createStaffJob(platform.db, w.companyId, { ...fields(uniqueEmail('b'), '2-BBB-002'), location_id: w.location.id });
+    const row = await platform.db('jobs').where({ id: second.id }).first();
+    await updateJobDetails(platform.db, { id: second.id, company_id: w.companyId, customer_id: row.customer_id, vehicle_id: row.vehicle_id }, fields('jo@example.test', '1aaa001', '0470 55 44 33'));
+    const edited = await platform.db('jobs').where({ id: second.id }).first();
+    expect(edited.vehicle_id).toBe((await platform.db('jobs').where({ id: first.id }).first()).vehicle_id);
+    expect(await platform.db('customers').where({ id: row.customer_id }).first()).toMatchObject({ email: 'jo@example.test', phone: '0470 55 44 33', phone_normalized: '+32470554433' });
+    // A plate nobody else has is corrected in place.
+    await updateJobDetails(platform.db, { id: first.id, company_id: w.companyId, customer_id: row.customer_id, vehicle_id: edited.vehicle_id }, fields('jo@example.test', '3-CCC-003'));
+    expect(await platform.db('vehicles').where({ id: edited.vehicle_id }).first()).toMatchObject({ plate: '3-CCC-003', plate_normalized: '3CCC003' });
+  });
+
   it('concurrent creates of one new customer and vehicle end as one row each', async () => {
     const w = await world();
     const email = uniqueEmail('race');
@@ -185,6 +205,66 @@ describe('B2/M7/M8: one customer file and one vehicle master (PostgreSQL)', () =
     expect(await w.count('customers')).toBe(2);
     expect(await w.count('vehicles')).toBe(2);
   });
+
+  it('M7 merge: everything of the duplicate moves to the kept customer in one go, blanks filled, recorded on the timeline, duplicate deleted', async () => {
+    const w = await world();
+    const other = await createLocation(platform.db);
+    const [kept] = await platform.db('customers')
+      .insert({ company_id: w.companyId, customer_number: '10001', first_name: 'Marie', last_name: 'Janssens', email: 'marie@example.test', phone: '' })
+      .returning('*');
+    const [duplicate] = await platform.db('customers')
+      .insert({ company_id: w.companyId, customer_number: '10002', first_name: 'Maria', last_name: 'Janssen', email: 'm.j@example.test', ...phoneColumns('0470 12 34 56'), street: 'Veldstraat 10', postal_code: '9000', city: 'Gent' })
+      .returning('*');
+    const run = <T>(fn: (trx: Knex.Transaction) => Promise<T>) => platform.db.transaction(fn);
+    const keptVehicle = await run((trx) => matchOrCreateVehicle(trx, w.companyId, kept.id, { plate: '1-KEP-001' }));
+    const dupVehicle = await run((trx) => matchOrCreateVehicle(trx, w.companyId, duplicate.id, { plate: '1-DUP-002', vin: 'WVWZZZ1JZXW000009' }));
+    const job = async (customerId: number, vehicleId: number) =>
+      (await createStaffJobRow(w.companyId, w.location.id, customerId, vehicleId)).id;
+    const jobs = [await job(kept.id, keptVehicle.id), await job(duplicate.id, dupVehicle.id), await job(duplicate.id, keptVehicle.id)];
+    const lead = await w.lead({ customer_number: '10002' });
+    const appointment = await createAppointmentFromLead(platform.db, lead.id, { kind: 'existing', customerId: duplicate.id }, w.input);
+    await platform.db('sent_messages').insert({ idempotency_key: `merge-${duplicate.id}`, kind: 'confirmation', recipient: duplicate.email, customer_id: duplicate.id, status: 'sent' });
+    await platform.db('customer_events').insert({ customer_id: duplicate.id, appointment_id: appointment.id, kind: 'contact_changed', details: { field: 'phone', from: '', to: '0470 12 34 56' } });
+
+    // Not across companies, not into itself.
+    await expect(mergeCustomers(platform.db, other.companyId, kept.id, duplicate.id, w.input.staffId)).rejects.toMatchObject({ code: 'notFound' });
+    await expect(mergeCustomers(platform.db, w.companyId, kept.id, kept.id, w.input.staffId)).rejects.toMatchObject({ code: 'sameCustomer' });
+
+    const result = await mergeCustomers(platform.db, w.companyId, kept.id, duplicate.id, w.input.staffId);
+    expect(result.moved).toMatchObject({ jobs: 2, vehicles: 1, appointments: 1, sent_messages: 1, customer_events: 1, leads: 1 });
+
+    expect(await platform.db('customers').where({ id: duplicate.id }).first()).toBeUndefined();
+    expect(await platform.db('customers').where({ id: kept.id }).first()).toMatchObject({
+      customer_number: '10001',
+      first_name: 'Marie',
+      last_name: 'Janssens',
+      email: 'marie@example.test',
+      phone: '0470 12 34 56',
+      phone_normalized: '+32470123456',
+      street: 'Veldstraat 10',
+      city: 'Gent',
+    });
+    expect(await platform.db('jobs').whereIn('id', jobs).pluck('customer_id')).toEqual([kept.id, kept.id, kept.id]);
+    expect((await platform.db('vehicles').where({ id: dupVehicle.id }).first()).customer_id).toBe(kept.id);
+    expect((await findAppointment(platform.db, w.companyId, appointment.id))!.customer_id).toBe(kept.id);
+    expect((await platform.db('sent_messages').where({ idempotency_key: `merge-${duplicate.id}` }).first()).customer_id).toBe(kept.id);
+    expect((await platform.db('leads').where({ id: lead.id }).first()).customer_number).toBe('10001');
+    const events = await platform.db('customer_events').where({ customer_id: kept.id }).orderBy('id');
+    expect(events.map((e) => e.kind)).toEqual(['contact_changed', 'merged']);
+    expect(events[1].details).toMatchObject({ merged_id: duplicate.id, customer_number: '10002', name: 'Maria Janssen', staff_id: w.input.staffId });
+
+    // Merging it again finds nothing to merge.
+    await expect(mergeCustomers(platform.db, w.companyId, kept.id, duplicate.id, w.input.staffId)).rejects.toMatchObject({ code: 'notFound' });
+  });
+
+  /** A job row for a given customer and vehicle, as any writer leaves it. */
+  async function createStaffJobRow(companyId: number, locationId: number, customerId: number, vehicleId: number) {
+    const { rows: [{ next }] } = await platform.db.raw(`select nextval('job_number_seq') as next`);
+    const [row] = await platform.db('jobs')
+      .insert({ company_id: companyId, location_id: locationId, job_number: String(next), customer_id: customerId, vehicle_id: vehicleId, source: 'staff' })
+      .returning('id');
+    return row as { id: number };
+  }
 });
 
 describe('B2: the migration to one vehicle master merges existing duplicates, nothing lost', () => {

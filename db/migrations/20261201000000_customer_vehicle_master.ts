@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { normalizePhone } from '../../lib/phones';
+import { foreignKeysTo } from '../schema';
 
 // One customer file, one vehicle master (B2, M7, M8; db/customers.ts and
 // db/vehicles.ts hold the rules): customers match on their phone in E.164
@@ -83,22 +84,6 @@ async function mergeDuplicateVehicles(knex: Knex): Promise<void> {
      where k.customer_id is null`);
   await knex.raw(`delete from vehicles where id in (select id from vehicle_duplicates)`);
   await knex.raw(`drop table vehicle_duplicates`);
-}
-
-/** Every single-column foreign key in the public schema that references `table`'s id. */
-export async function foreignKeysTo(knex: Knex | Knex.Transaction, table: string): Promise<{ table: string; column: string }[]> {
-  const { rows } = await knex.raw<{ rows: { table: string; column: string }[] }>(
-    `select cl.relname as table, att.attname as column
-       from pg_constraint con
-       join pg_class cl on cl.oid = con.conrelid
-       join pg_namespace ns on ns.oid = cl.relnamespace
-       join pg_attribute att on att.attrelid = con.conrelid and att.attnum = con.conkey[1]
-      where con.contype = 'f' and con.confrelid = ?::regclass and array_length(con.conkey, 1) = 1
-        and ns.nspname = current_schema()
-      order by cl.relname, att.attname`,
-    [table],
-  );
-  return rows;
 }
 
 export async function down(knex: Knex): Promise<void> {
