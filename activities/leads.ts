@@ -9,7 +9,7 @@ import { messageTemplate } from '../db/messageTemplates';
 import { renderMessage } from '../lib/messageTemplates';
 import { leadMessageValues } from '../lib/leadMessages';
 import type { LeadStatus } from '../workflows/lead';
-import { hashToken } from './mail';
+import { hashToken } from '../lib/tokens';
 
 export const leadAcknowledgementKey = (leadId: number) => `lead-${leadId}:acknowledgement`;
 

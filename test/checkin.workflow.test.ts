@@ -3,7 +3,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { hashToken } from '../activities/mail';
+import { hashToken } from '../lib/tokens';
 import { submitCheckin } from '../db/checkin';
 import { checkInWorkflow, checkinStateQuery, checkinWorkflowId, rescheduleSignal, cancelCheckinSignal } from '../workflows/checkIn';
 import { createLocation, uniqueEmail, uniquePlate } from './support/fixtures';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Knex } from 'knex';
-import { hashToken } from '../../activities/mail';
+import { hashToken } from '../../lib/tokens';
 import { confirmedJobNumber, findBookingByTokenHash, insertPendingBooking, slotUsage, type Booking } from '../../db/bookings';
 import { jobNumberOf } from '../../db/jobs';
 import { estimateHours, findLocation, slotRules, type Location } from '../../db/locations';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Knex } from 'knex';
-import { hashToken } from '../../activities/mail';
+import { hashToken } from '../../lib/tokens';
 import { LeadAlreadyDecidedError } from '../../db/appointments';
 import { deleteLead, findLeadByCancelTokenHash, findLeadSummary, insertLead, recordLeadStatus, type LeadSummary } from '../../db/leads';
 import type { Location } from '../../db/locations';
