@@ -4,8 +4,8 @@ import type { Knex } from 'knex';
 import { createJobFromBooking, findBooking, holdSlot, releaseHold, type HoldResult } from '../db/bookings';
 import { findPortalJob } from '../db/jobs';
 import { markRepairBookingConfirmed } from '../db/repairBookings';
-import { advanceJob } from '../lib/jobLifecycle';
-import type { Refusal } from '../workflows/jobSteps';
+import { advanceJob } from '../clients/jobLifecycle';
+import type { Refusal } from '../workflows/jobLifecycle.contract';
 
 export type RepairConfirmation = { applied: true; jobNumber: string } | { applied: false; refusal: Refusal };
 

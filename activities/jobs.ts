@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { saveJobState } from '../db/jobs';
-import type { JobSnapshot } from '../workflows/jobSteps';
+import type { JobSnapshot } from '../workflows/jobLifecycle.contract';
 
 export function createJobActivities({ db }: { db: Knex }) {
   return {

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { normalizePlate } from '../lib/plates';
-import type { JobSnapshot } from '../workflows/jobSteps';
+import type { JobSnapshot } from '../workflows/jobLifecycle.contract';
 
 export interface JobListRow {
   id: number;

@@ -1,5 +1,5 @@
 import type { Role } from '../db/staff';
-import type { LeadStatus } from '../workflows/lead';
+import type { LeadStatus } from '../workflows/lead.contract';
 
 /**
  * M4: what a role may do around online service booking. Each company can

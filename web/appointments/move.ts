@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { findAppointment, rescheduleAppointment } from '../../db/appointments';
-import { appointmentRescheduled, type CheckinWorkflowDeps } from '../../lib/checkinWorkflow';
+import { appointmentRescheduled, type CheckinWorkflowDeps } from '../../clients/checkinWorkflow';
 import { isLocalDateTime } from '../../lib/validation';
 import { fieldErrors, parseForm } from '../errors';
 import { requireRole } from '../middleware/auth';

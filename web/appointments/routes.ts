@@ -20,7 +20,7 @@ import {
   type LeadForAppointment,
 } from '../../db/appointments';
 import { companyTimeZone, findLocation } from '../../db/locations';
-import { appointmentCancelled, startCheckinWorkflow } from '../../lib/checkinWorkflow';
+import { appointmentCancelled, startCheckinWorkflow } from '../../clients/checkinWorkflow';
 import { formatLocalDateTimeShort } from '../../lib/time';
 import { isCalendarDate, isLocalDateTime } from '../../lib/validation';
 import { parseForm, UserError } from '../errors';

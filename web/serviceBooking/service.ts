@@ -7,14 +7,14 @@ import { deleteLead, findLeadByCancelTokenHash, findLeadSummary, insertLead, rec
 import type { Location } from '../../db/locations';
 import { discardMessage, queueMessage } from '../../db/messages';
 import type { Channel } from '../../lib/messaging';
-import { startLeadWorkflow } from '../../lib/leadWorkflow';
+import { startLeadWorkflow } from '../../clients/leadWorkflow';
 import {
   acceptUpdate,
   appointmentDeletedSignal,
   cancelByCustomerUpdate,
   leadWorkflowId,
   rejectUpdate,
-} from '../../workflows/lead';
+} from '../../workflows/lead.contract';
 import type { LeadEvents } from '../appointments/routes';
 import type { ServiceRequest } from './form';
 

@@ -1,9 +1,9 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { leadsWithoutDecision } from '../db/leads';
-import { leadWorkflow, leadWorkflowId } from '../workflows/lead';
-import { locationKey, plateKey } from '../workflows/searchAttributes';
-import { normalizePlate } from './plates';
+import { normalizePlate } from '../lib/plates';
+import { leadWorkflowId, leadWorkflowType, type LeadWorkflow } from '../workflows/lead.contract';
+import { locationKey, plateKey } from '../workflows/searchAttributes.contract';
 import { startMissingWorkflows, type WorkflowDeps } from './temporal';
 
 /**
@@ -15,7 +15,7 @@ export async function startLeadWorkflow(
   deps: WorkflowDeps,
   lead: { id: number; plate: string; locationSlug: string },
 ): Promise<void> {
-  await deps.temporal.workflow.start(leadWorkflow, {
+  await deps.temporal.workflow.start<LeadWorkflow>(leadWorkflowType, {
     workflowId: leadWorkflowId(lead.id),
     taskQueue: deps.taskQueue,
     args: [{ leadId: lead.id }],
@@ -36,5 +36,5 @@ export async function ensureLeadWorkflows(db: Knex, deps: WorkflowDeps): Promise
       // Its workflow ended already: the lead's decision stands (the row is only behind).
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     });
-  return startMissingWorkflows(deps.temporal, leadWorkflow.name, leads, (lead) => leadWorkflowId(lead.id), start);
+  return startMissingWorkflows(deps.temporal, leadWorkflowType, leads, (lead) => leadWorkflowId(lead.id), start);
 }
