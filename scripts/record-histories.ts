@@ -27,7 +27,7 @@ import { startInfrastructure } from '../test/support/infrastructure';
 import { cancelAppointment, createAppointmentFromLead } from '../db/appointments';
 import { findLeadSummary } from '../db/leads';
 import { queueMessage } from '../db/messages';
-import { cancelByCustomer, leadEvents, rejectLead, submitServiceRequest } from '../web/serviceBooking/service';
+import { cancelByCustomer, leadEvents, rejectLead, submitServiceRequest } from '../web/leads/service';
 import { leadWorkflowId } from '../workflows/lead.contract';
 import { appointmentCancelled, startCheckinWorkflow } from '../clients/checkinWorkflow';
 import { checkinWorkflowId } from '../workflows/checkIn.contract';
