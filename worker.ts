@@ -6,11 +6,11 @@ import { createDb, migrate } from './db/knex';
 import { ConfigError, loadConfig } from './lib/config';
 import { createI18n } from './lib/i18n';
 import { createLogger } from './lib/logger';
-import { ensureHousekeepingSchedule } from './lib/housekeeping';
-import { ensureCheckinWorkflows } from './lib/checkinWorkflow';
-import { ensureJobWorkflows } from './lib/jobLifecycle';
-import { ensureLeadWorkflows } from './lib/leadWorkflow';
-import { createTemporalClient, ensureSearchAttributes } from './lib/temporal';
+import { ensureHousekeepingSchedule } from './clients/housekeeping';
+import { ensureCheckinWorkflows } from './clients/checkinWorkflow';
+import { ensureJobWorkflows } from './clients/jobLifecycle';
+import { ensureLeadWorkflows } from './clients/leadWorkflow';
+import { createTemporalClient, ensureSearchAttributes } from './clients/temporal';
 
 export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 

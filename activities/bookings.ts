@@ -5,9 +5,9 @@ import { linkRepairBooking } from '../db/appointments';
 import { createJobFromBooking, findBooking, holdSlot, releaseHold, type HoldResult } from '../db/bookings';
 import { findPortalJob } from '../db/jobs';
 import { markRepairBookingConfirmed } from '../db/repairBookings';
-import { startCheckinWorkflow } from '../lib/checkinWorkflow';
-import { advanceJob } from '../lib/jobLifecycle';
-import type { Refusal } from '../workflows/jobSteps';
+import { startCheckinWorkflow } from '../clients/checkinWorkflow';
+import { advanceJob } from '../clients/jobLifecycle';
+import type { Refusal } from '../workflows/jobLifecycle.contract';
 
 export type RepairConfirmation = { applied: true; jobNumber: string } | { applied: false; refusal: Refusal };
 

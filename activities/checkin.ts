@@ -10,7 +10,7 @@ import { checkinSchedule } from '../lib/checkinSchedule';
 import { namesIn } from '../lib/files';
 import { renderMessage, whatsappTemplate, type MessageValues } from '../lib/messageTemplates';
 import type { Channel, Messaging } from '../lib/messaging';
-import { hashToken } from './mail';
+import { hashToken } from '../lib/tokens';
 
 /** An appointment's check-in moments as the workflow needs them (ISO instants). */
 export interface CheckinPlan {

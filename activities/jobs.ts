@@ -3,8 +3,8 @@ import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { plannedJobAppointment } from '../db/appointments';
 import { saveJobState } from '../db/jobs';
-import { appointmentCancelled, appointmentRescheduled, startCheckinWorkflow } from '../lib/checkinWorkflow';
-import type { JobSnapshot } from '../workflows/jobSteps';
+import { appointmentCancelled, appointmentRescheduled, startCheckinWorkflow } from '../clients/checkinWorkflow';
+import type { JobSnapshot } from '../workflows/jobLifecycle.contract';
 
 export function createJobActivities({ db, temporal, taskQueue }: { db: Knex; temporal: Client; taskQueue: string }) {
   const checkin = { temporal, taskQueue };

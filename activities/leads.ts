@@ -8,8 +8,8 @@ import { messageExists, queueMessage } from '../db/messages';
 import { messageTemplate } from '../db/messageTemplates';
 import { renderMessage } from '../lib/messageTemplates';
 import { leadMessageValues } from '../lib/leadMessages';
-import type { LeadStatus } from '../workflows/lead';
-import { hashToken } from './mail';
+import { hashToken } from '../lib/tokens';
+import type { LeadStatus } from '../workflows/lead.contract';
 
 export const leadAcknowledgementKey = (leadId: number) => `lead-${leadId}:acknowledgement`;
 

@@ -14,7 +14,7 @@ import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 import '../test/setup'; // quiet Temporal runtime logs
-import { advanceJob } from '../lib/jobLifecycle';
+import { advanceJob } from '../clients/jobLifecycle';
 import { freePort } from '../lib/stack';
 import { createJob, createLocation } from '../test/support/fixtures';
 import { startPlatformOn } from '../test/support/harness';

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { normalizePlate } from '../lib/plates';
 import { jobAppointmentColumn, jobEstimateColumn, syncJobAppointment, type JobAppointmentChange } from './appointments';
-import type { JobSnapshot } from '../workflows/jobSteps';
+import type { JobSnapshot } from '../workflows/jobLifecycle.contract';
 import { matchOrCreateCustomer, updateCustomerContact } from './customers';
 import { matchOrCreateVehicle, reviseVehicle } from './vehicles';
 

@@ -4,7 +4,7 @@ import { normalizePlate } from '../lib/plates';
 import type { ContactFields } from './appointments';
 import type { LeadSummary } from './leads';
 import type { Role } from './staff';
-import type { LeadStatus } from '../workflows/lead';
+import type { LeadStatus } from '../workflows/lead.contract';
 
 // The lead manager's reads and the staff edits of a lead (M1, M4-M6). Status
 // changes are the lead workflow's (db/leads.ts); nothing here writes a status.

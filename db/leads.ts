@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { LeadStatus } from '../workflows/lead';
+import type { LeadStatus } from '../workflows/lead.contract';
 
 /** What a customer typed into the online service booking form (M1). */
 export interface LeadRequest {

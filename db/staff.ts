@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
+import { roles, type Role } from '../lib/permissions';
 
-export const roles = ['admin', 'service_advisor', 'receptionist', 'mechanic'] as const;
-export type Role = (typeof roles)[number];
+export { roles, type Role };
 
 export interface StaffUser {
   id: number;

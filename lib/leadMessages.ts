@@ -1,10 +1,19 @@
 import type { TFunction } from 'i18next';
-import type { LeadSummary } from '../db/leads';
-import type { Location } from '../db/locations';
 import { formatCalendarDate } from './time';
 
+/** What a lead's messages say of it (a db/leads.ts LeadSummary has it). */
+export interface LeadMessageSubject {
+  first_name: string;
+  last_name: string;
+  desired_date: string;
+  language: string;
+  time_window: string;
+  plate: string;
+  services: string[];
+}
+
 /** The tag values of a lead's messages (acknowledgement, rejection), in the lead's language. */
-export function leadMessageValues(lead: LeadSummary, location: Pick<Location, 'name' | 'phone'>, t: TFunction) {
+export function leadMessageValues(lead: LeadMessageSubject, location: { name: string; phone: string }, t: TFunction) {
   return {
     CustomerName: `${lead.first_name} ${lead.last_name}`.trim(),
     Date: formatCalendarDate(lead.desired_date, lead.language),

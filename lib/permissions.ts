@@ -1,5 +1,8 @@
-import type { Role } from '../db/staff';
-import type { LeadStatus } from '../workflows/lead';
+import type { LeadStatus } from '../workflows/lead.contract';
+
+/** A staff member's role (staff.role); db/staff.ts re-exports it. */
+export const roles = ['admin', 'service_advisor', 'receptionist', 'mechanic'] as const;
+export type Role = (typeof roles)[number];
 
 /**
  * M4: what a role may do around online service booking. Each company can

@@ -101,7 +101,7 @@ export async function startTemporal({ port, uiPort, dbFile, log }: TemporalOptio
   }
   if (uiPort) args.push('--ui-port', String(uiPort), '--ui-ip', '127.0.0.1');
   else args.push('--headless');
-  // Search attributes are registered here for speed; workers also ensure them (lib/temporal.ts).
+  // Search attributes are registered here for speed; workers also ensure them (clients/temporal.ts).
   for (const name of ['Plate', 'Location', 'JobNumber']) args.push('--search-attribute', `${name}=Keyword`);
 
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -12,14 +12,14 @@ import { execFileSync } from 'node:child_process';
 import { temporalCliPath } from '../lib/stack';
 import { confirmByToken } from '../web/booking/service';
 import { findPortalJob } from '../db/jobs';
-import { advanceJob } from '../lib/jobLifecycle';
+import { advanceJob } from '../clients/jobLifecycle';
 import { repairOptions, requestRepair } from '../web/repair/service';
 import { findInvitationJob, resolveTemplate } from '../db/communicationTemplates';
 import { defaultInvitationRef } from '../lib/communicationTemplates';
 import { queueInvitation } from '../web/templates/service';
-import { bookingWorkflowId } from '../workflows/booking';
-import { invitationWorkflowId } from '../workflows/invitation';
-import { jobWorkflowId } from '../workflows/jobLifecycle';
+import { bookingWorkflowId } from '../workflows/booking.contract';
+import { invitationWorkflowId } from '../workflows/invitation.contract';
+import { jobWorkflowId } from '../workflows/jobLifecycle.contract';
 import { book, bookingDeps, firstSlot, wizardFor } from '../test/support/booking';
 import { createJob, createLocation } from '../test/support/fixtures';
 import { startPlatformOn } from '../test/support/harness';
@@ -27,11 +27,11 @@ import { startInfrastructure } from '../test/support/infrastructure';
 import { cancelAppointment, createAppointmentFromLead } from '../db/appointments';
 import { findLeadSummary } from '../db/leads';
 import { queueMessage } from '../db/messages';
-import { cancelByCustomer, leadEvents, rejectLead, submitServiceRequest } from '../web/serviceBooking/service';
-import { leadWorkflowId } from '../workflows/lead';
-import { appointmentCancelled, startCheckinWorkflow } from '../lib/checkinWorkflow';
-import { checkinWorkflowId } from '../workflows/checkIn';
-import { messageWorkflow, messageWorkflowId } from '../workflows/message';
+import { cancelByCustomer, leadEvents, rejectLead, submitServiceRequest } from '../web/leads/service';
+import { leadWorkflowId } from '../workflows/lead.contract';
+import { appointmentCancelled, startCheckinWorkflow } from '../clients/checkinWorkflow';
+import { checkinWorkflowId } from '../workflows/checkIn.contract';
+import { messageWorkflowId, messageWorkflowType, type MessageWorkflow } from '../workflows/message.contract';
 
 const version = process.argv[2] ?? new Date().toISOString().slice(0, 10);
 const only = process.argv[3]?.split(',');
@@ -165,13 +165,13 @@ try {
     // M9: an appointment confirmation through the message workflow.
     const key = `record-${version}:confirmation`;
     await queueMessage(platform.db, { idempotencyKey: key, channel: 'email', kind: 'appointment_confirmation', recipient: 'record@example.test', subject: 'Confirmed', body: 'See you.' });
-    await platform.temporal.workflow.start(messageWorkflow, { workflowId: messageWorkflowId(key), taskQueue: platform.config.TEMPORAL_TASK_QUEUE, args: [key] });
+    await platform.temporal.workflow.start<MessageWorkflow>(messageWorkflowType, { workflowId: messageWorkflowId(key), taskQueue: platform.config.TEMPORAL_TASK_QUEUE, args: [key] });
     await saveWorkflow('message-sent', messageWorkflowId(key));
 
     // Refused for good (no phone number in it): marked failed, and the workflow fails.
     const refused = `record-${version}:refused`;
     await queueMessage(platform.db, { idempotencyKey: refused, channel: 'sms', kind: 'appointment_confirmation', recipient: 'no number', subject: '', body: 'See you.' });
-    await platform.temporal.workflow.start(messageWorkflow, { workflowId: messageWorkflowId(refused), taskQueue: platform.config.TEMPORAL_TASK_QUEUE, args: [refused] });
+    await platform.temporal.workflow.start<MessageWorkflow>(messageWorkflowType, { workflowId: messageWorkflowId(refused), taskQueue: platform.config.TEMPORAL_TASK_QUEUE, args: [refused] });
     await saveWorkflow('message-refused', messageWorkflowId(refused));
   }
 } finally {

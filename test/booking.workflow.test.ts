@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBooking } from '../db/bookings';
 import { confirmByToken } from '../web/booking/service';
-import { bookingWorkflowId, stateQuery } from '../workflows/booking';
+import { bookingWorkflowId, stateQuery } from '../workflows/booking.contract';
 import { book, bookingDeps, firstSlot, wizardFor } from './support/booking';
 import { createLocation } from './support/fixtures';
 import { confirmationLink, mailsTo, waitForMail } from './support/mail';

@@ -3,9 +3,9 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { hashToken } from '../activities/mail';
+import { hashToken } from '../lib/tokens';
 import { submitCheckin } from '../db/checkin';
-import { checkInWorkflow, checkinStateQuery, checkinWorkflowId, rescheduleSignal, cancelCheckinSignal } from '../workflows/checkIn';
+import { checkInWorkflowType, type CheckInWorkflow, checkinStateQuery, checkinWorkflowId, rescheduleSignal, cancelCheckinSignal } from '../workflows/checkIn.contract';
 import { createLocation, uniqueEmail, uniquePlate } from './support/fixtures';
 import { mailsTo, waitForMail } from './support/mail';
 import { useTimeSkipping } from './support/timeSkipping';
@@ -39,7 +39,7 @@ describe('D2 check-in workflow: timers at T-3 days and T-1 day (time-skipping se
       })
       .returning('id');
     const id: number = row.id;
-    const handle = await t.env.client.workflow.start(checkInWorkflow, { workflowId: checkinWorkflowId(id), taskQueue: t.taskQueue, args: [{ appointmentId: id }] });
+    const handle = await t.env.client.workflow.start<CheckInWorkflow>(checkInWorkflowType, { workflowId: checkinWorkflowId(id), taskQueue: t.taskQueue, args: [{ appointmentId: id }] });
     // Time may only run once the workflow has read its plan and waits on a timer.
     await waitUntil('the plan', async () => (await handle.query(checkinStateQuery)).next ?? undefined);
     return { id, email, phone, handle };

@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureHousekeepingSchedule, housekeepingScheduleId } from '../lib/housekeeping';
-import { housekeepingWorkflow } from '../workflows/housekeeping';
+import { ensureHousekeepingSchedule, housekeepingScheduleId } from '../clients/housekeeping';
+import { housekeepingWorkflowType, type HousekeepingWorkflow } from '../workflows/housekeeping.contract';
 import { createJob, createLocation, uniqueEmail, uniquePlate } from './support/fixtures';
 import { startPlatform, type Platform } from './support/platform';
 
@@ -68,7 +68,7 @@ describe('housekeeping: abandoned uploads (real Temporal and PostgreSQL)', () =>
     await utimes(path.join(incoming, stale), longAgo, longAgo);
     await utimes(path.join(incoming, staleRequest), longAgo, longAgo);
 
-    const result = await platform.temporal.workflow.execute(housekeepingWorkflow, {
+    const result = await platform.temporal.workflow.execute<HousekeepingWorkflow>(housekeepingWorkflowType, {
       workflowId: `housekeeping-test-${randomUUID()}`,
       taskQueue: platform.config.TEMPORAL_TASK_QUEUE,
     });

@@ -7,7 +7,7 @@ import { createI18n } from '../lib/i18n';
 import { freePort } from '../lib/stack';
 import { queueInvitation } from '../web/templates/service';
 import { createWorker } from '../worker';
-import { invitationWorkflowId } from '../workflows/invitation';
+import { invitationWorkflowId } from '../workflows/invitation.contract';
 import { createJob, createLocation } from './support/fixtures';
 import { mailsTo, waitForMail } from './support/mail';
 import { startPlatform, type Platform } from './support/platform';

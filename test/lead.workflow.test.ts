@@ -1,12 +1,13 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cancelAppointment, createAppointmentFromLead, LeadAlreadyDecidedError, type CustomerChoice } from '../db/appointments';
+import { cancelAppointment, createAppointmentFromLead, findLeadForAppointment, LeadAlreadyDecidedError, type CustomerChoice } from '../db/appointments';
 import { findLeadSummary } from '../db/leads';
 import type { Location } from '../db/locations';
-import { cancelByCustomer, leadEvents, rejectLead, submitServiceRequest } from '../web/serviceBooking/service';
-import type { ServiceRequest } from '../web/serviceBooking/form';
-import { leadStateQuery, leadWorkflowId } from '../workflows/lead';
-import { ensureLeadWorkflows } from '../lib/leadWorkflow';
+import { cancelByCustomer, createLeadAppointment, leadEvents, rejectLead, submitServiceRequest } from '../web/leads/service';
+import type { ServiceRequest } from '../web/leads/portal/form';
+import { checkinWorkflowId } from '../workflows/checkIn.contract';
+import { leadStateQuery, leadWorkflowId } from '../workflows/lead.contract';
+import { acceptLead, ensureLeadWorkflows } from '../clients/leadWorkflow';
 import { createLocation, createStaff, uniqueEmail, uniquePlate } from './support/fixtures';
 import { httpClient } from './support/httpClient';
 import { mailsTo, waitForMail } from './support/mail';
@@ -123,6 +124,47 @@ describe('D3 lead workflow (M1-M3) against real Temporal, PostgreSQL, SMTP and a
     // The refused rejection never went out.
     const rejection = await platform.db('sent_messages').where({ lead_id: lead.id, kind: 'lead_rejection' }).first('status');
     expect(rejection?.status).not.toBe('sent');
+  });
+
+  it('M2 "Create appointment" (createLeadAppointment): field errors for a choice that names no customer; the appointment, the accept and its check-in; taken back when the workflow decided first', async () => {
+    const { location, companyId } = await createLocation(platform.db);
+    const advisor = await staffId(companyId);
+    const starts = DateTime.now().setZone(location.time_zone).plus({ days: 5 }).set({ hour: 10, minute: 0 }).toFormat("yyyy-MM-dd'T'HH:mm");
+    const lead = await newLead(location);
+    const forAppointment = async (id: number) => (await findLeadForAppointment(platform.db, companyId, id))!;
+    const appointments = async () => Number((await platform.db('appointments').where({ company_id: companyId }).count<{ count: string }[]>('* as count'))[0]!.count);
+
+    // The lead carries no customer number, and "lead data" needs a chosen candidate.
+    expect(await createLeadAppointment(deps(), await forAppointment(lead.id), { choice: 'existing', starts, duration: 60, notes: '', staffId: advisor })).toEqual({
+      status: 'invalid',
+      errors: { choice: 'choice' },
+    });
+    expect(await createLeadAppointment(deps(), await forAppointment(lead.id), { choice: 'lead_data', starts, duration: 60, notes: '', staffId: advisor })).toEqual({
+      status: 'invalid',
+      errors: { customer: 'chooseCandidate' },
+    });
+    expect(await appointments()).toBe(0);
+
+    const outcome = await createLeadAppointment(deps(), await forAppointment(lead.id), { choice: 'new_customer', starts, duration: 60, notes: 'Front left', staffId: advisor });
+    if (outcome.status !== 'created') throw new Error(`not created: ${JSON.stringify(outcome)}`);
+    const { id } = outcome.appointment;
+    expect(await lead.handle.query(leadStateQuery)).toMatchObject({ status: 'planned', appointmentId: id });
+    const row = await platform.db('appointments').where({ id }).first('starts_at', 'ends_at', 'notes');
+    expect(DateTime.fromJSDate(row.starts_at).setZone(location.time_zone).toFormat("yyyy-MM-dd'T'HH:mm")).toBe(starts);
+    expect(row.ends_at.getTime() - row.starts_at.getTime()).toBe(3_600_000);
+    expect(row.notes).toContain('Front left');
+    expect((await platform.temporal.workflow.getHandle(checkinWorkflowId(id)).describe()).status.name).toBe('RUNNING');
+
+    // Another lead its workflow decided a moment ago, the row not yet saying so (read model behind):
+    // the appointment is written, the workflow refuses the accept, and the appointment is taken back.
+    const other = await newLead(location);
+    expect(await acceptLead(deps(), other.id, { appointmentId: id, staffId: advisor })).toBe(true);
+    await platform.db('leads').where({ id: other.id }).update({ status: 'new' });
+    expect(await createLeadAppointment(deps(), await forAppointment(other.id), { choice: 'cash_sale', starts, duration: 30, notes: '', staffId: advisor })).toEqual({
+      status: 'decided',
+    });
+    expect(await appointments()).toBe(1);
+    expect(await platform.db('leads').where({ id: other.id }).first('appointment_id')).toEqual({ appointment_id: null });
   });
 
   it('an accepted lead whose appointment is over ends Planned', async () => {

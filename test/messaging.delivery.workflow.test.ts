@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discardMessage, queueMessage, type QueuedMessage } from '../db/messages';
-import { messageWorkflow, messageWorkflowId } from '../workflows/message';
+import { messageWorkflowId, messageWorkflowType, type MessageWorkflow } from '../workflows/message.contract';
 import { uniqueEmail } from './support/fixtures';
 import { mailsTo, waitForMail } from './support/mail';
 import { failureType, withMessagingWorker } from './support/messaging';
@@ -22,7 +22,7 @@ describe('message delivery (deliverMessage + messageWorkflow) against real Tempo
   };
   const row = (key: string) => platform.db('sent_messages').where({ idempotency_key: key }).first();
   const deliver = (key: string, taskQueue = platform.config.TEMPORAL_TASK_QUEUE) =>
-    platform.temporal.workflow.execute(messageWorkflow, { workflowId: messageWorkflowId(key), taskQueue, args: [key] });
+    platform.temporal.workflow.execute<MessageWorkflow>(messageWorkflowType, { workflowId: messageWorkflowId(key), taskQueue, args: [key] });
 
   it('sends a queued e-mail exactly once, even when delivered twice', async () => {
     const customer = uniqueEmail('confirm');

@@ -5,9 +5,8 @@ import { createMailTransport } from '../activities/mail/transport';
 import { findInvitationJob, resolveTemplate } from '../db/communicationTemplates';
 import { queueMessage } from '../db/messages';
 import { freePort } from '../lib/stack';
-import { invitationMessageKey, invitationWorkflow, invitationWorkflowId } from '../workflows/invitation';
-import { messageWorkflow, messageWorkflowId } from '../workflows/message';
-import { messageDeliveryRetry } from '../workflows/retry';
+import { invitationMessageKey, invitationWorkflowId, invitationWorkflowType, type InvitationWorkflow } from '../workflows/invitation.contract';
+import { messageDeliveryRetry, messageWorkflowId, messageWorkflowType, type MessageWorkflow } from '../workflows/message.contract';
 import { createJob, createLocation, createStaff } from './support/fixtures';
 import { httpClient } from './support/httpClient';
 import { startStandIn, type StandIn } from './support/standIn';
@@ -35,7 +34,7 @@ describe('messages given up after their retries (time-skipping server, real Post
   it('an SMS the gateway never takes ends failed with the gateway\'s last answer, after every attempt', async () => {
     const key = `test-${randomUUID()}:sms`;
     await queueMessage(t.platform.db, { idempotencyKey: key, kind: 'appointment_confirmation', channel: 'sms', recipient: '0470 12 34 56', subject: '', body: 'Uw afspraak is bevestigd.' });
-    const run = t.env.client.workflow.execute(messageWorkflow, { workflowId: messageWorkflowId(key), taskQueue: t.taskQueue, args: [key] });
+    const run = t.env.client.workflow.execute<MessageWorkflow>(messageWorkflowType, { workflowId: messageWorkflowId(key), taskQueue: t.taskQueue, args: [key] });
     await expect(run).rejects.toBeInstanceOf(WorkflowFailedError);
     expect(gateway.received.filter((request) => request.body && (request.body as { reference?: string }).reference === key)).toHaveLength(
       messageDeliveryRetry.maximumAttempts,
@@ -51,7 +50,7 @@ describe('messages given up after their retries (time-skipping server, real Post
     // Started as queueInvitation does, without its search attributes (the test server has none).
     const invitationId = randomUUID();
     const { ref, name, language, subject, body } = template;
-    const run = t.env.client.workflow.execute(invitationWorkflow, {
+    const run = t.env.client.workflow.execute<InvitationWorkflow>(invitationWorkflowType, {
       workflowId: invitationWorkflowId(invitationId),
       taskQueue: t.taskQueue,
       args: [{ invitationId, jobId: job.id, template: { ref, name, language, subject, body } }],

@@ -4,7 +4,7 @@ import { queueMessage, type QueuedMessage } from '../db/messages';
 import { messageTemplate, saveMessageTemplate } from '../db/messageTemplates';
 import { renderMessage, whatsappTemplate, type MessageValues } from '../lib/messageTemplates';
 import type { MessagingConfig } from '../lib/messaging';
-import { messageWorkflow, messageWorkflowId } from '../workflows/message';
+import { messageWorkflowId, messageWorkflowType, type MessageWorkflow } from '../workflows/message.contract';
 import { createLocation, createStaff } from './support/fixtures';
 import { failureType, withMessagingWorker } from './support/messaging';
 import { startPlatform, type Platform } from './support/platform';
@@ -29,7 +29,7 @@ describe('WhatsApp messages through messageWorkflow against real Temporal and Po
 
   const row = (key: string) => platform.db('sent_messages').where({ idempotency_key: key }).first();
   const deliver = (key: string, taskQueue = platform.config.TEMPORAL_TASK_QUEUE) =>
-    platform.temporal.workflow.execute(messageWorkflow, { workflowId: messageWorkflowId(key), taskQueue, args: [key] });
+    platform.temporal.workflow.execute<MessageWorkflow>(messageWorkflowType, { workflowId: messageWorkflowId(key), taskQueue, args: [key] });
 
   /** A W1 reminder as the check-in activity queues it: the company's WhatsApp text for the log, the template for WhatsApp. */
   async function queueReminder(companyId: number, recipient = '0470 12 34 56', language = 'nl', overrides: Partial<QueuedMessage> = {}) {

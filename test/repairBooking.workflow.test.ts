@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPortalJob } from '../db/jobs';
-import { advanceJob } from '../lib/jobLifecycle';
+import { advanceJob } from '../clients/jobLifecycle';
 import { confirmByToken } from '../web/booking/service';
 import { repairOptions, requestRepair } from '../web/repair/service';
-import { jobStatusQuery, jobWorkflowId } from '../workflows/jobLifecycle';
+import { jobStatusQuery, jobWorkflowId } from '../workflows/jobLifecycle.contract';
 import { bookingDeps } from './support/booking';
 import { createJob, createLocation, type JobFixture } from './support/fixtures';
 import { confirmationLink, waitForMail } from './support/mail';

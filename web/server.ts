@@ -2,7 +2,7 @@ import pg from 'pg';
 import { ConfigError, loadConfig } from '../lib/config';
 import { createI18n } from '../lib/i18n';
 import { createLogger } from '../lib/logger';
-import { createTemporalClient } from '../lib/temporal';
+import { createTemporalClient } from '../clients/temporal';
 import { createDb, migrate } from '../db/knex';
 import { pruneExpiredHits } from '../db/rateLimits';
 import { createApp } from './app';

@@ -8,8 +8,6 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
-  defineQuery,
-  defineUpdate,
   ParentClosePolicy,
   patched,
   proxyActivities,
@@ -21,34 +19,11 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createBookingActivities } from '../activities/bookings';
 import type { createMailActivities } from '../activities/mail';
-import { jobLifecycleWorkflow, jobWorkflowId } from './jobLifecycle';
+import { confirmUpdate, holdUpdate, stateQuery, type BookingInput, type BookingState, type ConfirmOutcome, type HoldOutcome } from './booking.contract';
+import { jobLifecycleWorkflow } from './jobLifecycle';
+import { jobWorkflowId } from './jobLifecycle.contract';
 import { newJob } from './jobSteps';
-import { jobNumberKey, locationKey, plateKey } from './searchAttributes';
-
-export type BookingState = 'holding' | 'slot taken' | 'awaiting confirmation' | 'confirmed' | 'expired';
-
-export type HoldOutcome = { held: true; expiresAt: string } | { held: false; reason: 'slot_taken' };
-export type ConfirmOutcome =
-  | { status: 'confirmed'; jobNumber: string }
-  | { status: 'expired' }
-  /** P4: the job moved on (vehicle already in) before the customer confirmed */
-  | { status: 'refused' };
-
-export interface BookingInput {
-  bookingId: string;
-  /** How long the e-mail link stays valid, in milliseconds (BOOKING_LINK_TTL). */
-  linkTtlMs: number;
-  /** 'repair' (P4) books an existing job; absent for an estimate (P2), which creates one. */
-  kind?: 'repair';
-}
-
-/** Answers once the hold is decided: the web page tells the customer at once whether the slot is theirs. */
-export const holdUpdate = defineUpdate<HoldOutcome>('hold');
-/** The customer clicked the e-mail link; answers with the job number. */
-export const confirmUpdate = defineUpdate<ConfirmOutcome>('confirm');
-export const stateQuery = defineQuery<BookingState>('state');
-
-export const bookingWorkflowId = (bookingId: string) => `booking-${bookingId}`;
+import { jobNumberKey, locationKey, plateKey } from './searchAttributes.contract';
 
 const db = proxyActivities<ReturnType<typeof createBookingActivities>>({
   startToCloseTimeout: '30 seconds',

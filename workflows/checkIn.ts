@@ -10,30 +10,10 @@
  * more. The workflow ends when the appointment begins (or is cancelled),
  * removing the photos and videos of remarks the customer never sent.
  */
-import { condition, defineQuery, defineSignal, patched, proxyActivities, setHandler } from '@temporalio/workflow';
+import { condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { createCheckinActivities, CheckinPlan } from '../activities/checkin';
+import { cancelCheckinSignal, checkinStateQuery, rescheduleSignal, type CheckinInput, type CheckinOutcome, type CheckinState } from './checkIn.contract';
 import { deliverQueuedMessage } from './retry';
-
-export interface CheckinInput {
-  appointmentId: number;
-}
-
-export type CheckinMessageKind = 'link' | 'reminder';
-
-export interface CheckinState {
-  /** the appointment's start as last read, ISO; null once it is cancelled */
-  startsAt: string | null;
-  sent: { kind: CheckinMessageKind; at: string; key: string }[];
-  next: { kind: CheckinMessageKind | 'appointment'; at: string } | null;
-}
-
-/** The appointment moved: its new time is read from the database. */
-export const rescheduleSignal = defineSignal('reschedule');
-/** The appointment was cancelled: nothing more is sent. */
-export const cancelCheckinSignal = defineSignal('cancel');
-export const checkinStateQuery = defineQuery<CheckinState>('state');
-
-export const checkinWorkflowId = (appointmentId: number) => `checkin-${appointmentId}`;
 
 const checkin = proxyActivities<ReturnType<typeof createCheckinActivities>>({
   startToCloseTimeout: '30 seconds',
@@ -41,7 +21,7 @@ const checkin = proxyActivities<ReturnType<typeof createCheckinActivities>>({
 });
 
 
-export async function checkInWorkflow({ appointmentId }: CheckinInput): Promise<'started' | 'cancelled'> {
+export async function checkInWorkflow({ appointmentId }: CheckinInput): Promise<CheckinOutcome> {
   const state: CheckinState = { startsAt: null, sent: [], next: null };
   let moved = false;
   let cancelled = false;

@@ -1,14 +1,12 @@
 /**
  * Housekeeping: a Temporal Schedule (created by the worker at start, see
- * lib/housekeeping.ts) runs this every few hours. It removes uploads nobody
+ * clients/housekeeping.ts) runs this every few hours. It removes uploads nobody
  * will use: estimate wizard photos never sent, parts of interrupted uploads.
  * Check-in files are the check-in workflow's own (D2).
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { createHousekeepingActivities, HousekeepingResult } from '../activities/housekeeping';
-
-/** Left alone this long first: a customer may still be in the wizard (its session lasts less). */
-export const abandonedAfterMs = 24 * 60 * 60 * 1000;
+import { abandonedAfterMs } from './housekeeping.contract';
 
 const housekeeping = proxyActivities<ReturnType<typeof createHousekeepingActivities>>({
   startToCloseTimeout: '10 minutes',

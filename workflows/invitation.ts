@@ -6,14 +6,10 @@
  * when the retries run out, shows staff it was not delivered).
  */
 import { proxyActivities } from '@temporalio/workflow';
-import type { createInvitationActivities, InvitationInput } from '../activities/mail/invitation';
-import { deliverOrGiveUp, messageDeliveryRetry } from './retry';
-
-export type { InvitationInput };
-
-export const invitationWorkflowId = (invitationId: string) => `invitation-${invitationId}`;
-/** The invitation's row in the outbox. */
-export const invitationMessageKey = (invitationId: string) => `invitation-${invitationId}:email`;
+import type { createInvitationActivities } from '../activities/mail/invitation';
+import { invitationMessageKey, type InvitationInput } from './invitation.contract';
+import { messageDeliveryRetry } from './message.contract';
+import { deliverOrGiveUp } from './retry';
 
 const mail = proxyActivities<ReturnType<typeof createInvitationActivities>>({
   startToCloseTimeout: '1 minute',

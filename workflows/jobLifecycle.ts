@@ -9,26 +9,13 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
-  defineQuery,
-  defineUpdate,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
 import type { createJobActivities } from '../activities/jobs';
+import { advanceUpdate, jobStatusQuery, type JobLifecycleInput } from './jobLifecycle.contract';
 import { applyJobEvent, type JobEvent, type JobSnapshot } from './jobSteps';
 import { followPlateChanges } from './searchAttributes';
-
-export interface JobLifecycleInput {
-  jobId: number;
-  jobNumber: string;
-  /** the state the database holds when the workflow starts */
-  snapshot: JobSnapshot;
-}
-
-export const advanceUpdate = defineUpdate<JobSnapshot, [JobEvent]>('advance');
-export const jobStatusQuery = defineQuery<JobSnapshot>('status');
-
-export const jobWorkflowId = (jobNumber: string) => `job-${jobNumber}`;
 
 const jobs = proxyActivities<ReturnType<typeof createJobActivities>>({
   startToCloseTimeout: '30 seconds',

@@ -8,8 +8,6 @@
  */
 import { deliverQueuedMessage } from './retry';
 
-export const messageWorkflowId = (idempotencyKey: string) => `message-${idempotencyKey}`;
-
 export async function messageWorkflow(idempotencyKey: string): Promise<void> {
   await deliverQueuedMessage(idempotencyKey);
 }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { i18n } from 'i18next';
 import type { Knex } from 'knex';
@@ -7,6 +7,7 @@ import { jobNumberOf } from '../../db/jobs';
 import { findLocation } from '../../db/locations';
 import { claimMessage, markMessageSent } from '../../db/messages';
 import { formatLocalDateTime } from '../../lib/time';
+import { hashToken } from '../../lib/tokens';
 import { renderMailHtml, renderMailText } from './templates';
 import type { Transporter } from './transport';
 
@@ -16,11 +17,6 @@ export interface MailDeps {
   i18n: i18n;
   publicUrl: string;
   mailFrom: string;
-}
-
-/** The token travels only in the e-mail; the database keeps its hash. */
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
 }
 
 export function createMailActivities({ db, transport, i18n, publicUrl, mailFrom }: MailDeps) {

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { findInvitationJobById } from '../../db/communicationTemplates';
 import { claimMessage, markMessageSent, noteDeliveryError } from '../../db/messages';
 import { expandTemplate, linkify, tagValues, type TemplateText } from '../../lib/communicationTemplates';
-import { invitationMessageKey } from '../../workflows/invitation';
+import { invitationMessageKey } from '../../workflows/invitation.contract';
 import type { MailDeps } from './index';
 import { renderMailHtml } from './templates';
 

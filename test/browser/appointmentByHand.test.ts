@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { checkinWorkflowId } from '../../workflows/checkIn';
+import { checkinWorkflowId } from '../../workflows/checkIn.contract';
 import { expectHeading, staffLogin, usePlatformAndBrowser } from '../support/browser';
 import { createLocation, createStaff, uniqueEmail } from '../support/fixtures';
 import { waitUntil } from '../support/wait';

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { createLocationService } from '../../db/checkin';
-import { startCheckinWorkflow } from '../../lib/checkinWorkflow';
+import { startCheckinWorkflow } from '../../clients/checkinWorkflow';
 import { damagePhoto, expectHeading, staffLogin, usePlatformAndBrowser } from '../support/browser';
 import { createLocation, createStaff, uniqueEmail, uniquePlate } from '../support/fixtures';
 import { waitForMail } from '../support/mail';

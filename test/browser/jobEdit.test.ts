@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { advanceJob } from '../../lib/jobLifecycle';
-import { jobStatusQuery, jobWorkflowId } from '../../workflows/jobLifecycle';
+import { advanceJob } from '../../clients/jobLifecycle';
+import { jobStatusQuery, jobWorkflowId } from '../../workflows/jobLifecycle.contract';
 import { expectHeading, staffLogin, usePlatformAndBrowser } from '../support/browser';
 import { createJob, createLocation, createStaff, uniqueEmail, uniquePlate } from '../support/fixtures';
 import { jobAppointmentColumn } from '../../db/appointments';

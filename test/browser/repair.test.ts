@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advanceJob } from '../../lib/jobLifecycle';
+import { advanceJob } from '../../clients/jobLifecycle';
 import { expectHeading, usePlatformAndBrowser } from '../support/browser';
 import { createJob, createLocation } from '../support/fixtures';
 import { confirmationLink, waitForMail } from '../support/mail';

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { findLeadSummary } from '../../db/leads';
 import type { Location } from '../../db/locations';
-import { submitServiceRequest } from '../../web/serviceBooking/service';
+import { submitServiceRequest } from '../../web/leads/service';
 import { expectHeading, staffLogin, usePlatformAndBrowser } from '../support/browser';
 import { createLocation, createStaff, uniqueEmail, uniquePlate } from '../support/fixtures';
 import { mailsTo, waitForMail } from '../support/mail';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advanceJob } from '../../lib/jobLifecycle';
+import { advanceJob } from '../../clients/jobLifecycle';
 import { expectHeading, htmxSettled, staffLogin, usePlatformAndBrowser } from '../support/browser';
 import { createJob, createLocation, createStaff } from '../support/fixtures';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import { hashToken } from '../../activities/mail';
+import { hashToken } from '../../lib/tokens';
 import type { Location } from '../../db/locations';
 import { uniqueEmail, uniquePlate } from './fixtures';
 

@@ -13,7 +13,7 @@ import { loadConfig, type Config } from '../../lib/config';
 import { createI18n } from '../../lib/i18n';
 import { createLogger } from '../../lib/logger';
 import { freePort } from '../../lib/stack';
-import { createTemporalClient, ensureSearchAttributes } from '../../lib/temporal';
+import { createTemporalClient, ensureSearchAttributes } from '../../clients/temporal';
 import { createApp } from '../../web/app';
 import { JobChanges } from '../../web/live';
 import { createWorker } from '../../worker';

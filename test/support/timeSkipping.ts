@@ -9,7 +9,7 @@ import type { Config } from '../../lib/config';
 import { createI18n } from '../../lib/i18n';
 import { temporalTestServerPath } from '../../lib/stack';
 import { createWorker } from '../../worker';
-import { searchAttributeKeys } from '../../workflows/searchAttributes';
+import { searchAttributeKeys } from '../../workflows/searchAttributes.contract';
 import { startPlatform, type Platform } from './platform';
 
 /** What a test changes in the worker: other settings (channels), another mail transport. */

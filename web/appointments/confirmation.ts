@@ -8,7 +8,7 @@ import { queueMessage, smsEnabled } from '../../db/messages';
 import { messageTemplate } from '../../db/messageTemplates';
 import { renderMessage } from '../../lib/messageTemplates';
 import type { Channel } from '../../lib/messaging';
-import { messageWorkflow, messageWorkflowId } from '../../workflows/message';
+import { messageWorkflowId, messageWorkflowType, type MessageWorkflow } from '../../workflows/message.contract';
 
 export interface ConfirmationDeps {
   db: Knex;
@@ -63,7 +63,7 @@ export async function sendAppointmentConfirmation(deps: ConfirmationDeps, appoin
     appointmentId: appointment.id,
     customerId: appointment.customer_id ?? undefined,
   });
-  await deps.temporal.workflow.start(messageWorkflow, {
+  await deps.temporal.workflow.start<MessageWorkflow>(messageWorkflowType, {
     workflowId: messageWorkflowId(key),
     taskQueue: deps.taskQueue,
     args: [key],

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { createStaffAppointment } from '../../db/appointments';
 import { listLocations } from '../../db/locations';
-import { startCheckinWorkflow, type CheckinWorkflowDeps } from '../../lib/checkinWorkflow';
+import { startCheckinWorkflow, type CheckinWorkflowDeps } from '../../clients/checkinWorkflow';
 import { isLocalDateTime, plateField, vinField } from '../../lib/validation';
 import { fieldErrors, parseForm } from '../errors';
 import { requireRole } from '../middleware/auth';

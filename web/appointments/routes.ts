@@ -1,149 +1,41 @@
-import { type Request, type Response } from 'express';
-import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import {
   addWalkInVehicleToMaster,
   cancelAppointment,
   copyContactToMaster,
-  createAppointmentFromLead,
-  duplicateCandidates,
   findAppointment,
-  findCustomerByNumber,
-  findLeadForAppointment,
-  LeadAlreadyDecidedError,
   listAppointments,
   listPinnedAppointments,
-  withdrawAppointment,
   type AppointmentRow,
-  type CustomerChoice,
-  type LeadForAppointment,
 } from '../../db/appointments';
-import { companyTimeZone, findLocation } from '../../db/locations';
-import { appointmentCancelled, startCheckinWorkflow } from '../../lib/checkinWorkflow';
+import { companyTimeZone } from '../../db/locations';
+import { appointmentCancelled } from '../../clients/checkinWorkflow';
 import { formatLocalDateTimeShort } from '../../lib/time';
-import { isCalendarDate, isLocalDateTime } from '../../lib/validation';
-import { parseForm, UserError } from '../errors';
+import { isCalendarDate } from '../../lib/validation';
+import { UserError } from '../errors';
 import { requireRole, requireStaff } from '../middleware/auth';
-import { requirePermission } from '../middleware/permissions';
 import { render } from '../render';
+import type { LeadEvents } from '../leads/service';
 import { createCheckinHandlingRouter } from './checkin';
 import { confirmationChannels, confirmationChannelsOf, sendAppointmentConfirmation, type ConfirmationDeps } from './confirmation';
 import { createMoveRouter } from './move';
 import { createNewAppointmentRouter } from './new';
-import { durations, mayPlanRoles, renderAppointmentPage, view } from './page';
+import { mayPlanRoles, renderAppointmentPage, view } from './page';
 import { createWorkLinesRouter } from './workLines';
 import { featureRouter, rowId } from '../router';
-import { cancelVisit, type LeadEvents } from './service';
-
-export type { LeadEvents } from './service';
-
-const windowStart = { morning: '08:00', afternoon: '13:00', any: '08:00' } as const;
-
-const createSchema = z.object({
-  choice: z.enum(['existing', 'lead_data', 'master_data', 'new_customer', 'cash_sale'], { message: 'choice' }),
-  customer: z.coerce.number().int().positive().optional(),
-  starts: z.string().refine(isLocalDateTime, 'dateTime'),
-  duration: z.coerce.number().refine((value) => (durations as readonly number[]).includes(value), 'duration'),
-  notes: z.string().max(2000, 'tooLong').default(''),
-});
+import { cancelVisit } from './service';
 
 /**
- * M2 "Create appointment" with the M7 duplicate dialog and M8 vehicle check;
- * the appointment page and overview (M9) with the customer's check-in
- * (C5-C8), work lines and moving.
+ * The appointment page and overview (M9) with the customer's check-in
+ * (C5-C8), work lines and moving. (M2 "Create appointment" for a lead is
+ * web/leads/appointment.ts.)
  */
 export function createAppointmentsRouter(deps: ConfirmationDeps & { leads: LeadEvents; uploadDir: string }) {
   const { db, leads } = deps;
   const router = featureRouter();
   router.use('/staff', requireStaff);
   const mayPlan = requireRole(...mayPlanRoles);
-  const leadManager = requirePermission(db, 'lead_manager');
-
-  async function dialog(req: Request, res: Response, lead: LeadForAppointment, values: Record<string, string>, errors: Record<string, string> = {}) {
-    const location = (await findLocation(db, lead.location_id))!;
-    const known = lead.customer_number ? await findCustomerByNumber(db, lead.company_id, lead.customer_number) : undefined;
-    const candidates = known ? [] : await duplicateCandidates(db, lead.company_id, lead);
-    render(req, res, view('create'), {
-      lead,
-      known,
-      unknownNumber: lead.customer_number && !known ? lead.customer_number : '',
-      candidates,
-      location,
-      durations,
-      values: {
-        starts: `${lead.desired_date}T${windowStart[lead.time_window]}`,
-        duration: '60',
-        notes: '',
-        customer: candidates[0] ? String(candidates[0].id) : '',
-        ...values,
-      },
-      errors,
-    });
-  }
-
-  const leadOf = async (req: Request) => {
-    const id = rowId(req.params.id);
-    return id ? findLeadForAppointment(db, req.staff!.company_id, id) : undefined;
-  };
-
-  router.get('/staff/leads/:id/appointment', leadManager, async (req, res, next) => {
-    const lead = await leadOf(req);
-    if (!lead) return next();
-    if (lead.status !== 'new' || lead.appointment_id) return res.redirect(303, `/staff/leads/${lead.id}`);
-    await dialog(req, res, lead, {});
-  });
-
-  router.post('/staff/leads/:id/appointment', leadManager, async (req, res, next) => {
-    const lead = await leadOf(req);
-    if (!lead) return next();
-    const parsed = parseForm(createSchema, req.body);
-    const errors: Record<string, string> = {};
-    if (!parsed.success) for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
-    const data = parsed.success ? parsed.data : undefined;
-    let choice: CustomerChoice | undefined;
-    if (data) {
-      if (data.choice === 'existing') {
-        const known = lead.customer_number ? await findCustomerByNumber(db, lead.company_id, lead.customer_number) : undefined;
-        if (known) choice = { kind: 'existing', customerId: known.id };
-        else errors.choice = 'choice';
-      } else if (data.choice === 'lead_data' || data.choice === 'master_data') {
-        if (data.customer) choice = { kind: data.choice, customerId: data.customer };
-        else errors.customer = 'chooseCandidate';
-      } else {
-        choice = { kind: data.choice };
-      }
-    }
-    const location = (await findLocation(db, lead.location_id))!;
-    const start = data ? DateTime.fromISO(data.starts, { zone: location.time_zone }) : undefined;
-    if (data && !start?.isValid) errors.starts = 'dateTime';
-    if (Object.keys(errors).length > 0 || !data || !choice || !start) {
-      res.status(422);
-      return dialog(req, res, lead, req.body as Record<string, string>, errors);
-    }
-    try {
-      const created = await createAppointmentFromLead(db, lead.id, choice.kind === 'existing' ? { kind: 'master_data', customerId: choice.customerId } : choice, {
-        startsAt: start.toJSDate(),
-        endsAt: start.plus({ minutes: data.duration }).toJSDate(),
-        notes: data.notes,
-        staffId: req.staff!.id,
-      });
-      try {
-        await leads.appointmentCreated(lead.id, created.id, req.staff!.id);
-      } catch (error) {
-        // The lead's workflow decided otherwise (the customer cancelled, a colleague rejected): no appointment.
-        await withdrawAppointment(db, created.id);
-        throw error;
-      }
-      // D2: from now on the customer hears about the check-in at its moments.
-      await startCheckinWorkflow(deps, created.id);
-      res.redirect(303, `/staff/appointments/${created.id}?created=${created.vehicle}`);
-    } catch (error) {
-      if (!(error instanceof LeadAlreadyDecidedError)) throw error;
-      res.status(409);
-      await dialog(req, res, lead, req.body as Record<string, string>, { form: 'leadDecided' });
-    }
-  });
 
   router.get('/staff/appointments', async (req, res) => {
     const range = z

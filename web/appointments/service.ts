@@ -1,15 +1,11 @@
 import type { Knex } from 'knex';
+import type { LeadEvents } from '../leads/service';
 import { cancelAppointment, rescheduleAppointment, type AppointmentRow } from '../../db/appointments';
 import { findPortalJob } from '../../db/jobs';
-import { appointmentCancelled, appointmentRescheduled } from '../../lib/checkinWorkflow';
-import { advanceJob, type LifecycleDeps } from '../../lib/jobLifecycle';
-import type { Refusal } from '../../workflows/jobSteps';
+import { appointmentCancelled, appointmentRescheduled } from '../../clients/checkinWorkflow';
+import { advanceJob, type LifecycleDeps } from '../../clients/jobLifecycle';
+import type { Refusal } from '../../workflows/jobLifecycle.contract';
 
-/** What the lead's D3 workflow must hear from appointments (M2, M3). */
-export interface LeadEvents {
-  appointmentCreated(leadId: number, appointmentId: number, staffId: number): Promise<void>;
-  appointmentDeleted(leadId: number, staffId: number | null): Promise<void>;
-}
 
 export interface AppointmentServiceDeps extends LifecycleDeps {
   db: Knex;

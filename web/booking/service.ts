@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Knex } from 'knex';
-import { hashToken } from '../../activities/mail';
+import { hashToken } from '../../lib/tokens';
 import { confirmedJobNumber, findBookingByTokenHash, insertPendingBooking, slotUsage, type Booking } from '../../db/bookings';
 import { jobNumberOf } from '../../db/jobs';
 import { estimateHours, findLocation, slotRules, type Location } from '../../db/locations';
 import { normalizePlate } from '../../lib/plates';
 import { formatLocalDateTime } from '../../lib/time';
 import { findSlot, generateSlots, type Slot } from '../../lib/slots';
-import { bookingWorkflow, bookingWorkflowId, confirmUpdate, holdUpdate, type HoldOutcome } from '../../workflows/booking';
-import { locationKey, plateKey } from '../../workflows/searchAttributes';
+import { bookingWorkflowId, bookingWorkflowType, confirmUpdate, holdUpdate, type BookingWorkflow, type HoldOutcome } from '../../workflows/booking.contract';
+import { locationKey, plateKey } from '../../workflows/searchAttributes.contract';
 import { UserError } from '../errors';
 import type { EstimateWizard } from './wizard';
 
@@ -99,7 +99,7 @@ export async function startBooking(
   deps: BookingDeps,
   { bookingId, plate, location, kind }: { bookingId: string; plate: string; location: Location; kind?: 'repair' },
 ): Promise<HoldOutcome> {
-  const start = new WithStartWorkflowOperation(bookingWorkflow, {
+  const start = new WithStartWorkflowOperation<BookingWorkflow>(bookingWorkflowType, {
     workflowId: bookingWorkflowId(bookingId),
     taskQueue: deps.taskQueue,
     args: [{ bookingId, linkTtlMs: deps.linkTtlMs, ...(kind ? { kind } : {}) }],

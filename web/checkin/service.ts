@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
-import { hashToken } from '../../activities/mail';
+import { hashToken } from '../../lib/tokens';
 import { findCheckinByTokenHash, type CheckinAppointment } from '../../db/checkin';
 
 /** Where a check-in link stands: open to fill in, already sent, or closed (the appointment is over). */

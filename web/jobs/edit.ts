@@ -2,7 +2,7 @@ import { type Request, type Response } from 'express';
 import { listDamageFlowTypes } from '../../db/damageFlowTypes';
 import { findJobForEdit, type JobEditRow } from '../../db/jobs';
 import { listLocations } from '../../db/locations';
-import type { LifecycleDeps } from '../../lib/jobLifecycle';
+import type { LifecycleDeps } from '../../clients/jobLifecycle';
 import type { FieldErrors } from '../errors';
 import { requireRole, requireStaff } from '../middleware/auth';
 import { render } from '../render';

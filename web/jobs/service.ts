@@ -1,8 +1,7 @@
 import { createStaffJob, updateJobDetails, type CreatedStaffJob, type JobEditRow } from '../../db/jobs';
-import { advanceJob, startJobLifecycle, type LifecycleDeps } from '../../lib/jobLifecycle';
-import { plateChanged } from '../../lib/temporal';
-import { jobWorkflowId } from '../../workflows/jobLifecycle';
-import type { JobEvent, Refusal } from '../../workflows/jobSteps';
+import { advanceJob, startJobLifecycle, type LifecycleDeps } from '../../clients/jobLifecycle';
+import { plateChanged } from '../../clients/temporal';
+import { jobWorkflowId, type JobEvent, type Refusal } from '../../workflows/jobLifecycle.contract';
 import { localInput, localToInstant, type JobForm } from './form';
 
 /** The planned-date fields of the job form and the D4 event each one sends. */

@@ -1,6 +1,6 @@
 import type { JobStateRow } from '../../db/jobs';
 import { formatLocalDateTimeShort } from '../../lib/time';
-import { applyJobEvent, jobEventTypes, type JobEventType, type JobSnapshot } from '../../workflows/jobSteps';
+import { applyJobEvent, jobEventTypes, type JobEventType, type JobSnapshot } from '../../workflows/jobLifecycle.contract';
 
 export interface TimelineStep {
   key: 'appointment' | 'vehicle_in' | 'work_started' | 'finished' | 'picked_up';

@@ -15,9 +15,9 @@ import {
 import { listLocations } from '../../db/locations';
 import { messagesForLead } from '../../db/messages';
 import { closedLeadStatuses, mayEditLead } from '../../lib/permissions';
-import { plateChanged } from '../../lib/temporal';
+import { plateChanged } from '../../clients/temporal';
 import { formatLocalDateTimeShort } from '../../lib/time';
-import { leadWorkflowId } from '../../workflows/lead';
+import { leadWorkflowId } from '../../workflows/lead.contract';
 import type { FieldErrors } from '../errors';
 import { requireStaff } from '../middleware/auth';
 import { requirePermission } from '../middleware/permissions';

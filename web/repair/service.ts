@@ -11,7 +11,7 @@ import {
   type RepairLocation,
 } from '../../db/repairBookings';
 import { repairSlots } from '../../lib/slots';
-import type { HoldOutcome } from '../../workflows/booking';
+import type { HoldOutcome } from '../../workflows/booking.contract';
 import { startBooking, type BookingDeps } from '../booking/service';
 
 export interface RepairDay {

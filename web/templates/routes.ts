@@ -18,7 +18,7 @@ import { messagesForJob } from '../../db/messages';
 import { builtInTemplates, defaultInvitationRef, parseTemplateRef, templateTags } from '../../lib/communicationTemplates';
 import { isLanguage, languageNames, languages, type Language } from '../../lib/i18n';
 import { formatLocalDateTimeShort } from '../../lib/time';
-import { invitationMessageKey } from '../../workflows/invitation';
+import { invitationMessageKey } from '../../workflows/invitation.contract';
 import type { Role } from '../../db/staff';
 import { fieldErrors, type FieldErrors, parseForm } from '../errors';
 import { requireRole, requireStaff } from '../middleware/auth';

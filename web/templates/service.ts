@@ -5,8 +5,8 @@ import type { ChosenTemplate, InvitationJob } from '../../db/communicationTempla
 import type { Location } from '../../db/locations';
 import { expandTemplate, tagValues, unknownTags, type InvitationFacts } from '../../lib/communicationTemplates';
 import type { Language } from '../../lib/i18n';
-import { invitationWorkflow, invitationWorkflowId } from '../../workflows/invitation';
-import { jobNumberKey, locationKey } from '../../workflows/searchAttributes';
+import { invitationWorkflowId, invitationWorkflowType, type InvitationWorkflow } from '../../workflows/invitation.contract';
+import { jobNumberKey, locationKey } from '../../workflows/searchAttributes.contract';
 
 export interface InvitationDeps {
   db: Knex;
@@ -61,7 +61,7 @@ export type QueueResult = { queued: true; invitationId: string; recipient: strin
 export async function queueInvitation(deps: InvitationDeps, job: InvitationJob, template: ChosenTemplate): Promise<QueueResult> {
   if (!job.email) return { queued: false, error: 'noEmail' };
   const invitationId = randomUUID();
-  await deps.temporal.workflow.start(invitationWorkflow, {
+  await deps.temporal.workflow.start<InvitationWorkflow>(invitationWorkflowType, {
     workflowId: invitationWorkflowId(invitationId),
     taskQueue: deps.taskQueue,
     args: [

@@ -17,7 +17,7 @@ import { render } from '../render';
 import { rejectLead, type LeadDeps } from './service';
 import { featureRouter } from '../router';
 
-const view = (name: string) => `serviceBooking/views/${name}`;
+const view = (name: string) => `leads/views/${name}`;
 
 const rejectSchema = z.discriminatedUnion('channel', [
   z.object({

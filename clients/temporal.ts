@@ -1,7 +1,7 @@
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
-import { plateChangedSignal, searchAttributeKeys } from '../workflows/searchAttributes';
-import { normalizePlate } from './plates';
-import type { Logger } from './logger';
+import { normalizePlate } from '../lib/plates';
+import type { Logger } from '../lib/logger';
+import { plateChangedSignal, searchAttributeKeys } from '../workflows/searchAttributes.contract';
 
 export async function createTemporalClient(address: string, namespace: string): Promise<Client> {
   const connection = await Connection.connect({ address });

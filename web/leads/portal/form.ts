@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { Location } from '../../db/locations';
-import { checkboxes, isCalendarDate, plateField, vinField } from '../../lib/validation';
+import type { Location } from '../../../db/locations';
+import { checkboxes, isCalendarDate, plateField, vinField } from '../../../lib/validation';
 
 const text = (max: number) => z.string().trim().max(max, 'tooLong');
 

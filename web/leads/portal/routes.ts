@@ -1,13 +1,13 @@
 import { type Request, type Response } from 'express';
-import { findLocation, findLocationBySlug, type Location } from '../../db/locations';
-import { formatCalendarDate } from '../../lib/time';
-import { fieldErrors, parseForm } from '../errors';
-import { render } from '../render';
+import { findLocation, findLocationBySlug, type Location } from '../../../db/locations';
+import { formatCalendarDate } from '../../../lib/time';
+import { fieldErrors, parseForm } from '../../errors';
+import { render } from '../../render';
 import { desiredDateRange, serviceRequestSchema, timeWindows } from './form';
-import { cancelByCustomer, leadByCancelToken, submitServiceRequest, type LeadDeps } from './service';
-import { featureRouter } from '../router';
+import { cancelByCustomer, leadByCancelToken, submitServiceRequest, type LeadDeps } from '../service';
+import { featureRouter } from '../../router';
 
-const view = (name: string) => `serviceBooking/views/${name}`;
+const view = (name: string) => `leads/portal/views/${name}`;
 
 /** M1 the customer's online service request, and M3 the cancel link from its acknowledgement. */
 export function createServiceBookingRouter(deps: LeadDeps) {

@@ -7,11 +7,19 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import type { Knex } from 'knex';
 import { findJobState, jobsInProgress, snapshotOf } from '../db/jobs';
-import { normalizePlate } from './plates';
+import { normalizePlate } from '../lib/plates';
 import { startMissingWorkflows } from './temporal';
-import { advanceUpdate, jobLifecycleWorkflow, jobWorkflowId, type JobLifecycleInput } from '../workflows/jobLifecycle';
-import type { JobEvent, JobSnapshot, Refusal } from '../workflows/jobSteps';
-import { jobNumberKey, locationKey, plateKey } from '../workflows/searchAttributes';
+import {
+  advanceUpdate,
+  jobLifecycleWorkflowType,
+  jobWorkflowId,
+  type JobEvent,
+  type JobLifecycleInput,
+  type JobLifecycleWorkflow,
+  type JobSnapshot,
+  type Refusal,
+} from '../workflows/jobLifecycle.contract';
+import { jobNumberKey, locationKey, plateKey } from '../workflows/searchAttributes.contract';
 
 export interface LifecycleDeps {
   db: Knex;
@@ -51,7 +59,7 @@ export async function startJobLifecycle(deps: LifecycleDeps, job: JobRef): Promi
   const state = await findJobState(deps.db, job.id);
   if (!state) throw new Error(`job ${job.id} does not exist`);
   try {
-    await deps.temporal.workflow.start(jobLifecycleWorkflow, startOptions(deps, job, snapshotOf(state)));
+    await deps.temporal.workflow.start<JobLifecycleWorkflow>(jobLifecycleWorkflowType, startOptions(deps, job, snapshotOf(state)));
   } catch (error) {
     // A picked-up job's completed workflow is never started again.
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
@@ -65,7 +73,7 @@ export async function startJobLifecycle(deps: LifecycleDeps, job: JobRef): Promi
  */
 export async function ensureJobWorkflows(deps: LifecycleDeps): Promise<number> {
   const jobs = await jobsInProgress(deps.db);
-  return startMissingWorkflows(deps.temporal, jobLifecycleWorkflow.name, jobs, (job) => jobWorkflowId(job.job_number), (job) => startJobLifecycle(deps, job));
+  return startMissingWorkflows(deps.temporal, jobLifecycleWorkflowType, jobs, (job) => jobWorkflowId(job.job_number), (job) => startJobLifecycle(deps, job));
 }
 
 /**
@@ -78,7 +86,7 @@ export async function advanceJob(deps: LifecycleDeps, job: JobRef, event: JobEve
   const state = await findJobState(deps.db, job.id);
   if (!state) throw new Error(`job ${job.id} does not exist`);
   if (state.step === 'picked_up') return { ok: false, refusal: 'pickedUp' };
-  const start = new WithStartWorkflowOperation(jobLifecycleWorkflow, startOptions(deps, job, snapshotOf(state)));
+  const start = new WithStartWorkflowOperation<JobLifecycleWorkflow>(jobLifecycleWorkflowType, startOptions(deps, job, snapshotOf(state)));
   try {
     const snapshot = await deps.temporal.workflow.executeUpdateWithStart(advanceUpdate, {
       args: [event],

@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type SignalDefinition } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { upcomingAppointments } from '../db/checkin';
-import { cancelCheckinSignal, checkInWorkflow, checkinWorkflowId, rescheduleSignal } from '../workflows/checkIn';
+import { cancelCheckinSignal, checkInWorkflowType, checkinWorkflowId, rescheduleSignal, type CheckInWorkflow } from '../workflows/checkIn.contract';
 import { startMissingWorkflows, type WorkflowDeps } from './temporal';
 
 export type CheckinWorkflowDeps = WorkflowDeps;
@@ -14,7 +14,7 @@ export type CheckinWorkflowDeps = WorkflowDeps;
  */
 export async function startCheckinWorkflow(deps: CheckinWorkflowDeps, appointmentId: number): Promise<void> {
   try {
-    await deps.temporal.workflow.start(checkInWorkflow, {
+    await deps.temporal.workflow.start<CheckInWorkflow>(checkInWorkflowType, {
       workflowId: checkinWorkflowId(appointmentId),
       taskQueue: deps.taskQueue,
       args: [{ appointmentId }],
@@ -54,5 +54,5 @@ async function signal(deps: CheckinWorkflowDeps, appointmentId: number, definiti
 /** At worker start: every planned appointment still to come has its check-in workflow. Answers how many were started. */
 export async function ensureCheckinWorkflows(db: Knex, deps: CheckinWorkflowDeps): Promise<number> {
   const appointments = await upcomingAppointments(db);
-  return startMissingWorkflows(deps.temporal, checkInWorkflow.name, appointments, ({ id }) => checkinWorkflowId(id), ({ id }) => startCheckinWorkflow(deps, id));
+  return startMissingWorkflows(deps.temporal, checkInWorkflowType, appointments, ({ id }) => checkinWorkflowId(id), ({ id }) => startCheckinWorkflow(deps, id));
 }

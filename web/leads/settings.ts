@@ -89,7 +89,7 @@ export function createOnlineBookingRouter({ db, whatsappAvailable }: { db: Knex;
 
   router.get('/staff/settings/online-booking', mayAdminister, async (req, res) => {
     const settings = await onlineBookingSettings(db, req.staff!.company_id);
-    render(req, res, 'staff/views/onlineBooking', { settings, values: onlineBookingValues(settings), errors: {}, saved: req.query.saved === '1', whatsappAvailable });
+    render(req, res, 'leads/views/onlineBooking', { settings, values: onlineBookingValues(settings), errors: {}, saved: req.query.saved === '1', whatsappAvailable });
   });
 
   router.post('/staff/settings/online-booking', mayAdminister, async (req, res) => {
@@ -99,7 +99,7 @@ export function createOnlineBookingRouter({ db, whatsappAvailable }: { db: Knex;
       res.status(422);
       // Unticked checkboxes send nothing: keep them unticked, not as saved.
       const values = { ...req.body, acceptors: allTicked(req.body.acceptors) };
-      return render(req, res, 'staff/views/onlineBooking', { settings, values, errors: result.errors, saved: false, whatsappAvailable });
+      return render(req, res, 'leads/views/onlineBooking', { settings, values, errors: result.errors, saved: false, whatsappAvailable });
     }
     await saveOnlineBookingSettings(db, req.staff!.company_id, result.changes);
     res.redirect(303, '/staff/settings/online-booking?saved=1');
@@ -107,7 +107,7 @@ export function createOnlineBookingRouter({ db, whatsappAvailable }: { db: Knex;
 
   router.get('/staff/settings/permissions', requireRole('admin'), async (req, res) => {
     const table = await permissionTable(db, req.staff!.company_id);
-    render(req, res, 'staff/views/permissions', { table, roles, permissions, isLocked, grantField, saved: req.query.saved === '1' });
+    render(req, res, 'leads/views/permissions', { table, roles, permissions, isLocked, grantField, saved: req.query.saved === '1' });
   });
 
   router.post('/staff/settings/permissions', requireRole('admin'), async (req, res) => {

@@ -1,11 +1,11 @@
 import { ScheduleAlreadyRunning, type Client, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
-import { housekeepingWorkflow } from '../workflows/housekeeping';
+import { housekeepingWorkflowType, type HousekeepingWorkflow } from '../workflows/housekeeping.contract';
 
 export const housekeepingScheduleId = 'housekeeping';
 
-const action = (taskQueue: string): ScheduleOptionsStartWorkflowAction<typeof housekeepingWorkflow> => ({
+const action = (taskQueue: string): ScheduleOptionsStartWorkflowAction<HousekeepingWorkflow> => ({
   type: 'startWorkflow',
-  workflowType: housekeepingWorkflow,
+  workflowType: housekeepingWorkflowType,
   workflowId: 'housekeeping',
   taskQueue,
 });

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { bookingWorkflowType, type BookingWorkflow } from './booking.contract';
+import { checkInWorkflowType, type CheckInWorkflow } from './checkIn.contract';
+import { housekeepingWorkflowType, type HousekeepingWorkflow } from './housekeeping.contract';
+import { invitationWorkflowType, type InvitationWorkflow } from './invitation.contract';
+import { jobLifecycleWorkflowType, type JobLifecycleWorkflow } from './jobLifecycle.contract';
+import { leadWorkflowType, type LeadWorkflow } from './lead.contract';
+import { messageWorkflowType, type MessageWorkflow } from './message.contract';
+import * as workflows from './index';
+
+// Clients start workflows by the contract's type name and function type; the
+// worker registers them by their function's name. Both must name the same
+// workflow, with the same signature (checked by tsc here).
+const registered = {
+  [bookingWorkflowType]: workflows.bookingWorkflow satisfies BookingWorkflow,
+  [checkInWorkflowType]: workflows.checkInWorkflow satisfies CheckInWorkflow,
+  [housekeepingWorkflowType]: workflows.housekeepingWorkflow satisfies HousekeepingWorkflow,
+  [invitationWorkflowType]: workflows.invitationWorkflow satisfies InvitationWorkflow,
+  [jobLifecycleWorkflowType]: workflows.jobLifecycleWorkflow satisfies JobLifecycleWorkflow,
+  [leadWorkflowType]: workflows.leadWorkflow satisfies LeadWorkflow,
+  [messageWorkflowType]: workflows.messageWorkflow satisfies MessageWorkflow,
+};
+
+describe('workflow contracts', () => {
+  it('each contract names the workflow the worker registers under that name, and every workflow has one', () => {
+    for (const [type, workflow] of Object.entries(registered)) expect(workflow.name).toBe(type);
+    expect(Object.keys(registered).sort()).toEqual(Object.keys(workflows).sort());
+  });
+});
