@@ -4,8 +4,8 @@ import { builtInMessageTemplate, whatsappTemplate } from '../lib/messageTemplate
 import { expectHeading, staffLogin, usePlatformAndBrowser } from './support/browser';
 import { createLocation, createStaff } from './support/fixtures';
 
-describe('browser: WhatsApp texts, the company switch and the WhatsApp outbox', () => {
-  const t = usePlatformAndBrowser(); // NODE_ENV=test: the outbox WhatsApp provider
+describe('browser: WhatsApp texts, the company switch and the development WhatsApp provider', () => {
+  const t = usePlatformAndBrowser(); // NODE_ENV=test: the development WhatsApp provider
 
   it('without JavaScript an admin words the WhatsApp reminder as the approved template: every tag of it, no other', async () => {
     const { db, baseUrl } = t.platform;
@@ -91,9 +91,12 @@ describe('browser: WhatsApp texts, the company switch and the WhatsApp outbox', 
     const page = await context.newPage();
     await staffLogin(page, baseUrl, advisor.email, advisor.password);
     await expectHeading(page, 'Jobs');
-    await page.getByRole('link', { name: 'WhatsApp outbox' }).click();
-    await expectHeading(page, 'WhatsApp outbox');
-    const row = page.locator('table.whatsapp-outbox tr', { hasText: 'Bonjour Sophie Claes' });
+    await page.getByRole('link', { name: 'Development WhatsApp' }).click();
+    await expectHeading(page, 'Development WhatsApp');
+    expect(new URL(page.url()).pathname).toBe('/staff/messages/dev-whatsapp');
+    const old = await page.request.get(`${baseUrl}/staff/messages/whatsapp-outbox`, { maxRedirects: 0 });
+    expect([old.status(), old.headers()['location']]).toEqual([301, '/staff/messages/dev-whatsapp']);
+    const row = page.locator('table.dev-whatsapp tr', { hasText: 'Bonjour Sophie Claes' });
     const text = await row.innerText();
     expect(text).toContain('+32470556677');
     expect(text).toContain('checkin_reminder (fr)');
@@ -104,8 +107,8 @@ describe('browser: WhatsApp texts, the company switch and the WhatsApp outbox', 
     const mechanicPage = await mechanicContext.newPage();
     await staffLogin(mechanicPage, baseUrl, mechanic.email, mechanic.password);
     await expectHeading(mechanicPage, 'Jobs');
-    expect(await mechanicPage.getByRole('link', { name: 'WhatsApp outbox' }).count()).toBe(0);
-    expect((await mechanicPage.request.get(`${baseUrl}/staff/messages/whatsapp-outbox`)).status()).toBe(403);
+    expect(await mechanicPage.getByRole('link', { name: 'Development WhatsApp' }).count()).toBe(0);
+    expect((await mechanicPage.request.get(`${baseUrl}/staff/messages/dev-whatsapp`)).status()).toBe(403);
     await mechanicContext.close();
   });
 });

@@ -23,7 +23,7 @@ const values: MessageValues = {
 describe('WhatsApp messages through messageWorkflow against real Temporal and PostgreSQL', () => {
   let platform: Platform;
   beforeAll(async () => {
-    platform = await startPlatform(); // NODE_ENV=test: the outbox WhatsApp provider
+    platform = await startPlatform(); // NODE_ENV=test: the development WhatsApp provider
   });
   afterAll(() => platform?.close());
 
@@ -52,7 +52,7 @@ describe('WhatsApp messages through messageWorkflow against real Temporal and Po
   /** A second worker on its own task queue with other WhatsApp settings, as another deployment would have. */
   const withWhatsapp = <T>(whatsapp: Partial<MessagingConfig>, run: (taskQueue: string) => Promise<T>) => withMessagingWorker(platform, whatsapp, run);
 
-  it('a reminder lands once in the WhatsApp outbox, with template, language and parameters in order, even when delivered twice', async () => {
+  it('a reminder lands once with the development WhatsApp provider, with template, language and parameters in order, even when delivered twice', async () => {
     const { companyId } = await createLocation(platform.db, { hours: false });
     const { idempotencyKey: key, body } = await queueReminder(companyId);
     expect(body).toContain('Beste Marie Peeters, we herinneren u aan uw afspraak bij Garage Peeters morgen');
@@ -62,7 +62,7 @@ describe('WhatsApp messages through messageWorkflow against real Temporal and Po
     await deliver(key);
     await platform.activities.deliverMessage(key);
 
-    const outbox = await platform.db('whatsapp_outbox').where({ reference: key });
+    const outbox = await platform.db('dev_whatsapp_messages').where({ reference: key });
     expect(outbox).toHaveLength(1);
     expect(outbox[0]).toMatchObject({
       recipient: '+32470123456',
@@ -71,7 +71,7 @@ describe('WhatsApp messages through messageWorkflow against real Temporal and Po
       parameters: ['Marie Peeters', 'Garage Peeters', 'dinsdag 6 oktober 2026', '08:30', '1-ABC-234', values.CheckinLink, '+32 9 123 45 67'],
       body,
     });
-    expect(await row(key)).toMatchObject({ status: 'sent', provider_message_id: `outbox-${outbox[0].id}`, error: null });
+    expect(await row(key)).toMatchObject({ status: 'sent', provider_message_id: `dev-${outbox[0].id}`, error: null });
   });
 
   it("the log keeps the company's own WhatsApp wording; the template stays the approved one", async () => {
@@ -83,7 +83,7 @@ describe('WhatsApp messages through messageWorkflow against real Temporal and Po
 
     const { idempotencyKey: key } = await queueReminder(companyId, '+31 6 1234 5678');
     await deliver(key);
-    const [sent] = await platform.db('whatsapp_outbox').where({ reference: key });
+    const [sent] = await platform.db('dev_whatsapp_messages').where({ reference: key });
     expect(sent).toMatchObject({ recipient: '+31612345678', template_name: 'checkin_reminder', body: expect.stringMatching(/^Hallo Marie Peeters! Morgen dinsdag 6 oktober 2026 om 08:30/) });
     expect(sent.parameters[0]).toBe('Marie Peeters');
   });
@@ -99,7 +99,7 @@ describe('WhatsApp messages through messageWorkflow against real Temporal and Po
     const { idempotencyKey: key } = await queueReminder(companyId, 'geen gsm');
     expect(await failureType(deliver(key))).toBe('MessageRejected');
     expect(await row(key)).toMatchObject({ status: 'failed', error: expect.stringMatching(/not a phone number/), sent_at: null });
-    expect(await platform.db('whatsapp_outbox').where({ reference: key })).toEqual([]);
+    expect(await platform.db('dev_whatsapp_messages').where({ reference: key })).toEqual([]);
   });
 
   it('with WHATSAPP_PROVIDER=none a WhatsApp message fails at once as ChannelUnavailable', async () => {
@@ -137,7 +137,7 @@ describe('WhatsApp messages through messageWorkflow against real Temporal and Po
         template: { name: 'checkin_reminder', language: { code: 'de' }, components: [{ type: 'body', parameters: expect.arrayContaining([{ type: 'text', text: '1-ABC-234' }]) }] },
       });
       expect(await row(key)).toMatchObject({ status: 'sent', provider_message_id: 'wamid.TEST42', error: null });
-      expect(await platform.db('whatsapp_outbox').where({ reference: key })).toEqual([]);
+      expect(await platform.db('dev_whatsapp_messages').where({ reference: key })).toEqual([]);
     });
 
     it('an API refusing the template (400) marks the message failed, and the workflow ends without retrying', async () => {

@@ -7,6 +7,7 @@ import * as leadsAppointments from './20261124300000_leads_appointments';
 import * as messaging from './20261125000000_messaging';
 import * as checkin from './20261125100000_checkin';
 import * as whatsapp from './20261125110000_whatsapp';
+import * as devProviderMessages from './20261201190000_dev_provider_messages';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so
@@ -22,6 +23,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261125000000_messaging': messaging,
   '20261125100000_checkin': checkin,
   '20261125110000_whatsapp': whatsapp,
+  '20261201190000_dev_provider_messages': devProviderMessages,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -4,8 +4,8 @@ import { builtInMessageTemplate } from '../../lib/messageTemplates';
 import { expectHeading, staffLogin, usePlatformAndBrowser } from '../support/browser';
 import { createLocation, createStaff } from '../support/fixtures';
 
-describe('browser: message texts and the SMS outbox', () => {
-  const t = usePlatformAndBrowser(); // NODE_ENV=test: the outbox SMS provider
+describe('browser: message texts and the development SMS provider', () => {
+  const t = usePlatformAndBrowser(); // NODE_ENV=test: the development SMS provider
 
   it('an admin adapts the German SMS rejection with a preview, saves it, and resets it to the built-in text', async () => {
     const { db, baseUrl } = t.platform;
@@ -66,7 +66,7 @@ describe('browser: message texts and the SMS outbox', () => {
     await context.close();
   });
 
-  it('without JavaScript an e-mail text previews and needs a subject; advisors read the SMS outbox but not the texts, mechanics neither', async () => {
+  it('without JavaScript an e-mail text previews and needs a subject; advisors read the development SMS but not the texts, mechanics neither', async () => {
     const { db, baseUrl } = t.platform;
     const { companyId } = await createLocation(db, { hours: false });
     const admin = await createStaff(db, companyId, 'admin');
@@ -104,18 +104,22 @@ describe('browser: message texts and the SMS outbox', () => {
     await expectHeading(page, 'Jobs');
     expect(await page.getByRole('link', { name: 'Message texts' }).count()).toBe(0);
     expect((await page.request.get(`${baseUrl}/staff/settings/messages`)).status()).toBe(403);
-    await page.getByRole('link', { name: 'SMS outbox' }).click();
-    await expectHeading(page, 'SMS outbox');
-    const row = page.locator('table.sms-outbox tr', { hasText: 'Garage test: helaas is het vol.' });
+    await page.getByRole('link', { name: 'Development SMS' }).click();
+    await expectHeading(page, 'Development SMS');
+    expect(new URL(page.url()).pathname).toBe('/staff/messages/dev-sms');
+    const row = page.locator('table.dev-sms tr', { hasText: 'Garage test: helaas is het vol.' });
     expect(await row.innerText()).toContain('+32470556677');
+    // The old address of the page (when it was called an outbox) moved for good.
+    const old = await page.request.get(`${baseUrl}/staff/messages/sms-outbox`, { maxRedirects: 0 });
+    expect([old.status(), old.headers()['location']]).toEqual([301, '/staff/messages/dev-sms']);
     await context.close();
 
     const mechanicContext = await t.browser.newContext();
     const mechanicPage = await mechanicContext.newPage();
     await staffLogin(mechanicPage, baseUrl, mechanic.email, mechanic.password);
     await expectHeading(mechanicPage, 'Jobs');
-    expect(await mechanicPage.getByRole('link', { name: 'SMS outbox' }).count()).toBe(0);
-    expect((await mechanicPage.request.get(`${baseUrl}/staff/messages/sms-outbox`)).status()).toBe(403);
+    expect(await mechanicPage.getByRole('link', { name: 'Development SMS' }).count()).toBe(0);
+    expect((await mechanicPage.request.get(`${baseUrl}/staff/messages/dev-sms`)).status()).toBe(403);
     await mechanicContext.close();
   });
 });

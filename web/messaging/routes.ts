@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { companyTimeZone, listLocations } from '../../db/locations';
-import { listOutboxSms, listOutboxWhatsapp } from '../../db/messages';
+import { listDevSms, listDevWhatsapp } from '../../db/devMessages';
 import { customMessageTemplates, messageTemplate, resetMessageTemplate, saveMessageTemplate, type MessageTemplateKey } from '../../db/messageTemplates';
 import type { SmsProvider, WhatsappProvider } from '../../lib/config';
 import { isLanguage, languageNames, languages, type TFunction } from '../../lib/i18n';
@@ -71,11 +71,11 @@ const schemaFor = ({ purpose, channel }: MessageTemplateKey) =>
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
 const isChannel = (value: unknown): value is Channel => (messageChannels as readonly string[]).includes(value as string);
 
-/** For the staff menu on every page: the outbox links exist only with the development providers. */
+/** For the staff menu on every page: the links to what the development providers received exist only with those providers. */
 export function messagingLocals({ smsProvider, whatsappProvider }: Pick<MessagingPagesDeps, 'smsProvider' | 'whatsappProvider'>) {
   return (_req: Request, res: Response, next: NextFunction) => {
-    res.locals.smsOutbox = smsProvider === 'outbox';
-    res.locals.whatsappOutbox = whatsappProvider === 'outbox';
+    res.locals.devSms = smsProvider === 'dev';
+    res.locals.devWhatsapp = whatsappProvider === 'dev';
     next();
   };
 }
@@ -92,25 +92,29 @@ export function createMessagingRouter({ db, i18n, publicUrl, smsProvider, whatsa
 
   const timeZoneOf = (req: Request) => companyTimeZone(db, req.staff!.company_id);
 
-  // --- the development SMS provider's outbox ----------------------------------
+  // The pages were called "outbox" before sent_messages became the one outbox; old bookmarks still lead there.
+  router.get('/staff/messages/sms-outbox', (_req: Request, res: Response) => res.redirect(301, '/staff/messages/dev-sms'));
+  router.get('/staff/messages/whatsapp-outbox', (_req: Request, res: Response) => res.redirect(301, '/staff/messages/dev-whatsapp'));
 
-  router.get('/staff/messages/sms-outbox', requireStaff, requireRole('admin', 'service_advisor'), async (req: Request, res: Response, next: NextFunction) => {
-    if (smsProvider !== 'outbox') return next();
+  // --- what the development SMS provider received ------------------------------
+
+  router.get('/staff/messages/dev-sms', requireStaff, requireRole('admin', 'service_advisor'), async (req: Request, res: Response, next: NextFunction) => {
+    if (smsProvider !== 'dev') return next();
     const timeZone = await timeZoneOf(req);
-    const messages = (await listOutboxSms(db)).map((sms) => ({ ...sms, whenLabel: formatLocalDateTimeShort(sms.created_at, timeZone, req.language) }));
-    render(req, res, 'messaging/views/smsOutbox', { messages });
+    const messages = (await listDevSms(db)).map((sms) => ({ ...sms, whenLabel: formatLocalDateTimeShort(sms.created_at, timeZone, req.language) }));
+    render(req, res, 'messaging/views/devSms', { messages });
   });
 
-  // --- the development WhatsApp provider's outbox -----------------------------
+  // --- what the development WhatsApp provider received -------------------------
 
-  router.get('/staff/messages/whatsapp-outbox', requireStaff, requireRole('admin', 'service_advisor'), async (req: Request, res: Response, next: NextFunction) => {
-    if (whatsappProvider !== 'outbox') return next();
+  router.get('/staff/messages/dev-whatsapp', requireStaff, requireRole('admin', 'service_advisor'), async (req: Request, res: Response, next: NextFunction) => {
+    if (whatsappProvider !== 'dev') return next();
     const timeZone = await timeZoneOf(req);
-    const messages = (await listOutboxWhatsapp(db)).map((message) => ({
+    const messages = (await listDevWhatsapp(db)).map((message) => ({
       ...message,
       whenLabel: formatLocalDateTimeShort(message.created_at, timeZone, req.language),
     }));
-    render(req, res, 'messaging/views/whatsappOutbox', { messages });
+    render(req, res, 'messaging/views/devWhatsapp', { messages });
   });
 
   // --- admin: message texts ---------------------------------------------------
