@@ -3,7 +3,7 @@ import { activityDeps } from '../activities';
 import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createMailTransport } from '../activities/mail/transport';
-import { findInvitationJob, resolveTemplate } from '../db/communicationTemplates';
+import { findInvitationJob, resolveTemplate } from '../db/templates';
 import { createI18n } from '../lib/i18n';
 import { freePort } from '../lib/stack';
 import { queueInvitation } from '../web/templates/service';

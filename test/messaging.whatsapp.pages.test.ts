@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { queueMessage } from '../db/messages';
-import { builtInMessageTemplate, whatsappTemplate } from '../lib/messageTemplates';
+import { builtInText, whatsappTemplate } from '../lib/templates';
 import { expectHeading, staffLogin, usePlatformAndBrowser } from './support/browser';
 import { createLocation, createStaff } from './support/fixtures';
 
@@ -24,7 +24,7 @@ describe('browser: WhatsApp texts, the company switch and the development WhatsA
 
     const body = page.getByLabel('Message', { exact: true });
     const preview = page.getByRole('group', { name: 'Preview' });
-    expect(await body.inputValue()).toBe(builtInMessageTemplate('checkin_reminder', 'whatsapp', 'nl').body);
+    expect(await body.inputValue()).toBe(builtInText('checkin_reminder', 'whatsapp', 'nl').body);
     expect(await page.getByLabel('Subject').count()).toBe(0);
     const shown = await preview.innerText();
     expect(shown).toContain('Beste Jan Peeters, we herinneren u aan uw afspraak bij Garage Peeters morgen');
@@ -33,19 +33,19 @@ describe('browser: WhatsApp texts, the company switch and the development WhatsA
     expect(await preview.locator('table.whatsapp-parameters tr').first().innerText()).toMatch(/\{\{1\}\}\s+\[CustomerName\]\s+Jan Peeters/);
 
     // Without the check-in link the approved template would have a variable nobody fills: refused, kept in the form.
-    const withoutLink = 'Beste [CustomerName], tot morgen [Date] om [Time] bij [Location] met [Plate]. Vragen? Bel [LocationPhone] of [Klantnummer].';
+    const withoutLink = 'Beste [CustomerName], tot morgen [Date] om [Time] bij [LocationName] met [Plate]. Vragen? Bel [LocationPhone] of [Klantnummer].';
     await body.fill(withoutLink);
     await page.getByRole('button', { name: 'Save text' }).click();
     await page.getByText('A WhatsApp text must use every tag of its approved template, and no other').waitFor();
     expect(await body.inputValue()).toBe(withoutLink);
     expect(await preview.innerText()).toMatch(/Missing, WhatsApp fills them all: \[CheckinLink\][\s\S]*Not in the template: \[Klantnummer\]/);
-    expect(await db('message_templates').where({ company_id: companyId })).toEqual([]);
+    expect(await db('company_templates').where({ company_id: companyId })).toEqual([]);
 
-    const own = 'Beste [CustomerName], tot morgen [Date] om [Time] bij [Location] met [Plate]. Inchecken: [CheckinLink] Vragen? Bel [LocationPhone].';
+    const own = 'Beste [CustomerName], tot morgen [Date] om [Time] bij [LocationName] met [Plate]. Inchecken: [CheckinLink] Vragen? Bel [LocationPhone].';
     await body.fill(own);
     await page.getByRole('button', { name: 'Save text' }).click();
     await page.getByText('Text saved. Customers receive it from now on.').waitFor();
-    expect(await db('message_templates').where({ company_id: companyId })).toEqual([
+    expect(await db('company_templates').where({ company_id: companyId })).toEqual([
       expect.objectContaining({ purpose: 'checkin_reminder', channel: 'whatsapp', language: 'nl', subject: '', body: own }),
     ]);
     expect((await page.request.get(`${baseUrl}/staff/settings/messages/lead_rejection/whatsapp/nl`)).status()).toBe(404);
@@ -75,7 +75,7 @@ describe('browser: WhatsApp texts, the company switch and the development WhatsA
     const mechanic = await createStaff(db, companyId, 'mechanic');
 
     const key = `checkin-0:test-${Date.now()}:reminder`;
-    const values = { CustomerName: 'Sophie Claes', Location: 'Garage test', Date: 'jeudi 8 octobre 2026', Time: '09:00', Plate: '2-XYZ-987' };
+    const values = { CustomerName: 'Sophie Claes', LocationName: 'Garage test', Date: 'jeudi 8 octobre 2026', Time: '09:00', Plate: '2-XYZ-987' };
     await queueMessage(db, {
       idempotencyKey: key,
       channel: 'whatsapp',

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queueMessage, type QueuedMessage } from '../db/messages';
-import { messageTemplate, saveMessageTemplate } from '../db/messageTemplates';
-import { renderMessage, whatsappTemplate, type MessageValues } from '../lib/messageTemplates';
+import { companyText, saveText } from '../db/templates';
+import { renderTemplate, whatsappTemplate, type TemplateValues } from '../lib/templates';
 import type { MessagingConfig } from '../lib/messaging';
 import { messageWorkflow, messageWorkflowId } from '../workflows/message';
 import { createLocation, createStaff } from './support/fixtures';
@@ -10,11 +10,11 @@ import { failureType, withMessagingWorker } from './support/messaging';
 import { startPlatform, type Platform } from './support/platform';
 import { json, startStandIn, type StandIn } from './support/standIn';
 
-const values: MessageValues = {
+const values: TemplateValues = {
   CustomerName: 'Marie Peeters',
   Date: 'dinsdag 6 oktober 2026',
   Time: '08:30',
-  Location: 'Garage Peeters',
+  LocationName: 'Garage Peeters',
   LocationPhone: '+32 9 123 45 67',
   Plate: '1-ABC-234',
   CheckinLink: 'http://127.0.0.1/c/Qm4Rt7Yp2Lx9Ka1Vb8Nc3Hd6Jf0Gs5Wz2Ue7Io4Pa1Sd',
@@ -34,8 +34,8 @@ describe('WhatsApp messages through messageWorkflow against real Temporal and Po
   /** A W1 reminder as the check-in activity queues it: the company's WhatsApp text for the log, the template for WhatsApp. */
   async function queueReminder(companyId: number, recipient = '0470 12 34 56', language = 'nl', overrides: Partial<QueuedMessage> = {}) {
     const idempotencyKey = `checkin-test-${randomUUID()}:reminder`;
-    const text = await messageTemplate(platform.db, companyId, 'checkin_reminder', 'whatsapp', language);
-    const { subject, text: body } = renderMessage(text, values);
+    const text = await companyText(platform.db, companyId, 'checkin_reminder', 'whatsapp', language);
+    const { subject, text: body } = renderTemplate(text, values);
     await queueMessage(platform.db, {
       idempotencyKey,
       channel: 'whatsapp',
@@ -78,8 +78,8 @@ describe('WhatsApp messages through messageWorkflow against real Temporal and Po
     const { companyId } = await createLocation(platform.db, { hours: false });
     const admin = await createStaff(platform.db, companyId, 'admin');
     const { id: staffId } = await platform.db('staff_users').where({ email: admin.email }).first('id');
-    const own = 'Hallo [CustomerName]! Morgen [Date] om [Time] bij [Location] voor [Plate]. Check-in: [CheckinLink] Bel [LocationPhone].';
-    await saveMessageTemplate(platform.db, companyId, { purpose: 'checkin_reminder', channel: 'whatsapp', language: 'nl' }, { subject: '', body: own }, staffId);
+    const own = 'Hallo [CustomerName]! Morgen [Date] om [Time] bij [LocationName] voor [Plate]. Check-in: [CheckinLink] Bel [LocationPhone].';
+    await saveText(platform.db, companyId, { purpose: 'checkin_reminder', channel: 'whatsapp', language: 'nl' }, { subject: '', body: own }, staffId);
 
     const { idempotencyKey: key } = await queueReminder(companyId, '+31 6 1234 5678');
     await deliver(key);

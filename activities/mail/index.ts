@@ -6,10 +6,11 @@ import { findBooking, setBookingToken } from '../../db/bookings';
 import { jobNumberOf } from '../../db/jobs';
 import { findLocation } from '../../db/locations';
 import { queueMessage } from '../../db/messages';
+import { companyText } from '../../db/templates';
 import type { Messaging } from '../../lib/messaging';
-import { formatLocalDateTime } from '../../lib/time';
+import { renderTemplate, templateValues } from '../../lib/templates';
 import { deliverOnce } from '../messaging';
-import { renderMailHtml, renderMailText } from './templates';
+import { renderMailHtml } from './templates';
 import type { Transporter } from './transport';
 
 export interface MailDeps {
@@ -30,7 +31,7 @@ export function hashToken(token: string): string {
 export const bookingLinkMessageKey = (bookingId: string) => `booking-${bookingId}:confirmation-link`;
 
 export function createMailActivities(deps: MailDeps) {
-  const { db, i18n, publicUrl } = deps;
+  const { db, publicUrl } = deps;
 
   /**
    * P3/P4: writes the confirmation link to the outbox, once per booking; a
@@ -45,21 +46,23 @@ export function createMailActivities(deps: MailDeps) {
     const location = await findLocation(db, booking.location_id);
     if (!location) throw ApplicationFailure.nonRetryable(`location ${booking.location_id} does not exist`, 'LocationNotFound');
 
-    const t = i18n.getFixedT(booking.language);
-    const subject = t('mail.bookingLink.subject', { location: location.name });
     const idempotencyKey = bookingLinkMessageKey(bookingId);
     const token = randomBytes(32).toString('base64url');
-    const data = {
-      t,
-      name: booking.first_name,
-      location,
-      link: `${publicUrl}/b/${token}?lang=${booking.language}`,
-      slot: formatLocalDateTime(booking.slot_start, location.time_zone, booking.language),
-      minutes: Math.max(1, Math.round(((booking.expires_at?.getTime() ?? Date.now()) - Date.now()) / 60_000)),
-      plate: booking.plate,
-      introKey: booking.kind === 'repair' ? 'mail.bookingLink.introRepair' : 'mail.bookingLink.intro',
-      jobNumber: booking.job_id ? await jobNumberOf(db, booking.job_id) : '',
-    };
+    const purpose = booking.kind === 'repair' ? 'repair_booking_link' : 'booking_link';
+    const template = await companyText(db, location.company_id, purpose, 'email', booking.language);
+    const { subject, text } = renderTemplate(
+      template,
+      templateValues({
+        language: booking.language,
+        customer: { firstName: booking.first_name, lastName: booking.last_name },
+        location: { name: location.name, phone: location.phone, timeZone: location.time_zone },
+        plate: booking.plate,
+        jobNumber: booking.job_id ? await jobNumberOf(db, booking.job_id) : undefined,
+        startsAt: booking.slot_start,
+        confirmLink: `${publicUrl}/b/${token}?lang=${booking.language}`,
+        linkMinutes: Math.max(1, Math.round(((booking.expires_at?.getTime() ?? Date.now()) - Date.now()) / 60_000)),
+      }),
+    );
     const customer = booking.job_id ? await db('jobs').where({ id: booking.job_id }).first<{ customer_id: number } | undefined>('customer_id') : undefined;
     await db.transaction(async (trx) => {
       const written = await queueMessage(trx, {
@@ -68,8 +71,8 @@ export function createMailActivities(deps: MailDeps) {
         kind: 'booking_confirmation_link',
         recipient: booking.email,
         subject,
-        body: renderMailText('bookingLinkText', data),
-        html: renderMailHtml('bookingLinkHtml', data),
+        body: text,
+        html: renderMailHtml(text, booking.language),
         bookingId,
         jobId: booking.job_id ?? undefined,
         customerId: customer?.customer_id,

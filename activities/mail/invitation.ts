@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { findInvitationJobById } from '../../db/communicationTemplates';
 import { queueMessage } from '../../db/messages';
-import { expandTemplate, linkify, tagValues, type TemplateText } from '../../lib/communicationTemplates';
+import { findInvitationJobById, invitationValues } from '../../db/templates';
+import { renderTemplate, type NamedText } from '../../lib/templates';
 import { invitationMessageKey } from '../../workflows/invitation';
 import { deliverOnce } from '../messaging';
 import type { MailDeps } from './index';
@@ -15,7 +15,7 @@ export interface InvitationInput {
    * data in workflow history, and a template edited or deleted meanwhile
    * does not change what was sent.
    */
-  template: TemplateText & { ref: string };
+  template: NamedText & { ref: string };
 }
 
 export function createInvitationActivities(deps: Omit<MailDeps, 'i18n'>) {
@@ -31,15 +31,7 @@ export function createInvitationActivities(deps: Omit<MailDeps, 'i18n'>) {
     if (!job) throw ApplicationFailure.nonRetryable(`job ${jobId} does not exist`, 'JobNotFound');
     if (!job.email) throw ApplicationFailure.nonRetryable(`the customer of job ${job.job_number} has no e-mail address`, 'NoEmail');
 
-    const values = tagValues({
-      publicUrl,
-      language: template.language,
-      customerName: `${job.first_name} ${job.last_name}`.trim(),
-      jobNumber: job.job_number,
-      plate: job.plate,
-      location: { slug: job.location_slug, name: job.location_name, phone: job.location_phone },
-    });
-    const { subject, body } = expandTemplate(template, values);
+    const { subject, text: body } = renderTemplate(template, invitationValues(publicUrl, job, template.language));
     const idempotencyKey = invitationMessageKey(invitationId);
     await queueMessage(db, {
       idempotencyKey,
@@ -48,7 +40,7 @@ export function createInvitationActivities(deps: Omit<MailDeps, 'i18n'>) {
       recipient: job.email,
       subject,
       body,
-      html: renderMailHtml('invitationHtml', { lang: template.language, paragraphs: body.split(/\n{2,}/).map(linkify) }),
+      html: renderMailHtml(body, template.language),
       jobId: job.id,
       customerId: job.customer_id,
     });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { queueMessage } from '../../db/messages';
-import { builtInMessageTemplate } from '../../lib/messageTemplates';
+import { builtInText } from '../../lib/templates';
 import { expectHeading, staffLogin, usePlatformAndBrowser } from '../support/browser';
 import { createLocation, createStaff } from '../support/fixtures';
 
@@ -11,7 +11,7 @@ describe('browser: message texts and the development SMS provider', () => {
     const { db, baseUrl } = t.platform;
     const { companyId } = await createLocation(db, { name: 'Autohaus Müller', phone: '+49 30 1234567', hours: false });
     const admin = await createStaff(db, companyId, 'admin');
-    const builtIn = builtInMessageTemplate('lead_rejection', 'sms', 'de');
+    const builtIn = builtInText('lead_rejection', 'sms', 'de');
 
     const context = await t.browser.newContext();
     const page = await context.newPage();
@@ -36,7 +36,7 @@ describe('browser: message texts and the development SMS provider', () => {
     await page.getByText('Please enter the message text.').waitFor();
 
     // Typing updates the preview in place (htmx; the "Preview" button does it without JavaScript, see below).
-    const ownText = '[Location]: Am [Date] sind wir leider ausgebucht. Rufen Sie uns an: [LocationPhone] [Kundennummer]';
+    const ownText = '[LocationName]: Am [Date] sind wir leider ausgebucht. Rufen Sie uns an: [LocationPhone] [Kundennummer]';
     await body.fill(ownText);
     await preview.getByText('Autohaus Müller: Am ').waitFor();
     const shown = await preview.innerText();
@@ -48,7 +48,7 @@ describe('browser: message texts and the development SMS provider', () => {
     await page.getByRole('button', { name: 'Save text' }).click();
     await page.getByText('Text saved. Customers receive it from now on.').waitFor();
     expect(await page.getByText('Customers now receive your own text.').isVisible()).toBe(true);
-    const saved = await db('message_templates').where({ company_id: companyId });
+    const saved = await db('company_templates').where({ company_id: companyId });
     expect(saved).toEqual([
       expect.objectContaining({ purpose: 'lead_rejection', channel: 'sms', language: 'de', subject: '', body: ownText }),
     ]);
@@ -60,7 +60,7 @@ describe('browser: message texts and the development SMS provider', () => {
     await page.getByRole('link', { name: 'Request rejected, SMS, Deutsch' }).click();
     await page.getByRole('button', { name: 'Reset to built-in text' }).click();
     await page.getByText('The built-in text is used again.').waitFor();
-    expect(await db('message_templates').where({ company_id: companyId })).toEqual([]);
+    expect(await db('company_templates').where({ company_id: companyId })).toEqual([]);
     expect(await body.inputValue()).toBe(builtIn.body);
     expect(await page.getByRole('button', { name: 'Reset to built-in text' }).count()).toBe(0);
     await context.close();
@@ -79,17 +79,17 @@ describe('browser: message texts and the development SMS provider', () => {
     await expectHeading(adminPage, 'Jobs');
     await adminPage.goto(`${baseUrl}/staff/settings/messages/appointment_confirmation/email/nl`);
     await expectHeading(adminPage, 'Appointment confirmed · E-mail · Nederlands');
-    expect(await adminPage.getByLabel('Subject').inputValue()).toBe(builtInMessageTemplate('appointment_confirmation', 'email', 'nl').subject);
+    expect(await adminPage.getByLabel('Subject').inputValue()).toBe(builtInText('appointment_confirmation', 'email', 'nl').subject);
     await adminPage.getByLabel('Subject').fill('Tot [Date] om [Time], [CustomerName]');
     await adminPage.getByRole('button', { name: 'Preview', exact: true }).click();
     const subject = adminPage.getByRole('group', { name: 'Preview' }).locator('.mail-subject');
     expect(await subject.innerText()).toMatch(/^Tot \w+ \d+ \w+ \d{4} om 08:30, Jan Peeters$/);
     expect(await adminPage.getByLabel('Subject').inputValue()).toBe('Tot [Date] om [Time], [CustomerName]');
-    expect(await db('message_templates').where({ company_id: companyId })).toEqual([]); // a preview saves nothing
+    expect(await db('company_templates').where({ company_id: companyId })).toEqual([]); // a preview saves nothing
     await adminPage.getByLabel('Subject').fill('');
     await adminPage.getByRole('button', { name: 'Save text' }).click();
     await adminPage.getByText('Please enter a subject.').waitFor();
-    expect(await db('message_templates').where({ company_id: companyId })).toEqual([]);
+    expect(await db('company_templates').where({ company_id: companyId })).toEqual([]);
     expect((await adminPage.request.get(`${baseUrl}/staff/settings/messages/appointment_confirmation/fax/nl`)).status()).toBe(404);
     await adminContext.close();
 
