@@ -2,13 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { DateTime } from 'luxon';
 import { addCheckinLink, findCheckinAppointment, type CheckinAppointment } from '../db/checkin';
 import { messageExists, queueMessage } from '../db/messages';
-import { messageTemplate } from '../db/messageTemplates';
+import { companyText } from '../db/templates';
 import { checkinSchedule } from '../lib/checkinSchedule';
 import { namesIn } from '../lib/files';
-import { renderMessage, whatsappTemplate, type MessageValues } from '../lib/messageTemplates';
+import { renderTemplate, templateValues, whatsappTemplate } from '../lib/templates';
 import type { Channel, Messaging } from '../lib/messaging';
 import { hashToken } from '../lib/tokens';
 
@@ -19,17 +18,15 @@ export interface CheckinPlan {
   reminderAt: string;
 }
 
-const values = (appointment: CheckinAppointment): MessageValues => {
-  const start = DateTime.fromJSDate(appointment.starts_at, { zone: appointment.time_zone }).setLocale(appointment.language);
-  return {
-    CustomerName: `${appointment.first_name} ${appointment.last_name}`.trim(),
-    Date: start.toLocaleString(DateTime.DATE_HUGE),
-    Time: start.toLocaleString(DateTime.TIME_SIMPLE),
-    Location: appointment.location_name,
-    LocationPhone: appointment.location_phone,
-    Plate: appointment.plate,
-  };
-};
+/** The tag values of an appointment's check-in messages, but the link (lib/templates.ts templateValues). */
+const values = (appointment: CheckinAppointment) =>
+  templateValues({
+    language: appointment.language,
+    customer: { firstName: appointment.first_name, lastName: appointment.last_name },
+    location: { name: appointment.location_name, phone: appointment.location_phone, timeZone: appointment.time_zone },
+    plate: appointment.plate,
+    startsAt: appointment.starts_at,
+  });
 
 /** D2 side effects. Each message is queued once per appointment time: a retry answers the same key. */
 export function createCheckinActivities({ db, messaging, publicUrl, uploadDir }: { db: Knex; messaging: Messaging; publicUrl: string; uploadDir: string }) {
@@ -57,8 +54,8 @@ export function createCheckinActivities({ db, messaging, publicUrl, uploadDir }:
     if (!recipient) return null;
     const token = randomBytes(32).toString('base64url');
     const tagValues = { ...values(appointment), CheckinLink: `${publicUrl}/c/${token}?lang=${appointment.language}` };
-    const template = await messageTemplate(db, appointment.company_id, kind, channel, appointment.language);
-    const { subject, text } = renderMessage(template, tagValues);
+    const template = await companyText(db, appointment.company_id, kind, channel, appointment.language);
+    const { subject, text } = renderTemplate(template, tagValues);
     await db.transaction(async (trx) => {
       await addCheckinLink(trx, appointment.id, hashToken(token));
       await queueMessage(trx, {

@@ -10,6 +10,7 @@ import { createMailActivities } from './mail';
 import { createInvitationActivities } from './mail/invitation';
 import type { Transporter } from './mail/transport';
 import { createMessagingActivities } from './messaging';
+import { devMessageStore } from '../db/devMessages';
 import type { Config } from '../lib/config';
 import { createMessaging, type Messaging } from '../lib/messaging';
 
@@ -45,7 +46,7 @@ export function activityDeps(
     mailFrom: config.MAIL_FROM,
     temporal,
     taskQueue,
-    messaging: createMessaging(config, { db, transport, mailFrom: config.MAIL_FROM }),
+    messaging: createMessaging(config, { devStore: devMessageStore(db), transport, mailFrom: config.MAIL_FROM }),
     uploadDir: config.UPLOAD_DIR,
   };
 }

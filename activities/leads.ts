@@ -5,9 +5,9 @@ import type { Knex } from 'knex';
 import { appointmentEnd, findLeadSummary, recordLeadStatus, setLeadCancelToken } from '../db/leads';
 import { findLocation } from '../db/locations';
 import { messageExists, queueMessage } from '../db/messages';
-import { messageTemplate } from '../db/messageTemplates';
-import { renderMessage } from '../lib/messageTemplates';
+import { companyText } from '../db/templates';
 import { leadMessageValues } from '../lib/leadMessages';
+import { renderTemplate } from '../lib/templates';
 import { hashToken } from '../lib/tokens';
 import type { LeadStatus } from '../workflows/lead.contract';
 
@@ -35,11 +35,8 @@ export function createLeadActivities({ db, i18n, publicUrl }: { db: Knex; i18n: 
 
       const token = randomBytes(32).toString('base64url');
       const t = i18n.getFixedT(lead.language);
-      const template = await messageTemplate(db, lead.company_id, 'lead_acknowledgement', 'email', lead.language);
-      const { subject, text } = renderMessage(template, {
-        ...leadMessageValues(lead, location, t),
-        CancelLink: `${publicUrl}/l/${token}?lang=${lead.language}`,
-      });
+      const template = await companyText(db, lead.company_id, 'lead_acknowledgement', 'email', lead.language);
+      const { subject, text } = renderTemplate(template, leadMessageValues(lead, location, t, { cancelLink: `${publicUrl}/l/${token}?lang=${lead.language}` }));
       await db.transaction(async (trx) => {
         await setLeadCancelToken(trx, leadId, hashToken(token));
         await queueMessage(trx, {

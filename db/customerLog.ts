@@ -34,7 +34,7 @@ export type CustomerLogEntry = LoggedMessage | LoggedCustomerEvent;
 /**
  * A customer's communication log, newest first: every message sent to them
  * (by customer, or through one of their appointments, the requests those
- * came from, or their jobs) and every change they made (customer_events).
+ * came from, their jobs, or the bookings of those jobs: the booking link) and every change they made (customer_events).
  */
 export async function customerLog(db: Knex, customerId: number, limit = 500): Promise<CustomerLogEntry[]> {
   const messages: Omit<LoggedMessage, 'type'>[] = await db('sent_messages as m')
@@ -42,6 +42,7 @@ export async function customerLog(db: Knex, customerId: number, limit = 500): Pr
     .orWhereIn('m.appointment_id', db('appointments').where({ customer_id: customerId }).select('id'))
     .orWhereIn('m.lead_id', db('appointments').where({ customer_id: customerId }).whereNotNull('lead_id').select('lead_id'))
     .orWhereIn('m.job_id', db('jobs').where({ customer_id: customerId }).select('id'))
+    .orWhereIn('m.booking_id', db('bookings').whereIn('job_id', db('jobs').where({ customer_id: customerId }).select('id')).select('id'))
     .orderBy([{ column: 'm.created_at', order: 'desc' }, { column: 'm.id', order: 'desc' }])
     .limit(limit)
     .select(

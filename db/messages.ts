@@ -1,39 +1,6 @@
 import type { Knex } from 'knex';
 import type { Channel, TemplateMessage } from '../lib/messaging';
 
-export interface OutboxEntry {
-  idempotencyKey: string;
-  channel: 'email';
-  kind: string;
-  recipient: string;
-  subject: string;
-  bookingId?: string;
-  jobId?: number;
-  customerId?: number;
-}
-
-/**
- * Claims the right to send one message. Answers false when a message with
- * this key was already sent, so a retried activity sends nothing twice.
- */
-export async function claimMessage(db: Knex, entry: OutboxEntry): Promise<boolean> {
-  await db('sent_messages')
-    .insert({
-      idempotency_key: entry.idempotencyKey,
-      channel: entry.channel,
-      kind: entry.kind,
-      recipient: entry.recipient,
-      subject: entry.subject,
-      booking_id: entry.bookingId ?? null,
-      job_id: entry.jobId ?? null,
-      customer_id: entry.customerId ?? null,
-    })
-    .onConflict('idempotency_key')
-    .ignore();
-  const row = await db('sent_messages').where({ idempotency_key: entry.idempotencyKey }).first('status');
-  return row.status !== 'sent';
-}
-
 export async function markMessageSent(db: Knex, idempotencyKey: string, providerMessageId: string): Promise<void> {
   await db('sent_messages')
     .where({ idempotency_key: idempotencyKey })
@@ -74,6 +41,7 @@ export interface QueuedMessage {
   appointmentId?: number;
   customerId?: number;
   jobId?: number;
+  bookingId?: string;
 }
 
 export interface SentMessage {
@@ -93,9 +61,14 @@ export interface SentMessage {
   sent_at: Date | null;
 }
 
-/** Writes a message to go out; a second call with the same key changes nothing. */
-export async function queueMessage(db: Knex, message: QueuedMessage): Promise<void> {
-  await db('sent_messages')
+/**
+ * Writes a message to go out; a second call with the same key changes
+ * nothing. Answers whether this call wrote it. A row without text (claimed
+ * by the direct sends of earlier versions, whose send then failed) gets this
+ * text, so their retries go through the same delivery.
+ */
+export async function queueMessage(db: Knex, message: QueuedMessage): Promise<boolean> {
+  const written = await db('sent_messages')
     .insert({
       idempotency_key: message.idempotencyKey,
       channel: message.channel,
@@ -111,9 +84,14 @@ export async function queueMessage(db: Knex, message: QueuedMessage): Promise<vo
       appointment_id: message.appointmentId ?? null,
       customer_id: message.customerId ?? null,
       job_id: message.jobId ?? null,
+      booking_id: message.bookingId ?? null,
     })
     .onConflict('idempotency_key')
-    .ignore();
+    .merge(['recipient', 'subject', 'body', 'html'])
+    .whereNull('sent_messages.body')
+    .whereNot('sent_messages.status', 'sent')
+    .returning('id');
+  return written.length > 0;
 }
 
 /** Takes back a queued message that will not go out (its workflow refused it); one already on its way stays. */
@@ -188,68 +166,4 @@ export async function messagesForAppointment(db: Knex, id: number): Promise<Sent
 export async function smsEnabled(db: Knex, companyId: number): Promise<boolean> {
   const company = await db('companies').where({ id: companyId }).first<{ sms_enabled: boolean } | undefined>('sms_enabled');
   return company?.sms_enabled ?? false;
-}
-
-// ---------------------------------------------------------------------------
-// The development providers' outboxes (sms_outbox, whatsapp_outbox).
-
-/** Inserts a row unless one with its reference exists (a retried send); answers the row's id either way. */
-async function storeOnce(db: Knex, table: 'sms_outbox' | 'whatsapp_outbox', row: { reference: string | null } & Record<string, unknown>): Promise<number> {
-  const [inserted] = await db(table).insert(row).onConflict('reference').ignore().returning('id');
-  if (inserted) return inserted.id;
-  const existing = await db(table).where({ reference: row.reference }).first('id');
-  return existing.id;
-}
-
-export interface OutboxSms {
-  id: number;
-  recipient: string;
-  sender: string;
-  body: string;
-  reference: string | null;
-  created_at: Date;
-}
-
-/** Stores one SMS; the same reference twice stores it once. Answers its id. */
-export async function storeOutboxSms(db: Knex, sms: { recipient: string; sender: string; body: string; reference?: string }): Promise<number> {
-  return storeOnce(db, 'sms_outbox', { recipient: sms.recipient, sender: sms.sender, body: sms.body, reference: sms.reference ?? null });
-}
-
-/** Newest first. */
-export async function listOutboxSms(db: Knex, limit = 100): Promise<OutboxSms[]> {
-  return db<OutboxSms>('sms_outbox').orderBy('id', 'desc').limit(limit);
-}
-
-// ---------------------------------------------------------------------------
-// WhatsApp: the development provider's outbox.
-
-export interface OutboxWhatsapp {
-  id: number;
-  recipient: string;
-  template_name: string;
-  language: string;
-  parameters: string[];
-  body: string;
-  reference: string | null;
-  created_at: Date;
-}
-
-/** Stores one WhatsApp message; the same reference twice stores it once. Answers its id. */
-export async function storeOutboxWhatsapp(
-  db: Knex,
-  message: { recipient: string; templateName: string; language: string; parameters: string[]; body: string; reference?: string },
-): Promise<number> {
-  return storeOnce(db, 'whatsapp_outbox', {
-    recipient: message.recipient,
-    template_name: message.templateName,
-    language: message.language,
-    parameters: JSON.stringify(message.parameters),
-    body: message.body,
-    reference: message.reference ?? null,
-  });
-}
-
-/** Newest first. */
-export async function listOutboxWhatsapp(db: Knex, limit = 100): Promise<OutboxWhatsapp[]> {
-  return db<OutboxWhatsapp>('whatsapp_outbox').orderBy('id', 'desc').limit(limit);
 }

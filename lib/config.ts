@@ -20,11 +20,13 @@ const duration = (fallback: string) =>
       return parsed;
     });
 
-/** 'outbox' keeps SMS in the database (development), 'http' posts them to a gateway, 'none' has no SMS. */
-export const smsProviders = ['outbox', 'http', 'none'] as const;
-/** 'outbox' keeps WhatsApp messages in the database (development), 'cloud' sends them by Meta's Cloud API, 'none' has no WhatsApp. */
-export const whatsappProviders = ['outbox', 'cloud', 'none'] as const;
+/** 'dev' keeps SMS in the database (development), 'http' posts them to a gateway, 'none' has no SMS. */
+export const smsProviders = ['dev', 'http', 'none'] as const;
+/** 'dev' keeps WhatsApp messages in the database (development), 'cloud' sends them by Meta's Cloud API, 'none' has no WhatsApp. */
+export const whatsappProviders = ['dev', 'cloud', 'none'] as const;
 const unsetWhenEmpty = (value: unknown) => (value === '' ? undefined : value);
+/** The development provider was called 'outbox' before sent_messages became the one outbox; that spelling still works. */
+const providerValue = (value: unknown) => (value === 'outbox' ? 'dev' : unsetWhenEmpty(value));
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -63,7 +65,7 @@ const schema = z.object({
     return trust.value;
   }),
   // SMS (lib/messaging): the default provider depends on NODE_ENV, see loadConfig.
-  SMS_PROVIDER: z.preprocess(unsetWhenEmpty, z.enum(smsProviders).optional()),
+  SMS_PROVIDER: z.preprocess(providerValue, z.enum(smsProviders).optional()),
   SMS_GATEWAY_URL: z.preprocess(unsetWhenEmpty, z.url().optional()),
   SMS_GATEWAY_TOKEN: z.preprocess(unsetWhenEmpty, z.string().optional()),
   SMS_GATEWAY_TIMEOUT: duration('10s'),
@@ -71,7 +73,7 @@ const schema = z.object({
   SMS_SENDER: z.string().regex(/^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$|^\+?[0-9]{3,15}$/, 'must be up to 11 letters and digits, or a phone number').default('Workshop'),
   SMS_DEFAULT_COUNTRY_CODE: z.string().regex(/^[1-9][0-9]{0,2}$/, 'must be a country calling code without + or 00, such as 32').default('32'),
   // WhatsApp (lib/messaging/whatsapp.ts): the default provider depends on NODE_ENV, see loadConfig.
-  WHATSAPP_PROVIDER: z.preprocess(unsetWhenEmpty, z.enum(whatsappProviders).optional()),
+  WHATSAPP_PROVIDER: z.preprocess(providerValue, z.enum(whatsappProviders).optional()),
   WHATSAPP_API_URL: z.preprocess(unsetWhenEmpty, z.url().optional()),
   WHATSAPP_TOKEN: z.preprocess(unsetWhenEmpty, z.string().optional()),
   WHATSAPP_API_TIMEOUT: duration('10s'),
@@ -141,12 +143,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   // Nothing leaves the machine by default outside production; production sends SMS only once a gateway is configured.
-  const smsProvider = config.SMS_PROVIDER ?? (config.NODE_ENV !== 'production' ? 'outbox' : config.SMS_GATEWAY_URL ? 'http' : 'none');
+  const smsProvider = config.SMS_PROVIDER ?? (config.NODE_ENV !== 'production' ? 'dev' : config.SMS_GATEWAY_URL ? 'http' : 'none');
   if (smsProvider === 'http' && (!config.SMS_GATEWAY_URL || !config.SMS_GATEWAY_TOKEN)) {
     throw new ConfigError('Invalid configuration:\n  SMS_GATEWAY_URL, SMS_GATEWAY_TOKEN: both required when SMS_PROVIDER is http');
   }
   // The same for WhatsApp: production sends by the Cloud API only once its endpoint is configured.
-  const whatsappProvider = config.WHATSAPP_PROVIDER ?? (config.NODE_ENV !== 'production' ? 'outbox' : config.WHATSAPP_API_URL ? 'cloud' : 'none');
+  const whatsappProvider = config.WHATSAPP_PROVIDER ?? (config.NODE_ENV !== 'production' ? 'dev' : config.WHATSAPP_API_URL ? 'cloud' : 'none');
   if (whatsappProvider === 'cloud' && (!config.WHATSAPP_API_URL || !config.WHATSAPP_TOKEN)) {
     throw new ConfigError('Invalid configuration:\n  WHATSAPP_API_URL, WHATSAPP_TOKEN: both required when WHATSAPP_PROVIDER is cloud');
   }

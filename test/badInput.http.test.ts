@@ -125,6 +125,7 @@ describe('bad input gets a clear page in the user\'s language, never a 500, and 
       '/staff/leads/1e3',
       '/staff/customers/%zz/log',
       '/staff/settings/templates/12abc',
+      '/staff/settings/messages/invitation/12abc',
     ];
     for (const path of staffPaths) {
       const answer = await staff.request(`${path}?lang=en`);

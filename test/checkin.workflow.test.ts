@@ -85,7 +85,7 @@ describe('D2 check-in workflow: timers at T-3 days and T-1 day (time-skipping se
       { kind: 'checkin_reminder', channel: 'whatsapp', status: 'sent', recipient: a.phone },
     ]);
     // The reminder carries a link of its own; the first one stays valid.
-    const whatsapp = await t.platform.db('whatsapp_outbox').where({ reference: `checkin-${a.id}:reminder:${startsAt.toISOString()}` }).first();
+    const whatsapp = await t.platform.db('dev_whatsapp_messages').where({ reference: `checkin-${a.id}:reminder:${startsAt.toISOString()}` }).first();
     const reminderToken = JSON.stringify(whatsapp.parameters).match(/\/c\/([\w-]+)/)?.[1];
     expect(reminderToken).toBeDefined();
     expect(await t.platform.db('checkin_links').where({ appointment_id: a.id }).pluck('token_hash')).toEqual(
@@ -104,7 +104,7 @@ describe('D2 check-in workflow: timers at T-3 days and T-1 day (time-skipping se
       { kind: 'checkin_link', channel: 'sms', status: 'sent', recipient: a.phone },
       { kind: 'checkin_reminder', channel: 'sms', status: 'sent', recipient: a.phone },
     ]);
-    const sms = await t.platform.db('sms_outbox').where({ reference: `checkin-${a.id}:link:${startsAt.toISOString()}` }).first('body');
+    const sms = await t.platform.db('dev_sms_messages').where({ reference: `checkin-${a.id}:link:${startsAt.toISOString()}` }).first('body');
     expect(sms.body).toMatch(/\/c\/[\w-]+/);
   });
 

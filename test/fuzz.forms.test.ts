@@ -264,6 +264,7 @@ describe('fuzzing the customer forms, the upload routes and the paths (fast-chec
       (s: string) => `/staff/customers/${s}/log`,
       (s: string) => `/staff/settings/locations/${s}`,
       (s: string) => `/staff/settings/templates/${s}`,
+      (s: string) => `/staff/settings/messages/invitation/${s}`,
       (s: string) => `/staff/settings/messages/${s}/email/en`,
       (s: string) => `/staff/jobs?q=${s}`,
       (s: string) => `/staff/leads?q=${s}&status=${s}&from=${s}`,

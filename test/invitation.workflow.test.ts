@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { activityDeps } from '../activities';
 import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createMailTransport } from '../activities/mail/transport';
-import { findInvitationJob, resolveTemplate } from '../db/communicationTemplates';
+import { findInvitationJob, resolveTemplate } from '../db/templates';
 import { createI18n } from '../lib/i18n';
 import { freePort } from '../lib/stack';
 import { queueInvitation } from '../web/templates/service';
@@ -74,16 +75,40 @@ describe('P7 invitation workflow against real Temporal, PostgreSQL and SMTP', ()
     expect(mail.subject).toBe('Suivez en ligne la réparation de votre véhicule');
     expect(mail.text).toContain(`/p/${location.slug}/lookup/status?job=${job.job_number}&lang=fr`);
     const row = await platform.db('sent_messages').where({ job_id: job.id }).first();
-    expect(row).toMatchObject({ kind: 'invitation', status: 'sent', customer_id: job.customer_id });
+    expect(row).toMatchObject({
+      idempotency_key: `invitation-${queued.invitationId}:email`, kind: 'invitation', channel: 'email', status: 'sent', customer_id: job.customer_id,
+      subject: mail.subject, body: mail.text, error: null,
+    });
 
-    // Temporal retrying the activity after a send it did not hear back from: nothing goes out twice.
-    await platform.activities.sendInvitation({
+    // Temporal retrying the activities after a send it did not hear back from (the queue and delivery steps,
+    // and the one step of workflows started before the outbox): nothing goes out twice.
+    const input = {
       invitationId: queued.invitationId,
       jobId: job.id,
       template: { ref: template.ref, name: template.name, language: template.language, subject: template.subject, body: template.body },
-    });
+    };
+    expect(await platform.activities.queueInvitationMessage(input)).toBe(row.idempotency_key);
+    await platform.activities.deliverMessage(row.idempotency_key);
+    await platform.activities.sendInvitation(input);
     expect(await platform.db('sent_messages').where({ job_id: job.id })).toHaveLength(1);
     expect(await mailsTo(job.email)).toHaveLength(1);
+  });
+
+  it('delivers through the outbox an invitation an earlier version claimed without text and failed to send', async () => {
+    const { location } = await createLocation(platform.db);
+    const fixture = await createJob(platform.db, location);
+    const job = (await findInvitationJob(platform.db, location.company_id, fixture.job_number))!;
+    const template = (await resolveTemplate(platform.db, location.company_id, 'builtin:book-repair:en'))!;
+    const invitationId = randomUUID();
+    const key = `invitation-${invitationId}:email`;
+    // What claimMessage left when the SMTP send after it failed: no text, 'sending'.
+    await platform.db('sent_messages').insert({ idempotency_key: key, channel: 'email', kind: 'invitation', recipient: job.email, subject: 'old', status: 'sending', job_id: job.id });
+    const input = { invitationId, jobId: job.id, template: { ref: template.ref, name: template.name, language: template.language, subject: template.subject, body: template.body } };
+    await platform.activities.sendInvitation(input);
+    await platform.activities.sendInvitation(input);
+    const mail = await waitForMail(job.email);
+    expect(await mailsTo(job.email)).toHaveLength(1);
+    expect(await platform.db('sent_messages').where({ idempotency_key: key }).first()).toMatchObject({ status: 'sent', subject: mail.subject, body: mail.text });
   });
 
   it('keeps personal data out of workflow history', async () => {

@@ -11,7 +11,7 @@ import { json, startStandIn, type StandIn } from './support/standIn';
 describe('message delivery (deliverMessage + messageWorkflow) against real Temporal, PostgreSQL and SMTP', () => {
   let platform: Platform;
   beforeAll(async () => {
-    platform = await startPlatform(); // NODE_ENV=test: the outbox SMS provider
+    platform = await startPlatform(); // NODE_ENV=test: the development SMS provider
   });
   afterAll(() => platform?.close());
 
@@ -41,14 +41,14 @@ describe('message delivery (deliverMessage + messageWorkflow) against real Tempo
     expect(await mailsTo(customer)).toHaveLength(1);
   });
 
-  it('puts an SMS into the development outbox once, the number in E.164', async () => {
+  it('puts an SMS into the development provider store once, the number in E.164', async () => {
     const key = await queue({ channel: 'sms', recipient: '0470 12 34 56', subject: '', body: 'Garage Peeters: uw afspraak is bevestigd.' });
     await deliver(key);
     await platform.activities.deliverMessage(key);
-    const outbox = await platform.db('sms_outbox').where({ reference: key });
+    const outbox = await platform.db('dev_sms_messages').where({ reference: key });
     expect(outbox).toHaveLength(1);
     expect(outbox[0]).toMatchObject({ recipient: '+32470123456', sender: 'Workshop', body: 'Garage Peeters: uw afspraak is bevestigd.' });
-    expect(await row(key)).toMatchObject({ status: 'sent', provider_message_id: `outbox-${outbox[0].id}` });
+    expect(await row(key)).toMatchObject({ status: 'sent', provider_message_id: `dev-${outbox[0].id}` });
   });
 
   it('refuses a message that was discarded before it went out', async () => {
@@ -77,7 +77,7 @@ describe('message delivery (deliverMessage + messageWorkflow) against real Tempo
       expect(gateway.received[1]!.headers.authorization).toBe('Bearer gw-token');
       expect(gateway.received[1]!.body).toEqual({ from: 'Peeters', to: '+32470998877', text: 'Garage Peeters: uw afspraak op dinsdag 8:30 is bevestigd.', reference: key });
       expect(await row(key)).toMatchObject({ status: 'sent', provider_message_id: 'gw-42', error: null });
-      expect(await platform.db('sms_outbox').where({ reference: key })).toEqual([]);
+      expect(await platform.db('dev_sms_messages').where({ reference: key })).toEqual([]);
     });
 
     it('a gateway answering 400 marks the message failed, and the workflow ends without retrying', async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMailTransport } from '../activities/mail/transport';
-import { findInvitationJob, resolveTemplate } from '../db/communicationTemplates';
+import { findInvitationJob, resolveTemplate } from '../db/templates';
 import { queueMessage } from '../db/messages';
 import { freePort } from '../lib/stack';
 import { invitationMessageKey, invitationWorkflowId, invitationWorkflowType, type InvitationWorkflow } from '../workflows/invitation.contract';

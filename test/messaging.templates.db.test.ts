@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { customMessageTemplates, messageTemplate, resetMessageTemplate, saveMessageTemplate } from '../db/messageTemplates';
-import { builtInMessageTemplate } from '../lib/messageTemplates';
+import { companyText, customTexts, resetText, saveText } from '../db/templates';
+import { builtInText } from '../lib/templates';
 import { createLocation, createStaff } from './support/fixtures';
 import { startPlatform, type Platform } from './support/platform';
 
@@ -20,12 +20,12 @@ describe('message texts per company (PostgreSQL)', () => {
 
   it('falls back to the built-in text; an unknown language reads English', async () => {
     const { companyId } = await company();
-    expect(await messageTemplate(platform.db, companyId, 'lead_rejection', 'sms', 'de')).toEqual({
-      ...builtInMessageTemplate('lead_rejection', 'sms', 'de'),
+    expect(await companyText(platform.db, companyId, 'lead_rejection', 'sms', 'de')).toEqual({
+      ...builtInText('lead_rejection', 'sms', 'de'),
       custom: false,
     });
-    expect(await messageTemplate(platform.db, companyId, 'appointment_confirmation', 'email', 'pl')).toEqual({
-      ...builtInMessageTemplate('appointment_confirmation', 'email', 'en'),
+    expect(await companyText(platform.db, companyId, 'appointment_confirmation', 'email', 'pl')).toEqual({
+      ...builtInText('appointment_confirmation', 'email', 'en'),
       custom: false,
     });
   });
@@ -34,17 +34,17 @@ describe('message texts per company (PostgreSQL)', () => {
     const own = await company();
     const other = await company();
     const text = { subject: '', body: 'Leider ist [Date] schon voll. Bitte rufen Sie uns an: [LocationPhone].' };
-    await saveMessageTemplate(platform.db, own.companyId, { purpose: 'lead_rejection', channel: 'sms', language: 'de' }, text, own.staffId);
+    await saveText(platform.db, own.companyId, { purpose: 'lead_rejection', channel: 'sms', language: 'de' }, text, own.staffId);
 
-    expect(await messageTemplate(platform.db, own.companyId, 'lead_rejection', 'sms', 'de')).toEqual({ ...text, custom: true });
-    expect((await messageTemplate(platform.db, own.companyId, 'lead_rejection', 'sms', 'nl')).custom).toBe(false);
-    expect((await messageTemplate(platform.db, own.companyId, 'lead_rejection', 'email', 'de')).custom).toBe(false);
-    expect((await messageTemplate(platform.db, other.companyId, 'lead_rejection', 'sms', 'de')).custom).toBe(false);
+    expect(await companyText(platform.db, own.companyId, 'lead_rejection', 'sms', 'de')).toEqual({ ...text, custom: true });
+    expect((await companyText(platform.db, own.companyId, 'lead_rejection', 'sms', 'nl')).custom).toBe(false);
+    expect((await companyText(platform.db, own.companyId, 'lead_rejection', 'email', 'de')).custom).toBe(false);
+    expect((await companyText(platform.db, other.companyId, 'lead_rejection', 'sms', 'de')).custom).toBe(false);
 
     // Saved again: one row, the newer text.
-    await saveMessageTemplate(platform.db, own.companyId, { purpose: 'lead_rejection', channel: 'sms', language: 'de' }, { subject: '', body: 'Neu.' }, own.staffId);
-    expect((await messageTemplate(platform.db, own.companyId, 'lead_rejection', 'sms', 'de')).body).toBe('Neu.');
-    expect(await customMessageTemplates(platform.db, own.companyId)).toEqual([
+    await saveText(platform.db, own.companyId, { purpose: 'lead_rejection', channel: 'sms', language: 'de' }, { subject: '', body: 'Neu.' }, own.staffId);
+    expect((await companyText(platform.db, own.companyId, 'lead_rejection', 'sms', 'de')).body).toBe('Neu.');
+    expect(await customTexts(platform.db, own.companyId)).toEqual([
       expect.objectContaining({ purpose: 'lead_rejection', channel: 'sms', language: 'de', updated_by_name: 'Test admin' }),
     ]);
   });
@@ -52,26 +52,26 @@ describe('message texts per company (PostgreSQL)', () => {
   it('reset brings back the built-in text', async () => {
     const { companyId, staffId } = await company();
     const key = { purpose: 'appointment_confirmation', channel: 'email', language: 'fr' } as const;
-    await saveMessageTemplate(platform.db, companyId, key, { subject: 'RDV [Date]', body: 'À [Time].' }, staffId);
-    expect((await messageTemplate(platform.db, companyId, 'appointment_confirmation', 'email', 'fr')).custom).toBe(true);
-    await resetMessageTemplate(platform.db, companyId, key);
-    expect(await messageTemplate(platform.db, companyId, 'appointment_confirmation', 'email', 'fr')).toEqual({
-      ...builtInMessageTemplate('appointment_confirmation', 'email', 'fr'),
+    await saveText(platform.db, companyId, key, { subject: 'RDV [Date]', body: 'À [Time].' }, staffId);
+    expect((await companyText(platform.db, companyId, 'appointment_confirmation', 'email', 'fr')).custom).toBe(true);
+    await resetText(platform.db, companyId, key);
+    expect(await companyText(platform.db, companyId, 'appointment_confirmation', 'email', 'fr')).toEqual({
+      ...builtInText('appointment_confirmation', 'email', 'fr'),
       custom: false,
     });
-    expect(await customMessageTemplates(platform.db, companyId)).toEqual([]);
+    expect(await customTexts(platform.db, companyId)).toEqual([]);
   });
 
   it('the database refuses an e-mail without subject and an SMS with one', async () => {
     const { companyId, staffId } = await company();
     await expect(
-      saveMessageTemplate(platform.db, companyId, { purpose: 'lead_rejection', channel: 'email', language: 'en' }, { subject: ' ', body: 'Sorry.' }, staffId),
-    ).rejects.toThrow(/message_templates_filled/);
+      saveText(platform.db, companyId, { purpose: 'lead_rejection', channel: 'email', language: 'en' }, { subject: ' ', body: 'Sorry.' }, staffId),
+    ).rejects.toThrow(/company_templates_filled/);
     await expect(
-      platform.db('message_templates').insert({ company_id: companyId, purpose: 'lead_rejection', channel: 'sms', language: 'en', subject: 'x', body: 'Sorry.' }),
-    ).rejects.toThrow(/message_templates_filled/);
+      platform.db('company_templates').insert({ company_id: companyId, purpose: 'lead_rejection', channel: 'sms', language: 'en', subject: 'x', body: 'Sorry.' }),
+    ).rejects.toThrow(/company_templates_filled/);
     await expect(
-      platform.db('message_templates').insert({ company_id: companyId, purpose: 'lead_rejection', channel: 'fax', language: 'en', subject: '', body: 'Sorry.' }),
-    ).rejects.toThrow(/message_templates_channel/);
+      platform.db('company_templates').insert({ company_id: companyId, purpose: 'lead_rejection', channel: 'fax', language: 'en', subject: '', body: 'Sorry.' }),
+    ).rejects.toThrow(/company_templates_channel/);
   });
 });

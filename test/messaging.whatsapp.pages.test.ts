@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { queueMessage } from '../db/messages';
-import { builtInMessageTemplate, whatsappTemplate } from '../lib/messageTemplates';
+import { builtInText, whatsappTemplate } from '../lib/templates';
 import { expectHeading, staffLogin, usePlatformAndBrowser } from './support/browser';
 import { createLocation, createStaff } from './support/fixtures';
 
-describe('browser: WhatsApp texts, the company switch and the WhatsApp outbox', () => {
-  const t = usePlatformAndBrowser(); // NODE_ENV=test: the outbox WhatsApp provider
+describe('browser: WhatsApp texts, the company switch and the development WhatsApp provider', () => {
+  const t = usePlatformAndBrowser(); // NODE_ENV=test: the development WhatsApp provider
 
   it('without JavaScript an admin words the WhatsApp reminder as the approved template: every tag of it, no other', async () => {
     const { db, baseUrl } = t.platform;
@@ -24,7 +24,7 @@ describe('browser: WhatsApp texts, the company switch and the WhatsApp outbox', 
 
     const body = page.getByLabel('Message', { exact: true });
     const preview = page.getByRole('group', { name: 'Preview' });
-    expect(await body.inputValue()).toBe(builtInMessageTemplate('checkin_reminder', 'whatsapp', 'nl').body);
+    expect(await body.inputValue()).toBe(builtInText('checkin_reminder', 'whatsapp', 'nl').body);
     expect(await page.getByLabel('Subject').count()).toBe(0);
     const shown = await preview.innerText();
     expect(shown).toContain('Beste Jan Peeters, we herinneren u aan uw afspraak bij Garage Peeters morgen');
@@ -33,19 +33,19 @@ describe('browser: WhatsApp texts, the company switch and the WhatsApp outbox', 
     expect(await preview.locator('table.whatsapp-parameters tr').first().innerText()).toMatch(/\{\{1\}\}\s+\[CustomerName\]\s+Jan Peeters/);
 
     // Without the check-in link the approved template would have a variable nobody fills: refused, kept in the form.
-    const withoutLink = 'Beste [CustomerName], tot morgen [Date] om [Time] bij [Location] met [Plate]. Vragen? Bel [LocationPhone] of [Klantnummer].';
+    const withoutLink = 'Beste [CustomerName], tot morgen [Date] om [Time] bij [LocationName] met [Plate]. Vragen? Bel [LocationPhone] of [Klantnummer].';
     await body.fill(withoutLink);
     await page.getByRole('button', { name: 'Save text' }).click();
     await page.getByText('A WhatsApp text must use every tag of its approved template, and no other').waitFor();
     expect(await body.inputValue()).toBe(withoutLink);
     expect(await preview.innerText()).toMatch(/Missing, WhatsApp fills them all: \[CheckinLink\][\s\S]*Not in the template: \[Klantnummer\]/);
-    expect(await db('message_templates').where({ company_id: companyId })).toEqual([]);
+    expect(await db('company_templates').where({ company_id: companyId })).toEqual([]);
 
-    const own = 'Beste [CustomerName], tot morgen [Date] om [Time] bij [Location] met [Plate]. Inchecken: [CheckinLink] Vragen? Bel [LocationPhone].';
+    const own = 'Beste [CustomerName], tot morgen [Date] om [Time] bij [LocationName] met [Plate]. Inchecken: [CheckinLink] Vragen? Bel [LocationPhone].';
     await body.fill(own);
     await page.getByRole('button', { name: 'Save text' }).click();
     await page.getByText('Text saved. Customers receive it from now on.').waitFor();
-    expect(await db('message_templates').where({ company_id: companyId })).toEqual([
+    expect(await db('company_templates').where({ company_id: companyId })).toEqual([
       expect.objectContaining({ purpose: 'checkin_reminder', channel: 'whatsapp', language: 'nl', subject: '', body: own }),
     ]);
     expect((await page.request.get(`${baseUrl}/staff/settings/messages/lead_rejection/whatsapp/nl`)).status()).toBe(404);
@@ -75,7 +75,7 @@ describe('browser: WhatsApp texts, the company switch and the WhatsApp outbox', 
     const mechanic = await createStaff(db, companyId, 'mechanic');
 
     const key = `checkin-0:test-${Date.now()}:reminder`;
-    const values = { CustomerName: 'Sophie Claes', Location: 'Garage test', Date: 'jeudi 8 octobre 2026', Time: '09:00', Plate: '2-XYZ-987' };
+    const values = { CustomerName: 'Sophie Claes', LocationName: 'Garage test', Date: 'jeudi 8 octobre 2026', Time: '09:00', Plate: '2-XYZ-987' };
     await queueMessage(db, {
       idempotencyKey: key,
       channel: 'whatsapp',
@@ -91,9 +91,12 @@ describe('browser: WhatsApp texts, the company switch and the WhatsApp outbox', 
     const page = await context.newPage();
     await staffLogin(page, baseUrl, advisor.email, advisor.password);
     await expectHeading(page, 'Jobs');
-    await page.getByRole('link', { name: 'WhatsApp outbox' }).click();
-    await expectHeading(page, 'WhatsApp outbox');
-    const row = page.locator('table.whatsapp-outbox tr', { hasText: 'Bonjour Sophie Claes' });
+    await page.getByRole('link', { name: 'Development WhatsApp' }).click();
+    await expectHeading(page, 'Development WhatsApp');
+    expect(new URL(page.url()).pathname).toBe('/staff/messages/dev-whatsapp');
+    const old = await page.request.get(`${baseUrl}/staff/messages/whatsapp-outbox`, { maxRedirects: 0 });
+    expect([old.status(), old.headers()['location']]).toEqual([301, '/staff/messages/dev-whatsapp']);
+    const row = page.locator('table.dev-whatsapp tr', { hasText: 'Bonjour Sophie Claes' });
     const text = await row.innerText();
     expect(text).toContain('+32470556677');
     expect(text).toContain('checkin_reminder (fr)');
@@ -104,8 +107,8 @@ describe('browser: WhatsApp texts, the company switch and the WhatsApp outbox', 
     const mechanicPage = await mechanicContext.newPage();
     await staffLogin(mechanicPage, baseUrl, mechanic.email, mechanic.password);
     await expectHeading(mechanicPage, 'Jobs');
-    expect(await mechanicPage.getByRole('link', { name: 'WhatsApp outbox' }).count()).toBe(0);
-    expect((await mechanicPage.request.get(`${baseUrl}/staff/messages/whatsapp-outbox`)).status()).toBe(403);
+    expect(await mechanicPage.getByRole('link', { name: 'Development WhatsApp' }).count()).toBe(0);
+    expect((await mechanicPage.request.get(`${baseUrl}/staff/messages/dev-whatsapp`)).status()).toBe(403);
     await mechanicContext.close();
   });
 });

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queueMessage, type QueuedMessage } from '../db/messages';
-import { messageTemplate, saveMessageTemplate } from '../db/messageTemplates';
-import { renderMessage, whatsappTemplate, type MessageValues } from '../lib/messageTemplates';
+import { companyText, saveText } from '../db/templates';
+import { renderTemplate, whatsappTemplate, type TemplateValues } from '../lib/templates';
 import type { MessagingConfig } from '../lib/messaging';
 import { messageWorkflowId, messageWorkflowType, type MessageWorkflow } from '../workflows/message.contract';
 import { createLocation, createStaff } from './support/fixtures';
@@ -10,11 +10,11 @@ import { failureType, withMessagingWorker } from './support/messaging';
 import { startPlatform, type Platform } from './support/platform';
 import { json, startStandIn, type StandIn } from './support/standIn';
 
-const values: MessageValues = {
+const values: TemplateValues = {
   CustomerName: 'Marie Peeters',
   Date: 'dinsdag 6 oktober 2026',
   Time: '08:30',
-  Location: 'Garage Peeters',
+  LocationName: 'Garage Peeters',
   LocationPhone: '+32 9 123 45 67',
   Plate: '1-ABC-234',
   CheckinLink: 'http://127.0.0.1/c/Qm4Rt7Yp2Lx9Ka1Vb8Nc3Hd6Jf0Gs5Wz2Ue7Io4Pa1Sd',
@@ -23,7 +23,7 @@ const values: MessageValues = {
 describe('WhatsApp messages through messageWorkflow against real Temporal and PostgreSQL', () => {
   let platform: Platform;
   beforeAll(async () => {
-    platform = await startPlatform(); // NODE_ENV=test: the outbox WhatsApp provider
+    platform = await startPlatform(); // NODE_ENV=test: the development WhatsApp provider
   });
   afterAll(() => platform?.close());
 
@@ -34,8 +34,8 @@ describe('WhatsApp messages through messageWorkflow against real Temporal and Po
   /** A W1 reminder as the check-in activity queues it: the company's WhatsApp text for the log, the template for WhatsApp. */
   async function queueReminder(companyId: number, recipient = '0470 12 34 56', language = 'nl', overrides: Partial<QueuedMessage> = {}) {
     const idempotencyKey = `checkin-test-${randomUUID()}:reminder`;
-    const text = await messageTemplate(platform.db, companyId, 'checkin_reminder', 'whatsapp', language);
-    const { subject, text: body } = renderMessage(text, values);
+    const text = await companyText(platform.db, companyId, 'checkin_reminder', 'whatsapp', language);
+    const { subject, text: body } = renderTemplate(text, values);
     await queueMessage(platform.db, {
       idempotencyKey,
       channel: 'whatsapp',
@@ -52,7 +52,7 @@ describe('WhatsApp messages through messageWorkflow against real Temporal and Po
   /** A second worker on its own task queue with other WhatsApp settings, as another deployment would have. */
   const withWhatsapp = <T>(whatsapp: Partial<MessagingConfig>, run: (taskQueue: string) => Promise<T>) => withMessagingWorker(platform, whatsapp, run);
 
-  it('a reminder lands once in the WhatsApp outbox, with template, language and parameters in order, even when delivered twice', async () => {
+  it('a reminder lands once with the development WhatsApp provider, with template, language and parameters in order, even when delivered twice', async () => {
     const { companyId } = await createLocation(platform.db, { hours: false });
     const { idempotencyKey: key, body } = await queueReminder(companyId);
     expect(body).toContain('Beste Marie Peeters, we herinneren u aan uw afspraak bij Garage Peeters morgen');
@@ -62,7 +62,7 @@ describe('WhatsApp messages through messageWorkflow against real Temporal and Po
     await deliver(key);
     await platform.activities.deliverMessage(key);
 
-    const outbox = await platform.db('whatsapp_outbox').where({ reference: key });
+    const outbox = await platform.db('dev_whatsapp_messages').where({ reference: key });
     expect(outbox).toHaveLength(1);
     expect(outbox[0]).toMatchObject({
       recipient: '+32470123456',
@@ -71,19 +71,19 @@ describe('WhatsApp messages through messageWorkflow against real Temporal and Po
       parameters: ['Marie Peeters', 'Garage Peeters', 'dinsdag 6 oktober 2026', '08:30', '1-ABC-234', values.CheckinLink, '+32 9 123 45 67'],
       body,
     });
-    expect(await row(key)).toMatchObject({ status: 'sent', provider_message_id: `outbox-${outbox[0].id}`, error: null });
+    expect(await row(key)).toMatchObject({ status: 'sent', provider_message_id: `dev-${outbox[0].id}`, error: null });
   });
 
   it("the log keeps the company's own WhatsApp wording; the template stays the approved one", async () => {
     const { companyId } = await createLocation(platform.db, { hours: false });
     const admin = await createStaff(platform.db, companyId, 'admin');
     const { id: staffId } = await platform.db('staff_users').where({ email: admin.email }).first('id');
-    const own = 'Hallo [CustomerName]! Morgen [Date] om [Time] bij [Location] voor [Plate]. Check-in: [CheckinLink] Bel [LocationPhone].';
-    await saveMessageTemplate(platform.db, companyId, { purpose: 'checkin_reminder', channel: 'whatsapp', language: 'nl' }, { subject: '', body: own }, staffId);
+    const own = 'Hallo [CustomerName]! Morgen [Date] om [Time] bij [LocationName] voor [Plate]. Check-in: [CheckinLink] Bel [LocationPhone].';
+    await saveText(platform.db, companyId, { purpose: 'checkin_reminder', channel: 'whatsapp', language: 'nl' }, { subject: '', body: own }, staffId);
 
     const { idempotencyKey: key } = await queueReminder(companyId, '+31 6 1234 5678');
     await deliver(key);
-    const [sent] = await platform.db('whatsapp_outbox').where({ reference: key });
+    const [sent] = await platform.db('dev_whatsapp_messages').where({ reference: key });
     expect(sent).toMatchObject({ recipient: '+31612345678', template_name: 'checkin_reminder', body: expect.stringMatching(/^Hallo Marie Peeters! Morgen dinsdag 6 oktober 2026 om 08:30/) });
     expect(sent.parameters[0]).toBe('Marie Peeters');
   });
@@ -99,7 +99,7 @@ describe('WhatsApp messages through messageWorkflow against real Temporal and Po
     const { idempotencyKey: key } = await queueReminder(companyId, 'geen gsm');
     expect(await failureType(deliver(key))).toBe('MessageRejected');
     expect(await row(key)).toMatchObject({ status: 'failed', error: expect.stringMatching(/not a phone number/), sent_at: null });
-    expect(await platform.db('whatsapp_outbox').where({ reference: key })).toEqual([]);
+    expect(await platform.db('dev_whatsapp_messages').where({ reference: key })).toEqual([]);
   });
 
   it('with WHATSAPP_PROVIDER=none a WhatsApp message fails at once as ChannelUnavailable', async () => {
@@ -137,7 +137,7 @@ describe('WhatsApp messages through messageWorkflow against real Temporal and Po
         template: { name: 'checkin_reminder', language: { code: 'de' }, components: [{ type: 'body', parameters: expect.arrayContaining([{ type: 'text', text: '1-ABC-234' }]) }] },
       });
       expect(await row(key)).toMatchObject({ status: 'sent', provider_message_id: 'wamid.TEST42', error: null });
-      expect(await platform.db('whatsapp_outbox').where({ reference: key })).toEqual([]);
+      expect(await platform.db('dev_whatsapp_messages').where({ reference: key })).toEqual([]);
     });
 
     it('an API refusing the template (400) marks the message failed, and the workflow ends without retrying', async () => {

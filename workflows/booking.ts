@@ -8,6 +8,7 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  isCancellation,
   ParentClosePolicy,
   patched,
   proxyActivities,
@@ -23,6 +24,7 @@ import { confirmUpdate, holdUpdate, stateQuery, type BookingInput, type BookingS
 import { jobLifecycleWorkflow } from './jobLifecycle';
 import { jobWorkflowId } from './jobLifecycle.contract';
 import { newJob } from './jobSteps';
+import { deliverQueuedMessage } from './retry';
 import { jobNumberKey, locationKey, plateKey } from './searchAttributes.contract';
 
 const db = proxyActivities<ReturnType<typeof createBookingActivities>>({
@@ -35,6 +37,15 @@ const mail = proxyActivities<ReturnType<typeof createMailActivities>>({
   // A mail server that is down is retried, spaced out; never a burst of mails.
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 20 },
 });
+
+/** Writing the link to the outbox: retried until the database answers. */
+const outbox = proxyActivities<ReturnType<typeof createMailActivities>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['BookingNotFound', 'LocationNotFound'] },
+});
+
+/** Added when the link became an outbox message like every other (queue, then the message delivery). */
+export const bookingLinkOutboxPatch = 'booking-link-outbox';
 
 export async function bookingWorkflow({ bookingId, linkTtlMs, kind }: BookingInput): Promise<ConfirmOutcome | HoldOutcome> {
   let state: BookingState = 'holding';
@@ -70,7 +81,18 @@ export async function bookingWorkflow({ bookingId, linkTtlMs, kind }: BookingInp
   }
 
   state = 'awaiting confirmation';
-  await mail.sendBookingConfirmationLink(bookingId);
+  if (patched(bookingLinkOutboxPatch)) {
+    const key = await outbox.queueBookingLinkMessage(bookingId);
+    try {
+      await deliverQueuedMessage(key);
+    } catch (error) {
+      // Not delivered (refused, or the retries ran out; the outbox row says so):
+      // the customer cannot confirm, so the hold runs out as any unconfirmed one.
+      if (isCancellation(error)) throw error;
+    }
+  } else {
+    await mail.sendBookingConfirmationLink(bookingId);
+  }
 
   const remaining = Math.max(0, expiresAt.getTime() - Date.now());
   if (!(await condition(() => confirmRequested, remaining))) {

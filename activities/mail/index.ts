@@ -5,10 +5,13 @@ import type { Knex } from 'knex';
 import { findBooking, setBookingToken } from '../../db/bookings';
 import { jobNumberOf } from '../../db/jobs';
 import { findLocation } from '../../db/locations';
-import { claimMessage, markMessageSent } from '../../db/messages';
-import { formatLocalDateTime } from '../../lib/time';
+import { queueMessage } from '../../db/messages';
+import { companyText } from '../../db/templates';
+import type { Messaging } from '../../lib/messaging';
+import { renderTemplate, templateValues } from '../../lib/templates';
 import { hashToken } from '../../lib/tokens';
-import { renderMailHtml, renderMailText } from './templates';
+import { deliverOnce } from '../messaging';
+import { renderMailHtml } from './templates';
 import type { Transporter } from './transport';
 
 export interface MailDeps {
@@ -17,56 +20,78 @@ export interface MailDeps {
   i18n: i18n;
   publicUrl: string;
   mailFrom: string;
+  messaging: Messaging;
 }
 
-export function createMailActivities({ db, transport, i18n, publicUrl, mailFrom }: MailDeps) {
-  return {
-    /**
-     * P3: the confirmation link. Keyed by booking in the outbox, so a retry
-     * after a successful send sends nothing; a retry after a failed send
-     * sends with a fresh token (the old one was never delivered).
-     */
-    async sendBookingConfirmationLink(bookingId: string): Promise<void> {
-      const booking = await findBooking(db, bookingId);
-      if (!booking) throw ApplicationFailure.nonRetryable(`booking ${bookingId} does not exist`, 'BookingNotFound');
-      const location = await findLocation(db, booking.location_id);
-      if (!location) throw ApplicationFailure.nonRetryable(`location ${booking.location_id} does not exist`, 'LocationNotFound');
+/** The booking link's row in the outbox (sent_messages): one per booking. */
+export const bookingLinkMessageKey = (bookingId: string) => `booking-${bookingId}:confirmation-link`;
 
-      const t = i18n.getFixedT(booking.language);
-      const subject = t('mail.bookingLink.subject', { location: location.name });
-      const idempotencyKey = `booking-${bookingId}:confirmation-link`;
-      const maySend = await claimMessage(db, {
+export function createMailActivities(deps: MailDeps) {
+  const { db, publicUrl } = deps;
+
+  /**
+   * P3/P4: writes the confirmation link to the outbox, once per booking; a
+   * retry finds the row and writes nothing (the token stays the one in the
+   * queued text). The token's hash is set in the same transaction as the
+   * row, so the link in the outbox is always the one that works. Answers
+   * the outbox key.
+   */
+  async function queueBookingLink(bookingId: string): Promise<string> {
+    const booking = await findBooking(db, bookingId);
+    if (!booking) throw ApplicationFailure.nonRetryable(`booking ${bookingId} does not exist`, 'BookingNotFound');
+    const location = await findLocation(db, booking.location_id);
+    if (!location) throw ApplicationFailure.nonRetryable(`location ${booking.location_id} does not exist`, 'LocationNotFound');
+
+    const idempotencyKey = bookingLinkMessageKey(bookingId);
+    const token = randomBytes(32).toString('base64url');
+    const purpose = booking.kind === 'repair' ? 'repair_booking_link' : 'booking_link';
+    const template = await companyText(db, location.company_id, purpose, 'email', booking.language);
+    const { subject, text } = renderTemplate(
+      template,
+      templateValues({
+        language: booking.language,
+        customer: { firstName: booking.first_name, lastName: booking.last_name },
+        location: { name: location.name, phone: location.phone, timeZone: location.time_zone },
+        plate: booking.plate,
+        jobNumber: booking.job_id ? await jobNumberOf(db, booking.job_id) : undefined,
+        startsAt: booking.slot_start,
+        confirmLink: `${publicUrl}/b/${token}?lang=${booking.language}`,
+        linkMinutes: Math.max(1, Math.round(((booking.expires_at?.getTime() ?? Date.now()) - Date.now()) / 60_000)),
+      }),
+    );
+    const customer = booking.job_id ? await db('jobs').where({ id: booking.job_id }).first<{ customer_id: number } | undefined>('customer_id') : undefined;
+    await db.transaction(async (trx) => {
+      const written = await queueMessage(trx, {
         idempotencyKey,
         channel: 'email',
         kind: 'booking_confirmation_link',
         recipient: booking.email,
         subject,
+        body: text,
+        html: renderMailHtml(text, booking.language),
         bookingId,
+        jobId: booking.job_id ?? undefined,
+        customerId: customer?.customer_id,
       });
-      if (!maySend) return;
+      if (written) await setBookingToken(trx, bookingId, hashToken(token));
+    });
+    return idempotencyKey;
+  }
 
-      const token = randomBytes(32).toString('base64url');
-      await setBookingToken(db, bookingId, hashToken(token));
-      const data = {
-        t,
-        name: booking.first_name,
-        location,
-        link: `${publicUrl}/b/${token}?lang=${booking.language}`,
-        slot: formatLocalDateTime(booking.slot_start, location.time_zone, booking.language),
-        minutes: Math.max(1, Math.round(((booking.expires_at?.getTime() ?? Date.now()) - Date.now()) / 60_000)),
-        plate: booking.plate,
-        introKey: booking.kind === 'repair' ? 'mail.bookingLink.introRepair' : 'mail.bookingLink.intro',
-        jobNumber: booking.job_id ? await jobNumberOf(db, booking.job_id) : '',
-      };
-      const info = await transport.sendMail({
-        from: mailFrom,
-        to: booking.email,
-        subject,
-        text: renderMailText('bookingLinkText', data),
-        html: renderMailHtml('bookingLinkHtml', data),
-        headers: { 'X-Booking-Id': bookingId },
-      });
-      await markMessageSent(db, idempotencyKey, info.messageId);
+  return {
+    /** P3/P4: the confirmation link into the outbox; the booking workflow then delivers it (deliverMessage). Answers the outbox key. */
+    async queueBookingLinkMessage(bookingId: string): Promise<string> {
+      return queueBookingLink(bookingId);
+    },
+
+    /**
+     * The step of booking workflows started before the link went through the
+     * outbox (they replay without the 'booking-link-outbox' patch): the same
+     * outbox row and the same delivery, in one activity. A retry after a
+     * successful send sends nothing.
+     */
+    async sendBookingConfirmationLink(bookingId: string): Promise<void> {
+      await deliverOnce(deps, await queueBookingLink(bookingId));
     },
   };
 }

@@ -1,8 +1,9 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { findInvitationJobById } from '../../db/communicationTemplates';
-import { claimMessage, markMessageSent, noteDeliveryError } from '../../db/messages';
-import { expandTemplate, linkify, tagValues, type TemplateText } from '../../lib/communicationTemplates';
+import { queueMessage } from '../../db/messages';
+import { findInvitationJobById, invitationValues } from '../../db/templates';
+import { renderTemplate, type NamedText } from '../../lib/templates';
 import { invitationMessageKey } from '../../workflows/invitation.contract';
+import { deliverOnce } from '../messaging';
 import type { MailDeps } from './index';
 import { renderMailHtml } from './templates';
 
@@ -14,57 +15,52 @@ export interface InvitationInput {
    * data in workflow history, and a template edited or deleted meanwhile
    * does not change what was sent.
    */
-  template: TemplateText & { ref: string };
+  template: NamedText & { ref: string };
 }
 
-export function createInvitationActivities({ db, transport, publicUrl, mailFrom }: Omit<MailDeps, 'i18n'>) {
+export function createInvitationActivities(deps: Omit<MailDeps, 'i18n'>) {
+  const { db, publicUrl } = deps;
+
+  /**
+   * P7: one invitation e-mail from a communication template, tags expanded
+   * with the job's current data, written to the outbox keyed by invitation
+   * (a retry writes nothing). Answers the outbox key.
+   */
+  async function queueInvitation({ invitationId, jobId, template }: InvitationInput): Promise<string> {
+    const job = await findInvitationJobById(db, jobId);
+    if (!job) throw ApplicationFailure.nonRetryable(`job ${jobId} does not exist`, 'JobNotFound');
+    if (!job.email) throw ApplicationFailure.nonRetryable(`the customer of job ${job.job_number} has no e-mail address`, 'NoEmail');
+
+    const { subject, text: body } = renderTemplate(template, invitationValues(publicUrl, job, template.language));
+    const idempotencyKey = invitationMessageKey(invitationId);
+    await queueMessage(db, {
+      idempotencyKey,
+      channel: 'email',
+      kind: 'invitation',
+      recipient: job.email,
+      subject,
+      body,
+      html: renderMailHtml(body, template.language),
+      jobId: job.id,
+      customerId: job.customer_id,
+    });
+    return idempotencyKey;
+  }
+
   return {
+    /** P7: the invitation into the outbox; the invitation workflow then delivers it (deliverMessage). Answers the outbox key. */
+    async queueInvitationMessage(input: InvitationInput): Promise<string> {
+      return queueInvitation(input);
+    },
+
     /**
-     * P7: one invitation e-mail from a communication template, tags expanded
-     * with the job's current data. Keyed in the outbox by invitation, so a
+     * The step of invitation workflows started before invitations went
+     * through the outbox (they replay without the 'invitation-outbox'
+     * patch): the same outbox row and the same delivery, in one activity. A
      * retry after a successful send sends nothing.
      */
-    async sendInvitation({ invitationId, jobId, template }: InvitationInput): Promise<void> {
-      const job = await findInvitationJobById(db, jobId);
-      if (!job) throw ApplicationFailure.nonRetryable(`job ${jobId} does not exist`, 'JobNotFound');
-      if (!job.email) throw ApplicationFailure.nonRetryable(`the customer of job ${job.job_number} has no e-mail address`, 'NoEmail');
-
-      const values = tagValues({
-        publicUrl,
-        language: template.language,
-        customerName: `${job.first_name} ${job.last_name}`.trim(),
-        jobNumber: job.job_number,
-        plate: job.plate,
-        location: { slug: job.location_slug, name: job.location_name, phone: job.location_phone },
-      });
-      const { subject, body } = expandTemplate(template, values);
-      const idempotencyKey = invitationMessageKey(invitationId);
-      const maySend = await claimMessage(db, {
-        idempotencyKey,
-        channel: 'email',
-        kind: 'invitation',
-        recipient: job.email,
-        subject,
-        jobId: job.id,
-        customerId: job.customer_id,
-      });
-      if (!maySend) return;
-
-      const info = await transport
-        .sendMail({
-          from: mailFrom,
-          to: job.email,
-          subject,
-          text: body,
-          html: renderMailHtml('invitationHtml', { lang: template.language, paragraphs: body.split(/\n{2,}/).map(linkify) }),
-          headers: { 'X-Invitation-Id': invitationId },
-        })
-        .catch(async (error: unknown) => {
-          // Retried by the workflow; staff see why it has not arrived yet.
-          await noteDeliveryError(db, idempotencyKey, error instanceof Error ? error.message : String(error));
-          throw error;
-        });
-      await markMessageSent(db, idempotencyKey, info.messageId);
+    async sendInvitation(input: InvitationInput): Promise<void> {
+      await deliverOnce(deps, await queueInvitation(input));
     },
   };
 }

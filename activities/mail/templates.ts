@@ -1,21 +1,17 @@
 import path from 'node:path';
 import { Eta } from 'eta';
+import { linkify } from '../../lib/templates';
 
 const views = path.join(import.meta.dirname, 'templates');
 
 /**
- * The e-mail templates (activities/mail/templates): `*Html.eta` escaped for
- * HTML, `*Text.eta` not, since a plain-text part is read as written
- * (D'Hondt stays D'Hondt, not D&#39;Hondt). autoTrim off: the text keeps
- * its blank lines.
+ * The HTML layout of every e-mail to a customer (activities/mail/templates/
+ * messageHtml.eta): the words come from the template system (lib/templates.ts),
+ * already filled in; the layout only escapes them, keeps their line breaks
+ * and links the links. The plain-text part is the text itself, as written.
  */
 const html = new Eta({ views, cache: true, autoEscape: true, autoTrim: false });
-const text = new Eta({ views, cache: true, autoEscape: false, autoTrim: false });
 
-export function renderMailHtml(name: `${string}Html`, data: object): string {
-  return html.render(name, data);
-}
-
-export function renderMailText(name: `${string}Text`, data: object): string {
-  return text.render(name, data);
+export function renderMailHtml(text: string, language: string): string {
+  return html.render('messageHtml', { lang: language, paragraphs: text.split(/\n{2,}/).map(linkify) });
 }

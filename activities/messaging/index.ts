@@ -3,57 +3,68 @@ import type { Knex } from 'knex';
 import { findMessage, giveUpOnMessage, markMessageFailed, markMessageSending, markMessageSent, noteDeliveryError } from '../../db/messages';
 import { MessageRejectedError, messageReferenceHeader, type Messaging } from '../../lib/messaging';
 
-export function createMessagingActivities({ db, messaging }: { db: Knex; messaging: Messaging }) {
-  return {
-    /**
-     * Sends one queued message once: 'sent' → nothing; channel not configured
-     * → ApplicationFailure.nonRetryable(type 'ChannelUnavailable');
-     * MessageRejectedError (a bad number, the provider refused it, a
-     * WhatsApp message without template) → mark 'failed' with the reason,
-     * nonRetryable 'MessageRejected'; other errors are thrown (the workflow retries).
-     * Marks 'sent' with the provider id.
-     *
-     * The text is read from the outbox, never passed in: no personal data in
-     * workflow history, and a retry sends exactly what was queued. A crash
-     * between the provider's answer and the 'sent' mark is the one case that
-     * sends twice; the SMS providers get the key as reference for that.
-     */
-    async deliverMessage(idempotencyKey: string): Promise<void> {
-      const message = await findMessage(db, idempotencyKey);
-      if (!message) throw ApplicationFailure.nonRetryable(`no message ${idempotencyKey} in the outbox (discarded?)`, 'MessageNotFound');
-      if (message.status === 'sent') return;
-      if (message.status === 'failed') {
-        throw ApplicationFailure.nonRetryable(`message ${idempotencyKey} was refused before: ${message.error}`, 'MessageRejected');
-      }
-      const sender = messaging[message.channel];
-      if (!sender) {
-        const reason = `no ${message.channel} provider is configured (${message.channel.toUpperCase()}_PROVIDER=none)`;
-        await markMessageFailed(db, idempotencyKey, reason);
-        throw ApplicationFailure.nonRetryable(`message ${idempotencyKey}: ${reason}`, 'ChannelUnavailable');
-      }
-      if (message.body === null) throw ApplicationFailure.nonRetryable(`message ${idempotencyKey} has no text`, 'MessageNotFound');
+export interface DeliveryDeps {
+  db: Knex;
+  messaging: Messaging;
+}
 
-      await markMessageSending(db, idempotencyKey);
-      let providerMessageId: string;
-      try {
-        ({ providerMessageId } = await sender.send({
-          to: message.recipient,
-          subject: message.subject,
-          text: message.body,
-          html: message.html ?? undefined,
-          headers: { [messageReferenceHeader]: idempotencyKey },
-          template: message.template ?? undefined,
-        }));
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        if (error instanceof MessageRejectedError) {
-          await markMessageFailed(db, idempotencyKey, reason);
-          throw ApplicationFailure.nonRetryable(`message ${idempotencyKey} refused: ${reason}`, 'MessageRejected');
-        }
-        await noteDeliveryError(db, idempotencyKey, reason);
-        throw error;
-      }
-      await markMessageSent(db, idempotencyKey, providerMessageId);
+/**
+ * THE delivery of one outbox message (sent_messages), whatever its purpose:
+ * 'sent' → nothing; channel not configured →
+ * ApplicationFailure.nonRetryable(type 'ChannelUnavailable');
+ * MessageRejectedError (a bad number or address, the provider refused it, a
+ * WhatsApp message without template) → mark 'failed' with the reason,
+ * nonRetryable 'MessageRejected'; other errors are thrown (the workflow retries).
+ * Marks 'sent' with the provider id.
+ *
+ * The text is read from the outbox, never passed in: no personal data in
+ * workflow history, and a retry sends exactly what was queued. A crash
+ * between the provider's answer and the 'sent' mark is the one case that
+ * sends twice; the SMS providers get the key as reference for that.
+ */
+export async function deliverOnce({ db, messaging }: DeliveryDeps, idempotencyKey: string): Promise<void> {
+  const message = await findMessage(db, idempotencyKey);
+  if (!message) throw ApplicationFailure.nonRetryable(`no message ${idempotencyKey} in the outbox (discarded?)`, 'MessageNotFound');
+  if (message.status === 'sent') return;
+  if (message.status === 'failed') {
+    throw ApplicationFailure.nonRetryable(`message ${idempotencyKey} was refused before: ${message.error}`, 'MessageRejected');
+  }
+  const sender = messaging[message.channel];
+  if (!sender) {
+    const reason = `no ${message.channel} provider is configured (${message.channel.toUpperCase()}_PROVIDER=none)`;
+    await markMessageFailed(db, idempotencyKey, reason);
+    throw ApplicationFailure.nonRetryable(`message ${idempotencyKey}: ${reason}`, 'ChannelUnavailable');
+  }
+  if (message.body === null) throw ApplicationFailure.nonRetryable(`message ${idempotencyKey} has no text`, 'MessageNotFound');
+
+  await markMessageSending(db, idempotencyKey);
+  let providerMessageId: string;
+  try {
+    ({ providerMessageId } = await sender.send({
+      to: message.recipient,
+      subject: message.subject,
+      text: message.body,
+      html: message.html ?? undefined,
+      headers: { [messageReferenceHeader]: idempotencyKey },
+      template: message.template ?? undefined,
+    }));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (error instanceof MessageRejectedError) {
+      await markMessageFailed(db, idempotencyKey, reason);
+      throw ApplicationFailure.nonRetryable(`message ${idempotencyKey} refused: ${reason}`, 'MessageRejected');
+    }
+    await noteDeliveryError(db, idempotencyKey, reason);
+    throw error;
+  }
+  await markMessageSent(db, idempotencyKey, providerMessageId);
+}
+
+export function createMessagingActivities(deps: DeliveryDeps) {
+  return {
+    /** Sends one queued message once (deliverOnce). */
+    async deliverMessage(idempotencyKey: string): Promise<void> {
+      await deliverOnce(deps, idempotencyKey);
     },
 
     /**
@@ -62,7 +73,7 @@ export function createMessagingActivities({ db, messaging }: { db: Knex; messagi
      * or already refused.
      */
     async giveUpOnMessage(idempotencyKey: string, reason: string): Promise<void> {
-      await giveUpOnMessage(db, idempotencyKey, reason);
+      await giveUpOnMessage(deps.db, idempotencyKey, reason);
     },
   };
 }

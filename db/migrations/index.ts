@@ -9,6 +9,8 @@ import * as checkin from './20261125100000_checkin';
 import * as whatsapp from './20261125110000_whatsapp';
 import * as customerVehicleMaster from './20261201000000_customer_vehicle_master';
 import * as oneAppointment from './20261201100000_one_appointment';
+import * as devProviderMessages from './20261201190000_dev_provider_messages';
+import * as oneTemplateSystem from './20261201200000_one_template_system';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so
@@ -26,6 +28,8 @@ const migrations: Record<string, Knex.Migration> = {
   '20261125110000_whatsapp': whatsapp,
   '20261201000000_customer_vehicle_master': customerVehicleMaster,
   '20261201100000_one_appointment': oneAppointment,
+  '20261201190000_dev_provider_messages': devProviderMessages,
+  '20261201200000_one_template_system': oneTemplateSystem,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,23 +1,23 @@
-import type { Knex } from 'knex';
 import type { Transporter } from 'nodemailer';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../config';
-import { createMessaging } from './index';
+import { createMessaging, type DevMessageStore } from './index';
 
 const base = { DATABASE_URL: 'postgres://u:p@localhost/db' };
 const production = { ...base, NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), TRUST_PROXY: '10.0.0.5' };
 const gateway = { SMS_GATEWAY_URL: 'https://sms.example.com/v1/messages', SMS_GATEWAY_TOKEN: 'secret' };
 // createMessaging only keeps its dependencies; nothing is sent in these tests.
-const deps = { db: {} as Knex, transport: {} as Transporter, mailFrom: 'Workshop <no-reply@example.test>' };
+const deps = { devStore: {} as DevMessageStore, transport: {} as Transporter, mailFrom: 'Workshop <no-reply@example.test>' };
 
 describe('SMS configuration', () => {
   it('keeps SMS on the machine outside production, and sends none in production until a gateway is set', () => {
-    expect(loadConfig(base).SMS_PROVIDER).toBe('outbox');
-    expect(loadConfig({ ...base, ...gateway }).SMS_PROVIDER).toBe('outbox');
+    expect(loadConfig(base).SMS_PROVIDER).toBe('dev');
+    expect(loadConfig({ ...base, ...gateway }).SMS_PROVIDER).toBe('dev');
     expect(loadConfig(production).SMS_PROVIDER).toBe('none');
     expect(loadConfig({ ...production, ...gateway }).SMS_PROVIDER).toBe('http');
     expect(loadConfig({ ...production, ...gateway, SMS_PROVIDER: 'none' }).SMS_PROVIDER).toBe('none');
-    expect(loadConfig({ ...base, SMS_PROVIDER: '' }).SMS_PROVIDER).toBe('outbox'); // docker compose passes unset variables as ''
+    expect(loadConfig({ ...base, SMS_PROVIDER: '' }).SMS_PROVIDER).toBe('dev'); // docker compose passes unset variables as ''
+    expect(loadConfig({ ...base, SMS_PROVIDER: 'outbox', WHATSAPP_PROVIDER: 'outbox' })).toMatchObject({ SMS_PROVIDER: 'dev', WHATSAPP_PROVIDER: 'dev' }); // the old name
   });
 
   it('has defaults for sender, country code and timeout', () => {
@@ -41,12 +41,12 @@ const cloud = { WHATSAPP_API_URL: 'https://graph.facebook.com/v21.0/1234567890/m
 
 describe('WhatsApp configuration', () => {
   it('keeps WhatsApp on the machine outside production, and sends none in production until the Cloud API is set', () => {
-    expect(loadConfig(base).WHATSAPP_PROVIDER).toBe('outbox');
-    expect(loadConfig({ ...base, ...cloud }).WHATSAPP_PROVIDER).toBe('outbox');
+    expect(loadConfig(base).WHATSAPP_PROVIDER).toBe('dev');
+    expect(loadConfig({ ...base, ...cloud }).WHATSAPP_PROVIDER).toBe('dev');
     expect(loadConfig(production).WHATSAPP_PROVIDER).toBe('none');
     expect(loadConfig({ ...production, ...cloud }).WHATSAPP_PROVIDER).toBe('cloud');
     expect(loadConfig({ ...production, ...cloud, WHATSAPP_PROVIDER: 'none' }).WHATSAPP_PROVIDER).toBe('none');
-    expect(loadConfig({ ...base, WHATSAPP_PROVIDER: '', WHATSAPP_API_URL: '', WHATSAPP_TOKEN: '' }).WHATSAPP_PROVIDER).toBe('outbox');
+    expect(loadConfig({ ...base, WHATSAPP_PROVIDER: '', WHATSAPP_API_URL: '', WHATSAPP_TOKEN: '' }).WHATSAPP_PROVIDER).toBe('dev');
     expect(loadConfig(base).WHATSAPP_API_TIMEOUT).toBe(10_000);
   });
 
@@ -61,9 +61,9 @@ describe('WhatsApp configuration', () => {
 
 describe('createMessaging', () => {
   it('always has e-mail; SMS by the configured provider, none with SMS_PROVIDER=none', () => {
-    const outbox = createMessaging(loadConfig(base), deps);
-    expect(outbox.email.channel).toBe('email');
-    expect(outbox.sms?.channel).toBe('sms');
+    const dev = createMessaging(loadConfig(base), deps);
+    expect(dev.email.channel).toBe('email');
+    expect(dev.sms?.channel).toBe('sms');
     expect(createMessaging(loadConfig({ ...production, ...gateway }), deps).sms?.channel).toBe('sms');
     expect(createMessaging(loadConfig(production), deps).sms).toBeUndefined();
   });

@@ -55,3 +55,14 @@ export const messageReferenceHeader = 'X-Message-Reference';
 
 /** The outbox key a message was sent with, if any. */
 export const referenceOf = (message: OutgoingMessage): string | undefined => message.headers?.[messageReferenceHeader];
+
+/**
+ * Where the development providers keep what they would have sent (SMS_PROVIDER /
+ * WHATSAPP_PROVIDER = outbox): the caller passes it in (db/devMessages.ts),
+ * so lib/messaging does not depend on the database layer. The same reference
+ * twice stores one message; each call answers the stored message's id.
+ */
+export interface DevMessageStore {
+  storeSms(sms: { recipient: string; sender: string; body: string; reference?: string }): Promise<number>;
+  storeWhatsapp(message: { recipient: string; templateName: string; language: string; parameters: string[]; body: string; reference?: string }): Promise<number>;
+}

@@ -1,8 +1,6 @@
-import type { Knex } from 'knex';
-import { storeOutboxSms } from '../../db/messages';
 import { postJson } from './http';
 import { toE164 } from './phone';
-import { referenceOf, type Sender } from './sender';
+import { referenceOf, type DevMessageStore, type Sender } from './sender';
 
 export interface SmsSettings {
   /** what the phone shows as sender (SMS_SENDER) */
@@ -12,21 +10,21 @@ export interface SmsSettings {
 }
 
 /**
- * Development provider: the SMS is stored in sms_outbox and nothing leaves
- * the machine (staff read it at /staff/messages/sms-outbox). Numbers are
+ * Development provider: the SMS is stored (dev_sms_messages) and nothing leaves
+ * the machine (staff read it at /staff/messages/dev-sms). Numbers are
  * checked as the gateway would, so a bad number fails here too.
  */
-export function createOutboxSmsSender(db: Knex, settings: SmsSettings): Sender {
+export function createDevSmsSender(store: DevMessageStore, settings: SmsSettings): Sender {
   return {
     channel: 'sms',
     async send(message) {
-      const id = await storeOutboxSms(db, {
+      const id = await store.storeSms({
         recipient: toE164(message.to, settings.defaultCountryCode),
         sender: settings.sender,
         body: message.text,
         reference: referenceOf(message),
       });
-      return { providerMessageId: `outbox-${id}` };
+      return { providerMessageId: `dev-${id}` };
     },
   };
 }

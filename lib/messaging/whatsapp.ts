@@ -1,8 +1,6 @@
-import type { Knex } from 'knex';
-import { storeOutboxWhatsapp } from '../../db/messages';
 import { postJson } from './http';
 import { toE164 } from './phone';
-import { MessageRejectedError, referenceOf, type OutgoingMessage, type Sender, type TemplateMessage } from './sender';
+import { MessageRejectedError, referenceOf, type DevMessageStore, type OutgoingMessage, type Sender, type TemplateMessage } from './sender';
 
 export interface WhatsappSettings {
   /** for national numbers such as 0470 12 34 56 (SMS_DEFAULT_COUNTRY_CODE) */
@@ -31,15 +29,15 @@ function checkedTemplate(message: OutgoingMessage): TemplateMessage {
 }
 
 /**
- * Development provider: the message is stored in whatsapp_outbox and nothing
- * leaves the machine (staff read it at /staff/messages/whatsapp-outbox).
+ * Development provider: the message is stored (dev_whatsapp_messages) and
+ * nothing leaves the machine (staff read it at /staff/messages/dev-whatsapp).
  */
-export function createOutboxWhatsappSender(db: Knex, settings: WhatsappSettings): Sender {
+export function createDevWhatsappSender(store: DevMessageStore, settings: WhatsappSettings): Sender {
   return {
     channel: 'whatsapp',
     async send(message) {
       const template = checkedTemplate(message);
-      const id = await storeOutboxWhatsapp(db, {
+      const id = await store.storeWhatsapp({
         recipient: toE164(message.to, settings.defaultCountryCode),
         templateName: template.name,
         language: template.language,
@@ -47,7 +45,7 @@ export function createOutboxWhatsappSender(db: Knex, settings: WhatsappSettings)
         body: message.text,
         reference: referenceOf(message),
       });
-      return { providerMessageId: `outbox-${id}` };
+      return { providerMessageId: `dev-${id}` };
     },
   };
 }

@@ -25,8 +25,13 @@ describe('browser: invitations from communication templates (P7)', () => {
     const adminPage = await adminContext.newPage();
     await staffLogin(adminPage, baseUrl, admin.email, admin.password);
     await expectHeading(adminPage, 'Jobs');
-    await adminPage.getByRole('link', { name: 'Templates' }).click();
-    await expectHeading(adminPage, 'Communication templates');
+    // One page for every text customers receive: invitations are its section (the old "Templates" page moved there).
+    expect(await adminPage.getByRole('link', { name: 'Templates' }).count()).toBe(0);
+    await adminPage.getByRole('link', { name: 'Message texts' }).click();
+    await expectHeading(adminPage, 'Message texts');
+    await adminPage.getByRole('heading', { name: 'Invitations' }).waitFor();
+    const old = await adminPage.request.get(`${baseUrl}/staff/settings/templates`, { maxRedirects: 0 });
+    expect([old.status(), old.headers()['location']]).toEqual([301, '/staff/settings/messages#purpose-invitation']);
     expect(await adminPage.locator('table.built-in-templates').innerText()).toContain('Uitnodiging: plan uw herstelling in');
     await adminPage.getByRole('link', { name: 'Add a template' }).click();
     await expectHeading(adminPage, 'New template');
@@ -48,9 +53,10 @@ describe('browser: invitations from communication templates (P7)', () => {
     expect(await adminPreview.innerText()).toContain('[Onbekend]'); // unknown tags stay as typed
     await adminPage.getByRole('button', { name: 'Save template' }).click();
     await adminPage.getByText('Template saved.').waitFor();
+    await expectHeading(adminPage, 'Message texts');
     expect(await adminPage.locator('table.own-templates').innerText()).toContain('Herinnering opvolging');
-    const saved = await db('communication_templates').where({ company_id: companyId }).first();
-    expect(saved).toMatchObject({ name: 'Herinnering opvolging', language: 'nl', subject: 'Uw herstelling bij [LocationName]', body });
+    const saved = await db('company_templates').where({ company_id: companyId, purpose: 'invitation' }).first();
+    expect(saved).toMatchObject({ name: 'Herinnering opvolging', channel: 'email', language: 'nl', subject: 'Uw herstelling bij [LocationName]', body });
     await adminContext.close();
 
     // --- service advisor: the job page offers the invitation, "book your repair" in the customer's language by default.
@@ -137,7 +143,7 @@ describe('browser: invitations from communication templates (P7)', () => {
     expect(forged.status()).toBe(403);
     expect(await forged.text()).toContain('You do not have permission to do this.');
     expect((await page.request.get(`${baseUrl}/staff/jobs/${job.job_number}/invite`)).status()).toBe(403);
-    expect((await page.request.get(`${baseUrl}/staff/settings/templates`)).status()).toBe(403);
+    expect((await page.request.get(`${baseUrl}/staff/settings/messages/invitation/new`)).status()).toBe(403);
     await context.close();
 
     const deskContext = await t.browser.newContext();

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { queueMessage } from '../../db/messages';
-import { builtInMessageTemplate } from '../../lib/messageTemplates';
+import { builtInText } from '../../lib/templates';
 import { expectHeading, staffLogin, usePlatformAndBrowser } from '../support/browser';
 import { createLocation, createStaff } from '../support/fixtures';
 
-describe('browser: message texts and the SMS outbox', () => {
-  const t = usePlatformAndBrowser(); // NODE_ENV=test: the outbox SMS provider
+describe('browser: message texts and the development SMS provider', () => {
+  const t = usePlatformAndBrowser(); // NODE_ENV=test: the development SMS provider
 
   it('an admin adapts the German SMS rejection with a preview, saves it, and resets it to the built-in text', async () => {
     const { db, baseUrl } = t.platform;
     const { companyId } = await createLocation(db, { name: 'Autohaus Müller', phone: '+49 30 1234567', hours: false });
     const admin = await createStaff(db, companyId, 'admin');
-    const builtIn = builtInMessageTemplate('lead_rejection', 'sms', 'de');
+    const builtIn = builtInText('lead_rejection', 'sms', 'de');
 
     const context = await t.browser.newContext();
     const page = await context.newPage();
@@ -36,7 +36,7 @@ describe('browser: message texts and the SMS outbox', () => {
     await page.getByText('Please enter the message text.').waitFor();
 
     // Typing updates the preview in place (htmx; the "Preview" button does it without JavaScript, see below).
-    const ownText = '[Location]: Am [Date] sind wir leider ausgebucht. Rufen Sie uns an: [LocationPhone] [Kundennummer]';
+    const ownText = '[LocationName]: Am [Date] sind wir leider ausgebucht. Rufen Sie uns an: [LocationPhone] [Kundennummer]';
     await body.fill(ownText);
     await preview.getByText('Autohaus Müller: Am ').waitFor();
     const shown = await preview.innerText();
@@ -48,7 +48,7 @@ describe('browser: message texts and the SMS outbox', () => {
     await page.getByRole('button', { name: 'Save text' }).click();
     await page.getByText('Text saved. Customers receive it from now on.').waitFor();
     expect(await page.getByText('Customers now receive your own text.').isVisible()).toBe(true);
-    const saved = await db('message_templates').where({ company_id: companyId });
+    const saved = await db('company_templates').where({ company_id: companyId });
     expect(saved).toEqual([
       expect.objectContaining({ purpose: 'lead_rejection', channel: 'sms', language: 'de', subject: '', body: ownText }),
     ]);
@@ -60,13 +60,13 @@ describe('browser: message texts and the SMS outbox', () => {
     await page.getByRole('link', { name: 'Request rejected, SMS, Deutsch' }).click();
     await page.getByRole('button', { name: 'Reset to built-in text' }).click();
     await page.getByText('The built-in text is used again.').waitFor();
-    expect(await db('message_templates').where({ company_id: companyId })).toEqual([]);
+    expect(await db('company_templates').where({ company_id: companyId })).toEqual([]);
     expect(await body.inputValue()).toBe(builtIn.body);
     expect(await page.getByRole('button', { name: 'Reset to built-in text' }).count()).toBe(0);
     await context.close();
   });
 
-  it('without JavaScript an e-mail text previews and needs a subject; advisors read the SMS outbox but not the texts, mechanics neither', async () => {
+  it('without JavaScript an e-mail text previews and needs a subject; advisors read the development SMS but not the texts, mechanics neither', async () => {
     const { db, baseUrl } = t.platform;
     const { companyId } = await createLocation(db, { hours: false });
     const admin = await createStaff(db, companyId, 'admin');
@@ -79,17 +79,17 @@ describe('browser: message texts and the SMS outbox', () => {
     await expectHeading(adminPage, 'Jobs');
     await adminPage.goto(`${baseUrl}/staff/settings/messages/appointment_confirmation/email/nl`);
     await expectHeading(adminPage, 'Appointment confirmed · E-mail · Nederlands');
-    expect(await adminPage.getByLabel('Subject').inputValue()).toBe(builtInMessageTemplate('appointment_confirmation', 'email', 'nl').subject);
+    expect(await adminPage.getByLabel('Subject').inputValue()).toBe(builtInText('appointment_confirmation', 'email', 'nl').subject);
     await adminPage.getByLabel('Subject').fill('Tot [Date] om [Time], [CustomerName]');
     await adminPage.getByRole('button', { name: 'Preview', exact: true }).click();
     const subject = adminPage.getByRole('group', { name: 'Preview' }).locator('.mail-subject');
     expect(await subject.innerText()).toMatch(/^Tot \w+ \d+ \w+ \d{4} om 08:30, Jan Peeters$/);
     expect(await adminPage.getByLabel('Subject').inputValue()).toBe('Tot [Date] om [Time], [CustomerName]');
-    expect(await db('message_templates').where({ company_id: companyId })).toEqual([]); // a preview saves nothing
+    expect(await db('company_templates').where({ company_id: companyId })).toEqual([]); // a preview saves nothing
     await adminPage.getByLabel('Subject').fill('');
     await adminPage.getByRole('button', { name: 'Save text' }).click();
     await adminPage.getByText('Please enter a subject.').waitFor();
-    expect(await db('message_templates').where({ company_id: companyId })).toEqual([]);
+    expect(await db('company_templates').where({ company_id: companyId })).toEqual([]);
     expect((await adminPage.request.get(`${baseUrl}/staff/settings/messages/appointment_confirmation/fax/nl`)).status()).toBe(404);
     await adminContext.close();
 
@@ -104,18 +104,22 @@ describe('browser: message texts and the SMS outbox', () => {
     await expectHeading(page, 'Jobs');
     expect(await page.getByRole('link', { name: 'Message texts' }).count()).toBe(0);
     expect((await page.request.get(`${baseUrl}/staff/settings/messages`)).status()).toBe(403);
-    await page.getByRole('link', { name: 'SMS outbox' }).click();
-    await expectHeading(page, 'SMS outbox');
-    const row = page.locator('table.sms-outbox tr', { hasText: 'Garage test: helaas is het vol.' });
+    await page.getByRole('link', { name: 'Development SMS' }).click();
+    await expectHeading(page, 'Development SMS');
+    expect(new URL(page.url()).pathname).toBe('/staff/messages/dev-sms');
+    const row = page.locator('table.dev-sms tr', { hasText: 'Garage test: helaas is het vol.' });
     expect(await row.innerText()).toContain('+32470556677');
+    // The old address of the page (when it was called an outbox) moved for good.
+    const old = await page.request.get(`${baseUrl}/staff/messages/sms-outbox`, { maxRedirects: 0 });
+    expect([old.status(), old.headers()['location']]).toEqual([301, '/staff/messages/dev-sms']);
     await context.close();
 
     const mechanicContext = await t.browser.newContext();
     const mechanicPage = await mechanicContext.newPage();
     await staffLogin(mechanicPage, baseUrl, mechanic.email, mechanic.password);
     await expectHeading(mechanicPage, 'Jobs');
-    expect(await mechanicPage.getByRole('link', { name: 'SMS outbox' }).count()).toBe(0);
-    expect((await mechanicPage.request.get(`${baseUrl}/staff/messages/sms-outbox`)).status()).toBe(403);
+    expect(await mechanicPage.getByRole('link', { name: 'Development SMS' }).count()).toBe(0);
+    expect((await mechanicPage.request.get(`${baseUrl}/staff/messages/dev-sms`)).status()).toBe(403);
     await mechanicContext.close();
   });
 });

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
-import { DateTime } from 'luxon';
 import type { AppointmentRow } from '../../db/appointments';
 import { findLocation } from '../../db/locations';
 import { queueMessage, smsEnabled } from '../../db/messages';
-import { messageTemplate } from '../../db/messageTemplates';
-import { renderMessage } from '../../lib/messageTemplates';
+import { companyText } from '../../db/templates';
+import { renderTemplate, templateValues } from '../../lib/templates';
 import type { Channel } from '../../lib/messaging';
 import { messageWorkflowId, messageWorkflowType, type MessageWorkflow } from '../../workflows/message.contract';
 
@@ -40,18 +39,19 @@ export async function confirmationChannels(deps: ConfirmationDeps, appointment: 
  * Each press sends one more: a customer may ask for it again.
  */
 export async function sendAppointmentConfirmation(deps: ConfirmationDeps, appointment: AppointmentRow, channel: Channel): Promise<void> {
-  const start = DateTime.fromJSDate(appointment.starts_at, { zone: appointment.time_zone }).setLocale(appointment.language);
   const location = (await findLocation(deps.db, appointment.location_id))!;
-  const template = await messageTemplate(deps.db, appointment.company_id, 'appointment_confirmation', channel, appointment.language);
-  const { subject, text } = renderMessage(template, {
-    CustomerName: `${appointment.first_name} ${appointment.last_name}`.trim(),
-    Date: start.toLocaleString(DateTime.DATE_HUGE),
-    Time: start.toLocaleString(DateTime.TIME_SIMPLE),
-    Location: location.name,
-    LocationPhone: location.phone,
-    Plate: appointment.plate,
-    Services: appointment.services.join(', '),
-  });
+  const template = await companyText(deps.db, appointment.company_id, 'appointment_confirmation', channel, appointment.language);
+  const { subject, text } = renderTemplate(
+    template,
+    templateValues({
+      language: appointment.language,
+      customer: { firstName: appointment.first_name, lastName: appointment.last_name },
+      location: { name: location.name, phone: location.phone, timeZone: appointment.time_zone },
+      plate: appointment.plate,
+      startsAt: appointment.starts_at,
+      services: appointment.services,
+    }),
+  );
   const key = `appointment-${appointment.id}:confirmation:${randomUUID()}`;
   await queueMessage(deps.db, {
     idempotencyKey: key,

@@ -5,9 +5,9 @@ import { LeadAlreadyDecidedError } from '../../db/appointments';
 import { findLeadSummary, type LeadSummary } from '../../db/leads';
 import { findLocation } from '../../db/locations';
 import { smsEnabled } from '../../db/messages';
-import { messageTemplate } from '../../db/messageTemplates';
+import { companyText } from '../../db/templates';
 import { leadMessageValues } from '../../lib/leadMessages';
-import { renderMessage } from '../../lib/messageTemplates';
+import { renderTemplate } from '../../lib/templates';
 import type { Channel } from '../../lib/messaging';
 import { smsMaxLength } from '../../lib/messaging/smsParts';
 import { fieldErrors, parseForm } from '../errors';
@@ -49,8 +49,8 @@ export function createLeadRejectRouter(deps: LeadDeps & { i18n: i18n; smsAvailab
   async function dialog(req: Request, res: Response, lead: LeadSummary, channel: Channel, values?: Record<string, string>, errors: Record<string, string> = {}) {
     const channels = await channelsFor(lead);
     const location = (await findLocation(db, lead.location_id))!;
-    const template = await messageTemplate(db, lead.company_id, 'lead_rejection', channel, lead.language);
-    const prefilled = renderMessage(template, leadMessageValues(lead, location, deps.i18n.getFixedT(lead.language)));
+    const template = await companyText(db, lead.company_id, 'lead_rejection', channel, lead.language);
+    const prefilled = renderTemplate(template, leadMessageValues(lead, location, deps.i18n.getFixedT(lead.language)));
     render(req, res, view('reject'), {
       lead,
       channel,

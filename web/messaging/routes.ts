@@ -4,27 +4,29 @@ import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { companyTimeZone, listLocations } from '../../db/locations';
-import { listOutboxSms, listOutboxWhatsapp } from '../../db/messages';
-import { customMessageTemplates, messageTemplate, resetMessageTemplate, saveMessageTemplate, type MessageTemplateKey } from '../../db/messageTemplates';
+import { listDevSms, listDevWhatsapp } from '../../db/devMessages';
+import { companyText, customTexts, listOwnTemplates, resetText, saveText, type TextKey } from '../../db/templates';
 import type { SmsProvider, WhatsappProvider } from '../../lib/config';
 import { isLanguage, languageNames, languages, type TFunction } from '../../lib/i18n';
 import {
-  isMessagePurpose,
-  messageChannels,
-  messagePurposes,
+  builtInInvitations,
+  isTemplatePurpose,
   offersChannel,
   purposeChannels,
   purposeTags,
-  renderMessage,
+  renderTemplate,
+  singleTextPurposes,
   tagProblems,
+  templateChannels,
+  templateValues,
   whatsappTagProblems,
   whatsappTemplate,
   whatsappTemplateBody,
   whatsappTemplates,
-  type MessagePurpose,
-  type MessageText,
-  type MessageValues,
-} from '../../lib/messageTemplates';
+  type SingleTextPurpose,
+  type TemplateText,
+  type TemplateValues,
+} from '../../lib/templates';
 import type { Channel } from '../../lib/messaging';
 import { smsMaxLength, smsParts } from '../../lib/messaging/smsParts';
 import { formatLocalDateTimeShort } from '../../lib/time';
@@ -52,7 +54,7 @@ const smsSchema = z.object({
 /** WhatsApp allows 1024 characters in a template's body. */
 const whatsappMaxLength = 1024;
 /** A WhatsApp text says what the approved template says: all of its tags, no other. */
-const whatsappSchema = (purpose: MessagePurpose) =>
+const whatsappSchema = (purpose: SingleTextPurpose) =>
   z.object({
     subject: z.literal(''),
     body: z
@@ -65,17 +67,17 @@ const whatsappSchema = (purpose: MessagePurpose) =>
         return missing.length === 0 && extra.length === 0;
       }, 'whatsappTags'),
   });
-const schemaFor = ({ purpose, channel }: MessageTemplateKey) =>
+const schemaFor = ({ purpose, channel }: TextKey) =>
   channel === 'email' ? emailSchema : channel === 'sms' ? smsSchema : whatsappSchema(purpose);
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
-const isChannel = (value: unknown): value is Channel => (messageChannels as readonly string[]).includes(value as string);
+const isChannel = (value: unknown): value is Channel => (templateChannels as readonly string[]).includes(value as string);
 
-/** For the staff menu on every page: the outbox links exist only with the development providers. */
+/** For the staff menu on every page: the links to what the development providers received exist only with those providers. */
 export function messagingLocals({ smsProvider, whatsappProvider }: Pick<MessagingPagesDeps, 'smsProvider' | 'whatsappProvider'>) {
   return (_req: Request, res: Response, next: NextFunction) => {
-    res.locals.smsOutbox = smsProvider === 'outbox';
-    res.locals.whatsappOutbox = whatsappProvider === 'outbox';
+    res.locals.devSms = smsProvider === 'dev';
+    res.locals.devWhatsapp = whatsappProvider === 'dev';
     next();
   };
 }
@@ -92,33 +94,37 @@ export function createMessagingRouter({ db, i18n, publicUrl, smsProvider, whatsa
 
   const timeZoneOf = (req: Request) => companyTimeZone(db, req.staff!.company_id);
 
-  // --- the development SMS provider's outbox ----------------------------------
+  // The pages were called "outbox" before sent_messages became the one outbox; old bookmarks still lead there.
+  router.get('/staff/messages/sms-outbox', (_req: Request, res: Response) => res.redirect(301, '/staff/messages/dev-sms'));
+  router.get('/staff/messages/whatsapp-outbox', (_req: Request, res: Response) => res.redirect(301, '/staff/messages/dev-whatsapp'));
 
-  router.get('/staff/messages/sms-outbox', requireStaff, requireRole('admin', 'service_advisor'), async (req: Request, res: Response, next: NextFunction) => {
-    if (smsProvider !== 'outbox') return next();
+  // --- what the development SMS provider received ------------------------------
+
+  router.get('/staff/messages/dev-sms', requireStaff, requireRole('admin', 'service_advisor'), async (req: Request, res: Response, next: NextFunction) => {
+    if (smsProvider !== 'dev') return next();
     const timeZone = await timeZoneOf(req);
-    const messages = (await listOutboxSms(db)).map((sms) => ({ ...sms, whenLabel: formatLocalDateTimeShort(sms.created_at, timeZone, req.language) }));
-    render(req, res, 'messaging/views/smsOutbox', { messages });
+    const messages = (await listDevSms(db)).map((sms) => ({ ...sms, whenLabel: formatLocalDateTimeShort(sms.created_at, timeZone, req.language) }));
+    render(req, res, 'messaging/views/devSms', { messages });
   });
 
-  // --- the development WhatsApp provider's outbox -----------------------------
+  // --- what the development WhatsApp provider received -------------------------
 
-  router.get('/staff/messages/whatsapp-outbox', requireStaff, requireRole('admin', 'service_advisor'), async (req: Request, res: Response, next: NextFunction) => {
-    if (whatsappProvider !== 'outbox') return next();
+  router.get('/staff/messages/dev-whatsapp', requireStaff, requireRole('admin', 'service_advisor'), async (req: Request, res: Response, next: NextFunction) => {
+    if (whatsappProvider !== 'dev') return next();
     const timeZone = await timeZoneOf(req);
-    const messages = (await listOutboxWhatsapp(db)).map((message) => ({
+    const messages = (await listDevWhatsapp(db)).map((message) => ({
       ...message,
       whenLabel: formatLocalDateTimeShort(message.created_at, timeZone, req.language),
     }));
-    render(req, res, 'messaging/views/whatsappOutbox', { messages });
+    render(req, res, 'messaging/views/devWhatsapp', { messages });
   });
 
   // --- admin: message texts ---------------------------------------------------
 
   router.get('/staff/settings/messages', admin, async (req: Request, res: Response) => {
-    const custom = await customMessageTemplates(db, req.staff!.company_id);
+    const custom = await customTexts(db, req.staff!.company_id);
     const { language: staffLanguage } = req;
-    const grid = messagePurposes.map((purpose) => ({
+    const grid = singleTextPurposes.map((purpose) => ({
       purpose,
       channels: purposeChannels[purpose].map((channel) => ({
         channel,
@@ -134,39 +140,49 @@ export function createMessagingRouter({ db, i18n, publicUrl, smsProvider, whatsa
         }),
       })),
     }));
-    render(req, res, 'messaging/views/messageTexts', { grid, languageCodes: languages, languageNames });
+    const done = text(req.query.done);
+    render(req, res, 'messaging/views/messageTexts', {
+      grid,
+      // P7: several invitations, built in and the company's own (edited at /staff/settings/messages/invitation/…, web/templates).
+      invitations: { builtIn: builtInInvitations, own: await listOwnTemplates(db, req.staff!.company_id) },
+      languageCodes: languages,
+      languageNames,
+      notice: ['invitationSaved', 'invitationDeleted'].includes(done) ? done : '',
+    });
   });
 
-  const keyOf = (req: Request): MessageTemplateKey | undefined => {
+  const keyOf = (req: Request): TextKey | undefined => {
     const { purpose, channel, language } = req.params;
-    return isMessagePurpose(purpose) && isChannel(channel) && offersChannel(purpose, channel) && isLanguage(language)
+    return isTemplatePurpose(purpose) && purpose !== 'invitation' && isChannel(channel) && offersChannel(purpose, channel) && isLanguage(language)
       ? { purpose, channel, language }
       : undefined;
   };
 
-  function sampleValues(t: TFunction, key: MessageTemplateKey, location: { name: string; phone: string; time_zone: string } | undefined): MessageValues {
-    const start = DateTime.now()
-      .setZone(location?.time_zone ?? 'Europe/Brussels')
-      .plus({ days: 7 })
-      .set({ hour: 8, minute: 30 })
-      .setLocale(key.language);
-    return {
-      CustomerName: t('messaging.sample.customer'),
-      Date: start.toLocaleString(DateTime.DATE_HUGE),
-      Time: start.toLocaleString(DateTime.TIME_SIMPLE),
-      TimeWindow: t('messaging.sample.timeWindow'),
-      Location: location?.name ?? t('messaging.sample.location'),
-      LocationPhone: location?.phone || '+32 9 123 45 67',
-      Plate: '1-ABC-234',
-      Services: t('messaging.sample.services'),
-      // As long as a real cancel link: the SMS length shown is what customers get.
-      CancelLink: `${publicUrl}/l/Zx81Kd0qP3vN7sLwY2mRt6HcJ9aUe4GbF5oXiQ1nVkE?lang=${key.language}`,
-      CheckinLink: `${publicUrl}/c/Qm4Rt7Yp2Lx9Ka1Vb8Nc3Hd6Jf0Gs5Wz2Ue7Io4Pa1Sd`,
-    };
+  /** A made-up customer, vehicle and appointment at one of the company's locations, through the one tag value builder. */
+  function sampleValues(t: TFunction, key: TextKey, location: { name: string; phone: string; slug: string; time_zone: string } | undefined): TemplateValues {
+    const timeZone = location?.time_zone ?? 'Europe/Brussels';
+    const start = DateTime.now().setZone(timeZone).plus({ days: 7 }).set({ hour: 8, minute: 30, second: 0, millisecond: 0 });
+    const [firstName = '', ...lastName] = String(t('messaging.sample.customer')).split(' ');
+    return templateValues({
+      language: key.language,
+      customer: { firstName, lastName: lastName.join(' ') },
+      location: { name: location?.name ?? t('messaging.sample.location'), phone: location?.phone || '+32 9 123 45 67', slug: location?.slug ?? 'example', timeZone },
+      plate: '1-ABC-234',
+      jobNumber: '1234',
+      startsAt: start.toJSDate(),
+      timeWindow: t('messaging.sample.timeWindow'),
+      services: [t('messaging.sample.services')],
+      publicUrl,
+      // As long as real links: the SMS length shown is what customers get.
+      confirmLink: `${publicUrl}/b/Hk3Wq9Zt5Rv1Lm7Np2Xc8Bd4Jf6Gs0Ye3Ui5Oa7Pe1Sd?lang=${key.language}`,
+      linkMinutes: 15,
+      cancelLink: `${publicUrl}/l/Zx81Kd0qP3vN7sLwY2mRt6HcJ9aUe4GbF5oXiQ1nVkE?lang=${key.language}`,
+      checkinLink: `${publicUrl}/c/Qm4Rt7Yp2Lx9Ka1Vb8Nc3Hd6Jf0Gs5Wz2Ue7Io4Pa1Sd`,
+    });
   }
 
   /** WhatsApp: the approved template this text stands for, as it is registered with Meta and as it is filled in. */
-  function whatsappDetails(key: MessageTemplateKey, values: MessageText, sample: MessageValues) {
+  function whatsappDetails(key: TextKey, values: TemplateText, sample: TemplateValues) {
     const template = whatsappTemplate(key.purpose, key.language, sample);
     const tags = whatsappTemplates[key.purpose]!.parameters;
     return {
@@ -178,14 +194,14 @@ export function createMessagingRouter({ db, i18n, publicUrl, smsProvider, whatsa
     };
   }
 
-  async function editPage(req: Request, res: Response, key: MessageTemplateKey, form: { values?: MessageText; errors?: FieldErrors } = {}) {
-    const current = await messageTemplate(db, req.staff!.company_id, key.purpose, key.channel, key.language);
+  async function editPage(req: Request, res: Response, key: TextKey, form: { values?: TemplateText; errors?: FieldErrors } = {}) {
+    const current = await companyText(db, req.staff!.company_id, key.purpose, key.channel, key.language);
     const values = form.values ?? { subject: current.subject, body: current.body };
     const [location] = await listLocations(db, req.staff!.company_id);
     // The sample customer speaks the template's language.
     const t = i18n.getFixedT(key.language);
     const sample = sampleValues(t, key, location);
-    const rendered = renderMessage(values, sample);
+    const rendered = renderTemplate(values, sample);
     const done = text(req.query.done);
     render(
       req,
@@ -233,7 +249,7 @@ export function createMessagingRouter({ db, i18n, publicUrl, smsProvider, whatsa
       res.status(422);
       return editPage(req, res, key, { values, errors: fieldErrors(parsed.error.issues) });
     }
-    await saveMessageTemplate(db, req.staff!.company_id, key, parsed.data, req.staff!.id);
+    await saveText(db, req.staff!.company_id, key, parsed.data, req.staff!.id);
     req.log.info({ ...key, company: req.staff!.company_id }, 'message text saved');
     res.redirect(303, `/staff/settings/messages/${key.purpose}/${key.channel}/${key.language}?done=saved`);
   });
@@ -241,7 +257,7 @@ export function createMessagingRouter({ db, i18n, publicUrl, smsProvider, whatsa
   router.post('/staff/settings/messages/:purpose/:channel/:language/reset', admin, async (req: Request, res: Response, next: NextFunction) => {
     const key = keyOf(req);
     if (!key) return next();
-    await resetMessageTemplate(db, req.staff!.company_id, key);
+    await resetText(db, req.staff!.company_id, key);
     res.redirect(303, `/staff/settings/messages/${key.purpose}/${key.channel}/${key.language}?done=reset`);
   });
 

@@ -10,12 +10,13 @@ import {
   templatesToSend,
   TemplateNameTaken,
   updateOwnTemplate,
+  invitationValues,
   type InvitationJob,
   type TemplateFields,
-} from '../../db/communicationTemplates';
+} from '../../db/templates';
 import { listLocations } from '../../db/locations';
 import { messagesForJob } from '../../db/messages';
-import { builtInTemplates, defaultInvitationRef, parseTemplateRef, templateTags } from '../../lib/communicationTemplates';
+import { defaultInvitationRef, parseInvitationRef, purposeTags } from '../../lib/templates';
 import { isLanguage, languageNames, languages, type Language } from '../../lib/i18n';
 import { formatLocalDateTimeShort } from '../../lib/time';
 import { invitationMessageKey } from '../../workflows/invitation.contract';
@@ -23,7 +24,7 @@ import type { Role } from '../../db/staff';
 import { fieldErrors, type FieldErrors, parseForm } from '../errors';
 import { requireRole, requireStaff } from '../middleware/auth';
 import { render } from '../render';
-import { jobFacts, preview, queueInvitation, sampleFacts, type InvitationDeps } from './service';
+import { preview, queueInvitation, sampleValues, type InvitationDeps } from './service';
 import { featureRouter } from '../router';
 
 /** Who may send a customer an invitation (the job page hides the section from the others too). */
@@ -36,7 +37,7 @@ const templateSchema = z.object({
   body: z.string({ error: 'bodyRequired' }).trim().min(1, 'bodyRequired').max(10_000, 'tooLong'),
 });
 
-const sendSchema = z.object({ template: z.string({ error: 'unknownTemplate' }).max(40).refine((ref) => parseTemplateRef(ref), 'unknownTemplate') });
+const sendSchema = z.object({ template: z.string({ error: 'unknownTemplate' }).max(40).refine((ref) => parseInvitationRef(ref), 'unknownTemplate') });
 const queuedSchema = z.uuid().optional().catch(undefined);
 
 const languageOptions = languages.map((code) => ({ code, name: languageNames[code] }));
@@ -78,7 +79,7 @@ export function createTemplatesRouter(deps: InvitationDeps) {
     const invite = {
       templates: { builtIn: templates.filter((template) => template.builtIn), own: templates.filter((template) => !template.builtIn) },
       selected,
-      preview: preview(selected, jobFacts(publicUrl, job, selected.language)),
+      preview: preview(selected, invitationValues(publicUrl, job, selected.language)),
       recipient: job.email,
       queuedTo: chosen.queued ? job.email : '',
       error: chosen.error ?? '',
@@ -119,17 +120,16 @@ export function createTemplatesRouter(deps: InvitationDeps) {
     res.redirect(303, `/staff/jobs/${encodeURIComponent(job.job_number)}/invite?${query}`);
   });
 
-  // --- admin: the company's own templates -------------------------------------
+  // --- admin: the company's own invitations ------------------------------------
+  // Listed in the invitation section of the one texts page (/staff/settings/messages,
+  // web/messaging); the old "Templates" page and its forms moved there.
 
-  router.get('/staff/settings/templates', admin, async (req: Request, res: Response) => {
-    render(req, res, 'templates/views/templates', {
-      builtIn: builtInTemplates,
-      own: await listOwnTemplates(db, req.staff!.company_id),
-      tags: templateTags,
-      languageNames,
-      notice: ['saved', 'deleted'].includes(text(req.query.done)) ? text(req.query.done) : '',
-    });
-  });
+  const textsPage = '/staff/settings/messages';
+  const invitationsBase = `${textsPage}/invitation`;
+  const queryOf = (req: Request) => (req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '');
+  router.get('/staff/settings/templates', (_req: Request, res: Response) => res.redirect(301, `${textsPage}#purpose-invitation`));
+  router.get('/staff/settings/templates/new', (req: Request, res: Response) => res.redirect(301, `${invitationsBase}/new${queryOf(req)}`));
+  router.get('/staff/settings/templates/:id', (req: Request, res: Response) => res.redirect(301, `${invitationsBase}/${req.params.id}`));
 
   async function formPage(
     req: Request,
@@ -139,15 +139,17 @@ export function createTemplatesRouter(deps: InvitationDeps) {
     const values = form.values;
     const language: Language = isLanguage(values.language) ? values.language : req.language;
     const [location] = await listLocations(db, req.staff!.company_id);
-    const facts = sampleFacts(publicUrl, location, language, res.locals.t('templates.preview.sampleCustomer'));
+    const [firstName = '', ...lastName] = String(res.locals.t('templates.preview.sampleCustomer')).split(' ');
+    const sample = sampleValues(publicUrl, location, language, { firstName, lastName: lastName.join(' ') });
     render(req, res, 'templates/views/templateForm', {
       id: form.id,
+      action: form.id ? `${invitationsBase}/${form.id}` : invitationsBase,
       values,
       errors: form.errors ?? {},
       languageOptions,
-      tags: templateTags,
-      preview: values.subject || values.body ? preview({ subject: values.subject ?? '', body: values.body ?? '' }, facts) : undefined,
-      sampleLocation: facts.location.name,
+      tags: purposeTags.invitation,
+      preview: values.subject || values.body ? preview({ subject: values.subject ?? '', body: values.body ?? '' }, sample) : undefined,
+      sampleLocation: sample.LocationName,
     });
   }
 
@@ -167,17 +169,17 @@ export function createTemplatesRouter(deps: InvitationDeps) {
     }
     const fields: TemplateFields = parsed.data;
     try {
-      if (id === undefined) await createOwnTemplate(db, req.staff!.company_id, fields);
-      else if (!(await updateOwnTemplate(db, req.staff!.company_id, id, fields))) return res.redirect(303, '/staff/settings/templates');
+      if (id === undefined) await createOwnTemplate(db, req.staff!.company_id, fields, req.staff!.id);
+      else if (!(await updateOwnTemplate(db, req.staff!.company_id, id, fields, req.staff!.id))) return res.redirect(303, `${textsPage}#purpose-invitation`);
     } catch (error) {
       if (!(error instanceof TemplateNameTaken)) throw error;
       res.status(422);
       return formPage(req, res, { id, values, errors: { name: error.code } });
     }
-    res.redirect(303, '/staff/settings/templates?done=saved');
+    res.redirect(303, `${textsPage}?done=invitationSaved#purpose-invitation`);
   }
 
-  router.get('/staff/settings/templates/new', admin, async (req: Request, res: Response) => {
+  router.get(`${invitationsBase}/new`, admin, async (req: Request, res: Response) => {
     // "Copy": a built-in or own template as the start of a new one.
     const from = text(req.query.from);
     const source = from ? await resolveTemplate(db, req.staff!.company_id, from) : undefined;
@@ -187,30 +189,30 @@ export function createTemplatesRouter(deps: InvitationDeps) {
     await formPage(req, res, { values });
   });
 
-  router.post('/staff/settings/templates', admin, (req: Request, res: Response) => saveForm(req, res, undefined));
+  router.post(invitationsBase, admin, (req: Request, res: Response) => saveForm(req, res, undefined));
 
   const templateId = (req: Request) => {
     const id = Number(req.params.id);
     return Number.isSafeInteger(id) && id > 0 && id < 2 ** 31 ? id : undefined;
   };
 
-  router.get('/staff/settings/templates/:id', admin, async (req: Request, res: Response, next: NextFunction) => {
+  router.get(`${invitationsBase}/:id`, admin, async (req: Request, res: Response, next: NextFunction) => {
     const id = templateId(req);
     const template = id && (await findOwnTemplate(db, req.staff!.company_id, id));
     if (!template) return next();
     await formPage(req, res, { id: template.id, values: formValues(template) });
   });
 
-  router.post('/staff/settings/templates/:id', admin, async (req: Request, res: Response, next: NextFunction) => {
+  router.post(`${invitationsBase}/:id`, admin, async (req: Request, res: Response, next: NextFunction) => {
     const id = templateId(req);
     if (!id || !(await findOwnTemplate(db, req.staff!.company_id, id))) return next();
     await saveForm(req, res, id);
   });
 
-  router.post('/staff/settings/templates/:id/delete', admin, async (req: Request, res: Response, next: NextFunction) => {
+  router.post(`${invitationsBase}/:id/delete`, admin, async (req: Request, res: Response, next: NextFunction) => {
     const id = templateId(req);
     if (!id || !(await deleteOwnTemplate(db, req.staff!.company_id, id))) return next();
-    res.redirect(303, '/staff/settings/templates?done=deleted');
+    res.redirect(303, `${textsPage}?done=invitationDeleted#purpose-invitation`);
   });
 
   return router;

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
-import type { ChosenTemplate, InvitationJob } from '../../db/communicationTemplates';
 import type { Location } from '../../db/locations';
-import { expandTemplate, tagValues, unknownTags, type InvitationFacts } from '../../lib/communicationTemplates';
+import type { ChosenTemplate, InvitationJob } from '../../db/templates';
 import type { Language } from '../../lib/i18n';
+import { renderTemplate, templateValues, unknownTags, type TemplateValues } from '../../lib/templates';
 import { invitationWorkflowId, invitationWorkflowType, type InvitationWorkflow } from '../../workflows/invitation.contract';
 import { jobNumberKey, locationKey } from '../../workflows/searchAttributes.contract';
 
@@ -22,34 +22,21 @@ export interface Preview {
   unknownTags: string[];
 }
 
-export function preview(template: Pick<ChosenTemplate, 'subject' | 'body'>, facts: InvitationFacts): Preview {
-  return {
-    ...expandTemplate(template, tagValues(facts)),
-    unknownTags: unknownTags(`${template.subject}\n${template.body}`),
-  };
+export function preview(template: Pick<ChosenTemplate, 'subject' | 'body'>, values: TemplateValues): Preview {
+  const { subject, text } = renderTemplate(template, values);
+  return { subject, body: text, unknownTags: unknownTags(`${template.subject}\n${template.body}`) };
 }
 
-export function jobFacts(publicUrl: string, job: InvitationJob, language: Language): InvitationFacts {
-  return {
+/** An admin's preview of an invitation: a made-up customer and job at one of the company's locations. */
+export function sampleValues(publicUrl: string, location: Location | undefined, language: Language, customer: { firstName: string; lastName: string }): TemplateValues {
+  return templateValues({
     publicUrl,
     language,
-    customerName: `${job.first_name} ${job.last_name}`.trim(),
-    jobNumber: job.job_number,
-    plate: job.plate,
-    location: { slug: job.location_slug, name: job.location_name, phone: job.location_phone },
-  };
-}
-
-/** An admin's preview: a made-up customer and job at one of the company's locations. */
-export function sampleFacts(publicUrl: string, location: Location | undefined, language: Language, customerName: string): InvitationFacts {
-  return {
-    publicUrl,
-    language,
-    customerName,
+    customer,
     jobNumber: '1234',
     plate: '1-ABC-234',
     location: location ? { slug: location.slug, name: location.name, phone: location.phone } : { slug: 'example', name: 'Example', phone: '' },
-  };
+  });
 }
 
 export type QueueResult = { queued: true; invitationId: string; recipient: string } | { queued: false; error: 'noEmail' };
