@@ -1,36 +1,29 @@
-import { companyTimeZone } from '../../db/locations';
 import type { Knex } from 'knex';
-import { customerLog, findLogCustomer } from '../../db/customerLog';
-import { formatLocalDateTimeShort } from '../../lib/time';
-import { requireRole, requireStaff } from '../middleware/auth';
+import { requireStaff } from '../middleware/auth';
 import { render } from '../render';
-import { featureRouter } from '../router';
+import { featureRouter, rowId } from '../router';
+import { customerPage, parseCustomerPageQuery } from './service';
 
-const asText = (value: unknown): string =>
-  typeof value === 'string' ? value : Array.isArray(value) ? value.map(asText).join(', ') : JSON.stringify(value);
-
-/** A customer event's details as label/value pairs, whatever the event wrote; empty lists left out. */
-const detailRows = (details: Record<string, unknown>) =>
-  Object.entries(details ?? {})
-    .filter(([, value]) => !(Array.isArray(value) && value.length === 0))
-    .map(([key, value]) => ({ key, value: asText(value) }));
-
-/** The customer's communication log: every message sent and every change they made, newest first. */
+/**
+ * B2: the customer file `/staff/customers/:id`: contact data, vehicles and
+ * the timeline of everything with the customer. Every staff role reads it
+ * (what a mechanic sees: web/customers/service.ts). "Load more" asks the same
+ * URL with a cursor; htmx gets the entries alone (`_entries`), a browser
+ * without JavaScript the whole page from that cursor on.
+ */
 export function createCustomersRouter({ db }: { db: Knex }) {
   const router = featureRouter();
+  router.use('/staff/customers', requireStaff);
 
-  router.get('/staff/customers/:id/log', requireStaff, requireRole('admin', 'service_advisor', 'receptionist'), async (req, res, next) => {
-    const id = Number(req.params.id);
-    const customer = Number.isSafeInteger(id) && id > 0 ? await findLogCustomer(db, req.staff!.company_id, id) : undefined;
-    if (!customer) return next();
-    // Times as the company's (first) location counts them, as on the appointment overview.
-    const zone = await companyTimeZone(db, req.staff!.company_id);
-    const entries = (await customerLog(db, customer.id)).map((entry) => ({
-      ...entry,
-      when: formatLocalDateTimeShort(entry.at, zone, req.language),
-      detailRows: entry.type === 'event' ? detailRows(entry.details) : [],
-    }));
-    render(req, res, 'customers/views/log', { customer, entries });
+  // The communication log (C5-C8) became the customer page.
+  router.get('/staff/customers/:id/log', (req, res) => res.redirect(301, `/staff/customers/${rowId(req.params.id)}`));
+
+  router.get('/staff/customers/:id', async (req, res, next) => {
+    const query = parseCustomerPageQuery(req.query);
+    const page = await customerPage(db, req.staff!, rowId(req.params.id)!, query, req.language);
+    if (!page) return next();
+    res.set('Cache-Control', 'no-store');
+    render(req, res, 'customers/views/customer', page, 'customers/views/_entries');
   });
 
   return router;
