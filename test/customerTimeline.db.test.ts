@@ -13,7 +13,7 @@ import {
 import type { Location } from '../db/locations';
 import { formatLocalDateTimeShort } from '../lib/time';
 import { createLocation, createStaff, insertLead, uniqueEmail, uniquePlate } from './support/fixtures';
-import { httpClient } from './support/httpClient';
+import { httpClient, visibleText } from './support/httpClient';
 import { startPlatform, type Platform } from './support/platform';
 
 /** Every page of a timeline, `limit` entries at a time, following the cursor to the end. */
@@ -310,7 +310,8 @@ describe('B2: the customer timeline (PostgreSQL, HTTP)', () => {
     expect(html).toContain('number refused');
     expect(html).toContain('Service request rejected');
     expect(html).toContain('Fully booked that week');
-    expect(html).toContain('Changed contact details');
+    expect(visibleText(html)).toContain('Changed contact details Field Phone Before +32 470 00 00 00 After +32 470 12 34 56');
+    expect(visibleText(html)).toMatch(/Outgoing Message to the customer Message Online check-in link Channel SMS To \+32470123456 Status failed number refused/);
     expect(html).not.toContain('Not for Sofie');
     expect(html).toContain(`href="/staff/jobs/${w.job.job_number}"`);
     expect(html).toContain('name="type" value="messages"');

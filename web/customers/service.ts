@@ -70,12 +70,17 @@ function entryView(entry: TimelineEntry, fallbackZone: string, language: string)
       entry.type === 'change'
         ? Object.entries(d)
             .filter(([key, value]) => key !== 'kind' && key !== 'appointmentId' && value !== null && !(Array.isArray(value) && value.length === 0))
+            .sort(([a], [b]) => detailRank(a) - detailRank(b))
             .map(([key, value]) => ({ key, value: asText(value) }))
         : [],
   };
 }
 
 export type TimelineEntryView = ReturnType<typeof entryView>;
+
+/** A change reads "field, before, after" (jsonb keeps its keys in its own order); keys we do not know follow. */
+const detailOrder = ['field', 'from', 'to', 'accepted', 'contact_me', 'remarks'];
+const detailRank = (key: string) => (detailOrder.includes(key) ? detailOrder.indexOf(key) : detailOrder.length);
 
 const asText = (value: unknown): string =>
   typeof value === 'string' ? value : Array.isArray(value) ? value.map(asText).join(', ') : JSON.stringify(value);
