@@ -71,6 +71,7 @@ export async function listJobs(db: Knex, companyId: number, search = '', limit =
 }
 
 export interface JobDetail extends JobListRow, JobStateRow {
+  customer_id: number;
   email: string;
   phone: string;
   gdpr_consent_at: Date | null;
@@ -88,6 +89,7 @@ export async function findJobByNumber(db: Knex, companyId: number, jobNumber: st
     .first(
       ...jobColumns(db),
       ...jobStateColumns(db),
+      'jobs.customer_id',
       'customers.email',
       'customers.phone',
       'customers.gdpr_consent_at',

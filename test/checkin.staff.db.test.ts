@@ -284,8 +284,8 @@ describe('C5-C8 staff side of the check-in: work lines, handling, mechanics, mov
     ]);
 
     const appointmentPage = await w.desk.page(`/staff/appointments/${a.appointmentId}?lang=en`);
-    expect(appointmentPage.html).toContain(`href="/staff/customers/${a.customerId}/log"`);
-    const { status, html } = await w.desk.page(`/staff/customers/${a.customerId}/log?lang=en`);
+    expect(appointmentPage.html).toContain(`href="/staff/customers/${a.customerId}"`);
+    const { status, html } = await w.desk.page(`/staff/customers/${a.customerId}?lang=en`);
     expect(status).toBe(200);
     const order = ['Completed the online check-in', 'number refused', 'Changed contact details', 'Your appointment is confirmed', 'We received your request'];
     const positions = order.map((text) => html.indexOf(text));
@@ -295,11 +295,15 @@ describe('C5-C8 staff side of the check-in: work lines, handling, mechanics, mov
     expect(html).not.toContain('Not for Lotte');
     expect(html).toContain('Car wash');
 
-    expect((await w.workshop.request(`/staff/customers/${a.customerId}/log`)).status).toBe(403);
+    // B2: the log is the customer page; a mechanic reads it without messages and changes.
+    const workshop = await w.workshop.page(`/staff/customers/${a.customerId}?lang=en`);
+    expect(workshop.status).toBe(200);
+    expect(workshop.html).not.toContain('number refused');
+    expect(workshop.html).not.toContain('Changed contact details');
     const { companyId: otherCompany } = await createLocation(db);
     const stranger = await createStaff(db, otherCompany, 'admin');
     const outsider = httpClient(platform.baseUrl);
     await outsider.login(stranger.email, stranger.password);
-    expect((await outsider.request(`/staff/customers/${a.customerId}/log`)).status).toBe(404);
+    expect((await outsider.request(`/staff/customers/${a.customerId}`)).status).toBe(404);
   });
 });

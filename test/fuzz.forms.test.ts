@@ -262,6 +262,7 @@ describe('fuzzing the customer forms, the upload routes and the paths (fast-chec
       (s: string) => `/staff/appointments/1/checkin-files/${s}`,
       (s: string) => `/staff/leads/${s}`,
       (s: string) => `/staff/customers/${s}/log`,
+      (s: string) => `/staff/customers/1?type=${s}&before=${s}`,
       (s: string) => `/staff/settings/locations/${s}`,
       (s: string) => `/staff/settings/templates/${s}`,
       (s: string) => `/staff/settings/messages/invitation/${s}`,

@@ -11,6 +11,7 @@ import * as customerVehicleMaster from './20261201000000_customer_vehicle_master
 import * as oneAppointment from './20261201100000_one_appointment';
 import * as devProviderMessages from './20261201190000_dev_provider_messages';
 import * as oneTemplateSystem from './20261201200000_one_template_system';
+import * as customerTimeline from './20261201400000_customer_timeline';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so
@@ -30,6 +31,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261201100000_one_appointment': oneAppointment,
   '20261201190000_dev_provider_messages': devProviderMessages,
   '20261201200000_one_template_system': oneTemplateSystem,
+  '20261201400000_customer_timeline': customerTimeline,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,23 +1,11 @@
 import type { Request, Response } from 'express';
-import { companyTimeZone } from '../../db/locations';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { findCustomer } from '../../db/appointments';
-import { customerLog, findLogCustomer } from '../../db/customerLog';
-import { formatLocalDateTimeShort } from '../../lib/time';
 import { requireRole, requireStaff } from '../middleware/auth';
 import { render } from '../render';
 import { featureRouter, rowId } from '../router';
-import { mergeCandidates, mergeDuplicate, mergePreview } from './service';
-
-const asText = (value: unknown): string =>
-  typeof value === 'string' ? value : Array.isArray(value) ? value.map(asText).join(', ') : JSON.stringify(value);
-
-/** A customer event's details as label/value pairs, whatever the event wrote; empty lists left out. */
-const detailRows = (details: Record<string, unknown>) =>
-  Object.entries(details ?? {})
-    .filter(([key, value]) => key !== 'staff_id' && !(Array.isArray(value) && value.length === 0))
-    .map(([key, value]) => ({ key, value: asText(value) }));
+import { customerPage, mergeCandidates, mergeDuplicate, mergePreview, parseCustomerPageQuery } from './service';
 
 /** M7: who may merge duplicates into a customer. */
 const mayMerge = ['admin', 'service_advisor'] as const;
@@ -25,29 +13,30 @@ const mayMerge = ['admin', 'service_advisor'] as const;
 const mergeQuery = z.object({ q: z.string().max(200).catch(''), with: z.string().optional() }).catch({ q: '' });
 
 /**
- * The customer's communication log: every message sent and every change
- * they made, newest first; and the M7 merge of a duplicate into them
- * (search, choose, confirm).
+ * B2: the customer file `/staff/customers/:id`: contact data, vehicles and
+ * the timeline of everything with the customer. Every staff role reads it
+ * (what a mechanic sees: web/customers/service.ts). "Load more" asks the same
+ * URL with a cursor; htmx gets the entries alone (`_entries`), a browser
+ * without JavaScript the whole page from that cursor on. M7: admin and
+ * service advisors merge a duplicate into the customer (search, choose, confirm).
  */
 export function createCustomersRouter({ db }: { db: Knex }) {
   const router = featureRouter();
+  router.use('/staff/customers', requireStaff);
 
-  router.get('/staff/customers/:id/log', requireStaff, requireRole('admin', 'service_advisor', 'receptionist'), async (req, res, next) => {
-    const id = Number(req.params.id);
-    const customer = Number.isSafeInteger(id) && id > 0 ? await findLogCustomer(db, req.staff!.company_id, id) : undefined;
-    if (!customer) return next();
-    // Times as the company's (first) location counts them, as on the appointment overview.
-    const zone = await companyTimeZone(db, req.staff!.company_id);
-    const entries = (await customerLog(db, customer.id)).map((entry) => ({
-      ...entry,
-      when: formatLocalDateTimeShort(entry.at, zone, req.language),
-      detailRows: entry.type === 'event' ? detailRows(entry.details) : [],
-    }));
+  // The communication log (C5-C8) became the customer page.
+  router.get('/staff/customers/:id/log', (req, res) => res.redirect(301, `/staff/customers/${rowId(req.params.id)}`));
+
+  router.get('/staff/customers/:id', async (req, res, next) => {
+    const query = parseCustomerPageQuery(req.query);
+    const page = await customerPage(db, req.staff!, rowId(req.params.id)!, query, req.language);
+    if (!page) return next();
     const merged = typeof req.query.merged === 'string' && rowId(req.query.merged) ? req.query.merged : '';
-    render(req, res, 'customers/views/log', { customer, entries, merged, mayMerge: (mayMerge as readonly string[]).includes(req.staff!.role) });
+    res.set('Cache-Control', 'no-store');
+    render(req, res, 'customers/views/customer', { ...page, merged, mayMerge: (mayMerge as readonly string[]).includes(req.staff!.role) }, 'customers/views/_entries');
   });
 
-  const mergeRoles = [requireStaff, requireRole(...mayMerge)];
+  const mergeRoles = [requireRole(...mayMerge)];
   const customerOf = async (req: Request) => {
     const id = rowId(req.params.id);
     return id ? findCustomer(db, req.staff!.company_id, id) : undefined;
@@ -77,7 +66,7 @@ export function createCustomersRouter({ db }: { db: Knex }) {
       res.status(409);
       return mergePage(req, res, customer, '', undefined, result.refusal);
     }
-    res.redirect(303, `/staff/customers/${customer.id}/log?merged=${result.merged.mergedId}`);
+    res.redirect(303, `/staff/customers/${customer.id}?merged=${result.merged.mergedId}`);
   });
 
   return router;

@@ -12,6 +12,7 @@ import {
   updateLeadDetails,
   type LeadDetail,
 } from '../../db/leadManager';
+import { leadCustomerId } from '../../db/customerTimeline';
 import { listLocations } from '../../db/locations';
 import { messagesForLead } from '../../db/messages';
 import { closedLeadStatuses, mayEditLead } from '../../lib/permissions';
@@ -77,10 +78,15 @@ export function createLeadsRouter({ db, temporal }: { db: Knex; temporal: Client
   };
 
   async function leadPage(req: Request, res: Response, lead: LeadDetail, values: LeadFormValues, errors: FieldErrors = {}) {
-    const [history, messages] = await Promise.all([leadHistory(db, lead.id), messagesForLead(db, lead.id)]);
+    const [history, messages, customerId] = await Promise.all([
+      leadHistory(db, lead.id),
+      messagesForLead(db, lead.id),
+      leadCustomerId(db, req.staff!.company_id, lead.id),
+    ]);
     const at = (date: Date) => formatLocalDateTimeShort(date, lead.time_zone, req.language);
     render(req, res, view('lead'), {
       lead,
+      customerId,
       createdLabel: at(lead.created_at),
       consentLabel: at(lead.gdpr_consent_at),
       desiredLabel: desiredDay(lead.desired_date, req.language),
