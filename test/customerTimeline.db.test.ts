@@ -80,7 +80,7 @@ describe('B2: the customer timeline (PostgreSQL, HTTP)', () => {
     const customer = await newCustomer(db, location);
     const plate = uniquePlate();
     const [vehicle] = await db('vehicles')
-      .insert({ customer_id: customer.id, plate, plate_normalized: plate.replace(/[^A-Z0-9]/g, ''), make: 'Skoda', model: 'Octavia', vin: 'TMBJJ7NE0J0123456' })
+      .insert({ company_id: companyId, customer_id: customer.id, plate, plate_normalized: plate.replace(/[^A-Z0-9]/g, ''), make: 'Skoda', model: 'Octavia', vin: 'TMBJJ7NE0J0123456' })
       .returning('id');
     const bookingColumns = { location_id: location.id, first_name: 'Sofie', last_name: 'Claes', gdpr_consent_at: t(0), plate, language: 'nl' };
 

@@ -27,8 +27,8 @@ describe('browser: M7 staff merge a duplicate into a customer from the customer 
     await db('customers').where({ id: duplicateId }).update({ first_name: 'Maria', last_name: 'Janssen', ...phoneColumns('0470/12.34.56'), street: 'Veldstraat 10', postal_code: '9000', city: 'Gent' });
 
     const page = await loggedIn(companyId, 'service_advisor');
-    await page.goto(`${t.platform.baseUrl}/staff/customers/${kept.id}/log`);
-    await expectHeading(page, 'Communication log: Marie Janssens');
+    await page.goto(`${t.platform.baseUrl}/staff/customers/${kept.id}`);
+    await expectHeading(page, 'Customer: Marie Janssens');
     await page.getByLabel('Search by name, e-mail, phone or customer number').fill('0470 12 34 56');
     await page.getByRole('button', { name: 'Find duplicates' }).click();
     await expectHeading(page, 'Merge a duplicate into Marie Janssens');
@@ -43,10 +43,12 @@ describe('browser: M7 staff merge a duplicate into a customer from the customer 
     expect(await page.locator('main').innerText()).toContain('jobs 1, vehicles 1');
     await page.getByRole('button', { name: 'Merge into this customer' }).click();
 
-    await expectHeading(page, 'Communication log: Marie Janssens');
+    await expectHeading(page, 'Customer: Marie Janssens');
     await page.getByText(`Customer #${duplicateId} was merged into this customer.`).waitFor();
-    await page.getByText('Duplicate merged into this customer').waitFor();
-    expect(await page.locator('.log-event').innerText()).toContain('By staff');
+    // B2: the merge is on the kept customer's timeline, the moved job with it.
+    const timeline = page.locator('.customer-timeline');
+    await timeline.getByText('A duplicate customer was merged into this one').waitFor();
+    expect(await timeline.innerText()).toContain(`Job ${job.job_number} created`);
     expect((await db('jobs').where({ id: job.id }).first()).customer_id).toBe(kept.id);
     expect(await db('customers').where({ id: duplicateId }).first()).toBeUndefined();
     expect(await db('customers').where({ id: kept.id }).first()).toMatchObject({ street: 'Veldstraat 10', phone: '+32 470 12 34 56' });
@@ -60,14 +62,14 @@ describe('browser: M7 staff merge a duplicate into a customer from the customer 
     await page.context().close();
   });
 
-  it('a receptionist sees the log but not the merge, and the server refuses it (403)', async () => {
+  it('a receptionist sees the customer page but not the merge, and the server refuses it (403)', async () => {
     const db = t.platform.db;
     const { companyId, location } = await createLocation(db);
     const job = await createJob(db, location);
     const { customer_id: customerId } = await db('jobs').where({ id: job.id }).first('customer_id');
     const page = await loggedIn(companyId, 'receptionist');
-    await page.goto(`${t.platform.baseUrl}/staff/customers/${customerId}/log`);
-    await expectHeading(page, 'Communication log: Karel Janssens');
+    await page.goto(`${t.platform.baseUrl}/staff/customers/${customerId}`);
+    await expectHeading(page, 'Customer: Karel Janssens');
     expect(await page.getByRole('button', { name: 'Find duplicates' }).count()).toBe(0);
     const response = await page.goto(`${t.platform.baseUrl}/staff/customers/${customerId}/merge`);
     expect(response?.status()).toBe(403);
