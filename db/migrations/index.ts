@@ -8,6 +8,7 @@ import * as messaging from './20261125000000_messaging';
 import * as checkin from './20261125100000_checkin';
 import * as whatsapp from './20261125110000_whatsapp';
 import * as oneAppointment from './20261201100000_one_appointment';
+import * as selfService from './20261201300000_self_service';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so
@@ -24,6 +25,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261125100000_checkin': checkin,
   '20261125110000_whatsapp': whatsapp,
   '20261201100000_one_appointment': oneAppointment,
+  '20261201300000_self_service': selfService,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
