@@ -23,7 +23,7 @@ function visitAt(localIso: string, overrides: Partial<CalendarVisit> = {}): Cale
 }
 
 function onlyEvent(ics: string) {
-  const events = Object.values(ical.sync.parseICS(ics)).filter((c) => c.type === 'VEVENT');
+  const events = Object.values(ical.sync.parseICS(ics)).filter((c) => c?.type === 'VEVENT');
   expect(events).toHaveLength(1);
   return events[0] as ical.VEvent;
 }
@@ -41,7 +41,7 @@ describe('visitCalendar (B1)', () => {
     expect(ics).toMatch(/BEGIN:VTIMEZONE\r?\nTZID:Europe\/Brussels/);
     const event = onlyEvent(ics);
     expect(event.start.toISOString()).toBe(utc);
-    expect(event.end.getTime() - event.start.getTime()).toBe(30 * 60_000);
+    expect(event.end!.getTime() - event.start.getTime()).toBe(30 * 60_000);
     expect(event.start.tz).toBe('Europe/Brussels');
   });
 

@@ -41,6 +41,7 @@ import { leadEvents } from './serviceBooking/service';
 import { createJobPhotosRouter, jobPhotoUploadGate } from './status/photos';
 import { createStatusRouter } from './status/routes';
 import { createTemplatesRouter } from './templates/routes';
+import { createVisitRouter } from './visit/routes';
 import { featureRouter } from './router';
 import { photoUploadParser } from './uploads';
 
@@ -147,6 +148,7 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   app.use(createCustomersRouter({ db }));
   app.use(createLocationServicesRouter({ db }));
   app.use(createCheckinRouter(checkinDeps));
+  app.use(createVisitRouter({ ...leadDeps, leads: leadEvents(leadDeps), i18n, publicUrl: config.PUBLIC_URL }));
   app.use(createLeadsRouter({ db, temporal }));
   app.use(createOnlineBookingRouter({ db, whatsappAvailable: config.WHATSAPP_PROVIDER !== 'none' }));
 

@@ -13,6 +13,8 @@ const valid = {
   work_started_source: 'ready_for_start',
   repair_weekdays: ['1', '2', '3', '4', '5'],
   repair_dropoff_time: '08:00',
+  self_service_cutoff_hours: '24',
+  service_daily_capacity: '8',
 };
 
 describe('location settings form', () => {
