@@ -1,5 +1,7 @@
+import type { TFunction } from 'i18next';
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
+import { visitCalendar } from '../lib/calendar';
 import { estimateSlotUsage, type AppointmentKind } from './appointments';
 import { localDay, repairDayUsage, type FlowType } from './repairBookings';
 
@@ -22,6 +24,7 @@ export interface OwnVisit {
   job_id: number | null;
   job_number: string | null;
   lead_id: number | null;
+  services: string[];
   customer_id: number | null;
   first_name: string;
   last_name: string;
@@ -46,7 +49,7 @@ function ownVisits(db: Knex) {
     .leftJoin('jobs as j', 'j.id', 'a.job_id')
     .select(
       'a.id', 'a.company_id', 'a.kind', 'a.status', 'a.starts_at', 'a.ends_at', 'a.sequence', 'a.job_id', 'j.job_number', 'a.lead_id',
-      'a.customer_id', 'a.first_name', 'a.last_name', 'a.email', 'a.phone', 'a.language',
+      'a.services', 'a.customer_id', 'a.first_name', 'a.last_name', 'a.email', 'a.phone', 'a.language',
       db.raw('coalesce(v.plate, a.walk_in_plate) as plate'),
       db.raw('coalesce(v.make, a.walk_in_make) as make'),
       db.raw('coalesce(v.model, a.walk_in_model) as model'),
@@ -201,3 +204,23 @@ export async function recordOwnCancellation(db: Knex, visit: Pick<OwnVisit, 'id'
 
 /** A time as the timeline shows it: the location's wall clock. */
 const localTime = (date: Date, timeZone: string) => DateTime.fromJSDate(date, { zone: timeZone }).toFormat('yyyy-MM-dd HH:mm');
+
+/** The visit's .ics, worded in `t`'s language, with its manage link. */
+export function ownVisitCalendar(visit: OwnVisit, t: TFunction, publicUrl: string, manageUrl: string): string {
+  const location = [visit.location_name, visit.location_address].filter(Boolean).join(', ');
+  return visitCalendar(
+    {
+      appointmentId: visit.id,
+      sequence: visit.sequence,
+      status: visit.status,
+      startsAt: visit.starts_at,
+      endsAt: visit.ends_at,
+      timeZone: visit.time_zone,
+      summary: t(`visit.calendar.summary.${visit.kind}`, { location: visit.location_name }),
+      location,
+      description: t('visit.calendar.description', { link: manageUrl, phone: visit.location_phone }),
+      url: manageUrl,
+    },
+    publicUrl,
+  );
+}

@@ -41,6 +41,7 @@ export const messageTags = [
   'CancelLink',
   'Services',
   'CheckinLink',
+  'ManageLink',
 ] as const;
 export type MessageTag = (typeof messageTags)[number];
 export type MessageValues = Partial<Record<MessageTag, string>>;
@@ -49,7 +50,7 @@ export type MessageValues = Partial<Record<MessageTag, string>>;
 export const purposeTags: Record<MessagePurpose, readonly MessageTag[]> = {
   lead_acknowledgement: ['CustomerName', 'Date', 'TimeWindow', 'Location', 'LocationPhone', 'Plate', 'Services', 'CancelLink'],
   lead_rejection: ['CustomerName', 'Date', 'TimeWindow', 'Location', 'LocationPhone', 'Plate', 'Services'],
-  appointment_confirmation: ['CustomerName', 'Date', 'Time', 'Location', 'LocationPhone', 'Plate', 'Services'],
+  appointment_confirmation: ['CustomerName', 'Date', 'Time', 'Location', 'LocationPhone', 'Plate', 'Services', 'ManageLink'],
   checkin_link: ['CustomerName', 'Date', 'Time', 'Location', 'LocationPhone', 'Plate', 'CheckinLink'],
   checkin_reminder: ['CustomerName', 'Date', 'Time', 'Location', 'LocationPhone', 'Plate', 'CheckinLink'],
 };
@@ -329,7 +330,9 @@ Where: [Location]
 Vehicle: [Plate]
 Work: [Services]
 
-Please bring your vehicle at the agreed time. Need to move or cancel the appointment? Call us on [LocationPhone].
+Please bring your vehicle at the agreed time. Need to move or cancel the appointment? Do it here:
+[ManageLink]
+or call us on [LocationPhone]. The calendar file is attached.
 
 See you soon,
 [Location]`,
@@ -346,7 +349,9 @@ Waar: [Location]
 Voertuig: [Plate]
 Werken: [Services]
 
-Breng uw voertuig binnen op het afgesproken uur. Wilt u de afspraak verplaatsen of annuleren? Bel ons op [LocationPhone].
+Breng uw voertuig binnen op het afgesproken uur. Wilt u de afspraak verplaatsen of annuleren? Dat kan hier:
+[ManageLink]
+of bel ons op [LocationPhone]. Het agendabestand zit in de bijlage.
 
 Tot binnenkort,
 [Location]`,
@@ -363,7 +368,9 @@ Lieu : [Location]
 Véhicule : [Plate]
 Travaux : [Services]
 
-Merci de déposer votre véhicule à l'heure convenue. Vous souhaitez déplacer ou annuler ce rendez-vous ? Appelez-nous au [LocationPhone].
+Merci de déposer votre véhicule à l'heure convenue. Vous souhaitez déplacer ou annuler ce rendez-vous ? C'est possible ici :
+[ManageLink]
+ou appelez-nous au [LocationPhone]. Le fichier agenda est joint.
 
 À bientôt,
 [Location]`,
@@ -380,17 +387,19 @@ Ort: [Location]
 Fahrzeug: [Plate]
 Arbeiten: [Services]
 
-Bitte bringen Sie Ihr Fahrzeug zur vereinbarten Zeit vorbei. Möchten Sie den Termin verschieben oder absagen? Rufen Sie uns unter [LocationPhone] an.
+Bitte bringen Sie Ihr Fahrzeug zur vereinbarten Zeit vorbei. Möchten Sie den Termin verschieben oder absagen? Das geht hier:
+[ManageLink]
+oder rufen Sie uns unter [LocationPhone] an. Die Kalenderdatei ist angehängt.
 
 Bis bald
 [Location]`,
       },
     },
     sms: {
-      en: sms('[Location]: your appointment on [Date] at [Time] is confirmed ([Plate]). To move it, call us on [LocationPhone].'),
-      nl: sms('[Location]: uw afspraak op [Date] om [Time] is bevestigd ([Plate]). Verplaatsen? Bel ons op [LocationPhone].'),
-      fr: sms('[Location] : votre rendez-vous du [Date] à [Time] est confirmé ([Plate]). Pour le déplacer, appelez-nous au [LocationPhone].'),
-      de: sms('[Location]: Ihr Termin am [Date] um [Time] Uhr ist bestätigt ([Plate]). Für Änderungen rufen Sie uns unter [LocationPhone] an.'),
+      en: sms('[Location]: your appointment on [Date] at [Time] is confirmed ([Plate]). Move or cancel: [ManageLink]'),
+      nl: sms('[Location]: uw afspraak op [Date] om [Time] is bevestigd ([Plate]). Verplaatsen of annuleren: [ManageLink]'),
+      fr: sms('[Location] : votre rendez-vous du [Date] à [Time] est confirmé ([Plate]). Déplacer ou annuler : [ManageLink]'),
+      de: sms('[Location]: Ihr Termin am [Date] um [Time] Uhr ist bestätigt ([Plate]). Verschieben oder absagen: [ManageLink]'),
     },
   },
   checkin_link: {

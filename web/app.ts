@@ -144,7 +144,7 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   const smsAvailable = config.SMS_PROVIDER !== 'none';
   app.use(createServiceBookingRouter(leadDeps));
   app.use(createLeadRejectRouter({ ...leadDeps, i18n, smsAvailable }));
-  app.use(createAppointmentsRouter({ ...leadDeps, smsAvailable, leads: leadEvents(leadDeps), uploadDir: config.UPLOAD_DIR }));
+  app.use(createAppointmentsRouter({ ...leadDeps, smsAvailable, leads: leadEvents(leadDeps), uploadDir: config.UPLOAD_DIR, i18n, publicUrl: config.PUBLIC_URL }));
   app.use(createCustomersRouter({ db }));
   app.use(createLocationServicesRouter({ db }));
   app.use(createCheckinRouter(checkinDeps));

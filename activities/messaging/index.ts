@@ -43,6 +43,7 @@ export function createMessagingActivities({ db, messaging }: { db: Knex; messagi
           html: message.html ?? undefined,
           headers: { [messageReferenceHeader]: idempotencyKey },
           template: message.template ?? undefined,
+          calendar: message.calendar ?? undefined,
         }));
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);

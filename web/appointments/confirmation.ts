@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import type { i18n } from 'i18next';
 import type { Knex } from 'knex';
-import { DateTime } from 'luxon';
+import { queueAppointmentConfirmation } from '../../db/appointmentConfirmations';
 import type { AppointmentRow } from '../../db/appointments';
-import { findLocation } from '../../db/locations';
-import { queueMessage, smsEnabled } from '../../db/messages';
-import { messageTemplate } from '../../db/messageTemplates';
-import { renderMessage } from '../../lib/messageTemplates';
+import { smsEnabled } from '../../db/messages';
 import type { Channel } from '../../lib/messaging';
 import { messageWorkflow, messageWorkflowId } from '../../workflows/message';
 
@@ -16,6 +14,9 @@ export interface ConfirmationDeps {
   taskQueue: string;
   /** an SMS provider is configured (SMS_PROVIDER is not 'none') */
   smsAvailable: boolean;
+  /** B1: the confirmation's link and .ics are worded in the customer's language */
+  i18n: i18n;
+  publicUrl: string;
 }
 
 /**
@@ -35,34 +36,14 @@ export async function confirmationChannels(deps: ConfirmationDeps, appointment: 
 
 /**
  * M9: the appointment confirmation from the template of its channel, in the
- * customer's language, written to the outbox and delivered by its own
- * durable workflow (retried while the mail server or SMS gateway is down).
- * Each press sends one more: a customer may ask for it again.
+ * customer's language, with the customer's own move/cancel link and (e-mail)
+ * the .ics (B1), written to the outbox and delivered by its own durable
+ * workflow (retried while the mail server or SMS gateway is down). Each
+ * press sends one more: a customer may ask for it again.
  */
 export async function sendAppointmentConfirmation(deps: ConfirmationDeps, appointment: AppointmentRow, channel: Channel): Promise<void> {
-  const start = DateTime.fromJSDate(appointment.starts_at, { zone: appointment.time_zone }).setLocale(appointment.language);
-  const location = (await findLocation(deps.db, appointment.location_id))!;
-  const template = await messageTemplate(deps.db, appointment.company_id, 'appointment_confirmation', channel, appointment.language);
-  const { subject, text } = renderMessage(template, {
-    CustomerName: `${appointment.first_name} ${appointment.last_name}`.trim(),
-    Date: start.toLocaleString(DateTime.DATE_HUGE),
-    Time: start.toLocaleString(DateTime.TIME_SIMPLE),
-    Location: location.name,
-    LocationPhone: location.phone,
-    Plate: appointment.plate,
-    Services: appointment.services.join(', '),
-  });
   const key = `appointment-${appointment.id}:confirmation:${randomUUID()}`;
-  await queueMessage(deps.db, {
-    idempotencyKey: key,
-    channel,
-    kind: 'appointment_confirmation',
-    recipient: channel === 'sms' ? appointment.phone : appointment.email,
-    subject,
-    body: text,
-    appointmentId: appointment.id,
-    customerId: appointment.customer_id ?? undefined,
-  });
+  if (!(await queueAppointmentConfirmation(deps.db, deps.i18n, { appointmentId: appointment.id, channel, idempotencyKey: key, publicUrl: deps.publicUrl }))) return;
   await deps.temporal.workflow.start(messageWorkflow, {
     workflowId: messageWorkflowId(key),
     taskQueue: deps.taskQueue,

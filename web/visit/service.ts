@@ -1,12 +1,11 @@
-import type { TFunction } from 'i18next';
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import { findOwnVisitByTokenHash, moveOwnVisit, recordOwnCancellation, selfServiceOpen, serviceDayUsage, undoOwnMove, type OwnVisit } from '../../db/appointmentLinks';
+export { ownVisitCalendar } from '../../db/appointmentLinks';
 import { estimateSlotUsage } from '../../db/appointments';
 import { findPortalJob } from '../../db/jobs';
 import { estimateHours, findLocation, slotRules } from '../../db/locations';
 import { effectiveFlowType, localDay, repairDayUsage, repairRules, type RepairLocation } from '../../db/repairBookings';
-import { visitCalendar } from '../../lib/calendar';
 import { appointmentRescheduled } from '../../lib/checkinWorkflow';
 import { advanceJob } from '../../lib/jobLifecycle';
 import { generateSlots, repairSlots, type Slot } from '../../lib/slots';
@@ -120,26 +119,6 @@ export async function cancelOwnAppointment(deps: VisitDeps, visit: OwnVisit, now
   if (!outcome.ok) return outcome.reason === 'refused' ? 'vehicleIn' : 'closed';
   await recordOwnCancellation(deps.db, visit);
   return 'done';
-}
-
-/** The visit's .ics, worded in `t`'s language, with its manage link. */
-export function ownVisitCalendar(visit: OwnVisit, t: TFunction, publicUrl: string, manageUrl: string): string {
-  const location = [visit.location_name, visit.location_address].filter(Boolean).join(', ');
-  return visitCalendar(
-    {
-      appointmentId: visit.id,
-      sequence: visit.sequence,
-      status: visit.status,
-      startsAt: visit.starts_at,
-      endsAt: visit.ends_at,
-      timeZone: visit.time_zone,
-      summary: t(`visit.calendar.summary.${visit.kind}`, { location: visit.location_name }),
-      location,
-      description: t('visit.calendar.description', { link: manageUrl, phone: visit.location_phone }),
-      url: manageUrl,
-    },
-    publicUrl,
-  );
 }
 
 /** The visit's day and times in the location's time zone, as the page language writes them. */
