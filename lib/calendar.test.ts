@@ -39,6 +39,8 @@ describe('visitCalendar (B1)', () => {
     const ics = visitCalendar(visitAt(local), publicUrl);
     expect(ics).toMatch(/DTSTART;TZID=Europe\/Brussels:\d{8}T090000/);
     expect(ics).toMatch(/BEGIN:VTIMEZONE\r?\nTZID:Europe\/Brussels/);
+    // DTSTAMP is UTC (RFC 5545 3.8.7.2), whatever the zone of the event.
+    expect(ics).toMatch(/^DTSTAMP:\d{8}T\d{6}Z\r?$/m);
     const event = onlyEvent(ics);
     expect(event.start.toISOString()).toBe(utc);
     expect(event.end!.getTime() - event.start.getTime()).toBe(30 * 60_000);

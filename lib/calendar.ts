@@ -39,7 +39,8 @@ export function visitCalendar(visit: CalendarVisit, publicUrl: string, now = new
   const calendar = ical({
     prodId: { company: 'workshop', product: 'appointments', language: 'EN' },
     method: cancelled ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.PUBLISH,
-    timezone: { name: visit.timeZone, generator: vtimezone },
+    // No calendar-wide zone (DTSTAMP stays UTC); the generator adds the VTIMEZONE of the event's TZID.
+    timezone: { name: null, generator: vtimezone },
   });
   calendar.createEvent({
     id: calendarUid(visit.appointmentId, publicUrl),
