@@ -87,4 +87,15 @@ describe('location settings form', () => {
     });
     expect(result.hours).toHaveLength(4);
   });
+
+  it('B1: reads the self-service cut-off and the daily service capacity, refusing values out of range', () => {
+    const ok = parseLocationSettings({ ...valid, self_service_cutoff_hours: '0', service_daily_capacity: '12' });
+    expect(ok.ok && ok.settings).toMatchObject({ self_service_cutoff_hours: 0, service_daily_capacity: 12 });
+    const bad = parseLocationSettings({ ...valid, self_service_cutoff_hours: '-1', service_daily_capacity: '0' });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors).toMatchObject({ self_service_cutoff_hours: 'cutoffHours', service_daily_capacity: 'serviceCapacity' });
+    const typo = parseLocationSettings({ ...valid, self_service_cutoff_hours: 'a day' });
+    if (!typo.ok) expect(typo.errors).toMatchObject({ self_service_cutoff_hours: 'number' });
+    expect(typo.ok).toBe(false);
+  });
 });
