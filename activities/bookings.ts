@@ -1,18 +1,34 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
+import type { i18n } from 'i18next';
 import type { Knex } from 'knex';
-import { linkRepairBooking } from '../db/appointments';
+import { queueAppointmentConfirmation } from '../db/appointmentConfirmations';
+import { linkRepairBooking, plannedJobAppointment } from '../db/appointments';
+import { messageExists } from '../db/messages';
 import { createJobFromBooking, findBooking, holdSlot, releaseHold, type HoldResult } from '../db/bookings';
 import { findPortalJob } from '../db/jobs';
 import { markRepairBookingConfirmed } from '../db/repairBookings';
 import { startCheckinWorkflow } from '../clients/checkinWorkflow';
 import { advanceJob } from '../clients/jobLifecycle';
 import type { Refusal } from '../workflows/jobLifecycle.contract';
+import { messageWorkflowId, messageWorkflowType, type MessageWorkflow } from '../workflows/message.contract';
 
 export type RepairConfirmation = { applied: true; jobNumber: string } | { applied: false; refusal: Refusal };
 
 /** D1 side effects. Each is idempotent: a retry answers the same and changes nothing more. */
-export function createBookingActivities({ db, temporal, taskQueue }: { db: Knex; temporal: Client; taskQueue: string }) {
+export function createBookingActivities({ db, temporal, taskQueue, i18n, publicUrl }: { db: Knex; temporal: Client; taskQueue: string; i18n: i18n; publicUrl: string }) {
+  /**
+   * B1: the confirmed booking's appointment confirmation e-mail (manage link,
+   * .ics) through the outbox and its own message workflow, once per booking:
+   * a retry finds the message queued and only makes sure its workflow runs.
+   */
+  async function sendConfirmation(bookingId: string, appointmentId: number): Promise<void> {
+    const key = `booking-${bookingId}:appointment-confirmation`;
+    await queueAppointmentConfirmation(db, i18n, { appointmentId, channel: 'email', idempotencyKey: key, publicUrl });
+    if (!(await messageExists(db, key))) return;
+    await temporal.workflow.start<MessageWorkflow>(messageWorkflowType, { workflowId: messageWorkflowId(key), taskQueue, args: [key], workflowIdConflictPolicy: 'USE_EXISTING' });
+  }
+
   return {
     async holdSlot(bookingId: string, expiresAtIso: string): Promise<HoldResult> {
       if (!(await findBooking(db, bookingId))) {
@@ -23,10 +39,13 @@ export function createBookingActivities({ db, temporal, taskQueue }: { db: Knex;
     async releaseHold(bookingId: string): Promise<void> {
       await releaseHold(db, bookingId);
     },
-    /** P3: customer, vehicle, job and its estimate appointment; the appointment's check-in (D2) starts with it. */
+    /** P3: customer, vehicle, job and its estimate appointment; the appointment's check-in (D2) starts with it, and its confirmation goes out (B1). */
     async createJobFromBooking(bookingId: string): Promise<{ jobId: number; jobNumber: string }> {
       const { jobId, jobNumber, appointmentId } = await createJobFromBooking(db, bookingId);
-      if (appointmentId !== null) await startCheckinWorkflow({ temporal, taskQueue }, appointmentId);
+      if (appointmentId !== null) {
+        await startCheckinWorkflow({ temporal, taskQueue }, appointmentId);
+        await sendConfirmation(bookingId, appointmentId);
+      }
       return { jobId, jobNumber };
     },
     /**
@@ -44,6 +63,8 @@ export function createBookingActivities({ db, temporal, taskQueue }: { db: Knex;
       if (!result.ok) return { applied: false, refusal: result.refusal };
       // The appointment row the job's workflow wrote is the visit this booking made.
       await linkRepairBooking(db, job.id, bookingId, booking.slot_start);
+      const appointment = await plannedJobAppointment(db, job.id);
+      if (appointment) await sendConfirmation(bookingId, appointment.id);
       await markRepairBookingConfirmed(db, bookingId);
       return { applied: true, jobNumber: job.job_number };
     },

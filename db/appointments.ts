@@ -329,7 +329,7 @@ export async function listPinnedAppointments(db: Knex, companyId: number): Promi
 export async function rescheduleAppointment(db: Knex, companyId: number, id: number, startsAt: Date, endsAt: Date): Promise<boolean> {
   const updated = await db('appointments')
     .where({ id, company_id: companyId, status: 'planned' })
-    .update({ starts_at: startsAt, ends_at: endsAt, updated_at: db.fn.now() });
+    .update({ starts_at: startsAt, ends_at: endsAt, sequence: db.raw('sequence + 1'), updated_at: db.fn.now() });
   return updated > 0;
 }
 
@@ -462,7 +462,7 @@ export async function syncJobAppointment(trx: Knex.Transaction, jobId: number, a
   const length = current.ends_at.getTime() - current.starts_at.getTime();
   await trx('appointments')
     .where({ id: current.id })
-    .update({ starts_at: startsAt, ends_at: new Date(startsAt.getTime() + length), status: 'planned', updated_at: trx.fn.now() });
+    .update({ starts_at: startsAt, ends_at: new Date(startsAt.getTime() + length), status: 'planned', sequence: trx.raw('sequence + 1'), updated_at: trx.fn.now() });
   return { appointmentId: current.id, change: 'moved' };
 }
 

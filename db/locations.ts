@@ -28,6 +28,10 @@ export interface Location {
   service_booking_enabled: boolean;
   service_catalogue: string[];
   lead_refresh_seconds: number;
+  /** B1: the customer moves or cancels through their link until this many hours before the start */
+  self_service_cutoff_hours: number;
+  /** B1: planned service appointments per day a customer may move into */
+  service_daily_capacity: number;
 }
 
 export type LocationSettings = Pick<
@@ -49,6 +53,8 @@ export type LocationSettings = Pick<
   | 'work_started_source'
   | 'repair_weekdays'
   | 'repair_dropoff_time'
+  | 'self_service_cutoff_hours'
+  | 'service_daily_capacity'
 >;
 
 export function slotRules(location: Location): SlotRules {

@@ -37,6 +37,8 @@ export interface QueuedMessage {
   html?: string;
   /** WhatsApp: the approved template the message goes out as (required there, the database checks it) */
   template?: TemplateMessage;
+  /** B1: the .ics an e-mail carries (invite.ics) */
+  calendar?: string;
   leadId?: number;
   appointmentId?: number;
   customerId?: number;
@@ -54,6 +56,7 @@ export interface SentMessage {
   body: string | null;
   html: string | null;
   template: TemplateMessage | null;
+  calendar: string | null;
   status: MessageStatus;
   error: string | null;
   provider_message_id: string | null;
@@ -79,6 +82,7 @@ export async function queueMessage(db: Knex, message: QueuedMessage): Promise<bo
       html: message.html ?? null,
       // As JSON text: node-postgres would write a JavaScript array inside it as a PostgreSQL array.
       template: message.template ? JSON.stringify(message.template) : null,
+      calendar: message.calendar ?? null,
       status: 'queued',
       lead_id: message.leadId ?? null,
       appointment_id: message.appointmentId ?? null,

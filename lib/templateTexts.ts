@@ -334,7 +334,9 @@ Where: [LocationName]
 Vehicle: [Plate]
 Work: [Services]
 
-Please bring your vehicle at the agreed time. Need to move or cancel the appointment? Call us on [LocationPhone].
+Please bring your vehicle at the agreed time. Need to move or cancel the appointment? Do it here:
+[ManageLink]
+or call us on [LocationPhone]. The calendar file is attached.
 
 See you soon,
 [LocationName]`,
@@ -351,7 +353,9 @@ Waar: [LocationName]
 Voertuig: [Plate]
 Werken: [Services]
 
-Breng uw voertuig binnen op het afgesproken uur. Wilt u de afspraak verplaatsen of annuleren? Bel ons op [LocationPhone].
+Breng uw voertuig binnen op het afgesproken uur. Wilt u de afspraak verplaatsen of annuleren? Dat kan hier:
+[ManageLink]
+of bel ons op [LocationPhone]. Het agendabestand zit in de bijlage.
 
 Tot binnenkort,
 [LocationName]`,
@@ -368,7 +372,9 @@ Lieu : [LocationName]
 Véhicule : [Plate]
 Travaux : [Services]
 
-Merci de déposer votre véhicule à l'heure convenue. Vous souhaitez déplacer ou annuler ce rendez-vous ? Appelez-nous au [LocationPhone].
+Merci de déposer votre véhicule à l'heure convenue. Vous souhaitez déplacer ou annuler ce rendez-vous ? C'est possible ici :
+[ManageLink]
+ou appelez-nous au [LocationPhone]. Le fichier agenda est joint.
 
 À bientôt,
 [LocationName]`,
@@ -385,17 +391,19 @@ Ort: [LocationName]
 Fahrzeug: [Plate]
 Arbeiten: [Services]
 
-Bitte bringen Sie Ihr Fahrzeug zur vereinbarten Zeit vorbei. Möchten Sie den Termin verschieben oder absagen? Rufen Sie uns unter [LocationPhone] an.
+Bitte bringen Sie Ihr Fahrzeug zur vereinbarten Zeit vorbei. Möchten Sie den Termin verschieben oder absagen? Das geht hier:
+[ManageLink]
+oder rufen Sie uns unter [LocationPhone] an. Die Kalenderdatei ist angehängt.
 
 Bis bald
 [LocationName]`,
       },
     },
     sms: {
-      en: sms('[LocationName]: your appointment on [Date] at [Time] is confirmed ([Plate]). To move it, call us on [LocationPhone].'),
-      nl: sms('[LocationName]: uw afspraak op [Date] om [Time] is bevestigd ([Plate]). Verplaatsen? Bel ons op [LocationPhone].'),
-      fr: sms('[LocationName] : votre rendez-vous du [Date] à [Time] est confirmé ([Plate]). Pour le déplacer, appelez-nous au [LocationPhone].'),
-      de: sms('[LocationName]: Ihr Termin am [Date] um [Time] Uhr ist bestätigt ([Plate]). Für Änderungen rufen Sie uns unter [LocationPhone] an.'),
+      en: sms('[LocationName]: your appointment on [Date] at [Time] is confirmed ([Plate]). Move or cancel: [ManageLink]'),
+      nl: sms('[LocationName]: uw afspraak op [Date] om [Time] is bevestigd ([Plate]). Verplaatsen of annuleren: [ManageLink]'),
+      fr: sms('[LocationName] : votre rendez-vous du [Date] à [Time] est confirmé ([Plate]). Déplacer ou annuler : [ManageLink]'),
+      de: sms('[LocationName]: Ihr Termin am [Date] um [Time] Uhr ist bestätigt ([Plate]). Verschieben oder absagen: [ManageLink]'),
     },
   },
   checkin_link: {

@@ -70,6 +70,7 @@ export const templateTags = [
   'LinkMinutes',
   'CancelLink',
   'CheckinLink',
+  'ManageLink',
   'URLBookAssessment',
   'URLBookRepair',
   'URLStatusRepair',
@@ -84,7 +85,7 @@ export const purposeTags: Record<TemplatePurpose, readonly TemplateTag[]> = {
   invitation: ['CustomerName', 'JobNumber', 'Plate', 'LocationName', 'LocationPhone', 'URLBookAssessment', 'URLBookRepair', 'URLStatusRepair'],
   lead_acknowledgement: ['CustomerName', 'Date', 'TimeWindow', 'LocationName', 'LocationPhone', 'Plate', 'Services', 'CancelLink'],
   lead_rejection: ['CustomerName', 'Date', 'TimeWindow', 'LocationName', 'LocationPhone', 'Plate', 'Services'],
-  appointment_confirmation: ['CustomerName', 'Date', 'Time', 'LocationName', 'LocationPhone', 'Plate', 'Services'],
+  appointment_confirmation: ['CustomerName', 'Date', 'Time', 'LocationName', 'LocationPhone', 'Plate', 'Services', 'ManageLink'],
   checkin_link: ['CustomerName', 'Date', 'Time', 'LocationName', 'LocationPhone', 'Plate', 'CheckinLink'],
   checkin_reminder: ['CustomerName', 'Date', 'Time', 'LocationName', 'LocationPhone', 'Plate', 'CheckinLink'],
 };
@@ -162,6 +163,8 @@ export interface TemplateFacts {
   linkMinutes?: number;
   cancelLink?: string;
   checkinLink?: string;
+  /** B1: the customer's own link to move or cancel the appointment */
+  manageLink?: string;
 }
 
 export interface PortalLinks {
@@ -216,6 +219,7 @@ export function templateValues(facts: TemplateFacts): TemplateValues {
   if (facts.linkMinutes !== undefined) values.LinkMinutes = String(facts.linkMinutes);
   if (facts.cancelLink) values.CancelLink = facts.cancelLink;
   if (facts.checkinLink) values.CheckinLink = facts.checkinLink;
+  if (facts.manageLink) values.ManageLink = facts.manageLink;
   return values;
 }
 

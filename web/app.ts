@@ -42,6 +42,7 @@ import { createRepairRouter } from './repair/routes';
 import { createJobPhotosRouter, jobPhotoUploadGate } from './status/photos';
 import { createStatusRouter } from './status/routes';
 import { createTemplatesRouter } from './templates/routes';
+import { createVisitRouter } from './visit/routes';
 import { featureRouter } from './router';
 import { photoUploadParser } from './uploads';
 
@@ -145,10 +146,11 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   app.use(createServiceBookingRouter(leadDeps));
   app.use(createLeadRejectRouter({ ...leadDeps, i18n, smsAvailable }));
   app.use(createLeadAppointmentRouter(leadDeps));
-  app.use(createAppointmentsRouter({ ...leadDeps, smsAvailable, leads: leadEvents(leadDeps), uploadDir: config.UPLOAD_DIR }));
+  app.use(createAppointmentsRouter({ ...leadDeps, smsAvailable, leads: leadEvents(leadDeps), uploadDir: config.UPLOAD_DIR, i18n, publicUrl: config.PUBLIC_URL }));
   app.use(createCustomersRouter({ db }));
   app.use(createLocationServicesRouter({ db }));
   app.use(createCheckinRouter(checkinDeps));
+  app.use(createVisitRouter({ ...leadDeps, leads: leadEvents(leadDeps), i18n, publicUrl: config.PUBLIC_URL }));
   app.use(createLeadsRouter({ db, temporal }));
   app.use(createOnlineBookingRouter({ db, whatsappAvailable: config.WHATSAPP_PROVIDER !== 'none' }));
 

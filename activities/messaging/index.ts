@@ -47,6 +47,7 @@ export async function deliverOnce({ db, messaging }: DeliveryDeps, idempotencyKe
       html: message.html ?? undefined,
       headers: { [messageReferenceHeader]: idempotencyKey },
       template: message.template ?? undefined,
+      calendar: message.calendar ?? undefined,
     }));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

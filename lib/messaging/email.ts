@@ -1,4 +1,5 @@
 import type { Transporter } from 'nodemailer';
+import { calendarMethod } from '../calendar';
 import { MessageRejectedError, type Sender } from './sender';
 
 /**
@@ -17,9 +18,11 @@ function recipientRefused(error: unknown): boolean {
 export function createEmailSender(transport: Transporter, mailFrom: string): Sender {
   return {
     channel: 'email',
-    async send({ to, subject, text, html, headers }) {
+    async send({ to, subject, text, html, headers, calendar }) {
+      // B1: the appointment's .ics as a text/calendar part named invite.ics, with its own METHOD.
+      const icalEvent = calendar ? { filename: 'invite.ics', method: calendarMethod(calendar), content: calendar } : undefined;
       try {
-        const info = await transport.sendMail({ from: mailFrom, to, subject, text, html, headers });
+        const info = await transport.sendMail({ from: mailFrom, to, subject, text, html, headers, icalEvent });
         return { providerMessageId: info.messageId };
       } catch (error) {
         if (recipientRefused(error)) throw new MessageRejectedError(`mail server refused ${to}: ${(error as Error).message}`, { cause: error });

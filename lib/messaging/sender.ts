@@ -27,6 +27,8 @@ export interface OutgoingMessage {
   headers?: Record<string, string>;
   /** WhatsApp only, required there: what the provider actually sends */
   template?: TemplateMessage;
+  /** e-mail only: an iCalendar file (B1), attached as invite.ics (text/calendar) */
+  calendar?: string;
 }
 
 export interface Sender {

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import type { i18n } from 'i18next';
 import type { Knex } from 'knex';
+import { queueAppointmentConfirmation } from '../../db/appointmentConfirmations';
 import type { AppointmentRow } from '../../db/appointments';
-import { findLocation } from '../../db/locations';
-import { queueMessage, smsEnabled } from '../../db/messages';
-import { companyText } from '../../db/templates';
-import { renderTemplate, templateValues } from '../../lib/templates';
+import { smsEnabled } from '../../db/messages';
 import type { Channel } from '../../lib/messaging';
 import { messageWorkflowId, messageWorkflowType, type MessageWorkflow } from '../../workflows/message.contract';
 
@@ -15,6 +14,9 @@ export interface ConfirmationDeps {
   taskQueue: string;
   /** an SMS provider is configured (SMS_PROVIDER is not 'none') */
   smsAvailable: boolean;
+  /** B1: the confirmation's link and .ics are worded in the customer's language */
+  i18n: i18n;
+  publicUrl: string;
 }
 
 /**
@@ -34,35 +36,14 @@ export async function confirmationChannels(deps: ConfirmationDeps, appointment: 
 
 /**
  * M9: the appointment confirmation from the template of its channel, in the
- * customer's language, written to the outbox and delivered by its own
- * durable workflow (retried while the mail server or SMS gateway is down).
- * Each press sends one more: a customer may ask for it again.
+ * customer's language, with the customer's own move/cancel link and (e-mail)
+ * the .ics (B1), written to the outbox and delivered by its own durable
+ * workflow (retried while the mail server or SMS gateway is down). Each
+ * press sends one more: a customer may ask for it again.
  */
 export async function sendAppointmentConfirmation(deps: ConfirmationDeps, appointment: AppointmentRow, channel: Channel): Promise<void> {
-  const location = (await findLocation(deps.db, appointment.location_id))!;
-  const template = await companyText(deps.db, appointment.company_id, 'appointment_confirmation', channel, appointment.language);
-  const { subject, text } = renderTemplate(
-    template,
-    templateValues({
-      language: appointment.language,
-      customer: { firstName: appointment.first_name, lastName: appointment.last_name },
-      location: { name: location.name, phone: location.phone, timeZone: appointment.time_zone },
-      plate: appointment.plate,
-      startsAt: appointment.starts_at,
-      services: appointment.services,
-    }),
-  );
   const key = `appointment-${appointment.id}:confirmation:${randomUUID()}`;
-  await queueMessage(deps.db, {
-    idempotencyKey: key,
-    channel,
-    kind: 'appointment_confirmation',
-    recipient: channel === 'sms' ? appointment.phone : appointment.email,
-    subject,
-    body: text,
-    appointmentId: appointment.id,
-    customerId: appointment.customer_id ?? undefined,
-  });
+  if (!(await queueAppointmentConfirmation(deps.db, deps.i18n, { appointmentId: appointment.id, channel, idempotencyKey: key, publicUrl: deps.publicUrl }))) return;
   await deps.temporal.workflow.start<MessageWorkflow>(messageWorkflowType, {
     workflowId: messageWorkflowId(key),
     taskQueue: deps.taskQueue,

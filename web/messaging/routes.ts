@@ -178,6 +178,7 @@ export function createMessagingRouter({ db, i18n, publicUrl, smsProvider, whatsa
       linkMinutes: 15,
       cancelLink: `${publicUrl}/l/Zx81Kd0qP3vN7sLwY2mRt6HcJ9aUe4GbF5oXiQ1nVkE?lang=${key.language}`,
       checkinLink: `${publicUrl}/c/Qm4Rt7Yp2Lx9Ka1Vb8Nc3Hd6Jf0Gs5Wz2Ue7Io4Pa1Sd`,
+      manageLink: `${publicUrl}/v/Zx8Kp3Lm7Qw2Er5Ty9Ui4Op1As6Df0Gh3Jk7Lz2Xc5V`,
     });
   }
 

@@ -13,6 +13,8 @@ const valid = {
   work_started_source: 'ready_for_start',
   repair_weekdays: ['1', '2', '3', '4', '5'],
   repair_dropoff_time: '08:00',
+  self_service_cutoff_hours: '24',
+  service_daily_capacity: '8',
 };
 
 describe('location settings form', () => {
@@ -84,5 +86,16 @@ describe('location settings form', () => {
       hours4: 'time',
     });
     expect(result.hours).toHaveLength(4);
+  });
+
+  it('B1: reads the self-service cut-off and the daily service capacity, refusing values out of range', () => {
+    const ok = parseLocationSettings({ ...valid, self_service_cutoff_hours: '0', service_daily_capacity: '12' });
+    expect(ok.ok && ok.settings).toMatchObject({ self_service_cutoff_hours: 0, service_daily_capacity: 12 });
+    const bad = parseLocationSettings({ ...valid, self_service_cutoff_hours: '-1', service_daily_capacity: '0' });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors).toMatchObject({ self_service_cutoff_hours: 'cutoffHours', service_daily_capacity: 'serviceCapacity' });
+    const typo = parseLocationSettings({ ...valid, self_service_cutoff_hours: 'a day' });
+    if (!typo.ok) expect(typo.errors).toMatchObject({ self_service_cutoff_hours: 'number' });
+    expect(typo.ok).toBe(false);
   });
 });

@@ -28,6 +28,9 @@ const settingsSchema = z.object({
     .refine((days) => days.every((day) => /^[1-7]$/.test(day)), 'required')
     .transform((days) => [...new Set(days.map(Number))].sort((a, b) => a - b)),
   repair_dropoff_time: z.string({ error: 'time' }).trim().regex(time, 'time'),
+  // B1: until how long before an appointment its customer may move or cancel it through their link.
+  self_service_cutoff_hours: z.coerce.number({ error: 'number' }).int('number').min(0, 'cutoffHours').max(720, 'cutoffHours'),
+  service_daily_capacity: z.coerce.number({ error: 'number' }).int('number').min(1, 'serviceCapacity').max(500, 'serviceCapacity'),
 });
 
 /**

@@ -1,0 +1,143 @@
+import type { Knex } from 'knex';
+import { DateTime } from 'luxon';
+import { findOwnVisitByTokenHash, moveOwnVisit, recordOwnCancellation, selfServiceOpen, serviceDayUsage, undoOwnMove, type OwnVisit } from '../../db/appointmentLinks';
+export { ownVisitCalendar } from '../../db/appointmentLinks';
+import { estimateSlotUsage } from '../../db/appointments';
+import { findPortalJob } from '../../db/jobs';
+import { estimateHours, findLocation, slotRules } from '../../db/locations';
+import { effectiveFlowType, localDay, repairDayUsage, repairRules, type RepairLocation } from '../../db/repairBookings';
+import { appointmentRescheduled } from '../../clients/checkinWorkflow';
+import { advanceJob } from '../../clients/jobLifecycle';
+import { generateSlots, repairSlots, type Slot } from '../../lib/slots';
+import { hashToken } from '../../lib/tokens';
+import { cancelVisit, type AppointmentServiceDeps } from '../appointments/service';
+
+export type VisitDeps = AppointmentServiceDeps & { publicUrl: string };
+
+// Links are 32 random bytes in base64url; anything else is not worth a query.
+const tokenShape = /^[A-Za-z0-9_-]{16,128}$/;
+
+/** The appointment of a manage link, whatever its status; undefined for an unknown link. */
+export async function visitByToken(db: Knex, token: string): Promise<OwnVisit | undefined> {
+  if (!tokenShape.test(token)) return undefined;
+  return findOwnVisitByTokenHash(db, hashToken(token));
+}
+
+/** Whether the customer may still move or cancel it themselves (B1: planned, and not past the location's cut-off). */
+export const changeable = (visit: OwnVisit, now = new Date()) => selfServiceOpen(visit, now);
+
+
+const DAY = 86_400_000;
+
+/**
+ * The slots the customer may move the appointment to, earliest first, each
+ * with room (the appointment itself not counted), its own start left out.
+ * Nothing closer than the cut-off: a move must leave the shop that much notice.
+ * - estimate: the location's estimate slots (opening hours, slot length), room
+ *   per slot in its capacity (held bookings and planned estimate appointments);
+ * - repair (a job's): the location's repair days at its drop-off time, room in
+ *   the daily capacity of the job's damage flow type; the visit keeps its length;
+ * - service: the location's repair days (weekdays, horizon) at the
+ *   appointment's own local time of day and length, room in the location's
+ *   daily service capacity.
+ */
+export async function freeSlots(db: Knex, visit: OwnVisit, now = new Date()): Promise<Slot[]> {
+  const location = (await findLocation(db, visit.location_id)) as RepairLocation & { service_daily_capacity: number; self_service_cutoff_hours: number };
+  const leadMinutes = Math.max(location.booking_lead_minutes, location.self_service_cutoff_hours * 60);
+  const length = visit.ends_at.getTime() - visit.starts_at.getTime();
+  const from = now;
+  const to = new Date(now.getTime() + (location.booking_horizon_days + 2) * DAY);
+  const notCurrent = (slot: Slot) => slot.start.getTime() !== visit.starts_at.getTime();
+
+  if (visit.kind === 'estimate') {
+    const slots = generateSlots(await estimateHours(db, location.id), { ...slotRules(location), leadMinutes }, now);
+    const taken = await estimateSlotUsage(db, location.id, from, to, visit.id);
+    return slots.filter((slot) => notCurrent(slot) && (taken.get(slot.start.getTime()) ?? 0) < location.slot_capacity);
+  }
+  if (visit.kind === 'repair' && visit.job_id !== null) {
+    const flow = await effectiveFlowType(db, visit.job_id);
+    const days = repairSlots({ ...repairRules(location), leadMinutes }, now);
+    const usage = await repairDayUsage(db, { locationId: location.id, flowTypeId: flow.id, timeZone: location.time_zone, from, to, jobId: visit.job_id });
+    const currentDay = localDay(visit.starts_at, location.time_zone);
+    return days
+      .filter((day) => localDay(day.start, location.time_zone) !== currentDay && (usage.get(localDay(day.start, location.time_zone)) ?? 0) < flow.daily_capacity)
+      .map((day) => ({ start: day.start, end: new Date(day.start.getTime() + length) }));
+  }
+  const local = DateTime.fromJSDate(visit.starts_at, { zone: location.time_zone });
+  const days = repairSlots({ ...repairRules(location), dropoffTime: local.toFormat('HH:mm'), leadMinutes }, now);
+  const usage = await serviceDayUsage(db, { locationId: location.id, timeZone: location.time_zone, from, to, exceptAppointmentId: visit.id });
+  const currentDay = localDay(visit.starts_at, location.time_zone);
+  return days
+    .filter((day) => localDay(day.start, location.time_zone) !== currentDay && (usage.get(localDay(day.start, location.time_zone)) ?? 0) < location.service_daily_capacity)
+    .map((day) => ({ start: day.start, end: new Date(day.start.getTime() + length) }));
+}
+
+/** The offered slot starting at `startIso`, if there is one. */
+export async function offeredSlot(db: Knex, visit: OwnVisit, startIso: unknown, now = new Date()): Promise<Slot | undefined> {
+  if (typeof startIso !== 'string' || Number.isNaN(Date.parse(startIso))) return undefined;
+  const start = new Date(startIso).getTime();
+  return (await freeSlots(db, visit, now)).find((slot) => slot.start.getTime() === start);
+}
+
+export type OwnChangeOutcome = 'done' | 'closed' | 'full' | 'notOffered' | 'vehicleIn';
+
+/**
+ * B1: the customer moves their appointment to a free slot. The row is
+ * written under the lock of its kind's capacity (db/appointmentLinks.ts
+ * moveOwnVisit, B3). A job's repair appointment is then sent to the job's
+ * D4 workflow (its read model finds the row already at that date); if the
+ * workflow refuses (the vehicle is in meanwhile) the row goes back. The
+ * appointment's check-in (D2) follows the new time.
+ */
+export async function moveOwnAppointment(deps: VisitDeps, visit: OwnVisit, startIso: unknown, now = new Date()): Promise<OwnChangeOutcome> {
+  if (!changeable(visit, now)) return 'closed';
+  const slot = await offeredSlot(deps.db, visit, startIso, now);
+  if (!slot) return 'notOffered';
+  const result = await moveOwnVisit(deps.db, visit.id, slot.start, slot.end, now);
+  if (!result.moved) return result.reason;
+  if (visit.kind === 'repair' && visit.job_id !== null) {
+    const job = await findPortalJob(deps.db, visit.job_id);
+    const answer = job ? await advanceJob(deps, job, { type: 'appointment', at: slot.start.toISOString() }) : undefined;
+    if (!answer?.ok) {
+      await undoOwnMove(deps.db, visit.id, slot.start, result.previous);
+      return 'vehicleIn';
+    }
+  }
+  await appointmentRescheduled(deps, visit.id);
+  return 'done';
+}
+
+/**
+ * B1: the customer cancels their appointment, through the one cancel of
+ * every screen (web/appointments/service.ts cancelVisit): a job's repair
+ * appointment through its D4 workflow, a lead's tells the lead (M3), the
+ * check-in ends. The place is free at once (capacity counts planned rows).
+ */
+export async function cancelOwnAppointment(deps: VisitDeps, visit: OwnVisit, now = new Date()): Promise<OwnChangeOutcome> {
+  if (!changeable(visit, now)) return 'closed';
+  const outcome = await cancelVisit(deps, visit, null);
+  if (!outcome.ok) return outcome.reason === 'refused' ? 'vehicleIn' : 'closed';
+  await recordOwnCancellation(deps.db, visit);
+  return 'done';
+}
+
+/** The visit's day and times in the location's time zone, as the page language writes them. */
+export function visitTimes(at: { starts_at: Date; ends_at: Date }, timeZone: string, language: string) {
+  const zone = { zone: timeZone };
+  const start = DateTime.fromJSDate(at.starts_at, zone).setLocale(language);
+  const end = DateTime.fromJSDate(at.ends_at, zone).setLocale(language);
+  return { date: start.toLocaleString(DateTime.DATE_HUGE), time: start.toLocaleString(DateTime.TIME_SIMPLE), endTime: end.toLocaleString(DateTime.TIME_SIMPLE) };
+}
+
+/** Free slots grouped by local day for the move page, each with its label and the value the form sends. */
+export function slotsByDay(slots: Slot[], timeZone: string, language: string) {
+  const days = new Map<string, { label: string; slots: { value: string; label: string }[] }>();
+  for (const slot of slots) {
+    const start = DateTime.fromJSDate(slot.start, { zone: timeZone }).setLocale(language);
+    const key = start.toISODate()!;
+    if (!days.has(key)) days.set(key, { label: start.toLocaleString(DateTime.DATE_HUGE), slots: [] });
+    days.get(key)!.slots.push({ value: slot.start.toISOString(), label: start.toLocaleString(DateTime.TIME_SIMPLE) });
+  }
+  return [...days.values()];
+}
+
