@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
+import { phoneColumns } from '../../db/customers';
 import { addAppointmentLink } from '../../db/appointmentLinks';
 import type { Location } from '../../db/locations';
 import { hashToken } from '../../lib/tokens';
@@ -24,11 +25,11 @@ export async function visitWithLink(
 ) {
   const email = uniqueEmail('visit');
   const [customer] = await db('customers')
-    .insert({ company_id: location.company_id, first_name: 'Lotte', last_name: options.lastName ?? 'Claes', email, phone: '0470 22 22 22' })
+    .insert({ company_id: location.company_id, first_name: 'Lotte', last_name: options.lastName ?? 'Claes', email, ...phoneColumns('0470 22 22 22') })
     .returning('*');
   const plate = uniquePlate();
   const [vehicle] = await db('vehicles')
-    .insert({ customer_id: customer.id, plate, plate_normalized: plate.replace(/[^A-Z0-9]/g, ''), make: 'Skoda', model: 'Octavia' })
+    .insert({ company_id: location.company_id, customer_id: customer.id, plate, plate_normalized: plate.replace(/[^A-Z0-9]/g, ''), make: 'Skoda', model: 'Octavia' })
     .returning('id');
   const [appointment] = await db('appointments')
     .insert({
