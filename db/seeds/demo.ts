@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { hash } from '@node-rs/argon2';
 import type { Knex } from 'knex';
 import { insertJobAppointment } from '../appointments';
@@ -45,6 +46,7 @@ export async function seedDemo(db: Knex): Promise<DemoJob[]> {
   }
   await seedDemoLeads(db, company.id);
   await seedDemoCheckin(db, company.id);
+  await seedDemoJourney(db, company.id);
   return seedDemoJobs(db, company.id);
 }
 
@@ -90,6 +92,79 @@ async function seedDemoCheckin(db: Knex, companyId: number): Promise<void> {
     { appointment_id: appointment.id, position: 1, description: 'Annual maintenance', remarks: 'Oil, filters, inspection', price_cents: 24900 },
     { appointment_id: appointment.id, position: 2, description: 'Brake fluid', price_cents: 5500 },
   ]);
+}
+
+/**
+ * One customer's whole journey (issue 11, B2), on Eva Maes (customer 10001)
+ * and her Renault: an estimate she booked online twelve days ago (the
+ * booking, its job and the estimate visit), the repair of that job booked
+ * for six days ahead (its check-in link goes three days before), the service
+ * request she sent that staff turned into the check-in appointment above,
+ * and what she was told on the way. Open her customer page from any of them.
+ * Only once: skipped when her portal job exists.
+ */
+async function seedDemoJourney(db: Knex, companyId: number): Promise<void> {
+  const eva = await db('customers').where({ company_id: companyId, customer_number: '10001' }).first();
+  if (!eva || (await db('jobs').where({ customer_id: eva.id, source: 'portal' }).first('id'))) return;
+  const vehicle = await db('vehicles').where({ company_id: companyId, customer_id: eva.id }).first();
+  const ghent = await db('locations').where({ slug: 'ghent' }).first();
+  const service = await db('appointments').where({ company_id: companyId, customer_id: eva.id, kind: 'service' }).first();
+  const advisor = await db('staff_users').where({ company_id: companyId, email: 'advisor@demo.test' }).first('id');
+  const day = 86_400_000;
+  const at = (days: number, hour: number) => {
+    const date = new Date(Date.now() + days * day);
+    date.setUTCHours(hour - 1, 0, 0, 0); // hour in Brussels (winter time)
+    return date;
+  };
+  const contact = { first_name: eva.first_name, last_name: eva.last_name, email: eva.email, phone: eva.phone, language: eva.language };
+
+  await db.transaction(async (trx) => {
+    // P2/P3: the estimate she booked online, confirmed from the e-mail link.
+    const bookingId = randomUUID();
+    const slot = at(-10, 10);
+    const {
+      rows: [{ next }],
+    } = await trx.raw(`select nextval('job_number_seq') as next`);
+    const [job] = await trx('jobs')
+      .insert({ company_id: companyId, location_id: ghent.id, job_number: String(next), customer_id: eva.id, vehicle_id: vehicle.id, source: 'portal', notes: 'Scratch on the rear door.', created_at: at(-12, 19) })
+      .returning('id');
+    await trx('bookings').insert({
+      id: bookingId, kind: 'estimate', location_id: ghent.id, slot_start: slot, slot_end: new Date(slot.getTime() + 30 * 60_000), status: 'confirmed',
+      ...contact, gdpr_consent_at: at(-12, 19), plate: vehicle.plate, make: vehicle.make, model: vehicle.model, job_id: job.id,
+      created_at: at(-12, 19), confirmed_at: at(-12, 19),
+    });
+    await insertJobAppointment(trx, job.id, { kind: 'estimate', startsAt: slot, endsAt: new Date(slot.getTime() + 30 * 60_000), bookingId, status: 'done' });
+    // D4: the repair of that job, six days ahead; the worker starts its workflow and the check-in.
+    await trx('jobs').where({ id: job.id }).update({ step: 'appointment' });
+    await insertJobAppointment(trx, job.id, { kind: 'repair', startsAt: at(6, 8) });
+
+    // M1/M2: her service request, planned by the advisor as the check-in appointment.
+    const [lead] = await trx('leads')
+      .insert({
+        company_id: companyId, location_id: ghent.id, status: 'planned', desired_date: trx.raw(`current_date + 2`), time_window: 'morning',
+        services: ['Maintenance'], remarks: 'Annual service, please.', customer_number: '10001', ...contact, gdpr_consent_at: at(-5, 9),
+        plate: vehicle.plate, vin: vehicle.vin, make: vehicle.make, model: vehicle.model, appointment_id: service?.id ?? null, created_at: at(-5, 9),
+      })
+      .returning('id');
+    await trx('lead_events').insert([
+      { lead_id: lead.id, from_status: null, to_status: 'new', at: at(-5, 9) },
+      { lead_id: lead.id, from_status: 'new', to_status: 'planned', staff_id: advisor?.id ?? null, at: at(-4, 11) },
+    ]);
+    if (service) await trx('appointments').where({ id: service.id }).update({ lead_id: lead.id, created_by: advisor?.id ?? null });
+
+    // What she was told (the outbox, as the message workflows left it).
+    const message = (key: string, kind: string, subject: string, sentAt: Date, link: Record<string, unknown>) => ({
+      idempotency_key: `demo-journey:${key}`, channel: 'email', kind, recipient: eva.email, subject, body: subject, status: 'sent',
+      customer_id: eva.id, created_at: sentAt, sent_at: sentAt, ...link,
+    });
+    await trx('sent_messages').insert([
+      message('booking-link', 'booking_link', 'Confirm your estimate appointment – Demo Body Shop Ghent', at(-12, 19), { booking_id: bookingId }),
+      message('estimate-confirmation', 'appointment_confirmation', 'Your estimate appointment is confirmed', at(-12, 19), { booking_id: bookingId, job_id: job.id }),
+      message('lead-acknowledgement', 'lead_acknowledgement', 'We have received your appointment request – Demo Body Shop Ghent', at(-5, 9), { lead_id: lead.id }),
+      message('repair-confirmation', 'appointment_confirmation', 'Your repair appointment is confirmed', at(-3, 14), { job_id: job.id }),
+      ...(service ? [message('service-confirmation', 'appointment_confirmation', 'Your service appointment is confirmed', at(-4, 11), { appointment_id: service.id, lead_id: lead.id })] : []),
+    ]);
+  });
 }
 
 /**
