@@ -9,7 +9,7 @@
  * - clients/: the code that starts, signals, updates and queries workflows;
  *   web/, worker.ts, scripts/ and activities/ use it, db/ and lib/ never.
  * - db/ and lib/ import a contract with `import type` only; lib/ does not
- *   import db/ (except lib/messaging, below).
+ *   import db/ (lib/messaging's development providers get their store from the caller).
  * - The worker reaches nothing of web/ (nor multer or sharp, which only web/ needs).
  * - Deterministic workflow code imports only workflows/, the Temporal
  *   workflow SDK (and @temporalio/common, which it builds on) and types.
@@ -19,13 +19,6 @@
 const contract = '^workflows/[^/]+\\.contract\\.ts$';
 const workflowCode = { path: '^workflows/', pathNot: contract };
 
-/**
- * Known import cycles, to be removed (each entry: the files of one cycle):
- * - lib/messaging and db/messages import each other; package M of issue 11 removes it.
- * - db/repairBookings imports the Booking type of db/bookings, which calls its
- *   holdRepairDay; both are rewritten by the appointment model (package A of issue 11).
- */
-const knownCycles = ['^(lib/messaging/|db/messages\\.ts$)', '^db/(bookings|repairBookings)\\.ts$'];
 
 module.exports = {
   forbidden: [
@@ -59,9 +52,9 @@ module.exports = {
     },
     {
       name: 'lib-not-db',
-      comment: 'lib/ does not import db/. Exception for now: lib/messaging (the db/messages <-> lib/messaging cycle, removed by package M of issue 11).',
+      comment: 'lib/ does not import db/.',
       severity: 'error',
-      from: { path: '^lib/', pathNot: '^lib/messaging/' },
+      from: { path: '^lib/' },
       to: { path: '^db/' },
     },
     {
@@ -105,9 +98,9 @@ module.exports = {
     },
     {
       name: 'no-circular-db-lib',
-      comment: 'No import cycles among db/ and lib/ (except the known ones listed in knownCycles, until they are removed).',
+      comment: 'No import cycles among db/ and lib/.',
       severity: 'error',
-      from: { path: '^(db|lib)/', pathNot: knownCycles },
+      from: { path: '^(db|lib)/' },
       to: { path: '^(db|lib)/', circular: true },
     },
   ],

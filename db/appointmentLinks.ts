@@ -2,7 +2,7 @@ import type { TFunction } from 'i18next';
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import { visitCalendar } from '../lib/calendar';
-import { estimateSlotUsage, type AppointmentKind } from './appointments';
+import { estimateSlotUsage, type AppointmentKind, appointmentVehicleColumns } from './appointments';
 import { localDay, repairDayUsage, type FlowType } from './repairBookings';
 
 /**
@@ -50,9 +50,7 @@ function ownVisits(db: Knex) {
     .select(
       'a.id', 'a.company_id', 'a.kind', 'a.status', 'a.starts_at', 'a.ends_at', 'a.sequence', 'a.job_id', 'j.job_number', 'a.lead_id',
       'a.services', 'a.customer_id', 'a.first_name', 'a.last_name', 'a.email', 'a.phone', 'a.language',
-      db.raw('coalesce(v.plate, a.walk_in_plate) as plate'),
-      db.raw('coalesce(v.make, a.walk_in_make) as make'),
-      db.raw('coalesce(v.model, a.walk_in_model) as model'),
+      ...appointmentVehicleColumns(db),
       'a.location_id', 'l.name as location_name', 'l.address as location_address', 'l.phone as location_phone', 'l.time_zone',
       'l.self_service_cutoff_hours',
     );

@@ -294,13 +294,22 @@ function appointmentQuery(db: Knex, companyId: number) {
       'a.customer_id', 'c.customer_number', 'c.is_cash_sale', 'a.first_name', 'a.last_name', 'a.email', 'a.phone', 'a.language',
       'a.vehicle_id', 'a.vehicle_owner_warning', 'a.services', 'a.notes', 'a.lead_id', 'a.checkin_completed_at',
       db.raw(`(select count(*)::int from checkin_items ci where ci.appointment_id = a.id and ci.handled_at is null) as open_checkin_items`),
-      db.raw(`coalesce(v.plate, a.walk_in_plate) as plate`),
-      db.raw(`coalesce(nullif(v.vin, ''), a.walk_in_vin) as vin`),
-      db.raw(`coalesce(v.make, a.walk_in_make) as make`),
-      db.raw(`coalesce(v.model, a.walk_in_model) as model`),
+      ...appointmentVehicleColumns(db),
       db.raw(`a.vehicle_id is null as walk_in`),
     );
 }
+
+/**
+ * An appointment's vehicle as every screen shows it (`a` the appointment,
+ * `v` its master vehicle, left-joined): the master's, or the walk-in vehicle
+ * described on the appointment (M8).
+ */
+export const appointmentVehicleColumns = (db: Knex) => [
+  db.raw(`coalesce(v.plate, a.walk_in_plate) as plate`),
+  db.raw(`coalesce(nullif(v.vin, ''), a.walk_in_vin) as vin`),
+  db.raw(`coalesce(v.make, a.walk_in_make) as make`),
+  db.raw(`coalesce(v.model, a.walk_in_model) as model`),
+];
 
 export async function findAppointment(db: Knex, companyId: number, id: number): Promise<AppointmentRow | undefined> {
   return appointmentQuery(db, companyId).where('a.id', id).first();

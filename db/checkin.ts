@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { appointmentVehicleColumns } from './appointments';
 import { phoneColumns } from './customers';
 
 /** How a customer wants to hear from the workshop (C1, C4). */
@@ -49,10 +50,7 @@ function checkinAppointments(db: Knex) {
       db.raw('coalesce(c.is_cash_sale, false) as is_cash_sale'),
       db.raw(`coalesce(c.preferred_channel, 'email') as preferred_channel`),
       'co.sms_enabled', 'co.whatsapp_enabled', 'a.first_name', 'a.last_name', 'a.email', 'a.phone', 'a.language',
-      db.raw('coalesce(v.plate, a.walk_in_plate) as plate'),
-      db.raw(`coalesce(nullif(v.vin, ''), a.walk_in_vin) as vin`),
-      db.raw('coalesce(v.make, a.walk_in_make) as make'),
-      db.raw('coalesce(v.model, a.walk_in_model) as model'),
+      ...appointmentVehicleColumns(db),
       'a.checkin_completed_at', 'a.location_id', 'l.slug as location_slug', 'l.name as location_name',
       'l.address as location_address', 'l.phone as location_phone', 'l.time_zone',
     );

@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
 import type { RepairRules } from '../lib/slots';
-import type { Booking } from './bookings';
 import type { Location } from './locations';
 
 /** The columns a location adds for repair appointments (P4). */
@@ -85,7 +84,15 @@ export const localDay = (date: Date, timeZone: string) =>
  * type row is locked so concurrent holds for it queue up, then the day's
  * appointments are counted against its daily capacity.
  */
-export async function holdRepairDay(trx: Knex.Transaction, booking: Booking & { damage_flow_type_id: number | null }): Promise<boolean> {
+/** What a repair hold needs of its booking (a db/bookings.ts Booking has it). */
+export interface RepairHold {
+  location_id: number;
+  job_id: number | null;
+  slot_start: Date;
+  damage_flow_type_id: number | null;
+}
+
+export async function holdRepairDay(trx: Knex.Transaction, booking: RepairHold): Promise<boolean> {
   const flow = await trx('damage_flow_types').where({ id: booking.damage_flow_type_id }).forUpdate().first<FlowType>();
   const location = await trx('locations').where({ id: booking.location_id }).first<Location>();
   if (!flow || !location || booking.job_id === null) return false;
