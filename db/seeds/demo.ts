@@ -133,10 +133,12 @@ async function seedDemoJourney(db: Knex, companyId: number): Promise<void> {
       ...contact, gdpr_consent_at: at(-12, 19), plate: vehicle.plate, make: vehicle.make, model: vehicle.model, job_id: job.id,
       created_at: at(-12, 19), confirmed_at: at(-12, 19),
     });
-    await insertJobAppointment(trx, job.id, { kind: 'estimate', startsAt: slot, endsAt: new Date(slot.getTime() + 30 * 60_000), bookingId, status: 'done' });
+    const estimate = await insertJobAppointment(trx, job.id, { kind: 'estimate', startsAt: slot, endsAt: new Date(slot.getTime() + 30 * 60_000), bookingId, status: 'done' });
+    await trx('appointments').where({ id: estimate }).update({ created_at: at(-12, 19) });
     // D4: the repair of that job, six days ahead; the worker starts its workflow and the check-in.
     await trx('jobs').where({ id: job.id }).update({ step: 'appointment' });
-    await insertJobAppointment(trx, job.id, { kind: 'repair', startsAt: at(6, 8) });
+    const repair = await insertJobAppointment(trx, job.id, { kind: 'repair', startsAt: at(6, 8) });
+    await trx('appointments').where({ id: repair }).update({ created_at: at(-3, 14) });
 
     // M1/M2: her service request, planned by the advisor as the check-in appointment.
     const [lead] = await trx('leads')
@@ -150,7 +152,7 @@ async function seedDemoJourney(db: Knex, companyId: number): Promise<void> {
       { lead_id: lead.id, from_status: null, to_status: 'new', at: at(-5, 9) },
       { lead_id: lead.id, from_status: 'new', to_status: 'planned', staff_id: advisor?.id ?? null, at: at(-4, 11) },
     ]);
-    if (service) await trx('appointments').where({ id: service.id }).update({ lead_id: lead.id, created_by: advisor?.id ?? null });
+    if (service) await trx('appointments').where({ id: service.id }).update({ lead_id: lead.id, created_by: advisor?.id ?? null, created_at: at(-4, 11) });
 
     // What she was told (the outbox, as the message workflows left it).
     const message = (key: string, kind: string, subject: string, sentAt: Date, link: Record<string, unknown>) => ({
