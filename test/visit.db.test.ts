@@ -7,6 +7,7 @@ import { createJob, createLocation } from './support/fixtures';
 import { httpClient, visibleText } from './support/httpClient';
 import { startPlatform, type Platform } from './support/platform';
 import { manageLink, visitWithLink } from './support/visit';
+import { waitForMail } from './support/mail';
 import { waitUntil } from './support/wait';
 
 const zone = 'Europe/Brussels';
@@ -76,6 +77,14 @@ describe('B1 the customer\'s own link: see, download, move, cancel, until the cu
     expect(moved.ends_at.getTime() - moved.starts_at.getTime()).toBe(90 * 60_000);
     const [event] = await events(v.appointment.id);
     expect(event).toMatchObject({ customer_id: v.customer.id, kind: 'appointment_moved', details: { visit: 'service' } });
+    // The move is confirmed by e-mail with the new .ics: the same calendar entry (UID), one sequence later.
+    const confirmation = await waitForMail(v.customer.email);
+    expect(confirmation.text).toContain(DateTime.fromJSDate(inDays(5, 10, 30), { zone: 'Europe/Brussels' }).setLocale('en').toLocaleString(DateTime.DATE_HUGE));
+    const calendar = await waitUntil('the queued .ics', async () => (await platform.db('sent_messages').where({ appointment_id: v.appointment.id }).whereNotNull('calendar').first('calendar'))?.calendar as string | undefined);
+    const event2 = Object.values(ical.sync.parseICS(calendar)).find((entry) => entry?.type === 'VEVENT') as unknown as { uid: string; sequence: string; start: Date };
+    expect(event2.uid).toMatch(new RegExp(`^appointment-${v.appointment.id}@`));
+    expect(Number(event2.sequence)).toBe(1);
+    expect(event2.start.toISOString()).toBe(inDays(5, 10, 30).toISOString());
     // Its check-in (D2) follows the new time: the workflow runs for this appointment.
     await waitUntil('the check-in workflow', async () => {
       const d = await platform.temporal.workflow.getHandle(`checkin-${v.appointment.id}`).describe().catch(() => undefined);

@@ -42,11 +42,25 @@ export async function confirmationChannels(deps: ConfirmationDeps, appointment: 
  * press sends one more: a customer may ask for it again.
  */
 export async function sendAppointmentConfirmation(deps: ConfirmationDeps, appointment: AppointmentRow, channel: Channel): Promise<void> {
-  const key = `appointment-${appointment.id}:confirmation:${randomUUID()}`;
-  if (!(await queueAppointmentConfirmation(deps.db, deps.i18n, { appointmentId: appointment.id, channel, idempotencyKey: key, publicUrl: deps.publicUrl }))) return;
+  await sendVisitConfirmation(deps, appointment.id, channel, `appointment-${appointment.id}:confirmation:${randomUUID()}`);
+}
+
+/**
+ * One appointment confirmation under the outbox key `key` (a second call with
+ * the same key sends nothing more): the M9 button, and the confirmation of a
+ * move the customer made on their own link (B1, with the new .ics).
+ */
+export async function sendVisitConfirmation(
+  deps: Pick<ConfirmationDeps, 'db' | 'i18n' | 'temporal' | 'taskQueue' | 'publicUrl'>,
+  appointmentId: number,
+  channel: Channel,
+  key: string,
+): Promise<void> {
+  if (!(await queueAppointmentConfirmation(deps.db, deps.i18n, { appointmentId, channel, idempotencyKey: key, publicUrl: deps.publicUrl }))) return;
   await deps.temporal.workflow.start<MessageWorkflow>(messageWorkflowType, {
     workflowId: messageWorkflowId(key),
     taskQueue: deps.taskQueue,
     args: [key],
+    workflowIdConflictPolicy: 'USE_EXISTING',
   });
 }

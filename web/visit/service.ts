@@ -1,6 +1,7 @@
+import type { i18n } from 'i18next';
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
-import { findOwnVisitByTokenHash, moveOwnVisit, recordOwnCancellation, selfServiceOpen, serviceDayUsage, undoOwnMove, type OwnVisit } from '../../db/appointmentLinks';
+import { findOwnVisit, findOwnVisitByTokenHash, moveOwnVisit, recordOwnCancellation, selfServiceOpen, serviceDayUsage, undoOwnMove, type OwnVisit } from '../../db/appointmentLinks';
 export { ownVisitCalendar } from '../../db/appointmentLinks';
 import { estimateSlotUsage } from '../../db/appointments';
 import { findPortalJob } from '../../db/jobs';
@@ -10,9 +11,10 @@ import { appointmentRescheduled } from '../../clients/checkinWorkflow';
 import { advanceJob } from '../../clients/jobLifecycle';
 import { generateSlots, repairSlots, type Slot } from '../../lib/slots';
 import { hashToken } from '../../lib/tokens';
+import { sendVisitConfirmation } from '../appointments/confirmation';
 import { cancelVisit, type AppointmentServiceDeps } from '../appointments/service';
 
-export type VisitDeps = AppointmentServiceDeps & { publicUrl: string };
+export type VisitDeps = AppointmentServiceDeps & { publicUrl: string; i18n: i18n };
 
 // Links are 32 random bytes in base64url; anything else is not worth a query.
 const tokenShape = /^[A-Za-z0-9_-]{16,128}$/;
@@ -87,7 +89,8 @@ export type OwnChangeOutcome = 'done' | 'closed' | 'full' | 'notOffered' | 'vehi
  * moveOwnVisit, B3). A job's repair appointment is then sent to the job's
  * D4 workflow (its read model finds the row already at that date); if the
  * workflow refuses (the vehicle is in meanwhile) the row goes back. The
- * appointment's check-in (D2) follows the new time.
+ * appointment's check-in (D2) follows the new time, and the customer gets
+ * the move confirmed by e-mail with the new .ics.
  */
 export async function moveOwnAppointment(deps: VisitDeps, visit: OwnVisit, startIso: unknown, now = new Date()): Promise<OwnChangeOutcome> {
   if (!changeable(visit, now)) return 'closed';
@@ -104,6 +107,9 @@ export async function moveOwnAppointment(deps: VisitDeps, visit: OwnVisit, start
     }
   }
   await appointmentRescheduled(deps, visit.id);
+  // The customer gets the moved appointment confirmed, with the new .ics (its SEQUENCE updates the calendar entry).
+  const moved = await findOwnVisit(deps.db, visit.id);
+  if (moved?.email) await sendVisitConfirmation(deps, visit.id, 'email', `appointment-${visit.id}:moved-by-customer:${moved.sequence}`);
   return 'done';
 }
 
