@@ -2,8 +2,8 @@ import type { TFunction } from 'i18next';
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import { visitCalendar } from '../lib/calendar';
-import { estimateSlotUsage, type AppointmentKind, appointmentVehicleColumns } from './appointments';
-import { localDay, repairDayUsage, type FlowType } from './repairBookings';
+import { estimateSlotHasRoom, type AppointmentKind, appointmentVehicleColumns } from './appointments';
+import { dayMargin, effectiveFlowType, holdRepairDay, localDay, type FlowType } from './repairBookings';
 
 /**
  * B1: the customer's own link to an appointment (`/v/<token>`): they see it,
@@ -98,8 +98,6 @@ export type OwnMoveResult =
   | { moved: true; previous: { startsAt: Date; endsAt: Date }; flowTypeId: number | null }
   | { moved: false; reason: 'closed' | 'full' };
 
-const DAY_MARGIN = 36 * 3_600_000;
-
 /**
  * B1/B3: the customer moves their appointment. Takes the lock the booking
  * hold of its kind takes (the location row for estimate and service slots,
@@ -112,18 +110,18 @@ const DAY_MARGIN = 36 * 3_600_000;
  */
 export async function moveOwnVisit(db: Knex, appointmentId: number, startsAt: Date, endsAt: Date, now = new Date()): Promise<OwnMoveResult> {
   return db.transaction(async (trx) => {
-    const first = await trx('appointments as a').leftJoin('jobs as j', 'j.id', 'a.job_id').where('a.id', appointmentId).first('a.kind', 'a.location_id', 'a.job_id', 'j.company_id as job_company', 'j.damage_flow_type_id');
+    const first = await trx('appointments').where({ id: appointmentId }).first('kind', 'location_id', 'job_id');
     if (!first) return { moved: false, reason: 'closed' };
     const repairDay = first.kind === 'repair' && first.job_id !== null;
     // Estimate and service places are counted per location: its row is the lock (as the estimate hold's).
-    const location = repairDay
-      ? await trx('locations').where({ id: first.location_id }).first()
-      : await trx('locations').where({ id: first.location_id }).forUpdate().first();
+    const location = await trx('locations')
+      .where({ id: first.location_id })
+      .modify((query) => void (repairDay ? query : query.forUpdate()))
+      .first();
     let flow: FlowType | undefined;
     if (repairDay) {
       // A repair day is counted per damage flow type: its row is the lock (as the repair hold's, holdRepairDay).
-      const flowId: number | undefined =
-        first.damage_flow_type_id ?? (await trx('damage_flow_types').where({ company_id: first.job_company, is_default: true }).first('id'))?.id;
+      const flowId = await effectiveFlowType(trx, first.job_id).then((found) => found.id, () => undefined);
       flow = await trx('damage_flow_types').where({ id: flowId ?? 0 }).forUpdate().first<FlowType>();
     }
     const visit = await trx('appointments').where({ id: appointmentId }).forUpdate().first('id', 'status', 'kind', 'starts_at', 'ends_at', 'customer_id', 'job_id');
@@ -133,25 +131,16 @@ export async function moveOwnVisit(db: Knex, appointmentId: number, startsAt: Da
 
     let room: boolean;
     if (visit.kind === 'estimate') {
-      const taken = await estimateSlotUsage(trx, location.id, startsAt, new Date(startsAt.getTime() + 1), visit.id);
-      room = (taken.get(startsAt.getTime()) ?? 0) < location.slot_capacity;
-    } else if (visit.kind === 'repair' && visit.job_id !== null) {
+      room = await estimateSlotHasRoom(trx, location.id, startsAt, visit.id);
+    } else if (repairDay) {
       if (!flow) return { moved: false, reason: 'closed' };
-      const usage = await repairDayUsage(trx, {
-        locationId: location.id,
-        flowTypeId: flow.id,
-        timeZone: location.time_zone,
-        from: new Date(startsAt.getTime() - DAY_MARGIN),
-        to: new Date(startsAt.getTime() + DAY_MARGIN),
-        jobId: visit.job_id,
-      });
-      room = (usage.get(localDay(startsAt, location.time_zone)) ?? 0) < flow.daily_capacity;
+      room = await holdRepairDay(trx, { location_id: location.id, job_id: visit.job_id, slot_start: startsAt, damage_flow_type_id: flow.id });
     } else {
       const usage = await serviceDayUsage(trx, {
         locationId: location.id,
         timeZone: location.time_zone,
-        from: new Date(startsAt.getTime() - DAY_MARGIN),
-        to: new Date(startsAt.getTime() + DAY_MARGIN),
+        from: new Date(startsAt.getTime() - dayMargin),
+        to: new Date(startsAt.getTime() + dayMargin),
         exceptAppointmentId: visit.id,
       });
       room = (usage.get(localDay(startsAt, location.time_zone)) ?? 0) < location.service_daily_capacity;

@@ -496,6 +496,17 @@ export async function estimateSlotUsage(db: Knex, locationId: number, from: Date
   return new Map(rows.map((row) => [row.start.getTime(), row.count]));
 }
 
+/**
+ * P2, B1: the estimate slot starting at `start` has a free place. The
+ * location row is locked first, so concurrent holds and moves of one
+ * location queue up (a row that always exists, even when the slot has nothing yet).
+ */
+export async function estimateSlotHasRoom(trx: Knex.Transaction, locationId: number, start: Date, exceptAppointmentId?: number): Promise<boolean> {
+  const location = await trx('locations').where({ id: locationId }).forUpdate().first('slot_capacity');
+  const taken = await estimateSlotUsage(trx, locationId, start, new Date(start.getTime() + 1), exceptAppointmentId);
+  return (taken.get(start.getTime()) ?? 0) < location.slot_capacity;
+}
+
 /** The job's planned repair appointment, if it has one. */
 export async function plannedJobAppointment(db: Knex, jobId: number): Promise<{ id: number } | undefined> {
   return db('appointments').where({ job_id: jobId, kind: 'repair', status: 'planned' }).first('id');

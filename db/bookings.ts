@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { estimateSlotUsage, insertJobAppointment } from './appointments';
+import { estimateSlotHasRoom, insertJobAppointment } from './appointments';
 import { matchOrCreateCustomer } from './customers';
 import { holdRepairDay } from './repairBookings';
 import { matchOrCreateVehicle } from './vehicles';
@@ -65,11 +65,6 @@ export async function findBookingByTokenHash(db: Knex, tokenHash: string): Promi
   return db<Booking>('bookings').where({ token_hash: tokenHash }).first();
 }
 
-/** How many places each estimate slot start of a location has taken in a time range (see estimateSlotUsage). */
-export async function slotUsage(db: Knex, locationId: number, from: Date, to: Date): Promise<Map<number, number>> {
-  return estimateSlotUsage(db, locationId, from, to);
-}
-
 export type HoldResult = { held: true; expiresAt: string } | { held: false; reason: 'slot_taken' };
 
 /**
@@ -87,21 +82,13 @@ export async function holdSlot(db: Knex, bookingId: string, expiresAt: Date): Pr
     if (booking.status === 'slot_taken') return { held: false, reason: 'slot_taken' };
     if (booking.status !== 'pending') return { held: true, expiresAt: (booking.expires_at ?? expiresAt).toISOString() };
 
-    if (!(booking.kind === 'repair' ? await holdRepairDay(trx, booking) : await estimateSlotFree(trx, booking))) {
+    if (!(booking.kind === 'repair' ? await holdRepairDay(trx, booking) : await estimateSlotHasRoom(trx, booking.location_id, booking.slot_start))) {
       await trx('bookings').where({ id: bookingId }).update({ status: 'slot_taken' });
       return { held: false, reason: 'slot_taken' };
     }
     await trx('bookings').where({ id: bookingId }).update({ status: 'held', expires_at: expiresAt });
     return { held: true, expiresAt: expiresAt.toISOString() };
   });
-}
-
-/** P2: the estimate slot has room (the location row is locked, see holdSlot). */
-async function estimateSlotFree(trx: Knex.Transaction, booking: Booking): Promise<boolean> {
-  const location = await trx('locations').where({ id: booking.location_id }).forUpdate().first('slot_capacity');
-  const start = booking.slot_start;
-  const taken = await estimateSlotUsage(trx, booking.location_id, start, new Date(start.getTime() + 1));
-  return (taken.get(start.getTime()) ?? 0) < location.slot_capacity;
 }
 
 /** Frees the slot of a booking that was never confirmed. */

@@ -76,6 +76,9 @@ export async function repairDayUsage(db: Knex, q: DayUsageQuery): Promise<Map<st
   return new Map(rows.map((row) => [row.day, row.count]));
 }
 
+/** Around an instant, a range wide enough to hold its whole local day in any time zone (day usage is counted in it). */
+export const dayMargin = 36 * 3_600_000;
+
 export const localDay = (date: Date, timeZone: string) =>
   new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
 
@@ -96,13 +99,12 @@ export async function holdRepairDay(trx: Knex.Transaction, booking: RepairHold):
   const flow = await trx('damage_flow_types').where({ id: booking.damage_flow_type_id }).forUpdate().first<FlowType>();
   const location = await trx('locations').where({ id: booking.location_id }).first<Location>();
   if (!flow || !location || booking.job_id === null) return false;
-  const margin = 36 * 3_600_000;
   const usage = await repairDayUsage(trx, {
     locationId: location.id,
     flowTypeId: flow.id,
     timeZone: location.time_zone,
-    from: new Date(booking.slot_start.getTime() - margin),
-    to: new Date(booking.slot_start.getTime() + margin),
+    from: new Date(booking.slot_start.getTime() - dayMargin),
+    to: new Date(booking.slot_start.getTime() + dayMargin),
     jobId: booking.job_id,
   });
   return (usage.get(localDay(booking.slot_start, location.time_zone)) ?? 0) < flow.daily_capacity;

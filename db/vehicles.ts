@@ -56,7 +56,7 @@ async function findVehicle(trx: Knex.Transaction, companyId: number, customerId:
   const company = () => trx('vehicles').where({ company_id: companyId });
   if (vin) {
     return (
-      (await company().whereRaw('upper(vin) = ?', [vin]).first()) ??
+      (await company().where('vin', '<>', '').whereRaw('upper(vin) = ?', [vin]).first()) ??
       (plate ? await company().where({ plate_normalized: plate, vin: '' }).first() : undefined)
     );
   }
@@ -136,7 +136,7 @@ export async function reviseVehicle(trx: Knex.Transaction, companyId: number, ve
   const other = await trx('vehicles')
     .where({ company_id: companyId })
     .whereNot({ id: vehicleId })
-    .where((w) => (vin ? w.whereRaw('upper(vin) = ?', [vin]) : w.where({ plate_normalized: plate, vin: '' })))
+    .where((w) => (vin ? w.where('vin', '<>', '').whereRaw('upper(vin) = ?', [vin]) : w.where({ plate_normalized: plate, vin: '' })))
     .first();
   if (other) {
     const current = await trx('vehicles').where({ id: vehicleId }).first('customer_id');

@@ -2,7 +2,6 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import {
   addWalkInVehicleToMaster,
-  cancelAppointment,
   copyContactToMaster,
   findAppointment,
   listAppointments,
@@ -10,7 +9,6 @@ import {
   type AppointmentRow,
 } from '../../db/appointments';
 import { companyTimeZone } from '../../db/locations';
-import { appointmentCancelled } from '../../clients/checkinWorkflow';
 import { formatLocalDateTimeShort } from '../../lib/time';
 import { isCalendarDate } from '../../lib/validation';
 import { UserError } from '../errors';
@@ -32,7 +30,7 @@ import { cancelVisit } from './service';
  * web/leads/appointment.ts.)
  */
 export function createAppointmentsRouter(deps: ConfirmationDeps & { leads: LeadEvents; uploadDir: string }) {
-  const { db, leads } = deps;
+  const { db } = deps;
   const router = featureRouter();
   router.use('/staff', requireStaff);
   const mayPlan = requireRole(...mayPlanRoles);

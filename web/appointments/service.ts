@@ -30,8 +30,9 @@ export async function moveAppointment(deps: AppointmentServiceDeps, visit: Visit
     if (!job) return { ok: false, reason: 'gone' };
     const result = await advanceJob(deps, job, { type: 'appointment', at: startsAt.toISOString() });
     if (!result.ok) return { ok: false, reason: 'refused', refusal: result.refusal };
-    // The workflow moved the start and kept the length; the length asked for wins.
-    await rescheduleAppointment(deps.db, visit.company_id, visit.id, startsAt, endsAt);
+    // The workflow moved the start and kept the length; a new length asked for is written here.
+    const length = endsAt.getTime() - startsAt.getTime();
+    if (length !== visit.ends_at.getTime() - visit.starts_at.getTime()) await rescheduleAppointment(deps.db, visit.company_id, visit.id, startsAt, endsAt);
     return { ok: true };
   }
   if (!(await rescheduleAppointment(deps.db, visit.company_id, visit.id, startsAt, endsAt))) return { ok: false, reason: 'gone' };

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { hashToken } from '../../lib/tokens';
-import { confirmedJobNumber, findBookingByTokenHash, insertPendingBooking, slotUsage, type Booking } from '../../db/bookings';
+import { estimateSlotUsage } from '../../db/appointments';
+import { confirmedJobNumber, findBookingByTokenHash, insertPendingBooking, type Booking } from '../../db/bookings';
 import { jobNumberOf } from '../../db/jobs';
 import { estimateHours, findLocation, slotRules, type Location } from '../../db/locations';
 import { normalizePlate } from '../../lib/plates';
@@ -32,7 +33,7 @@ export async function availableSlots(db: Knex, location: Location, language: str
   if (hours.length === 0) return undefined;
   const slots = generateSlots(hours, slotRules(location), now);
   if (slots.length === 0) return [];
-  const usage = await slotUsage(db, location.id, slots[0]!.start, slots.at(-1)!.end);
+  const usage = await estimateSlotUsage(db, location.id, slots[0]!.start, slots.at(-1)!.end);
   // One formatter per page, not per slot: a slot page shows hundreds of them.
   const timeZone = location.time_zone;
   const dayKey = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });

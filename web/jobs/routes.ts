@@ -1,5 +1,4 @@
 import { type Request, type Response } from 'express';
-import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { findJobByNumber, listJobs, snapshotOf, vehiclesOnSite, type JobDetail } from '../../db/jobs';
