@@ -18,14 +18,15 @@ export interface CheckinPlan {
   reminderAt: string;
 }
 
-/** The tag values of an appointment's check-in messages, but the link (lib/templates.ts templateValues). */
-const values = (appointment: CheckinAppointment) =>
+/** The tag values of an appointment's check-in messages (lib/templates.ts templateValues). */
+const values = (appointment: CheckinAppointment, checkinLink: string) =>
   templateValues({
     language: appointment.language,
     customer: { firstName: appointment.first_name, lastName: appointment.last_name },
     location: { name: appointment.location_name, phone: appointment.location_phone, timeZone: appointment.time_zone },
     plate: appointment.plate,
     startsAt: appointment.starts_at,
+    checkinLink,
   });
 
 /** D2 side effects. Each message is queued once per appointment time: a retry answers the same key. */
@@ -53,7 +54,7 @@ export function createCheckinActivities({ db, messaging, publicUrl, uploadDir }:
     const recipient = channel === 'email' ? appointment.email : appointment.phone;
     if (!recipient) return null;
     const token = randomBytes(32).toString('base64url');
-    const tagValues = { ...values(appointment), CheckinLink: `${publicUrl}/c/${token}?lang=${appointment.language}` };
+    const tagValues = values(appointment, `${publicUrl}/c/${token}?lang=${appointment.language}`);
     const template = await companyText(db, appointment.company_id, kind, channel, appointment.language);
     const { subject, text } = renderTemplate(template, tagValues);
     await db.transaction(async (trx) => {

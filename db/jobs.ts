@@ -271,8 +271,12 @@ function portalJobQuery(db: Knex) {
 }
 
 export async function jobNumberOf(db: Knex, jobId: number): Promise<string> {
-  const row = await db('jobs').where({ id: jobId }).first('job_number');
-  return row?.job_number ?? '';
+  return (await jobReference(db, jobId))?.job_number ?? '';
+}
+
+/** A job's number and customer (what a message about the job names and is filed under). */
+export async function jobReference(db: Knex, jobId: number): Promise<{ job_number: string; customer_id: number } | undefined> {
+  return db('jobs').where({ id: jobId }).first('job_number', 'customer_id');
 }
 
 /** What staff type for a job at the desk (D4): its customer, its vehicle and the job's own fields. */

@@ -90,12 +90,6 @@ export const purposeTags: Record<TemplatePurpose, readonly TemplateTag[]> = {
   checkin_reminder: ['CustomerName', 'Date', 'Time', 'LocationName', 'LocationPhone', 'Plate', 'CheckinLink'],
 };
 
-/**
- * The tags of the two template systems before there was one
- * (migration 20261201200000_one_template_system rewrites stored texts).
- */
-export const renamedTags: Readonly<Record<string, TemplateTag>> = { Location: 'LocationName' };
-
 export interface TemplateText {
   /** '' for SMS and WhatsApp */
   subject: string;

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
-import type { i18n } from 'i18next';
 import type { Knex } from 'knex';
 import { findBooking, setBookingToken } from '../../db/bookings';
-import { jobNumberOf } from '../../db/jobs';
+import { jobReference } from '../../db/jobs';
 import { findLocation } from '../../db/locations';
 import { queueMessage } from '../../db/messages';
 import { companyText } from '../../db/templates';
@@ -12,19 +11,15 @@ import { renderTemplate, templateValues } from '../../lib/templates';
 import { hashToken } from '../../lib/tokens';
 import { deliverOnce } from '../messaging';
 import { renderMailHtml } from './templates';
-import type { Transporter } from './transport';
 
 export interface MailDeps {
   db: Knex;
-  transport: Transporter;
-  i18n: i18n;
   publicUrl: string;
-  mailFrom: string;
   messaging: Messaging;
 }
 
 /** The booking link's row in the outbox (sent_messages): one per booking. */
-export const bookingLinkMessageKey = (bookingId: string) => `booking-${bookingId}:confirmation-link`;
+const bookingLinkMessageKey = (bookingId: string) => `booking-${bookingId}:confirmation-link`;
 
 export function createMailActivities(deps: MailDeps) {
   const { db, publicUrl } = deps;
@@ -45,6 +40,8 @@ export function createMailActivities(deps: MailDeps) {
     const idempotencyKey = bookingLinkMessageKey(bookingId);
     const token = randomBytes(32).toString('base64url');
     const purpose = booking.kind === 'repair' ? 'repair_booking_link' : 'booking_link';
+    // A repair booking's job: its number for the text, its customer for the timeline.
+    const job = booking.job_id ? await jobReference(db, booking.job_id) : undefined;
     const template = await companyText(db, location.company_id, purpose, 'email', booking.language);
     const { subject, text } = renderTemplate(
       template,
@@ -53,13 +50,12 @@ export function createMailActivities(deps: MailDeps) {
         customer: { firstName: booking.first_name, lastName: booking.last_name },
         location: { name: location.name, phone: location.phone, timeZone: location.time_zone },
         plate: booking.plate,
-        jobNumber: booking.job_id ? await jobNumberOf(db, booking.job_id) : undefined,
+        jobNumber: job?.job_number,
         startsAt: booking.slot_start,
         confirmLink: `${publicUrl}/b/${token}?lang=${booking.language}`,
         linkMinutes: Math.max(1, Math.round(((booking.expires_at?.getTime() ?? Date.now()) - Date.now()) / 60_000)),
       }),
     );
-    const customer = booking.job_id ? await db('jobs').where({ id: booking.job_id }).first<{ customer_id: number } | undefined>('customer_id') : undefined;
     await db.transaction(async (trx) => {
       const written = await queueMessage(trx, {
         idempotencyKey,
@@ -71,7 +67,7 @@ export function createMailActivities(deps: MailDeps) {
         html: renderMailHtml(text, booking.language),
         bookingId,
         jobId: booking.job_id ?? undefined,
-        customerId: customer?.customer_id,
+        customerId: job?.customer_id,
       });
       if (written) await setBookingToken(trx, bookingId, hashToken(token));
     });
@@ -80,9 +76,7 @@ export function createMailActivities(deps: MailDeps) {
 
   return {
     /** P3/P4: the confirmation link into the outbox; the booking workflow then delivers it (deliverMessage). Answers the outbox key. */
-    async queueBookingLinkMessage(bookingId: string): Promise<string> {
-      return queueBookingLink(bookingId);
-    },
+    queueBookingLinkMessage: queueBookingLink,
 
     /**
      * The step of booking workflows started before the link went through the

@@ -18,7 +18,7 @@ export interface InvitationInput {
   template: NamedText & { ref: string };
 }
 
-export function createInvitationActivities(deps: Omit<MailDeps, 'i18n'>) {
+export function createInvitationActivities(deps: MailDeps) {
   const { db, publicUrl } = deps;
 
   /**
@@ -49,9 +49,7 @@ export function createInvitationActivities(deps: Omit<MailDeps, 'i18n'>) {
 
   return {
     /** P7: the invitation into the outbox; the invitation workflow then delivers it (deliverMessage). Answers the outbox key. */
-    async queueInvitationMessage(input: InvitationInput): Promise<string> {
-      return queueInvitation(input);
-    },
+    queueInvitationMessage: queueInvitation,
 
     /**
      * The step of invitation workflows started before invitations went

@@ -5,7 +5,6 @@ import {
   deleteOwnTemplate,
   findInvitationJob,
   findOwnTemplate,
-  listOwnTemplates,
   resolveTemplate,
   templatesToSend,
   TemplateNameTaken,
