@@ -10,8 +10,9 @@ import type { Knex } from 'knex';
  * - jobs (jobs.customer_id): created, and each D4 date reached (vehicle in,
  *   work started as the location counts it, finished, picked up);
  * - appointments (appointments.customer_id): created with kind, date and
- *   status; cancelled (its status; the row's last change is when). A move is
- *   not recorded anywhere yet, so the entry shows the current date;
+ *   status; cancelled (its status; the row's last change is when). An entry
+ *   shows the appointment's current date; a move the customer made on their
+ *   own link is a change of its own (customer_events, appointment_moved);
  * - bookings (estimate and repair requests, P3/P4): of the customer's jobs or
  *   appointments; one that never became a job (expired) by its e-mail address;
  * - leads (M1) and lead_events (D3 status changes, by whom): a lead with an

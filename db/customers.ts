@@ -68,7 +68,7 @@ const masters = (db: Knex.Transaction | Knex, companyId: number) =>
   db('customers').where({ company_id: companyId, is_cash_sale: false }).orderBy('id');
 
 /** Finds the customer by the rules above, without creating or changing anything. */
-export async function findMatchingCustomer(
+async function findMatchingCustomer(
   trx: Knex.Transaction | Knex,
   companyId: number,
   contact: Pick<CustomerContact, 'customer_number' | 'email' | 'phone'>,

@@ -23,7 +23,7 @@ export interface CalendarVisit {
 }
 
 /** The event's UID: the same for every version of one appointment, unique to this deployment (its PUBLIC_URL host). */
-export const calendarUid = (appointmentId: number, publicUrl: string) => `appointment-${appointmentId}@${new URL(publicUrl).hostname}`;
+const calendarUid = (appointmentId: number, publicUrl: string) => `appointment-${appointmentId}@${new URL(publicUrl).hostname}`;
 
 /**
  * The .ics of a visit, built with ical-generator in the location's time zone:

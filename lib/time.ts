@@ -16,3 +16,11 @@ export function formatLocalDateTimeShort(date: Date, timeZone: string, language:
 export function formatCalendarDate(isoDate: string, language: string): string {
   return DateTime.fromISO(isoDate).setLocale(language).toLocaleString(DateTime.DATE_HUGE);
 }
+
+/** A visit's day and times in the location's time zone, as `language` writes them (check-in and the customer's own link). */
+export function visitTimes(at: { starts_at: Date; ends_at: Date }, timeZone: string, language: string) {
+  const zone = { zone: timeZone };
+  const start = DateTime.fromJSDate(at.starts_at, zone).setLocale(language);
+  const end = DateTime.fromJSDate(at.ends_at, zone).setLocale(language);
+  return { date: start.toLocaleString(DateTime.DATE_HUGE), time: start.toLocaleString(DateTime.TIME_SIMPLE), endTime: end.toLocaleString(DateTime.TIME_SIMPLE) };
+}

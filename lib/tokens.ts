@@ -9,3 +9,6 @@ import { createHash } from 'node:crypto';
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
+
+/** Our link tokens are 32 random bytes in base64url; anything else is not worth a query. */
+export const isLinkToken = (token: string) => /^[A-Za-z0-9_-]{16,128}$/.test(token);

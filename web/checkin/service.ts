@@ -1,17 +1,16 @@
 import type { Knex } from 'knex';
-import { DateTime } from 'luxon';
-import { hashToken } from '../../lib/tokens';
+import { visitTimes } from '../../lib/time';
+import { hashToken, isLinkToken } from '../../lib/tokens';
 import { findCheckinByTokenHash, type CheckinAppointment } from '../../db/checkin';
 
 /** Where a check-in link stands: open to fill in, already sent, or closed (the appointment is over). */
 export type CheckinState = 'open' | 'completed' | 'closed';
 
 // Links are 32 random bytes in base64url; anything else is not worth a query.
-const tokenShape = /^[A-Za-z0-9_-]{16,128}$/;
 
 /** The appointment of a check-in link; undefined for an unknown link or a cancelled appointment. */
 export async function checkinByToken(db: Knex, token: string): Promise<CheckinAppointment | undefined> {
-  if (!tokenShape.test(token)) return undefined;
+  if (!isLinkToken(token)) return undefined;
   const appointment = await findCheckinByTokenHash(db, hashToken(token));
   return appointment && appointment.status !== 'cancelled' ? appointment : undefined;
 }
@@ -30,10 +29,5 @@ export function checkinState(appointment: CheckinAppointment, now = new Date()):
 export const smsOffered = (appointment: CheckinAppointment) => appointment.sms_enabled && appointment.customer_id !== null && !appointment.is_cash_sale;
 
 /** The appointment's day and times in the location's time zone, as the page language writes them. */
-export function appointmentTimes(appointment: CheckinAppointment, language: string) {
-  const zone = { zone: appointment.time_zone };
-  const start = DateTime.fromJSDate(appointment.starts_at, zone).setLocale(language);
-  const end = DateTime.fromJSDate(appointment.ends_at, zone).setLocale(language);
-  return { date: start.toLocaleString(DateTime.DATE_HUGE), time: start.toLocaleString(DateTime.TIME_SIMPLE), endTime: end.toLocaleString(DateTime.TIME_SIMPLE) };
-}
+export const appointmentTimes = (appointment: CheckinAppointment, language: string) => visitTimes(appointment, appointment.time_zone, language);
 

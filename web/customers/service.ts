@@ -13,7 +13,7 @@ import { companyTimeZone } from '../../db/locations';
 import type { StaffUser } from '../../db/staff';
 import { formatCalendarDate, formatLocalDateTimeShort } from '../../lib/time';
 import { UserError } from '../errors';
-import { duplicateCandidates, findCustomer, type Candidate, type MasterCustomer } from '../../db/appointments';
+import { duplicateCandidates, findCustomer, findCustomerByNumber, type Candidate, type MasterCustomer } from '../../db/appointments';
 import { mergeCustomers, MergeRefusedError, type MergedCustomers } from '../../db/customers';
 import { normalizePhone } from '../../lib/phones';
 
@@ -149,11 +149,8 @@ export async function mergeCandidates(db: Knex, companyId: number, customer: Mas
     : customer;
   const found = (await duplicateCandidates(db, companyId, contact, 11)).filter((c) => c.id !== customer.id);
   if (q) {
-    const numbered = await db('customers').where({ company_id: companyId, customer_number: q, is_cash_sale: false }).whereNot({ id: customer.id }).first('id');
-    if (numbered && !found.some((c) => c.id === numbered.id)) {
-      const byNumber = await findCustomer(db, companyId, numbered.id);
-      if (byNumber) found.unshift({ ...byNumber, score: 10, reasons: [] });
-    }
+    const byNumber = await findCustomerByNumber(db, companyId, q);
+    if (byNumber && byNumber.id !== customer.id && !found.some((c) => c.id === byNumber.id)) found.unshift({ ...byNumber, score: 10, reasons: [] });
   }
   return found.slice(0, 10);
 }

@@ -10,18 +10,17 @@ import { effectiveFlowType, localDay, repairDayUsage, repairRules, type RepairLo
 import { appointmentRescheduled } from '../../clients/checkinWorkflow';
 import { advanceJob } from '../../clients/jobLifecycle';
 import { generateSlots, repairSlots, type Slot } from '../../lib/slots';
-import { hashToken } from '../../lib/tokens';
+import { hashToken, isLinkToken } from '../../lib/tokens';
 import { sendVisitConfirmation } from '../appointments/confirmation';
 import { cancelVisit, type AppointmentServiceDeps } from '../appointments/service';
 
 export type VisitDeps = AppointmentServiceDeps & { publicUrl: string; i18n: i18n };
 
 // Links are 32 random bytes in base64url; anything else is not worth a query.
-const tokenShape = /^[A-Za-z0-9_-]{16,128}$/;
 
 /** The appointment of a manage link, whatever its status; undefined for an unknown link. */
 export async function visitByToken(db: Knex, token: string): Promise<OwnVisit | undefined> {
-  if (!tokenShape.test(token)) return undefined;
+  if (!isLinkToken(token)) return undefined;
   return findOwnVisitByTokenHash(db, hashToken(token));
 }
 
@@ -44,12 +43,18 @@ const DAY = 86_400_000;
  *   daily service capacity.
  */
 export async function freeSlots(db: Knex, visit: OwnVisit, now = new Date()): Promise<Slot[]> {
-  const location = (await findLocation(db, visit.location_id)) as RepairLocation & { service_daily_capacity: number; self_service_cutoff_hours: number };
+  const location = (await findLocation(db, visit.location_id)) as RepairLocation;
   const leadMinutes = Math.max(location.booking_lead_minutes, location.self_service_cutoff_hours * 60);
   const length = visit.ends_at.getTime() - visit.starts_at.getTime();
   const from = now;
   const to = new Date(now.getTime() + (location.booking_horizon_days + 2) * DAY);
   const notCurrent = (slot: Slot) => slot.start.getTime() !== visit.starts_at.getTime();
+  // Repair and service days: not the visit's own day, with room that day, the visit keeping its length.
+  const currentDay = localDay(visit.starts_at, location.time_zone);
+  const freeDays = (days: Slot[], usage: Map<string, number>, capacity: number) =>
+    days
+      .filter((day) => localDay(day.start, location.time_zone) !== currentDay && (usage.get(localDay(day.start, location.time_zone)) ?? 0) < capacity)
+      .map((day) => ({ start: day.start, end: new Date(day.start.getTime() + length) }));
 
   if (visit.kind === 'estimate') {
     const slots = generateSlots(await estimateHours(db, location.id), { ...slotRules(location), leadMinutes }, now);
@@ -60,18 +65,12 @@ export async function freeSlots(db: Knex, visit: OwnVisit, now = new Date()): Pr
     const flow = await effectiveFlowType(db, visit.job_id);
     const days = repairSlots({ ...repairRules(location), leadMinutes }, now);
     const usage = await repairDayUsage(db, { locationId: location.id, flowTypeId: flow.id, timeZone: location.time_zone, from, to, jobId: visit.job_id });
-    const currentDay = localDay(visit.starts_at, location.time_zone);
-    return days
-      .filter((day) => localDay(day.start, location.time_zone) !== currentDay && (usage.get(localDay(day.start, location.time_zone)) ?? 0) < flow.daily_capacity)
-      .map((day) => ({ start: day.start, end: new Date(day.start.getTime() + length) }));
+    return freeDays(days, usage, flow.daily_capacity);
   }
   const local = DateTime.fromJSDate(visit.starts_at, { zone: location.time_zone });
   const days = repairSlots({ ...repairRules(location), dropoffTime: local.toFormat('HH:mm'), leadMinutes }, now);
   const usage = await serviceDayUsage(db, { locationId: location.id, timeZone: location.time_zone, from, to, exceptAppointmentId: visit.id });
-  const currentDay = localDay(visit.starts_at, location.time_zone);
-  return days
-    .filter((day) => localDay(day.start, location.time_zone) !== currentDay && (usage.get(localDay(day.start, location.time_zone)) ?? 0) < location.service_daily_capacity)
-    .map((day) => ({ start: day.start, end: new Date(day.start.getTime() + length) }));
+  return freeDays(days, usage, location.service_daily_capacity);
 }
 
 /** The offered slot starting at `startIso`, if there is one. */
@@ -127,13 +126,7 @@ export async function cancelOwnAppointment(deps: VisitDeps, visit: OwnVisit, now
   return 'done';
 }
 
-/** The visit's day and times in the location's time zone, as the page language writes them. */
-export function visitTimes(at: { starts_at: Date; ends_at: Date }, timeZone: string, language: string) {
-  const zone = { zone: timeZone };
-  const start = DateTime.fromJSDate(at.starts_at, zone).setLocale(language);
-  const end = DateTime.fromJSDate(at.ends_at, zone).setLocale(language);
-  return { date: start.toLocaleString(DateTime.DATE_HUGE), time: start.toLocaleString(DateTime.TIME_SIMPLE), endTime: end.toLocaleString(DateTime.TIME_SIMPLE) };
-}
+export { visitTimes } from '../../lib/time';
 
 /** Free slots grouped by local day for the move page, each with its label and the value the form sends. */
 export function slotsByDay(slots: Slot[], timeZone: string, language: string) {
