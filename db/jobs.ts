@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
+import { columnOfStep } from '../lib/board';
 import { normalizePlate } from '../lib/plates';
+import { recordJobBoardChange } from './boardEvents';
 import { jobAppointmentColumn, jobEstimateColumn, syncJobAppointment, type JobAppointmentChange } from './appointments';
 import type { JobSnapshot } from '../workflows/jobLifecycle.contract';
 import { matchOrCreateCustomer, updateCustomerContact } from './customers';
@@ -138,8 +140,9 @@ export async function saveJobState(db: Knex, jobId: number, job: JobSnapshot): P
         picked_up_at: d.picked_up,
         updated_at: trx.fn.now(),
       });
-    // Delivered at commit, to every web replica listening.
+    // Delivered at commit, to every web replica listening: the status pages and the job's board cards (W3, B2).
     await trx.raw('select pg_notify(?, ?)', [jobChangedChannel, String(jobId)]);
+    await recordJobBoardChange(trx, jobId, columnOfStep(job.step));
     return appointment;
   });
 }

@@ -43,4 +43,19 @@ describe('D4 job steps', () => {
     expect(refusal(newJob(), 'planned_end')).toBe('accepted');
     expect(refusal(run('appointment', 'vehicle_in', 'ready_for_start', 'finished'), 'planned_end')).toBe('accepted');
   });
+
+  it('pauses for a customer decision while the vehicle is in, and resumes where work stood (W3)', () => {
+    const waiting = run('appointment', 'vehicle_in', 'waiting_for_customer');
+    expect(waiting).toMatchObject({ step: 'waiting_customer', onSite: true });
+    expect(run('appointment', 'vehicle_in', 'waiting_for_customer', 'customer_answered').step).toBe('vehicle_in');
+    expect(run('appointment', 'vehicle_in', 'activity_started', 'waiting_for_customer', 'customer_answered').step).toBe('work_started');
+    expect(refusal(waiting, 'finished')).toBe('waitingForCustomer');
+    expect(refusal(waiting, 'activity_started')).toBe('waitingForCustomer');
+    expect(refusal(waiting, 'picked_up')).toBe('waitingForCustomer');
+    expect(refusal(waiting, 'waiting_for_customer')).toBe('alreadyRecorded');
+    expect(refusal(waiting, 'planned_end')).toBe('accepted');
+    expect(refusal(run('appointment'), 'waiting_for_customer')).toBe('needsVehicleIn');
+    expect(refusal(run('appointment', 'vehicle_in', 'activity_started', 'finished'), 'waiting_for_customer')).toBe('alreadyRecorded');
+    expect(refusal(run('appointment', 'vehicle_in'), 'customer_answered')).toBe('alreadyRecorded');
+  });
 });

@@ -2,10 +2,21 @@
  * D4 rules, pure: which lifecycle event may happen in which state. The job
  * workflow validates every Update with them; pages only show their result.
  */
-export const jobSteps = ['new', 'appointment', 'vehicle_in', 'work_started', 'finished', 'picked_up'] as const;
+export const jobSteps = ['new', 'appointment', 'vehicle_in', 'work_started', 'waiting_customer', 'finished', 'picked_up'] as const;
 export type JobStep = (typeof jobSteps)[number];
 
-export const jobEventTypes = ['appointment', 'appointment_cancelled', 'vehicle_in', 'ready_for_start', 'activity_started', 'planned_end', 'finished', 'picked_up'] as const;
+export const jobEventTypes = [
+  'appointment',
+  'appointment_cancelled',
+  'vehicle_in',
+  'ready_for_start',
+  'activity_started',
+  'waiting_for_customer',
+  'customer_answered',
+  'planned_end',
+  'finished',
+  'picked_up',
+] as const;
 export type JobEventType = (typeof jobEventTypes)[number];
 
 export interface JobEvent {
@@ -38,7 +49,8 @@ export type Refusal =
   | 'needsFinished'
   | 'vehicleAlreadyIn'
   | 'alreadyRecorded'
-  | 'pickedUp';
+  | 'pickedUp'
+  | 'waitingForCustomer';
 
 export const newJob = (): JobSnapshot => ({
   step: 'new',
@@ -56,10 +68,17 @@ export const newJob = (): JobSnapshot => ({
 
 const rank = (step: JobStep) => jobSteps.indexOf(step);
 
+/** Where work resumes after a pause for the customer (W3): started if it had started, else just in. */
+const resumedStep = (dates: JobDates): JobStep => (dates.ready_for_start !== null || dates.first_activity !== null ? 'work_started' : 'vehicle_in');
+
 export function applyJobEvent(job: JobSnapshot, event: JobEvent): { ok: true; job: JobSnapshot } | { ok: false; refusal: Refusal } {
   if (job.step === 'picked_up') return { ok: false, refusal: 'pickedUp' };
   const dates = { ...job.dates };
   const next = (step: JobStep, onSite = job.onSite) => ({ ok: true as const, job: { step, dates, onSite } });
+  // Paused for a customer decision (W3 "Waiting for customer"): only the answer, or a new planned end, goes on.
+  if (job.step === 'waiting_customer' && event.type !== 'customer_answered' && event.type !== 'planned_end' && event.type !== 'waiting_for_customer') {
+    return { ok: false, refusal: 'waitingForCustomer' };
+  }
   switch (event.type) {
     case 'appointment':
       // A (re)scheduled appointment only makes sense before the vehicle is in.
@@ -85,6 +104,15 @@ export function applyJobEvent(job: JobSnapshot, event: JobEvent): { ok: true; jo
       dates[key] = event.at;
       return next('work_started');
     }
+    case 'waiting_for_customer':
+      // Work pauses for a customer decision (extra work, a quote): the vehicle stays in.
+      if (job.step === 'waiting_customer') return { ok: false, refusal: 'alreadyRecorded' };
+      if (rank(job.step) < rank('vehicle_in')) return { ok: false, refusal: 'needsVehicleIn' };
+      if (rank(job.step) > rank('waiting_customer')) return { ok: false, refusal: 'alreadyRecorded' };
+      return next('waiting_customer');
+    case 'customer_answered':
+      if (job.step !== 'waiting_customer') return { ok: false, refusal: 'alreadyRecorded' };
+      return next(resumedStep(dates));
     case 'planned_end':
       dates.planned_end = event.at;
       return next(job.step);

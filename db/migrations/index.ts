@@ -13,6 +13,7 @@ import * as devProviderMessages from './20261201190000_dev_provider_messages';
 import * as oneTemplateSystem from './20261201200000_one_template_system';
 import * as customerTimeline from './20261201400000_customer_timeline';
 import * as selfService from './20261201300000_self_service';
+import * as aftersalesBoard from './20261202000000_aftersales_board';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so
@@ -34,6 +35,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261201200000_one_template_system': oneTemplateSystem,
   '20261201400000_customer_timeline': customerTimeline,
   '20261201300000_self_service': selfService,
+  '20261202000000_aftersales_board': aftersalesBoard,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
