@@ -35,7 +35,7 @@ import { render } from './render';
 import { createJobsRouter } from './jobs/routes';
 import { createJobEditRouter } from './jobs/edit';
 import { createMessagingRouter, messagingLocals } from './messaging/routes';
-import type { JobChanges } from './live';
+import type { LiveChanges } from './live';
 import { createLocationServicesRouter } from './staff/locationServices';
 import { createStaffRouter } from './staff/routes';
 import { createRepairRouter } from './repair/routes';
@@ -53,7 +53,7 @@ export interface AppDeps {
   temporal: Client;
   i18n: i18n;
   log: Logger;
-  changes: JobChanges;
+  changes: LiveChanges;
 }
 
 export function createApp({ config, db, pool, temporal, i18n, log, changes }: AppDeps) {
@@ -75,6 +75,7 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   // Relative to a root: a checkout in a folder whose name starts with a dot (~/.src/workshop) serves them too.
   app.get('/static/htmx.min.js', (_req, res) => res.sendFile('htmx.org/dist/htmx.min.js', { root: vendor }));
   app.get('/static/htmx-sse.min.js', (_req, res) => res.sendFile('htmx-ext-sse/dist/sse.min.js', { root: vendor }));
+  app.get('/static/sortable.min.js', (_req, res) => res.sendFile('sortablejs/Sortable.min.js', { root: vendor }));
   app.get('/healthz', async (_req, res) => {
     await db.raw('select 1');
     res.json({ ok: true });

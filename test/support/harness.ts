@@ -15,7 +15,7 @@ import { createLogger } from '../../lib/logger';
 import { freePort } from '../../lib/stack';
 import { createTemporalClient, ensureSearchAttributes } from '../../clients/temporal';
 import { createApp } from '../../web/app';
-import { JobChanges } from '../../web/live';
+import { LiveChanges } from '../../web/live';
 import { createWorker } from '../../worker';
 
 export interface Platform {
@@ -118,7 +118,7 @@ export async function startPlatformOn(infra: Infrastructure, env: Record<string,
   };
   await startWorker();
 
-  const changes = new JobChanges(config.DATABASE_URL, log);
+  const changes = new LiveChanges(config.DATABASE_URL, log);
   await changes.start();
   const app = createApp({ config, db, pool, temporal, i18n, log, changes });
   const server: Server = await new Promise((resolve) => {
