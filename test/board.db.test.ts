@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boardCard, boardCards, boardLocationsOf, saveBoardLocations, setCardColor } from '../db/board';
 import { phoneColumns } from '../db/customers';
+import { seedDemo } from '../db/seeds/demo';
+import { DateTime } from 'luxon';
 import { createLocation, createStaff, uniqueEmail, uniquePlate } from './support/fixtures';
 import { startPlatform, type Platform } from './support/platform';
 
@@ -200,5 +202,19 @@ describe('board cards (db/board.ts)', () => {
     expect(event).toMatchObject({ change: 'color', staff_id: staff.id });
     expect(await setCardColor(w.db, w.companyId + 1000, card.id, 'red', staff.id)).toBe(false);
     await expect(setCardColor(w.db, w.companyId, card.id, 'pink' as never, staff.id)).rejects.toThrow(/appointments_color/);
+  });
+
+  it('the demo has a board today with a card in every column, once however often it runs', async () => {
+    await seedDemo(platform.db);
+    await seedDemo(platform.db);
+    const company = await platform.db('companies').where({ name: 'Demo Body Shop' }).first('id');
+    const locations = await platform.db('locations').where({ company_id: company.id }).pluck('id');
+    const cards = await boardCards(platform.db, company.id, { locationIds: locations, day: DateTime.now().setZone(zone).toISODate()!, zone });
+    const demo = cards.filter((c) => c.work_description !== '');
+    expect(demo).toHaveLength(7);
+    expect(new Set(demo.map((c) => c.column))).toEqual(new Set(['new', 'in_service', 'waiting_customer', 'ready', 'completed']));
+    expect(demo.filter((c) => c.unread && c.waiting)).toHaveLength(1);
+    expect(demo.filter((c) => c.has_comments)).toHaveLength(1);
+    expect(demo.filter((c) => c.customer_id === null)).toHaveLength(1);
   });
 });

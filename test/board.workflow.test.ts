@@ -77,6 +77,9 @@ describe('board moves through the D4 job workflow', () => {
     // Through the page, as htmx posts it: the card's HTML comes back with this viewer's token in place of the placeholder.
     const staff = httpClient(platform.baseUrl);
     await staff.login(w.advisor.email, w.advisor.password);
+    // The job page offers the new D4 step the way it offers the others.
+    const jobPage = await staff.page(`/staff/jobs/${job.job_number}`);
+    expect(jobPage.html).toMatch(/<button type="submit" name="type" value="waiting_for_customer"[^>]*>Waiting for customer<\/button>/);
     await staff.formPage('/staff/board');
     const answer = await staff.post(`/staff/board/cards/${card.id}/move`, { column: 'ready', from: 'in_service' });
     // (a plain form post: the board again, with what happened)
@@ -116,6 +119,13 @@ describe('board moves through the D4 job workflow', () => {
     const status = await customer.page(lookup.headers.get('location')!);
     expect(status.html).toMatch(/data-step="waiting_customer" aria-current="step"/);
     expect(visibleText(status.html)).toContain('We are waiting for your decision');
+    // … and the job page: where the job stands, and the answer to record.
+    const desk = httpClient(platform.baseUrl);
+    await desk.login(w.advisor.email, w.advisor.password);
+    const jobPage = await desk.page(`/staff/jobs/${job.job_number}`);
+    expect(jobPage.html).toMatch(/<li class="current" data-step="waiting_customer" aria-current="step">/);
+    expect(jobPage.html).toMatch(/<button type="submit" name="type" value="customer_answered"[^>]*>Customer answered<\/button>/);
+    expect(jobPage.html).not.toMatch(/value="finished"/);
 
     // The customer answered: straight to Ready (answered, work started, finished), then a move back D4 refuses.
     expect(await moveCard(deps(), advisor, card.id, { column: 'ready', from: 'waiting_customer' })).toMatchObject({ ok: true, card: { column: 'ready', step: 'finished' } });
