@@ -37,6 +37,7 @@ export function createStatusRouter({ db, changes, lookupLimit }: { db: Knex; cha
 
   const timelineData = (req: Request, res: Response, job: PortalJob) => ({
     t: res.locals.t,
+    customer: true,
     steps: timeline(job, job.work_started_source, job.time_zone, req.language),
   });
 
