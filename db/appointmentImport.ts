@@ -67,9 +67,12 @@ export interface ImportedAppointment {
 }
 
 export interface ImportOptions {
-  /** the source of rows that name none */
+  /** the source of rows that name none (plannerSource unless a company's files say otherwise) */
   source: string;
 }
+
+/** The source of planner rows that name none, by API push and CSV alike: one planner id is one appointment either way. */
+export const plannerSource = 'planner';
 
 /** Why a row was not written (failed), or why a row changed nothing (unchanged). */
 export type ImportReason =
