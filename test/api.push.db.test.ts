@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -20,7 +21,8 @@ import { waitUntil } from './support/wait';
 describe('W2 planner push API (HTTP, PostgreSQL, Temporal)', () => {
   let platform: Platform;
   beforeAll(async () => {
-    platform = await startPlatform();
+    // The fuzz test below sends more than a planner would in a minute; the limit has its own test.
+    platform = await startPlatform({ API_RATE_LIMIT: '100000' });
   });
   afterAll(() => platform?.close());
 
@@ -140,6 +142,34 @@ describe('W2 planner push API (HTTP, PostgreSQL, Temporal)', () => {
     expect(await c.appointments()).toHaveLength(0);
   });
 
+  it('whatever JSON a planner sends, the answer is 200 or a 400 problem, never a 500', async () => {
+    const c = await company();
+    const text = fc.oneof(fc.string(), fc.constantFrom('', ' ', '\u0000', '2026-02-30T08:00', '2026-12-10T08:30', '9999-12-31T23:59:59+14:00', 'x'.repeat(3000)));
+    const value = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 2 }));
+    const appointment = fc.record(
+      {
+        external_id: fc.oneof(text, value),
+        starts_at: fc.oneof(text, value),
+        ends_at: fc.oneof(text, value),
+        duration_minutes: value,
+        location: fc.oneof(value, fc.constant(c.location.slug), fc.constant(c.location.id)),
+        customer: fc.oneof(value, fc.record({ email: fc.oneof(text, fc.emailAddress()), phone: text, customer_number: text, language: text }, { requiredKeys: [] })),
+        vehicle: fc.oneof(value, fc.record({ plate: text, vin: text }, { requiredKeys: [] })),
+        cancelled: value,
+      },
+      { requiredKeys: [] },
+    );
+    const body = fc.oneof(appointment, fc.record({ appointments: fc.array(appointment, { maxLength: 3 }) }), fc.jsonValue());
+    await fc.assert(
+      fc.asyncProperty(body, async (sent) => {
+        const response = await c.push(JSON.stringify(sent));
+        await response.text();
+        expect([200, 400]).toContain(response.status);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('a company with several locations names one; by slug or id', async () => {
     const c = await company();
     const second = await createLocation(platform.db, { companyId: c.companyId });
@@ -255,5 +285,24 @@ describe('W2 planner push API (HTTP, PostgreSQL, Temporal)', () => {
     expect((await desk.page('/staff/settings/api-keys')).status).toBe(403);
     const anonymous = await fetch(`${platform.baseUrl}/staff/settings/api-keys`, { redirect: 'manual' });
     expect(anonymous.status).toBe(303);
+  });
+});
+
+describe('W2 planner push API: rate limit', () => {
+  let platform: Platform;
+  beforeAll(async () => {
+    platform = await startPlatform({ API_RATE_LIMIT: '3' });
+  });
+  afterAll(() => platform?.close());
+
+  it('a client over API_RATE_LIMIT requests a minute gets 429 with Retry-After, as a problem', async () => {
+    const send = () => fetch(`${platform.baseUrl}/api/v1/appointments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await send()).status);
+    expect(statuses).toEqual([401, 401, 401, 429]);
+    const refused = await send();
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   });
 });
