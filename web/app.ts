@@ -157,7 +157,7 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   app.use(createVisitRouter({ ...leadDeps, leads: leadEvents(leadDeps), i18n, publicUrl: config.PUBLIC_URL }));
   app.use(createLeadsRouter({ db, temporal }));
   app.use(createOnlineBookingRouter({ db, whatsappAvailable: config.WHATSAPP_PROVIDER !== 'none' }));
-  app.use(createApiKeysRouter({ db }));
+  app.use(createApiKeysRouter({ db, publicUrl: config.PUBLIC_URL }));
 
   app.use((req: Request, res: Response) => {
     res.status(404);

@@ -1,3 +1,4 @@
+import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../db/apiKeys';
@@ -7,7 +8,6 @@ import { fieldErrors, parseForm, type FieldErrors } from '../errors';
 import { requireRole, requireStaff } from '../middleware/auth';
 import { render } from '../render';
 import { featureRouter, rowId } from '../router';
-import type { Request, Response } from 'express';
 
 declare module 'express-session' {
   interface SessionData {
@@ -19,7 +19,7 @@ declare module 'express-session' {
 const keySchema = z.object({ name: z.string().trim().min(1, 'errors.required').max(100, 'errors.tooLong') });
 
 /** W2: Settings → Planning system (API): admins create (shown once), list and revoke the company's API keys. */
-export function createApiKeysRouter({ db }: { db: Knex }) {
+export function createApiKeysRouter({ db, publicUrl }: { db: Knex; publicUrl: string }) {
   const router = featureRouter();
   const admin = [requireStaff, requireRole('admin')];
 
@@ -36,7 +36,7 @@ export function createApiKeysRouter({ db }: { db: Knex }) {
       errors,
       done: typeof req.query.done === 'string' ? req.query.done : undefined,
       docsUrl: '/api/openapi.yaml',
-      endpoint: `${req.protocol}://${req.get('host')}/api/v1/appointments`,
+      endpoint: new URL('/api/v1/appointments', publicUrl).toString(),
     });
   }
 
