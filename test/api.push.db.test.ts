@@ -227,6 +227,19 @@ describe('W2 planner push API (HTTP, PostgreSQL, Temporal)', () => {
     await handle.terminate('test over');
   });
 
+  it('a check-in start lost after the commit is made good by the next push of the unchanged appointment', async () => {
+    const c = await company();
+    const appointment = { external_id: plannerId(), starts_at: inDays(10).toISO() };
+    const id = (await results(await c.push(appointment)))[0]!.appointment_id!;
+    const handle = platform.temporal.workflow.getHandle(checkinWorkflowId(id));
+    await waitUntil('the check-in workflow runs', async () => (await handle.query(checkinStateQuery).catch(() => undefined))?.startsAt !== undefined);
+    await handle.terminate('lost, as if the start had never happened');
+    expect((await results(await c.push(appointment)))[0]!.outcome).toBe('unchanged');
+    const again = platform.temporal.workflow.getHandle(checkinWorkflowId(id));
+    await waitUntil('a check-in workflow runs again', async () => (await again.describe()).status.name === 'RUNNING');
+    await again.terminate('test over');
+  });
+
   it('a planner cancellation cancels an appointment still in New, its check-in hears it; never once the vehicle is in', async () => {
     const c = await company();
     const appointment = { external_id: plannerId(), starts_at: local(inDays(10)) };
