@@ -15,6 +15,7 @@ import * as customerTimeline from './20261201400000_customer_timeline';
 import * as selfService from './20261201300000_self_service';
 import * as aftersalesBoard from './20261202000000_aftersales_board';
 import * as board from './20261202010000_board';
+import * as apiKeys from './20261202030000_api_keys';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so
@@ -38,6 +39,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261201300000_self_service': selfService,
   '20261202000000_aftersales_board': aftersalesBoard,
   '20261202010000_board': board,
+  '20261202030000_api_keys': apiKeys,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
