@@ -12,6 +12,7 @@ import type { Logger } from '../lib/logger';
 import { createPlannerApiRouter } from './api/routes';
 import { createApiKeysRouter } from './api/keys';
 import { createAppointmentsRouter } from './appointments/routes';
+import { createBoardEventsRouter } from './board/events';
 import { createBoardRouter } from './board/routes';
 import { createBookingRouter, estimateUploadGate } from './booking/routes';
 import { checkinUploadGate, createCheckinRouter } from './checkin/routes';
@@ -142,6 +143,7 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   app.use(createRepairRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, linkTtlMs: config.BOOKING_LINK_TTL }));
   app.use(createStaffRouter({ db, secureCookies: production }));
   app.use(createBoardRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE }));
+  app.use(createBoardEventsRouter({ db, changes, log }));
   app.use(createJobEditRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE }));
   app.use(createJobsRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, uploadDir: config.UPLOAD_DIR }));
   app.use(createTemplatesRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, publicUrl: config.PUBLIC_URL }));

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
-import { boardCard, type BoardCard } from '../../db/board';
+import { boardCard, boardLocationsOf, type BoardCard } from '../../db/board';
 import { boardEventsSince, type BoardNotice } from '../../db/boardEvents';
 import type { Logger } from '../../lib/logger';
 import type { LiveChanges } from '../live';
@@ -78,9 +78,8 @@ export function createBoardEventsRouter({ db, changes, log }: { db: Knex; change
     const day = query.day ?? DateTime.now().setZone(zone).toISODate()!;
     const dayEnd = DateTime.fromISO(day, { zone }).plus({ days: 1 }).toJSDate();
     const waitingOnly = query.filter === 'waiting';
-    const saved = await db('staff_users').where({ id: staff.id }).first('board_locations');
-    const locations: number[] | null = saved?.board_locations ?? null;
-    const shows = (location: number) => locations === null || locations.length === 0 || locations.includes(location);
+    const locations = await boardLocationsOf(db, staff.id);
+    const shows = (location: number) => locations === null || locations.includes(location);
     const token = String(res.locals.csrf());
 
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });

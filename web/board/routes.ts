@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { boardCard, saveBoardLocations, setCardColor } from '../../db/board';
-import { lastMove } from '../../db/boardEvents';
+import { lastMove, latestBoardEvent } from '../../db/boardEvents';
 import type { LifecycleDeps } from '../../clients/jobLifecycle';
 import { boardColumns, cardColors } from '../../lib/board';
 import { formatCalendarDate } from '../../lib/time';
@@ -68,6 +68,8 @@ export function createBoardRouter(deps: LifecycleDeps) {
   router.get('/staff/board', async (req, res) => {
     const query = boardQuery.parse(req.query);
     const staff = req.staff!;
+    // The stream resumes from the last change before the cards were read: nothing falls in between.
+    const lastEvent = await latestBoardEvent(db, staff.company_id);
     const board = await loadBoard(deps, staff, { day: query.day, waitingOnly: query.filter === 'waiting' });
     const t = res.locals.t;
     let alert: CardAlert | undefined;
@@ -92,6 +94,8 @@ export function createBoardRouter(deps: LifecycleDeps) {
       waitingOnly: query.filter === 'waiting',
       mayPlan: mayPlan(req),
       companyId: staff.company_id,
+      lastEvent,
+      eventsQuery: new URLSearchParams({ day: board.day, zone: board.zone, ...(query.filter === 'waiting' ? { filter: 'waiting' } : {}) }).toString(),
       alert,
       notice,
     });

@@ -121,6 +121,8 @@
     board.querySelectorAll('ol.cards').forEach(function (list) {
       window.Sortable.create(list, {
         group: 'board',
+        // Pointer events rather than the browser's own drag and drop: the same on touch screens, mouse and pen.
+        forceFallback: true,
         animation: 120,
         filter: 'select, button, input, a, textarea',
         preventOnFilter: false,
