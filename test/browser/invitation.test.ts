@@ -27,6 +27,7 @@ describe('browser: invitations from communication templates (P7)', () => {
     await expectHeading(adminPage, 'Aftersales board');
     // One page for every text customers receive: invitations are its section (the old "Templates" page moved there).
     expect(await adminPage.getByRole('link', { name: 'Templates' }).count()).toBe(0);
+    await adminPage.getByRole('link', { name: 'Settings', exact: true }).click();
     await adminPage.getByRole('link', { name: 'Message texts' }).click();
     await expectHeading(adminPage, 'Message texts');
     await adminPage.getByRole('heading', { name: 'Invitations' }).waitFor();
