@@ -8,13 +8,11 @@
   if (!board || board.dataset.live === 'on') return;
   board.dataset.live = 'on';
 
-  var csrf = (function () {
-    try {
-      return JSON.parse(document.body.getAttribute('hx-headers') || '{}')['X-CSRF-Token'] || '';
-    } catch (e) {
-      return '';
-    }
-  })();
+  /** The viewer's CSRF token, as the card's own forms carry it (the page it was rendered for). */
+  function csrfOf(card) {
+    var input = card.querySelector('input[name="_csrf"]') || board.querySelector('input[name="_csrf"]');
+    return input ? input.value : '';
+  }
   var status = document.getElementById('board-connection');
   var messages = document.getElementById('board-messages');
   var lastEventId = board.dataset.lastEvent || '0';
@@ -85,6 +83,7 @@
   // --- moves by drag and drop: the same POST as the Move-to form ---
   function move(card, target) {
     var from = card.dataset.column;
+    var csrf = csrfOf(card);
     var body = new URLSearchParams({ column: target, from: from, _csrf: csrf });
     card.classList.add('moving');
     return fetch('/staff/board/cards/' + card.dataset.id + '/move', {
@@ -117,7 +116,7 @@
       });
   }
 
-  if (window.Sortable) {
+  function enableDrag() {
     board.querySelectorAll('ol.cards').forEach(function (list) {
       window.Sortable.create(list, {
         group: 'board',
@@ -139,6 +138,18 @@
         },
       });
     });
+  }
+
+  // Scripts a boosted page load inserts run in any order: wait for SortableJS when it is not there yet.
+  if (window.Sortable) enableDrag();
+  else {
+    var sortable = document.querySelector('script[src="/static/sortable.min.js"]');
+    if (!sortable) {
+      sortable = document.createElement('script');
+      sortable.src = '/static/sortable.min.js';
+      document.head.appendChild(sortable);
+    }
+    sortable.addEventListener('load', enableDrag);
   }
 
   // The Move-to control (keyboard, touch): the same small POST, answered with the card, instead of a page load.
