@@ -197,7 +197,35 @@ export const csrfPlaceholder = '%CSRF%';
  * goes: the board page and the live layer (web/live.ts) render cards through here.
  */
 export function renderCard(card: BoardCard, t: TFunction, language: string, alert?: CardAlert): string {
-  return eta.render('/board/views/_card', { t, card: cardView(card, t, language), alert, csrf: csrfPlaceholder, colors: cardColors });
+  if (alert) return eta.render('/board/views/_card', { t, card: cardView(card, t, language), alert, csrf: csrfPlaceholder, colors: cardColors });
+  // A card's HTML follows from its row, the reader's language and, for "today" and the WhatsApp window,
+  // the day and the minute: rendered once per change, then reused by every board and every reload.
+  const now = Date.now();
+  const closes = card.whatsapp_window_closes_at?.getTime() ?? 0;
+  const minutesLeft = closes > now ? Math.floor((closes - now) / 60_000) : -1;
+  const key = `${language}|${dayOf(card.time_zone, now)}|${minutesLeft}|${JSON.stringify(card)}`;
+  let html = renderedCards.get(key);
+  if (html === undefined) {
+    html = eta.render('/board/views/_card', { t, card: cardView(card, t, language, new Date(now)), csrf: csrfPlaceholder, colors: cardColors });
+    if (renderedCards.size >= renderedCardsLimit) renderedCards.delete(renderedCards.keys().next().value!);
+    renderedCards.set(key, html);
+  }
+  return html;
+}
+
+/** Card HTML by what it depends on; oldest out first. A few thousand cards are a few MB. */
+const renderedCards = new Map<string, string>();
+const renderedCardsLimit = 5_000;
+
+/** The calendar day of `now` in `zone`, looked up once per zone and day rather than per card. */
+const days = new Map<string, { day: string; until: number }>();
+function dayOf(zone: string, now: number): string {
+  const known = days.get(zone);
+  if (known && now < known.until) return known.day;
+  const local = DateTime.fromMillis(now, { zone });
+  const entry = { day: local.toISODate()!, until: local.endOf('day').toMillis() + 1 };
+  days.set(zone, entry);
+  return entry.day;
 }
 
 /** Card HTML for one viewer: their CSRF token where the placeholder is. */

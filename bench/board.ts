@@ -1,0 +1,266 @@
+/**
+ * bench/board: figures for this machine, printed, never asserted (W3).
+ *  - requests per second and p99 of the aftersales board page with 200 cards,
+ *    beside the bare Express + pg + Eta fortunes page (../shared/bench/fortunes/run.sh)
+ *    measured in the same run with the same load generator (autocannon, 50
+ *    connections), and the ratio; median of --runs runs each
+ *  - the time a move takes to reach 50 and 500 open boards (p50, p95 over --moves
+ *    moves: from the POST until every board's event stream has the card)
+ *  - the web process's memory per open board
+ * The web process is the production entry point (web/server.ts) in its own
+ * process, so its memory is its own; PostgreSQL, Temporal and the mail
+ * catcher are started like the tests do, and the fortunes page uses a
+ * database of the same PostgreSQL.
+ *   npm run bench:board [-- --seconds 10 --runs 3 --moves 20]
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import '../test/setup'; // quiet Temporal runtime logs
+import { phoneColumns } from '../db/customers';
+import { normalizePlate } from '../lib/plates';
+import { freePort } from '../lib/stack';
+import { createLocation, createStaff } from '../test/support/fixtures';
+import { createDatabase, startPlatformOn } from '../test/support/harness';
+import { startInfrastructure } from '../test/support/infrastructure';
+
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    runs: { type: 'string', default: '3' },
+    moves: { type: 'string', default: '20' },
+    cards: { type: 'string', default: '200' },
+    connections: { type: 'string', default: '50' },
+  },
+});
+const seconds = Number(args.seconds);
+const runs = Number(args.runs);
+const moves = Number(args.moves);
+const cards = Number(args.cards);
+const connections = Number(args.connections);
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+};
+const median = (values: number[]) => percentile(values, 50);
+
+async function rssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
+}
+
+function request(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+    const req = http.request(url, { method: options.method ?? 'GET', headers: { ...proxied, ...options.headers } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+/** What the TLS proxy in front of production adds to every request. */
+const proxied = { 'x-forwarded-proto': 'https' };
+
+const cookiesOf = (headers: http.IncomingHttpHeaders, jar = new Map<string, string>()) => {
+  for (const cookie of headers['set-cookie'] ?? []) {
+    const [pair] = cookie.split(';');
+    const [name, value] = pair!.split('=');
+    jar.set(name!, value!);
+  }
+  return jar;
+};
+const cookieHeader = (jar: Map<string, string>) => [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+
+/** The fortunes baseline in this run: its requests per second and p99 (its own autocannon, the same connections). */
+function fortunes(databaseUrl: string): { rps: number; p99: number } {
+  const script = path.join(import.meta.dirname, '..', '..', 'shared', 'bench', 'fortunes', 'run.sh');
+  const run = spawnSync('bash', [script], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, DURATION: String(seconds), WARMUP: '3', CONNS: String(connections), PORT: '8089' },
+    encoding: 'utf8',
+  });
+  const figures = /fortunes_rps=(\d+) fortunes_p99_ms=([\d.]+)/.exec(run.stdout);
+  if (!figures) throw new Error(`fortunes run.sh gave no figures:\n${run.stdout}\n${run.stderr}`);
+  return { rps: Number(figures[1]), p99: Number(figures[2]) };
+}
+
+const infrastructure = await startInfrastructure();
+const platform = await startPlatformOn(infrastructure);
+const port = await freePort();
+const baseUrl = `http://127.0.0.1:${port}`;
+const web = spawn(process.execPath, ['--import', 'tsx', 'web/server.ts'], {
+  env: {
+    ...process.env,
+    // Production, as it runs behind its TLS proxy (templates cached, secure cookies): every request says https.
+    NODE_ENV: 'production',
+    SESSION_SECRET: 'bench-only-session-secret-0123456789abcdef',
+    TRUST_PROXY: 'loopback',
+    LOG_LEVEL: 'warn',
+    PORT: String(port),
+    PUBLIC_URL: baseUrl,
+    DATABASE_URL: platform.config.DATABASE_URL,
+    TEMPORAL_ADDRESS: platform.config.TEMPORAL_ADDRESS,
+    TEMPORAL_NAMESPACE: platform.config.TEMPORAL_NAMESPACE,
+    TEMPORAL_TASK_QUEUE: platform.config.TEMPORAL_TASK_QUEUE,
+    SMTP_URL: platform.config.SMTP_URL,
+  },
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+const streams: http.ClientRequest[] = [];
+try {
+  for (;;) {
+    if (await request(`${baseUrl}/healthz`).catch(() => undefined)) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const { db } = platform;
+  const { companyId, location } = await createLocation(db, { name: 'Bench Garage' });
+  const staff = await createStaff(db, companyId, 'service_advisor');
+
+  // 200 of today's visits, each with its customer and vehicle, as a planner import leaves them.
+  const today = new Date();
+  today.setUTCHours(7, 0, 0, 0);
+  const customers = await db('customers')
+    .insert(Array.from({ length: cards }, (_, i) => ({ company_id: companyId, first_name: `Klant${i}`, last_name: 'Bench', email: `bench${i}@example.test`, ...phoneColumns(`+3247000${String(i).padStart(4, '0')}`) })))
+    .returning('id');
+  const vehicles = await db('vehicles')
+    .insert(customers.map(({ id }, i) => ({ company_id: companyId, customer_id: id, plate: `B-${i}`, plate_normalized: normalizePlate(`B-${i}`), make: 'Volkswagen', model: 'Golf' })))
+    .returning('id');
+  const appointments = await db('appointments')
+    .insert(
+      customers.map(({ id }, i) => ({
+        company_id: companyId,
+        location_id: location.id,
+        kind: 'service',
+        starts_at: new Date(today.getTime() + (i % 40) * 15 * 60_000),
+        ends_at: new Date(today.getTime() + (i % 40) * 15 * 60_000 + 3_600_000),
+        customer_id: id,
+        vehicle_id: vehicles[i]!.id,
+        first_name: `Klant${i}`,
+        last_name: 'Bench',
+        email: `bench${i}@example.test`,
+        phone: `+3247000${String(i).padStart(4, '0')}`,
+        work_description: 'Oil service, brake check',
+        color: i % 7 === 0 ? 'blue' : null,
+      })),
+    )
+    .returning('id');
+
+  // Log in as the service advisor.
+  const jar = new Map<string, string>();
+  const form = await request(`${baseUrl}/staff/login?lang=en`);
+  cookiesOf(form.headers, jar);
+  const loginToken = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
+  const login = await request(`${baseUrl}/staff/login`, {
+    method: 'POST',
+    headers: { cookie: cookieHeader(jar), 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: loginToken, email: staff.email, password: staff.password }).toString(),
+  });
+  if (login.status !== 303) throw new Error(`login answered ${login.status}`);
+  cookiesOf(login.headers, jar);
+  const cookie = cookieHeader(jar);
+  const boardPage = await request(`${baseUrl}/staff/board`, { headers: { cookie } });
+  const shown = (boardPage.body.match(/<li class="card/g) ?? []).length;
+  if (boardPage.status !== 200 || shown !== cards) throw new Error(`board answered ${boardPage.status} with ${shown} cards`);
+  const token = /name="_csrf" value="([^"]+)"/.exec(boardPage.body)![1]!;
+
+  // 1. The board page beside the fortunes page, alternating, median of the runs.
+  const fortunesDb = await createDatabase(infrastructure.databaseAdminUrl);
+  const ours: { rps: number; p99: number }[] = [];
+  const baseline: { rps: number; p99: number }[] = [];
+  for (let run = 0; run < runs; run++) {
+    baseline.push(fortunes(fortunesDb));
+    await autocannon({ url: `${baseUrl}/staff/board`, connections, duration: 3, headers: { cookie, ...proxied } });
+    const result = await autocannon({ url: `${baseUrl}/staff/board`, connections, duration: seconds, headers: { cookie } });
+    if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0 || result.requests.total === 0)
+      throw new Error(`board page: ${result.requests.total} requests, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+    ours.push({ rps: result.requests.average, p99: result.latency.p99 });
+  }
+  const boardRps = median(ours.map((r) => r.rps));
+  const fortunesRps = median(baseline.map((r) => r.rps));
+
+  // 2. Open boards, then moves: how long until every one of them has the moved card.
+  const fanOut: Record<number, number[]> = {};
+  const memory: Record<number, number> = {};
+  const card = appointments[0]!.id as number;
+  let column = 'new';
+  const move = async (to: string) => {
+    const answer = await request(`${baseUrl}/staff/board/cards/${card}/move`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', 'hx-request': 'true' },
+      body: new URLSearchParams({ _csrf: token, column: to, from: column }).toString(),
+    });
+    if (answer.status !== 200) throw new Error(`move to ${to} answered ${answer.status}`);
+    column = to;
+  };
+  await move('in_service'); // the card gets its job: later moves are one D4 step each
+  for (const count of [50, 500]) {
+    const before = await rssMb(web.pid!);
+    // The move being measured: which card HTML every stream must receive, and the streams that have it.
+    let current: { marker: string; reached: Set<number>; resolve: () => void } | undefined;
+    const open: Promise<void>[] = [];
+    const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
+    for (let i = 0; i < count; i++) {
+      open.push(
+        new Promise<void>((resolve) => {
+          const req = http.get(`${baseUrl}/staff/board/events`, { headers: { cookie, accept: 'text/event-stream', ...proxied }, agent }, (res) => {
+            res.setEncoding('utf8');
+            let tail = '';
+            res.on('data', (chunk: string) => {
+              const text = tail + chunk;
+              tail = text.slice(-300); // a marker split across two chunks is still found
+              if (text.includes(': connected')) resolve();
+              if (current && !current.reached.has(i) && text.includes(current.marker)) {
+                current.reached.add(i);
+                if (current.reached.size === count) current.resolve();
+              }
+            });
+          });
+          req.on('error', () => undefined);
+          streams.push(req);
+        }),
+      );
+      if (i % 100 === 99) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await Promise.all(open);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    memory[count] = (((await rssMb(web.pid!)) - before) * 1024) / count;
+    fanOut[count] = [];
+    for (let m = 0; m < moves; m++) {
+      const to = column === 'in_service' ? 'waiting_customer' : 'in_service';
+      const done = new Promise<void>((resolve) => {
+        current = { marker: `id="card-${card}" data-id="${card}" data-column="${to}"`, reached: new Set(), resolve };
+      });
+      const t0 = performance.now();
+      await move(to);
+      await done;
+      fanOut[count].push(performance.now() - t0);
+      current = undefined;
+    }
+    for (const req of streams.splice(0)) req.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+
+  console.log(`\nboard page, ${cards} cards, ${connections} connections, ${seconds} s, median of ${runs} runs:`);
+  console.log(`  board      ${boardRps.toFixed(0)} req/s, p99 ${median(ours.map((r) => r.p99))} ms   (runs: ${ours.map((r) => r.rps.toFixed(0)).join(', ')})`);
+  console.log(`  fortunes   ${fortunesRps.toFixed(0)} req/s, p99 ${median(baseline.map((r) => r.p99))} ms   (runs: ${baseline.map((r) => r.rps).join(', ')})`);
+  console.log(`  ratio      ${(boardRps / fortunesRps).toFixed(2)} (target >= 0.4)`);
+  for (const count of [50, 500]) {
+    console.log(
+      `a move reaching ${count} open boards: p50 ${percentile(fanOut[count]!, 50).toFixed(0)} ms, p95 ${percentile(fanOut[count]!, 95).toFixed(0)} ms over ${moves} moves (POST, D4 Update, NOTIFY, one render, send); ${memory[count]!.toFixed(1)} kB per open board`,
+    );
+  }
+  console.log('(target: a move on 50 boards p95 < 200 ms)');
+} finally {
+  for (const req of streams) req.destroy();
+  web.kill('SIGTERM');
+  await new Promise((resolve) => web.once('exit', resolve));
+  await platform.close();
+  await infrastructure.stop();
+}
