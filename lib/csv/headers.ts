@@ -46,7 +46,9 @@ export function mapHeaders(headers: string[], fields: FieldSpec[], chosen: Recor
   for (const field of fields) {
     const wanted = chosen[field.name] !== undefined ? [chosen[field.name]!] : [field.name, ...field.aliases];
     const wantedKeys = new Set(wanted.map(headerKey));
-    const matches = keys.flatMap((key, index) => (key !== '' && wantedKeys.has(key) ? [index] : []));
+    // A column is one field's: the first field that names it takes it.
+    const taken = new Set(Object.values(columns));
+    const matches = keys.flatMap((key, index) => (key !== '' && wantedKeys.has(key) && !taken.has(index) ? [index] : []));
     if (matches.length > 1) duplicates.push(...matches.map((index) => headers[index]!));
     if (matches.length >= 1) columns[field.name] = matches[0]!;
   }

@@ -1,0 +1,37 @@
+import path from 'node:path';
+import { Client } from 'basic-ftp';
+import { SourceError, type FileSource, type SourceSettings } from './types';
+
+/** An FTP server (basic-ftp), with explicit TLS when the source asks for it. */
+export async function openFtp(settings: SourceSettings): Promise<FileSource> {
+  const client = new Client(settings.timeoutMs);
+  try {
+    await client.access({ host: settings.host, port: settings.port ?? 21, user: settings.username || 'anonymous', password: settings.secret, secure: settings.tls });
+  } catch (error) {
+    client.close();
+    const message = error instanceof Error ? error.message : String(error);
+    const code = (error as { code?: number }).code;
+    throw new SourceError(code === 530 ? 'authentication' : 'connection', message);
+  }
+  const folder = settings.path.trim() === '' ? '' : settings.path;
+  return {
+    async list() {
+      try {
+        const entries = await client.list(folder || undefined);
+        return entries.filter((entry) => entry.isFile).map((entry) => ({ name: entry.name, size: entry.size, modifiedAt: entry.modifiedAt?.getTime() ?? null }));
+      } catch (error) {
+        throw new SourceError('notFound', `cannot list ${folder || '/'}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    },
+    async download(name, localPath) {
+      try {
+        await client.downloadTo(localPath, folder ? path.posix.join(folder, path.posix.basename(name)) : path.posix.basename(name));
+      } catch (error) {
+        throw new SourceError('download', `cannot download ${name}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    },
+    async close() {
+      client.close();
+    },
+  };
+}
