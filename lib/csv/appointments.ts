@@ -65,7 +65,7 @@ const present = <T extends Record<string, unknown>>(object: T): T | undefined =>
  */
 export const appointmentRowSchema = z
   .object({
-    external_id: z.string('required').max(200, 'tooLong'),
+    external_id: z.string('required').max(100, 'tooLong'),
     date: localDate,
     time: timeOfDay.optional(),
     end_time: timeOfDay.optional(),

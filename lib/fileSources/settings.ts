@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Sealer } from '../secrets';
+import { secretSealer, type Sealer } from '../secrets';
 import { SourceError, type SourceKind, type SourceSettings } from './types';
 
 /** What a stored import source says (db/imports.ts ImportSource), as far as connecting goes. */
@@ -14,6 +14,9 @@ export interface StoredSource {
   tls: boolean;
   remote_path: string;
 }
+
+/** Seals and opens the sources' passwords and keys with IMPORT_SECRET_KEY: the settings page seals, the worker opens. */
+export const importSealer = (secretKey: string): Sealer => secretSealer(secretKey, 'import-source');
 
 /** The context a source's secret is sealed for: its company, so it opens for no other. */
 export const secretContext = (companyId: number) => `import_sources:company:${companyId}`;
