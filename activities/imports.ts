@@ -184,7 +184,7 @@ export function createImportActivities({ db, temporal, taskQueue, imports }: Imp
             modifiedAt: file.modifiedAt === null ? null : new Date(file.modifiedAt),
             sha256,
           });
-          if (run.status === 'importing') {
+          if (run?.status === 'importing') {
             await rename(local, workFile(imports.importDir, run.id));
             taken.push(run.id);
           } else {

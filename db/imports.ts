@@ -87,10 +87,14 @@ export async function enabledImportSources(db: Knex): Promise<{ id: number; comp
   return db('import_sources').where({ enabled: true }).orderBy('id').select('id', 'company_id');
 }
 
-/** A file seen before with the same name, size and time: taken already, no need to download it again. */
+/**
+ * A file this source listed before with the same name, size and time: the
+ * same file, not downloaded again. Without a time (some FTP servers tell
+ * none) it is downloaded and its hash decides (claimImportFile).
+ */
 export async function knownImportFile(db: Knex, sourceId: number, remotePath: string, size: number, modifiedAt: Date | null): Promise<boolean> {
-  const query = db('import_files').where({ source_id: sourceId, remote_path: remotePath, size });
-  return !!(await (modifiedAt ? query.where({ modified_at: modifiedAt }) : query.whereNull('modified_at')).first('id'));
+  if (!modifiedAt) return false;
+  return !!(await db('import_runs').where({ source_id: sourceId, remote_path: remotePath, size, modified_at: modifiedAt }).whereNotNull('sha256').first('id'));
 }
 
 export interface TakenFile {
@@ -109,10 +113,12 @@ export interface TakenFile {
 /**
  * Takes a downloaded file for import, once: its hash is entered in
  * import_files (unique per company) and a run starts; a file whose hash is
- * known already gets a run 'skipped' that names the earlier file. The same
- * workflow run asking again (its activity retried) gets its run back.
+ * known already gets a run 'skipped' that names the earlier file, unless
+ * this source had it under this very name before (listed again, nothing to
+ * report: answers undefined). The same workflow run asking again (its
+ * activity retried) gets its run back.
  */
-export async function claimImportFile(db: Knex, file: TakenFile): Promise<ImportRun> {
+export async function claimImportFile(db: Knex, file: TakenFile): Promise<ImportRun | undefined> {
   return db.transaction(async (trx) => {
     const own = await trx('import_runs').where({ workflow_run: file.workflowRun, remote_path: file.remotePath }).first();
     if (own) return own;
@@ -124,10 +130,11 @@ export async function claimImportFile(db: Knex, file: TakenFile): Promise<Import
       remote_path: file.remotePath,
       file_name: file.fileName,
       size: file.size,
+      modified_at: file.modifiedAt,
       sha256: file.sha256,
     };
     const [entered] = await trx('import_files')
-      .insert({ company_id: file.companyId, source_id: file.sourceId, sha256: file.sha256, remote_path: file.remotePath, size: file.size, modified_at: file.modifiedAt })
+      .insert({ company_id: file.companyId, source_id: file.sourceId, sha256: file.sha256, remote_path: file.remotePath, size: file.size })
       .onConflict(['company_id', 'sha256'])
       .ignore()
       .returning('id');
@@ -136,8 +143,8 @@ export async function claimImportFile(db: Knex, file: TakenFile): Promise<Import
       return run;
     }
     const earlier = await trx('import_files').where({ company_id: file.companyId, sha256: file.sha256 }).first('id');
-    // Seen under this name now too: the next listing knows it without downloading it again.
-    await trx('import_files').where({ id: earlier.id }).update({ remote_path: file.remotePath, size: file.size, modified_at: file.modifiedAt, source_id: file.sourceId });
+    const seenHere = await trx('import_runs').where({ source_id: file.sourceId, remote_path: file.remotePath, sha256: file.sha256 }).first('id');
+    if (seenHere) return undefined;
     const [run] = await trx('import_runs')
       .insert({ ...base, duplicate_of: earlier.id, status: 'skipped', error_code: 'alreadyImported', finished_at: trx.fn.now() })
       .returning('*');

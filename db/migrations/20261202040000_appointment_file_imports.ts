@@ -54,13 +54,11 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('company_id').notNullable().references('companies.id').onDelete('CASCADE');
     t.integer('source_id').references('import_sources.id').onDelete('SET NULL');
     t.text('sha256').notNullable();
-    // where and how it was seen: the same name, size and time next hour is known without downloading it again
+    // where it was first seen
     t.text('remote_path').notNullable();
     t.bigInteger('size').notNullable();
-    t.timestamp('modified_at', { useTz: true });
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.unique(['company_id', 'sha256']);
-    t.index(['source_id', 'remote_path']);
   });
 
   await knex.schema.createTable('import_runs', (t) => {
@@ -76,6 +74,8 @@ export async function up(knex: Knex): Promise<void> {
     t.text('remote_path').notNullable().defaultTo('');
     t.text('file_name').notNullable().defaultTo('');
     t.bigInteger('size');
+    // the file's time as the source listed it: the same name, size and time next hour is this file, not fetched again
+    t.timestamp('modified_at', { useTz: true });
     t.text('sha256');
     t.text('status').notNullable().defaultTo('importing');
     // the last line of the last committed batch (1 = the header): a resumed import continues after it
@@ -93,6 +93,7 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('finished_at', { useTz: true });
     t.unique(['workflow_run', 'remote_path']);
     t.index(['company_id', 'started_at']);
+    t.index(['source_id', 'remote_path']);
   });
   await knex.raw(`alter table import_runs add constraint import_runs_status check (status in ('importing', 'done', 'failed', 'skipped'))`);
   await knex.raw(`alter table import_runs add constraint import_runs_trigger check (trigger in ('schedule', 'manual'))`);

@@ -17,8 +17,14 @@ export async function openFtp(settings: SourceSettings): Promise<FileSource> {
   return {
     async list() {
       try {
-        const entries = await client.list(folder || undefined);
-        return entries.filter((entry) => entry.isFile).map((entry) => ({ name: entry.name, size: entry.size, modifiedAt: entry.modifiedAt?.getTime() ?? null }));
+        const entries = (await client.list(folder || undefined)).filter((entry) => entry.isFile);
+        const files = [];
+        // LIST's dates are rough (or unparsed): MDTM gives the time to the second where the server has it.
+        for (const entry of entries) {
+          const exact = await client.lastMod(folder ? path.posix.join(folder, entry.name) : entry.name).catch(() => undefined);
+          files.push({ name: entry.name, size: entry.size, modifiedAt: exact?.getTime() ?? entry.modifiedAt?.getTime() ?? null });
+        }
+        return files;
       } catch (error) {
         throw new SourceError('notFound', `cannot list ${folder || '/'}: ${error instanceof Error ? error.message : String(error)}`);
       }
