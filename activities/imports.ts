@@ -7,7 +7,7 @@ import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activ
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { appointmentCancelled, appointmentRescheduled, startCheckinWorkflow } from '../clients/checkinWorkflow';
-import { importAppointments, type ImportedAppointment, type ImportOutcome } from '../db/appointmentImport';
+import { importAppointments, plannerSource, type ImportedAppointment, type ImportOutcome } from '../db/appointmentImport';
 import {
   claimImportFile,
   commitImportBatch,
@@ -28,9 +28,6 @@ import { CsvFileError, type RowError, type RowReason } from '../lib/csv/errors';
 import { csvBatches, inspectCsv, type CsvOptions } from '../lib/csv/read';
 import { completeFiles, openFileSource, SourceError, type FileSource, type RemoteFile } from '../lib/fileSources';
 import { connectionSettings, importSealer } from '../lib/fileSources/settings';
-
-/** The planner's appointments are one whether pushed by the API or dropped as a file (db/appointmentImport's source). */
-const plannerSource = 'planner';
 
 export interface ImportSettings {
   importDir: string;

@@ -9,10 +9,10 @@ export interface AppointmentImportDeps extends CheckinWorkflowDeps {
 /**
  * W2: imports planner appointments (db/appointmentImport.ts, one transaction
  * per row) and then tells each one's D2 check-in workflow (W1 reminder) what
- * happened: started for an added one, moved, or cancelled. The API push and
- * the CSV import both come here. A workflow call that fails after the rows
- * are committed throws: the caller's retry finds the rows unchanged, and the
- * worker's start-up (ensureCheckinWorkflows) starts any check-in still missing.
+ * happened: started for an added one (and made sure of for an unchanged one
+ * still to come), moved, or cancelled. The API push and the CSV import both
+ * come here. A workflow call that fails after the rows are committed throws:
+ * the caller's retry finds the rows unchanged and starts what is missing.
  */
 export async function importPlannerAppointments(
   deps: AppointmentImportDeps,

@@ -67,9 +67,12 @@ export interface ImportedAppointment {
 }
 
 export interface ImportOptions {
-  /** the source of rows that name none */
+  /** the source of rows that name none (plannerSource unless a company's files say otherwise) */
   source: string;
 }
+
+/** The source of planner rows that name none, by API push and CSV alike: one planner id is one appointment either way. */
+export const plannerSource = 'planner';
 
 /** Why a row was not written (failed), or why a row changed nothing (unchanged). */
 export type ImportReason =
@@ -83,7 +86,7 @@ export type ImportReason =
   | 'done'
   | 'cancelledBeforeImport';
 
-/** What the appointment's D2 check-in workflow must hear after the commit. */
+/** What the appointment's D2 check-in workflow must hear after the commit ('start' keeps a running one). */
 export type CheckinFollowUp = 'start' | 'rescheduled' | 'cancelled';
 
 export interface ImportOutcome {
@@ -326,7 +329,8 @@ async function updateAppointment(trx: Knex.Transaction, companyId: number, curre
     }
   }
 
-  if (Object.keys(changes).length === 0) return { outcome: 'unchanged', appointmentId };
+  // Unchanged and still to come: its check-in is made sure of, so a start lost after an earlier commit is healed by the next push.
+  if (Object.keys(changes).length === 0) return { outcome: 'unchanged', appointmentId, ...(current.starts_at > new Date() ? { checkin: 'start' as const } : {}) };
   const moved = 'starts_at' in changes || 'ends_at' in changes;
   await trx('appointments')
     .where({ id: appointmentId })

@@ -9,6 +9,8 @@ import type pg from 'pg';
 import { pinoHttp } from 'pino-http';
 import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
+import { createPlannerApiRouter } from './api/routes';
+import { createApiKeysRouter } from './api/keys';
 import { createAppointmentsRouter } from './appointments/routes';
 import { createBookingRouter, estimateUploadGate } from './booking/routes';
 import { checkinUploadGate, createCheckinRouter } from './checkin/routes';
@@ -87,6 +89,8 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   const language = languageMiddleware(i18n, production);
   app.use(language);
   app.use(refuseControlCharactersInPath());
+  // W2: the planner API authenticates by key, not by session, and answers JSON: before sessions, CSRF and the form parser.
+  app.use(createPlannerApiRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, rateLimit: config.API_RATE_LIMIT }));
   // Values of query strings and forms reach the routes with LF line breaks and without control characters (a NUL
   // made PostgreSQL refuse them). 1 MB: a text far longer than any field takes is refused by that field's own
   // validation, with everything typed kept; beyond that, the error page says what to do.
@@ -154,6 +158,7 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   app.use(createVisitRouter({ ...leadDeps, leads: leadEvents(leadDeps), i18n, publicUrl: config.PUBLIC_URL }));
   app.use(createLeadsRouter({ db, temporal }));
   app.use(createOnlineBookingRouter({ db, whatsappAvailable: config.WHATSAPP_PROVIDER !== 'none' }));
+  app.use(createApiKeysRouter({ db, publicUrl: config.PUBLIC_URL }));
   app.use(
     createImportSettingsRouter({
       db,
