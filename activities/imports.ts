@@ -250,7 +250,8 @@ export function createImportActivities({ db, temporal, taskQueue, imports }: Imp
       const open = () => createReadStream(local);
       let layout;
       try {
-        layout = await inspectCsv(open, appointmentFields, csvOptions(source, imports.maxRecordBytes));
+        // A large file takes a while to read through: the heartbeats say this worker is at it.
+        layout = await inspectCsv(open, appointmentFields, csvOptions(source, imports.maxRecordBytes), (records) => context.heartbeat({ line: run!.committed_line, inspected: records }));
       } catch (error) {
         if (error instanceof CsvFileError) return fail(error.code, error.message);
         throw error;
@@ -262,7 +263,7 @@ export function createImportActivities({ db, temporal, taskQueue, imports }: Imp
 
       let cursor = run.committed_line;
       context.heartbeat({ line: cursor });
-      for await (const batch of csvBatches(open, layout, appointmentFields, appointmentRowSchema, { afterLine: cursor, batchSize: imports.batchRows })) {
+      for await (const batch of csvBatches(open, layout, appointmentFields, appointmentRowSchema, { afterLine: cursor, batchSize: imports.batchRows, uniqueField: 'external_id' })) {
         if (context.cancellationSignal.aborted) throw new CancelledFailure(String(context.cancellationSignal.reason ?? 'cancelled'));
         const from = cursor;
         const outcomes = await db.transaction(async (trx) => {

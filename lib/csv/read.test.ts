@@ -81,6 +81,21 @@ describe('CSV pipeline (lib/csv)', () => {
     ]);
   });
 
+  it('a row repeating an earlier one\'s key is reported, not imported twice, also when resumed after the first', async () => {
+    const file = bytes('id,date\n1,2026-12-01\n2,2026-12-02\n1,2026-12-03\n');
+    const layout = await inspectCsv(file, fields);
+    for (const afterLine of [1, 2]) {
+      const errors: RowError[] = [];
+      const lines: number[] = [];
+      for await (const batch of csvBatches(file, layout, fields, schema, { afterLine, uniqueField: 'id' })) {
+        errors.push(...batch.errors);
+        lines.push(...batch.rows.map((row) => row.line));
+      }
+      expect(lines).toEqual(afterLine === 1 ? [2, 3] : [3]);
+      expect(errors).toEqual([{ line: 4, column: 'id', reason: 'duplicateInFile', detail: '1' }]);
+    }
+  });
+
   it('resumes after a line: only the rows after it', async () => {
     const file = bytes('id,date\n1,2026-12-01\n2,2026-12-02\n3,2026-12-03\n4,2026-12-04\n5,2026-12-05\n');
     const all = await readAll(file);

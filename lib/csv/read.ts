@@ -182,7 +182,7 @@ async function* recordsOf(open: OpenBytes, encoding: Encoding, separatorChoice: 
  * which column fills which field, each date column's order, how many rows.
  * Throws a CsvFileError when the file cannot be imported at all.
  */
-export async function inspectCsv(open: OpenBytes, fields: FieldSpec[], options: CsvOptions = {}): Promise<CsvLayout> {
+export async function inspectCsv(open: OpenBytes, fields: FieldSpec[], options: CsvOptions = {}, progress?: (records: number) => void): Promise<CsvLayout> {
   const detected = await detectEncoding(open());
   const encoding = options.encoding && options.encoding !== 'auto' ? options.encoding : detected.encoding;
   const maxRecordBytes = options.maxRecordBytes ?? defaultMaxRecordBytes;
@@ -211,6 +211,7 @@ export async function inspectCsv(open: OpenBytes, fields: FieldSpec[], options: 
       continue;
     }
     count++;
+    if (progress && count % 10_000 === 0) progress(count);
     for (const [name, column] of evidence) column.add(record.fields[mapping.columns[name]!] ?? '');
   }
   if (!mapping) throw new CsvFileError(sawAnything ? 'unreadable' : 'empty', sawAnything ? 'the file holds no header line' : 'the file holds no lines');
@@ -282,25 +283,39 @@ function issuesToErrors(issues: z.core.$ZodIssue[], line: number, layout: CsvLay
  * The file's rows after `afterLine`, typed and validated by `schema`, in
  * batches of `batchSize` rows: each batch has its good rows, its failing
  * rows' errors (line, column, reason), and the last line it covers, so an
- * import that commits batch by batch can resume after the last one.
+ * import that commits batch by batch can resume after the last one. With
+ * `uniqueField`, a row whose value there came before in the file is reported
+ * (duplicateInFile), not imported twice.
  */
 export async function* csvBatches<S extends z.ZodType>(
   open: OpenBytes,
   layout: CsvLayout,
   fields: FieldSpec[],
   schema: S,
-  { afterLine = 1, batchSize = 500 }: { afterLine?: number; batchSize?: number } = {},
+  { afterLine = 1, batchSize = 500, uniqueField }: { afterLine?: number; batchSize?: number; uniqueField?: string } = {},
 ): AsyncGenerator<CsvBatch<z.output<S>>> {
   let batch: CsvBatch<z.output<S>> = { rows: [], errors: [], lastLine: afterLine };
   let header = true;
+  // The keys met so far, from the first line on (also before afterLine), so a resumed import finds the same repeats.
+  const seen = new Set<string>();
+  const uniqueColumn = uniqueField !== undefined ? layout.mapping.columns[uniqueField] : undefined;
   for await (const record of recordsOf(open, layout.encoding, layout.separator, layout.maxRecordBytes)) {
     if (record.kind === 'record' && header) {
       header = false;
       continue;
     }
+    let repeated = false;
+    if (record.kind === 'record' && uniqueColumn !== undefined) {
+      const key = (record.fields[uniqueColumn] ?? '').trim();
+      repeated = key !== '' && seen.has(key);
+      if (key !== '') seen.add(key);
+    }
     if (record.endLine <= afterLine) continue;
     if (record.kind === 'skipped') {
       batch.errors.push(record.error);
+    } else if (repeated) {
+      const column = layout.mapping.headers[uniqueColumn!]!;
+      batch.errors.push({ line: record.line, column, reason: 'duplicateInFile', detail: (record.fields[uniqueColumn!] ?? '').trim().slice(0, 100) });
     } else {
       const typed = typeRecord(record, fields, layout);
       if ('error' in typed) batch.errors.push(typed.error);
