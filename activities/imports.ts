@@ -123,12 +123,17 @@ export function createImportActivities({ db, temporal, taskQueue, imports }: Imp
   async function download(remote: FileSource, file: RemoteFile): Promise<{ local: string; sha256: string }> {
     await mkdir(workFolder(imports.importDir), { recursive: true });
     const local = path.join(workFolder(imports.importDir), `${randomUUID()}.part`);
+    // A large file on a slow line: the heartbeats say this worker is still at it.
+    const context = Context.current();
+    const beating = setInterval(() => context.heartbeat({ stage: 'download', file: file.name }), 5000);
     try {
       await remote.download(file.name, local);
       return { local, sha256: await sha256Of(local) };
     } catch (error) {
       await rm(local, { force: true });
       throw error;
+    } finally {
+      clearInterval(beating);
     }
   }
 

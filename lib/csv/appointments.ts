@@ -22,7 +22,7 @@ export const appointmentFields: FieldSpec[] = [
   { name: 'phone', type: 'text', aliases: ['telephone', 'mobile', 'phone number', 'telefoon', 'telefoonnummer', 'gsm', 'mobiel', 'téléphone', 'portable', 'tél', 'telefon', 'telefonnummer', 'handy', 'mobil'] },
   { name: 'language', type: 'text', aliases: ['lang', 'taal', 'langue', 'sprache'] },
   { name: 'plate', type: 'text', aliases: ['license plate', 'licence plate', 'registration', 'number plate', 'kenteken', 'nummerplaat', 'nummerbord', 'immatriculation', "plaque d'immatriculation", 'plaque', 'kennzeichen', 'amtliches kennzeichen'] },
-  { name: 'vin', type: 'text', aliases: ['chassis', 'chassis number', 'chassisnummer', 'vin nummer', 'châssis', 'numéro de châssis', 'fahrgestellnummer', 'fahrzeug-identnummer'] },
+  { name: 'vin', type: 'text', aliases: ['chassis', 'chassis number', 'chassisnummer', 'vin nummer', 'châssis', 'numéro de châssis', 'fin', 'fahrgestellnummer', 'fahrzeug-identnummer'] },
   { name: 'make', type: 'text', aliases: ['brand', 'merk', 'marque', 'marke', 'hersteller'] },
   { name: 'model', type: 'text', aliases: ['type', 'model name', 'modèle', 'modell'] },
   { name: 'work', type: 'text', aliases: ['work description', 'work planned', 'description', 'service', 'job', 'werk', 'werkzaamheden', 'omschrijving', 'werkomschrijving', 'travaux', 'description des travaux', 'prestation', 'arbeiten', 'arbeitsbeschreibung', 'beschreibung', 'leistung'] },
@@ -112,3 +112,14 @@ export const appointmentRowSchema = z
       ...(row.status !== undefined ? { cancelled: cancelledWords.has(row.status.trim().toLowerCase()) } : {}),
     };
   });
+
+/** The format the import reads, as a file staff can hand to their planner's supplier (semicolons, day-first dates, UTF-8 with BOM for Excel). */
+export function appointmentSampleCsv(): string {
+  const lines = [
+    'appointment id;date;time;duration;location;customer number;first name;last name;email;phone;language;plate;vin;make;model;work;notes;status',
+    'PL-10231;23/12/2026;08:30;60;;C-4411;Eva;Jacobs;eva.jacobs@example.com;+32 470 12 34 56;nl;1-ABC-123;WVWZZZ1KZAW000123;Volkswagen;Golf;"Oil service, air-co check";Customer waits;',
+    'PL-10232;23/12/2026;10:00;;;;Luc;Peeters;;0470 65 43 21;fr;2-XYZ-987;;Peugeot;308;Tyres (winter);;',
+    'PL-10198;24/12/2026;14:15;30;;;;;;;;;;;;;;cancelled',
+  ];
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}

@@ -1,3 +1,4 @@
+import { appointmentSampleCsv } from '../../lib/csv/appointments';
 import { requireRole, requireStaff } from '../middleware/auth';
 import { render } from '../render';
 import { featureRouter, rowId } from '../router';
@@ -45,6 +46,10 @@ export function createImportSettingsRouter(deps: ImportPageDeps) {
     const report = await runReport(deps, req.staff!.company_id, rowId(req.params.id)!);
     if (!report) return next();
     render(req, res, 'imports/views/report', { ...report });
+  });
+
+  router.get('/staff/settings/imports/sample.csv', (_req, res) => {
+    res.type('text/csv; charset=utf-8').attachment('appointments-sample.csv').send(appointmentSampleCsv());
   });
 
   // The runs table re-reads itself while an import is running.
