@@ -18,6 +18,7 @@ import {
   knownImportFile,
   recordSourceFailure,
   setRunTotal,
+  unfinishedImportRuns,
   type BatchCounts,
   type ImportRun,
   type ImportSource,
@@ -157,6 +158,8 @@ export function createImportActivities({ db, temporal, taskQueue, imports }: Imp
       const source = await findImportSource(db, sourceId);
       if (!source || (!source.enabled && trigger === 'schedule')) return [];
       const runOf = { companyId: source.company_id, sourceId, workflowRun, trigger };
+      // Files taken but not finished (by an earlier attempt, or a run that was terminated): resumed first, after their cursor.
+      const unfinished = await unfinishedImportRuns(db, sourceId);
       let remote: FileSource | undefined;
       try {
         remote = await openFileSource(settingsOf(source));
@@ -169,11 +172,11 @@ export function createImportActivities({ db, temporal, taskQueue, imports }: Imp
           // Only new files need to prove they are complete: no wait when there is none.
           const candidates = completeFiles(first, first, { pattern: source.file_pattern, doneMarker: false });
           const anyNew = (await Promise.all(candidates.map(isNew))).some(Boolean);
-          if (!anyNew) return [];
+          if (!anyNew) return unfinished;
           await waitHeartbeating(imports.stableWaitMs, { stage: 'stable-wait' });
           complete = completeFiles(first, await remote.list(), { pattern: source.file_pattern, doneMarker: false });
         }
-        const taken: number[] = [];
+        const taken: number[] = [...unfinished];
         for (const file of complete) {
           if (!(await isNew(file))) continue;
           context.heartbeat({ stage: 'download', file: file.name });
@@ -188,7 +191,7 @@ export function createImportActivities({ db, temporal, taskQueue, imports }: Imp
           });
           if (run?.status === 'importing') {
             await rename(local, workFile(imports.importDir, run.id));
-            taken.push(run.id);
+            if (!taken.includes(run.id)) taken.push(run.id);
           } else {
             await rm(local, { force: true });
           }
@@ -199,10 +202,16 @@ export function createImportActivities({ db, temporal, taskQueue, imports }: Imp
         // A server that is down for a moment gets a few tries; then the report says why nothing came.
         if (context.info.attempt < 3) throw ApplicationFailure.retryable(error.message, `SourceError.${error.code}`);
         await recordSourceFailure(db, runOf, error.code, error.message);
-        return [];
+        return unfinished;
       } finally {
         await remote?.close();
       }
+    },
+
+    /** A file whose import failed for good (its retries spent): the report says it was interrupted, and where. */
+    async abandonTakenFile({ runId, detail }: { runId: number; detail: string }): Promise<void> {
+      await finishImportRun(db, runId, { status: 'failed', code: 'interrupted', detail });
+      await rm(workFile(imports.importDir, runId), { force: true });
     },
 
     /**
@@ -285,7 +294,9 @@ export function createImportActivities({ db, temporal, taskQueue, imports }: Imp
           });
           counts.failed = new Set(errors.map((error) => error.line)).size;
           if (!(await commitImportBatch(trx, runId, from, batch.lastLine, counts, errors))) {
-            throw ApplicationFailure.nonRetryable(`import run ${runId}: another attempt moved the cursor past line ${from}`, 'ImportSuperseded');
+            // An attempt that was given up on (its workflow terminated, its heartbeat late) is still at it: this one
+            // rolls back and retries from the database's cursor once the other has stopped.
+            throw ApplicationFailure.retryable(`import run ${runId}: another attempt moved the cursor past line ${from}`, 'ImportSuperseded');
           }
           return outcomes;
         });

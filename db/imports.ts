@@ -175,6 +175,15 @@ export async function recordSourceFailure(
     .ignore();
 }
 
+/**
+ * Runs of the source still importing when its import starts: taken by an
+ * earlier attempt of this run, or by an earlier run that was terminated
+ * (one import per source at a time, so nobody else is at them).
+ */
+export async function unfinishedImportRuns(db: Knex, sourceId: number): Promise<number[]> {
+  return db('import_runs').where({ source_id: sourceId, status: 'importing' }).orderBy('id').pluck('id');
+}
+
 export async function findImportRun(db: Knex, id: number): Promise<ImportRun | undefined> {
   return db('import_runs').where({ id }).first();
 }

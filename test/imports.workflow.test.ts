@@ -9,7 +9,7 @@ import { importSettings } from '../activities';
 import { ensureAppointmentImportSchedule } from '../clients/importSchedule';
 import { findImportRun } from '../db/imports';
 import { checkinWorkflowId } from '../workflows/checkIn.contract';
-import { appointmentImportScheduleId } from '../workflows/appointmentImport.contract';
+import { appointmentImportScheduleId, appointmentImportWorkflowId, appointmentImportWorkflowType } from '../workflows/appointmentImport.contract';
 import { startFtpServer, type FtpServer } from './support/ftpServer';
 import { createImportSource, dropFile, plannerCsv, runImport, watchedFolder } from './support/imports';
 import { createLocation } from './support/fixtures';
@@ -139,6 +139,30 @@ describe('appointment file import (real SFTP, FTP, Temporal and PostgreSQL)', ()
 
     const result = await running;
     expect(result.files).toEqual([expect.objectContaining({ status: 'done', added: rows, failed: 0, unchanged: 0 })]);
+    const appointments = await appointmentsOf(companyId);
+    expect(appointments).toHaveLength(rows);
+    expect(new Set(appointments.map((a) => a.external_id)).size).toBe(rows);
+  });
+
+  it('an import whose workflow was terminated mid-file is resumed by the next run of the source, nothing twice', async () => {
+    const { companyId } = await createLocation(platform.db);
+    const rows = 300;
+    await dropFile(await watchedFolder(platform, companyId), 'terminated.csv', plannerCsv('TRM', rows));
+    const sourceId = await createImportSource(platform, companyId, { kind: 'folder' });
+    const handle = await platform.temporal.workflow.start(appointmentImportWorkflowType, {
+      workflowId: appointmentImportWorkflowId(sourceId),
+      taskQueue: platform.config.TEMPORAL_TASK_QUEUE,
+      args: [{ sourceId, trigger: 'manual' }],
+    });
+    await waitUntil('a few batches', async () => {
+      const [run] = await runsOf(sourceId);
+      return run && run.committed_line > 20;
+    }, 60_000);
+    await handle.terminate('test: an operator ended it');
+
+    const result = await runImport(platform, sourceId);
+    expect(result.files).toEqual([expect.objectContaining({ status: 'done', added: rows, unchanged: 0, failed: 0 })]);
+    expect(await runsOf(sourceId)).toHaveLength(1);
     const appointments = await appointmentsOf(companyId);
     expect(appointments).toHaveLength(rows);
     expect(new Set(appointments.map((a) => a.external_id)).size).toBe(rows);

@@ -8,7 +8,7 @@
  * one was killed, resumes after the last committed batch.
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ParentClosePolicy, proxyActivities, startChild } from '@temporalio/workflow';
+import { ActivityFailure, ParentClosePolicy, proxyActivities, startChild } from '@temporalio/workflow';
 import type { createImportActivities } from '../activities/imports';
 import {
   appointmentImportWorkflowId,
@@ -62,11 +62,19 @@ export async function appointmentImportWorkflow({ sourceId, trigger, heartbeatTi
   const importing = proxyActivities<ImportActivities>({
     startToCloseTimeout: '4 hours',
     heartbeatTimeout,
-    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10, nonRetryableErrorTypes: ['ImportSuperseded'] },
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10 },
   });
 
   const runIds = await taking.takeCompleteFiles({ sourceId, trigger });
   const files: FileImportSummary[] = [];
-  for (const runId of runIds) files.push(await importing.importTakenFile({ runId }));
+  for (const runId of runIds) {
+    try {
+      files.push(await importing.importTakenFile({ runId }));
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      // Its retries spent (the database gone for long): the report says so; the other files still come.
+      await sources.abandonTakenFile({ runId, detail: error.cause?.message ?? error.message });
+    }
+  }
   return { files };
 }
