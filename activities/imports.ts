@@ -163,7 +163,7 @@ export function createImportActivities({ db, temporal, taskQueue, imports }: Imp
       let remote: FileSource | undefined;
       try {
         remote = await openFileSource(settingsOf(source));
-        const isNew = async (file: RemoteFile) => !(await knownImportFile(db, sourceId, file.name, file.size, file.modifiedAt === null ? null : new Date(file.modifiedAt)));
+        const isNew = async (file: RemoteFile) => !(await knownImportFile(db, source, file.name, file.size, file.modifiedAt === null ? null : new Date(file.modifiedAt)));
         const first = await remote.list();
         let complete: RemoteFile[];
         if (source.done_marker) {
@@ -188,6 +188,7 @@ export function createImportActivities({ db, temporal, taskQueue, imports }: Imp
             size: file.size,
             modifiedAt: file.modifiedAt === null ? null : new Date(file.modifiedAt),
             sha256,
+            settingsChangedAt: source.updated_at,
           });
           if (run?.status === 'importing') {
             await rename(local, workFile(imports.importDir, run.id));

@@ -88,13 +88,29 @@ export async function enabledImportSources(db: Knex): Promise<{ id: number; comp
 }
 
 /**
+ * The runs that make a file of this source known (not taken again): imported
+ * or importing, skipped as a copy, or failed for what the file is (no CSV,
+ * dates that read both ways) unless the source's settings changed since
+ * (the admin chose the date order: the same file is read again). A file
+ * whose import was interrupted is taken again.
+ */
+function knownRuns(db: Knex, sourceId: number, settingsChangedAt: Date) {
+  return db('import_runs')
+    .where({ source_id: sourceId })
+    .whereNotNull('sha256')
+    .where((q) =>
+      q.whereIn('status', ['importing', 'done', 'skipped']).orWhere((failed) => failed.where({ status: 'failed' }).whereNot({ error_code: 'interrupted' }).where('finished_at', '>=', settingsChangedAt)),
+    );
+}
+
+/**
  * A file this source listed before with the same name, size and time: the
  * same file, not downloaded again. Without a time (some FTP servers tell
  * none) it is downloaded and its hash decides (claimImportFile).
  */
-export async function knownImportFile(db: Knex, sourceId: number, remotePath: string, size: number, modifiedAt: Date | null): Promise<boolean> {
+export async function knownImportFile(db: Knex, source: Pick<ImportSource, 'id' | 'updated_at'>, remotePath: string, size: number, modifiedAt: Date | null): Promise<boolean> {
   if (!modifiedAt) return false;
-  return !!(await db('import_runs').where({ source_id: sourceId, remote_path: remotePath, size, modified_at: modifiedAt }).whereNotNull('sha256').first('id'));
+  return !!(await knownRuns(db, source.id, source.updated_at).where({ remote_path: remotePath, size, modified_at: modifiedAt }).first('id'));
 }
 
 export interface TakenFile {
@@ -108,6 +124,8 @@ export interface TakenFile {
   size: number;
   modifiedAt: Date | null;
   sha256: string;
+  /** the source's updated_at: what failed before is read again after a change of settings */
+  settingsChangedAt: Date;
 }
 
 /**
@@ -143,7 +161,7 @@ export async function claimImportFile(db: Knex, file: TakenFile): Promise<Import
       return run;
     }
     const earlier = await trx('import_files').where({ company_id: file.companyId, sha256: file.sha256 }).first('id');
-    const seenHere = await trx('import_runs').where({ source_id: file.sourceId, remote_path: file.remotePath, sha256: file.sha256 }).first('id');
+    const seenHere = await knownRuns(trx, file.sourceId, file.settingsChangedAt).where({ remote_path: file.remotePath, sha256: file.sha256 }).first('id');
     if (seenHere) return undefined;
     const [run] = await trx('import_runs')
       .insert({ ...base, duplicate_of: earlier.id, status: 'skipped', error_code: 'alreadyImported', finished_at: trx.fn.now() })
@@ -225,15 +243,24 @@ export async function setRunTotal(db: Knex, runId: number, totalRows: number): P
   await db('import_runs').where({ id: runId }).update({ total_rows: totalRows });
 }
 
-/** Ends a run: done, or failed with the file's error (imports.file.<code>). */
+/**
+ * Ends a run: done, or failed with the file's error (imports.file.<code>).
+ * A failed file's hash is released, so the same file can be taken again
+ * (after a change of settings, see knownRuns); the writer's idempotency
+ * keeps the rows it had committed from coming twice.
+ */
 export async function finishImportRun(db: Knex, runId: number, outcome: { status: 'done' } | { status: 'failed'; code: string; detail: string }): Promise<void> {
-  await db('import_runs')
-    .where({ id: runId, status: 'importing' })
-    .update({
-      status: outcome.status,
-      finished_at: db.fn.now(),
-      ...(outcome.status === 'failed' ? { error_code: outcome.code, error_detail: outcome.detail.slice(0, 1000) } : {}),
-    });
+  await db.transaction(async (trx) => {
+    const [run] = await trx('import_runs')
+      .where({ id: runId, status: 'importing' })
+      .update({
+        status: outcome.status,
+        finished_at: trx.fn.now(),
+        ...(outcome.status === 'failed' ? { error_code: outcome.code, error_detail: outcome.detail.slice(0, 1000) } : {}),
+      })
+      .returning('file_id');
+    if (run?.file_id && outcome.status === 'failed') await trx('import_files').where({ id: run.file_id }).delete();
+  });
 }
 
 /** The company's latest runs, newest first. */

@@ -2,6 +2,7 @@ import { appendFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CancelledFailure } from '@temporalio/common';
+import { DateTime } from 'luxon';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createImportActivities } from '../activities/imports';
@@ -88,6 +89,21 @@ describe('appointment file import (real SFTP, FTP, Temporal and PostgreSQL)', ()
     expect(await appointmentsOf(companyId)).toHaveLength(3);
     expect((await runImport(platform, sourceId)).files).toEqual([]);
     expect(await runsOf(sourceId)).toHaveLength(2);
+  });
+
+  it('a file whose dates read both ways fails with a report that asks; once the date order is set, the same file is read again', async () => {
+    const { companyId } = await createLocation(platform.db);
+    const folder = await watchedFolder(platform, companyId);
+    await dropFile(folder, 'early.csv', 'Afspraaknummer;Datum;Tijd\r\nE-1;03-04-2027;08:00\r\nE-2;05-06-2027;09:00\r\n');
+    const sourceId = await createImportSource(platform, companyId, { kind: 'folder' });
+    expect((await runImport(platform, sourceId)).files).toEqual([expect.objectContaining({ status: 'failed' })]);
+    expect(await runsOf(sourceId)).toMatchObject([{ status: 'failed', error_code: 'ambiguousDates' }]);
+    // Not read again every hour while nothing changed.
+    expect((await runImport(platform, sourceId)).files).toEqual([]);
+    await createImportSource(platform, companyId, { kind: 'folder', date_order: 'dmy' });
+    expect((await runImport(platform, sourceId)).files).toEqual([expect.objectContaining({ status: 'done', added: 2 })]);
+    const [first] = await appointmentsOf(companyId);
+    expect(DateTime.fromJSDate(first.starts_at, { zone: 'Europe/Brussels' }).toFormat('yyyy-MM-dd HH:mm')).toBe('2027-04-03 08:00');
   });
 
   it('the watched folder (IMPORT_DIR/<company> by default): files still being uploaded (.part, or growing) are not taken; a .done marker when asked for', async () => {
