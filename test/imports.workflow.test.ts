@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CancelledFailure } from '@temporalio/common';
@@ -234,7 +234,6 @@ describe('appointment file import (real SFTP, FTP, Temporal and PostgreSQL)', ()
 });
 
 async function mkdirp(folder: string): Promise<string> {
-  const { mkdir } = await import('node:fs/promises');
   await mkdir(folder, { recursive: true });
   return folder;
 }

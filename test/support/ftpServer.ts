@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { FtpSrv } from 'ftp-srv';
 import { freePorts } from '../../lib/stack';
 
@@ -32,6 +31,5 @@ export async function startFtpServer(root: string, { username = 'planner', passw
   });
   server.on('client-error', () => undefined);
   await server.listen();
-  void (server as unknown as { server?: { address(): AddressInfo } }).server;
   return { host: '127.0.0.1', port, username, password, close: () => server.close() as Promise<void> };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { open as openFile, readdir, stat, type FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -29,7 +30,6 @@ export async function startSftpServer(root: string, { username = 'planner', pass
   const parsed = utils.parseKey(hostKeys.private);
   if (parsed instanceof Error) throw parsed;
   const publicKey = (Array.isArray(parsed) ? parsed[0] : parsed)!.getPublicSSH();
-  const { createHash } = await import('node:crypto');
   const hostKey = `SHA256:${createHash('sha256').update(publicKey).digest('base64').replace(/=+$/, '')}`;
 
   const inside = (requested: string) => {
