@@ -1,4 +1,4 @@
-import { ScheduleAlreadyRunning, WorkflowExecutionAlreadyStartedError, type Client, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
+import { ScheduleAlreadyRunning, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
 import {
   appointmentImportScheduleId,
   appointmentImportScheduleWorkflowType,
@@ -58,6 +58,17 @@ export async function runImportNow(deps: WorkflowDeps, sourceId: number): Promis
     return true;
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
+    throw error;
+  }
+}
+
+/** Whether an import of the source is running now (the page keeps re-reading its runs meanwhile). */
+export async function importRunning(deps: WorkflowDeps, sourceId: number): Promise<boolean> {
+  try {
+    const described = await deps.temporal.workflow.getHandle(appointmentImportWorkflowId(sourceId)).describe();
+    return described.status.name === 'RUNNING';
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return false;
     throw error;
   }
 }

@@ -54,7 +54,7 @@ export function createImportSettingsRouter(deps: ImportPageDeps) {
 
   // The runs table re-reads itself while an import is running.
   router.get('/staff/settings/imports/runs', async (req, res) => {
-    render(req, res, 'imports/views/_runs', { runs: await importRuns(deps, req.staff!.company_id) });
+    render(req, res, 'imports/views/_runs', await importRuns(deps, req.staff!.company_id));
   });
 
   return router;

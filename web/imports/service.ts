@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { runImportNow } from '../../clients/importSchedule';
+import { importRunning, runImportNow } from '../../clients/importSchedule';
 import { companyImportSource, importRunReport, listImportRuns, saveImportSource, type ImportRun, type ImportRunReport, type ImportSource, type ImportSourceChanges } from '../../db/imports';
 import { completeFiles, openFileSource, SourceError } from '../../lib/fileSources';
 import { companyFolder, connectionSettings, importSealer, secretContext } from '../../lib/fileSources/settings';
@@ -51,6 +51,8 @@ export interface ImportPage {
   values: FormValues;
   locations: { id: number; name: string }[];
   runs: ImportRun[];
+  /** an import of the source is running: the runs table re-reads itself */
+  running: boolean;
   /** the company's default watched folder, for the form's hint */
   defaultFolder: string;
 }
@@ -68,11 +70,19 @@ export async function importPage(deps: ImportPageDeps, companyId: number): Promi
     deps.db('locations').where({ company_id: companyId }).orderBy('name').select('id', 'name'),
     listImportRuns(deps.db, companyId),
   ]);
-  return { source, values: sourceValues(source), locations, runs, defaultFolder: companyFolder(deps.importDir, companyId) };
+  const running = await isRunning(deps, source, runs);
+  return { source, values: sourceValues(source), locations, runs, running, defaultFolder: companyFolder(deps.importDir, companyId) };
 }
 
-export async function importRuns(deps: ImportPageDeps, companyId: number): Promise<ImportRun[]> {
-  return listImportRuns(deps.db, companyId);
+/** A run still importing, or the source's workflow still at it (listing, waiting for a file to be complete). */
+async function isRunning(deps: ImportPageDeps, source: ImportSource | undefined, runs: ImportRun[]): Promise<boolean> {
+  if (runs.some((run) => run.status === 'importing')) return true;
+  return source ? importRunning(deps, source.id) : false;
+}
+
+export async function importRuns(deps: ImportPageDeps, companyId: number): Promise<{ runs: ImportRun[]; running: boolean }> {
+  const [source, runs] = await Promise.all([companyImportSource(deps.db, companyId), listImportRuns(deps.db, companyId)]);
+  return { runs, running: await isRunning(deps, source, runs) };
 }
 
 type Parsed = { ok: true; changes: ImportSourceChanges } | { ok: false; errors: FieldErrors };
