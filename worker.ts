@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from './lib/config';
 import { createI18n } from './lib/i18n';
 import { createLogger } from './lib/logger';
 import { ensureHousekeepingSchedule } from './clients/housekeeping';
+import { ensureAppointmentImportSchedule } from './clients/importSchedule';
 import { ensureCheckinWorkflows } from './clients/checkinWorkflow';
 import { ensureJobWorkflows } from './clients/jobLifecycle';
 import { ensureLeadWorkflows } from './clients/leadWorkflow';
@@ -58,6 +59,8 @@ async function main() {
   if (jobs > 0) log.info(`started the D4 workflow of ${jobs} job(s) that had none`);
   const housekeeping = await ensureHousekeepingSchedule(client, config.TEMPORAL_TASK_QUEUE);
   if (housekeeping !== 'kept') log.info(`housekeeping schedule ${housekeeping} (every 6 hours, task queue "${config.TEMPORAL_TASK_QUEUE}")`);
+  const imports = await ensureAppointmentImportSchedule(client, config.TEMPORAL_TASK_QUEUE);
+  if (imports !== 'kept') log.info(`appointment import schedule ${imports} (every hour, task queue "${config.TEMPORAL_TASK_QUEUE}")`);
   log.info(`worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}; SMS provider: ${config.SMS_PROVIDER}`);
   await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks finish
   transport.close();

@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import { createBookingActivities } from './bookings';
 import { createCheckinActivities } from './checkin';
 import { createHousekeepingActivities } from './housekeeping';
+import { createImportActivities, type ImportSettings } from './imports';
 import { createJobActivities } from './jobs';
 import { createLeadActivities } from './leads';
 import { createMailActivities } from './mail';
@@ -27,6 +28,8 @@ export interface ActivityDeps {
   messaging: Messaging;
   /** UPLOAD_DIR, shared with the web processes: the worker removes check-in files nobody sent (D2) */
   uploadDir: string;
+  /** D5 file imports: IMPORT_DIR, the key that opens the sources' secrets, batch size and waits */
+  imports: ImportSettings;
 }
 
 /**
@@ -48,6 +51,19 @@ export function activityDeps(
     taskQueue,
     messaging: createMessaging(config, { devStore: devMessageStore(db), transport, mailFrom: config.MAIL_FROM }),
     uploadDir: config.UPLOAD_DIR,
+    imports: importSettings(config),
+  };
+}
+
+/** The file import's settings from the configuration (the web app's settings page uses the same). */
+export function importSettings(config: Config): ImportSettings {
+  return {
+    importDir: config.IMPORT_DIR,
+    secretKey: config.IMPORT_SECRET_KEY,
+    stableWaitMs: config.IMPORT_STABLE_WAIT,
+    batchRows: config.IMPORT_BATCH_ROWS,
+    maxRecordBytes: config.IMPORT_MAX_RECORD_BYTES,
+    connectTimeoutMs: config.IMPORT_CONNECT_TIMEOUT,
   };
 }
 
@@ -61,5 +77,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createInvitationActivities(deps),
     ...createMessagingActivities(deps),
     ...createHousekeepingActivities(deps),
+    ...createImportActivities(deps),
   };
 }

@@ -79,6 +79,17 @@ const schema = z.object({
   WHATSAPP_API_URL: z.preprocess(unsetWhenEmpty, z.url().optional()),
   WHATSAPP_TOKEN: z.preprocess(unsetWhenEmpty, z.string().optional()),
   WHATSAPP_API_TIMEOUT: duration('10s'),
+  // D5 file imports (lib/fileSources, activities/imports): a watched folder of company 7 is IMPORT_DIR/7 unless its
+  // source names a subfolder; downloaded files wait in IMPORT_DIR/.work while they are imported.
+  IMPORT_DIR: z.preprocess(unsetWhenEmpty, z.string().default('.data/imports')),
+  // Seals the sources' passwords and keys (lib/secrets.ts); SESSION_SECRET when not given.
+  IMPORT_SECRET_KEY: z.preprocess(unsetWhenEmpty, z.string().min(32, 'must be at least 32 characters').optional()),
+  // A file is complete when its size stayed the same this long (between two listings).
+  IMPORT_STABLE_WAIT: duration('15s'),
+  IMPORT_BATCH_ROWS: z.coerce.number().int().min(1).max(10_000).default(500),
+  // One CSV record (a row, with its quoted line breaks) larger than this is refused: an unclosed quote stops there.
+  IMPORT_MAX_RECORD_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  IMPORT_CONNECT_TIMEOUT: duration('20s'),
   // The region national phone numbers are read in (lib/phones.ts: "0470 12 34 56" is +32470123456 in BE).
   DEFAULT_PHONE_REGION: z.preprocess(
     (value) => (typeof value === 'string' && value.trim() !== '' ? value.trim().toUpperCase() : undefined),
@@ -112,8 +123,9 @@ function trustProxy(text: string): { value: false | number | string } | { refuse
 export type SmsProvider = (typeof smsProviders)[number];
 export type WhatsappProvider = (typeof whatsappProviders)[number];
 
-export type Config = Omit<z.infer<typeof schema>, 'SESSION_SECRET' | 'SMS_PROVIDER' | 'WHATSAPP_PROVIDER'> & {
+export type Config = Omit<z.infer<typeof schema>, 'SESSION_SECRET' | 'SMS_PROVIDER' | 'WHATSAPP_PROVIDER' | 'IMPORT_SECRET_KEY'> & {
   SESSION_SECRET: string;
+  IMPORT_SECRET_KEY: string;
   SMS_PROVIDER: SmsProvider;
   WHATSAPP_PROVIDER: WhatsappProvider;
 };
@@ -160,5 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     SMS_PROVIDER: smsProvider,
     WHATSAPP_PROVIDER: whatsappProvider,
     UPLOAD_DIR: path.resolve(ROOT, config.UPLOAD_DIR),
+    IMPORT_DIR: path.resolve(ROOT, config.IMPORT_DIR),
+    IMPORT_SECRET_KEY: config.IMPORT_SECRET_KEY ?? secret,
   };
 }

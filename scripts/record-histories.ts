@@ -3,7 +3,7 @@
  * replay test (test/workflows.replay.test.ts). Run it when a workflow's
  * shape changes on purpose (behind patched()), and keep the older files:
  * they are what running executions look like.
- *   npx tsx scripts/record-histories.ts [version] [only: booking,lead,checkin,message]
+ *   npx tsx scripts/record-histories.ts [version] [only: booking,lead,checkin,message,import]
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -33,11 +33,19 @@ import { appointmentCancelled, startCheckinWorkflow } from '../clients/checkinWo
 import { checkinWorkflowId } from '../workflows/checkIn.contract';
 import { messageWorkflowId, messageWorkflowType, type MessageWorkflow } from '../workflows/message.contract';
 
+import { createImportSource, dropFile, plannerCsv, watchedFolder } from '../test/support/imports';
+import {
+  appointmentImportScheduleId,
+  appointmentImportScheduleWorkflowType,
+  appointmentImportWorkflowId,
+  type AppointmentImportScheduleWorkflow,
+} from '../workflows/appointmentImport.contract';
+
 const version = process.argv[2] ?? new Date().toISOString().slice(0, 10);
 const only = process.argv[3]?.split(',');
 const wanted = (group: string) => !only || only.includes(group);
 const infrastructure = await startInfrastructure();
-const platform = await startPlatformOn(infrastructure, { BOOKING_LINK_TTL: '3s' });
+const platform = await startPlatformOn(infrastructure, { BOOKING_LINK_TTL: '3s', IMPORT_STABLE_WAIT: '1s', IMPORT_BATCH_ROWS: '5' });
 try {
   const { location } = await createLocation(platform.db, { slot_capacity: 1 });
   const slot = await firstSlot(platform, location);
@@ -173,6 +181,20 @@ try {
     await queueMessage(platform.db, { idempotencyKey: refused, channel: 'sms', kind: 'appointment_confirmation', recipient: 'no number', subject: '', body: 'See you.' });
     await platform.temporal.workflow.start<MessageWorkflow>(messageWorkflowType, { workflowId: messageWorkflowId(refused), taskQueue: platform.config.TEMPORAL_TASK_QUEUE, args: [refused] });
     await saveWorkflow('message-refused', messageWorkflowId(refused));
+  }
+
+  if (wanted('import')) {
+    // D5: the hourly tick fans out to a source whose watched folder holds one planner file, imported in batches.
+    const garage = (await createLocation(platform.db)).location;
+    await dropFile(await watchedFolder(platform, garage.company_id), 'planning.csv', plannerCsv('REC', 12, { bad: [3] }));
+    await createImportSource(platform, garage.company_id, { kind: 'folder' });
+    await platform.temporal.workflow.execute<AppointmentImportScheduleWorkflow>(appointmentImportScheduleWorkflowType, {
+      workflowId: appointmentImportScheduleId,
+      taskQueue: platform.config.TEMPORAL_TASK_QUEUE,
+    });
+    await saveWorkflow('appointment-import-tick', appointmentImportScheduleId);
+    const sources = await platform.db('import_sources').where({ company_id: garage.company_id }).pluck('id');
+    await saveWorkflow('appointment-import-folder', appointmentImportWorkflowId(sources[0]));
   }
 } finally {
   await platform.close();

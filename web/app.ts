@@ -19,6 +19,7 @@ import { checkinUploadGate, createCheckinRouter } from './checkin/routes';
 import { checkinUploadParser } from './checkin/uploads';
 import { createCustomersRouter } from './customers/routes';
 import { UserError } from './errors';
+import { createImportSettingsRouter } from './imports/routes';
 import { createLeadAppointmentRouter } from './leads/appointment';
 import { loadLeadBadge } from './leads/badge';
 import { createServiceBookingRouter } from './leads/portal/routes';
@@ -163,6 +164,16 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   app.use(createLeadsRouter({ db, temporal }));
   app.use(createOnlineBookingRouter({ db, whatsappAvailable: config.WHATSAPP_PROVIDER !== 'none' }));
   app.use(createApiKeysRouter({ db, publicUrl: config.PUBLIC_URL }));
+  app.use(
+    createImportSettingsRouter({
+      db,
+      temporal,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      importDir: config.IMPORT_DIR,
+      secretKey: config.IMPORT_SECRET_KEY,
+      connectTimeoutMs: config.IMPORT_CONNECT_TIMEOUT,
+    }),
+  );
 
   app.use((req: Request, res: Response) => {
     res.status(404);

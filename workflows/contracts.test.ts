@@ -1,4 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import {
+  appointmentImportScheduleWorkflowType,
+  appointmentImportWorkflowType,
+  type AppointmentImportScheduleWorkflow,
+  type AppointmentImportWorkflow,
+} from './appointmentImport.contract';
 import { bookingWorkflowType, type BookingWorkflow } from './booking.contract';
 import { checkInWorkflowType, type CheckInWorkflow } from './checkIn.contract';
 import { housekeepingWorkflowType, type HousekeepingWorkflow } from './housekeeping.contract';
@@ -12,6 +18,8 @@ import * as workflows from './index';
 // worker registers them by their function's name. Both must name the same
 // workflow, with the same signature (checked by tsc here).
 const registered = {
+  [appointmentImportScheduleWorkflowType]: workflows.appointmentImportScheduleWorkflow satisfies AppointmentImportScheduleWorkflow,
+  [appointmentImportWorkflowType]: workflows.appointmentImportWorkflow satisfies AppointmentImportWorkflow,
   [bookingWorkflowType]: workflows.bookingWorkflow satisfies BookingWorkflow,
   [checkInWorkflowType]: workflows.checkInWorkflow satisfies CheckInWorkflow,
   [housekeepingWorkflowType]: workflows.housekeepingWorkflow satisfies HousekeepingWorkflow,

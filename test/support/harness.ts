@@ -6,7 +6,7 @@ import { msToTs } from '@temporalio/common/lib/time';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Knex } from 'knex';
 import pg from 'pg';
-import { activityDeps, createActivities } from '../../activities';
+import { activityDeps, createActivities, type ActivityDeps } from '../../activities';
 import { createMailTransport } from '../../activities/mail/transport';
 import { createDb, migrate } from '../../db/knex';
 import { loadConfig, type Config } from '../../lib/config';
@@ -24,6 +24,8 @@ export interface Platform {
   temporal: Client;
   baseUrl: string;
   activities: ReturnType<typeof createActivities>;
+  /** the activities' dependencies, for a test that builds one group with other settings */
+  deps: ActivityDeps;
   /** stops the worker (in-flight tasks finish) — workflows wait on the server meanwhile */
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
@@ -90,6 +92,7 @@ export async function startPlatformOn(infra: Infrastructure, env: Record<string,
     // The default layout, .data/uploads: a data folder whose name starts with a dot (Express refuses to send
     // files under one unless told), in a folder of this platform's own.
     UPLOAD_DIR: path.join(infra.tmpDir, `platform-${port}`, '.data', 'uploads'),
+    IMPORT_DIR: path.join(infra.tmpDir, `platform-${port}`, '.data', 'imports'),
     ...env,
   });
   const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_MAX);
@@ -148,6 +151,7 @@ export async function startPlatformOn(infra: Infrastructure, env: Record<string,
     temporal,
     baseUrl: config.PUBLIC_URL,
     activities: createActivities(deps),
+    deps,
     stopWorker,
     startWorker,
     dropConnections: () => web.server.closeAllConnections(),
