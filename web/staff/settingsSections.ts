@@ -37,7 +37,13 @@ export const settingsSections: { key: string; entries: SettingsEntry[] }[] = [
     key: 'messages',
     entries: [{ href: '/staff/settings/messages', label: 'messaging.texts.title', hint: 'board.settings.hints.messages', allowed: admins }],
   },
-  // Imports and API keys (issue 12 packages files and api) add their sections here.
+  {
+    key: 'planning',
+    entries: [
+      { href: '/staff/settings/imports', label: 'imports.title', hint: 'imports.settingsHint', allowed: admins },
+      { href: '/staff/settings/api-keys', label: 'api.keys.title', hint: 'board.settings.hints.apiKeys', allowed: admins },
+    ],
+  },
 ];
 
 /** The sections a staff member sees, each with the entries they may open; empty sections left out. */
