@@ -3,6 +3,7 @@ import type { i18n } from 'i18next';
 import type { Knex } from 'knex';
 import { createBookingActivities } from './bookings';
 import { createCheckinActivities } from './checkin';
+import { createConversationActivities } from './conversations';
 import { createHousekeepingActivities } from './housekeeping';
 import { createJobActivities } from './jobs';
 import { createLeadActivities } from './leads';
@@ -61,5 +62,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createInvitationActivities(deps),
     ...createMessagingActivities(deps),
     ...createHousekeepingActivities(deps),
+    ...createConversationActivities(deps),
   };
 }

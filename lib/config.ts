@@ -77,6 +77,12 @@ const schema = z.object({
   WHATSAPP_API_URL: z.preprocess(unsetWhenEmpty, z.url().optional()),
   WHATSAPP_TOKEN: z.preprocess(unsetWhenEmpty, z.string().optional()),
   WHATSAPP_API_TIMEOUT: duration('10s'),
+  // W5 webhooks (web/webhooks): the Meta app's secret signs every POST (X-Hub-Signature-256); the verify token is
+  // what we typed into the app's webhook settings (GET verification). Development defaults outside production.
+  WHATSAPP_APP_SECRET: z.preprocess(unsetWhenEmpty, z.string().min(8, 'must be at least 8 characters').optional()),
+  WHATSAPP_VERIFY_TOKEN: z.preprocess(unsetWhenEmpty, z.string().min(8, 'must be at least 8 characters').optional()),
+  // The SMS gateway signs its inbound and status callbacks with this secret (X-Signature over "<X-Timestamp>.<body>").
+  SMS_WEBHOOK_SECRET: z.preprocess(unsetWhenEmpty, z.string().min(16, 'must be at least 16 characters').optional()),
   // The region national phone numbers are read in (lib/phones.ts: "0470 12 34 56" is +32470123456 in BE).
   DEFAULT_PHONE_REGION: z.preprocess(
     (value) => (typeof value === 'string' && value.trim() !== '' ? value.trim().toUpperCase() : undefined),
@@ -119,6 +125,18 @@ export type Config = Omit<z.infer<typeof schema>, 'SESSION_SECRET' | 'SMS_PROVID
 export class ConfigError extends Error {}
 
 /**
+ * The webhook secrets outside production when none is set: the dev stack's
+ * "Reply as the customer" forms sign with them, so a reply goes through the
+ * real webhook code. Production has no default (a webhook without its secret
+ * refuses everything).
+ */
+export const devWebhookSecrets = {
+  whatsappAppSecret: 'development-only-whatsapp-app-secret',
+  whatsappVerifyToken: 'development-only-verify-token',
+  smsWebhookSecret: 'development-only-sms-webhook-secret',
+} as const;
+
+/**
  * Reads and validates the environment once. A bad variable stops the process
  * with a message naming it, instead of failing later somewhere deep inside.
  */
@@ -152,11 +170,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (whatsappProvider === 'cloud' && (!config.WHATSAPP_API_URL || !config.WHATSAPP_TOKEN)) {
     throw new ConfigError('Invalid configuration:\n  WHATSAPP_API_URL, WHATSAPP_TOKEN: both required when WHATSAPP_PROVIDER is cloud');
   }
+  // Replies and delivery reports come by webhook: in production only with secrets of the deployment's own.
+  const development = config.NODE_ENV !== 'production';
+  if (whatsappProvider === 'cloud' && !development && (!config.WHATSAPP_APP_SECRET || !config.WHATSAPP_VERIFY_TOKEN)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN: both required when WHATSAPP_PROVIDER is cloud (the app secret of the Meta app, and the verify token typed into its webhook settings)',
+    );
+  }
   return {
     ...config,
     SESSION_SECRET: secret,
     SMS_PROVIDER: smsProvider,
     WHATSAPP_PROVIDER: whatsappProvider,
+    WHATSAPP_APP_SECRET: config.WHATSAPP_APP_SECRET ?? (development ? devWebhookSecrets.whatsappAppSecret : undefined),
+    WHATSAPP_VERIFY_TOKEN: config.WHATSAPP_VERIFY_TOKEN ?? (development ? devWebhookSecrets.whatsappVerifyToken : undefined),
+    SMS_WEBHOOK_SECRET: config.SMS_WEBHOOK_SECRET ?? (development ? devWebhookSecrets.smsWebhookSecret : undefined),
     UPLOAD_DIR: path.resolve(ROOT, config.UPLOAD_DIR),
   };
 }

@@ -43,6 +43,7 @@ import { createJobPhotosRouter, jobPhotoUploadGate } from './status/photos';
 import { createStatusRouter } from './status/routes';
 import { createTemplatesRouter } from './templates/routes';
 import { createVisitRouter } from './visit/routes';
+import { createWebhooksRouter } from './webhooks/routes';
 import { featureRouter } from './router';
 import { photoUploadParser } from './uploads';
 
@@ -86,6 +87,9 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   const language = languageMiddleware(i18n, production);
   app.use(language);
   app.use(refuseControlCharactersInPath());
+  // W5: the providers' webhooks read their raw body (its signature is their check): before the form parser, sessions and CSRF.
+  const webhookDeps = { db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, config, log };
+  app.use(createWebhooksRouter(webhookDeps));
   // Values of query strings and forms reach the routes with LF line breaks and without control characters (a NUL
   // made PostgreSQL refuse them). 1 MB: a text far longer than any field takes is refused by that field's own
   // validation, with everything typed kept; beyond that, the error page says what to do.

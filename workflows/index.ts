@@ -5,3 +5,4 @@ export { messageWorkflow } from './message';
 export { leadWorkflow } from './lead';
 export { checkInWorkflow } from './checkIn';
 export { housekeepingWorkflow } from './housekeeping';
+export { conversationWorkflow } from './conversation';

@@ -14,6 +14,7 @@ import * as oneTemplateSystem from './20261201200000_one_template_system';
 import * as customerTimeline from './20261201400000_customer_timeline';
 import * as selfService from './20261201300000_self_service';
 import * as aftersalesBoard from './20261202000000_aftersales_board';
+import * as conversations from './20261202020000_conversations';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so
@@ -36,6 +37,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261201400000_customer_timeline': customerTimeline,
   '20261201300000_self_service': selfService,
   '20261202000000_aftersales_board': aftersalesBoard,
+  '20261202020000_conversations': conversations,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
