@@ -71,6 +71,15 @@ async function upsertConversation(trx: Db, c: { companyId: number; customerId: n
   return row.id;
 }
 
+/** The customer's conversation on a channel (created when missing, at `address`), as it stands. */
+export async function ensureConversation(
+  db: Db,
+  c: { companyId: number; customerId: number; channel: ConversationChannel; address: string },
+): Promise<Conversation> {
+  const id = await upsertConversation(db, c);
+  return (await findConversation(db, id))!;
+}
+
 /**
  * W1: we wrote to the customer (the reminder): their conversation on that
  * channel exists, so the reply lands in it. Answers the conversation's id.

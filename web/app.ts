@@ -13,6 +13,7 @@ import { createAppointmentsRouter } from './appointments/routes';
 import { createBookingRouter, estimateUploadGate } from './booking/routes';
 import { checkinUploadGate, createCheckinRouter } from './checkin/routes';
 import { checkinUploadParser } from './checkin/uploads';
+import { createConversationsRouter } from './conversations/routes';
 import { createCustomersRouter } from './customers/routes';
 import { UserError } from './errors';
 import { createLeadAppointmentRouter } from './leads/appointment';
@@ -143,7 +144,14 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   app.use(createJobsRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, uploadDir: config.UPLOAD_DIR }));
   app.use(createTemplatesRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, publicUrl: config.PUBLIC_URL }));
   app.use(
-    createMessagingRouter({ db, i18n, publicUrl: config.PUBLIC_URL, smsProvider: config.SMS_PROVIDER, whatsappProvider: config.WHATSAPP_PROVIDER }),
+    createMessagingRouter({
+      db,
+      i18n,
+      publicUrl: config.PUBLIC_URL,
+      smsProvider: config.SMS_PROVIDER,
+      whatsappProvider: config.WHATSAPP_PROVIDER,
+      webhooks: webhookDeps,
+    }),
   );
   const leadDeps = { db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE };
   const smsAvailable = config.SMS_PROVIDER !== 'none';
@@ -152,6 +160,7 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   app.use(createLeadAppointmentRouter(leadDeps));
   app.use(createAppointmentsRouter({ ...leadDeps, smsAvailable, leads: leadEvents(leadDeps), uploadDir: config.UPLOAD_DIR, i18n, publicUrl: config.PUBLIC_URL }));
   app.use(createCustomersRouter({ db }));
+  app.use(createConversationsRouter({ ...leadDeps, smsAvailable, whatsappAvailable: config.WHATSAPP_PROVIDER !== 'none' }));
   app.use(createLocationServicesRouter({ db }));
   app.use(createCheckinRouter(checkinDeps));
   app.use(createVisitRouter({ ...leadDeps, leads: leadEvents(leadDeps), i18n, publicUrl: config.PUBLIC_URL }));
