@@ -160,7 +160,7 @@ export interface StoredInbound {
 /**
  * W5: stores what a customer wrote, once per provider message id: finds the
  * customer (inboundCustomer), their conversation on the channel (created when
- * missing), moves its last_inbound_at forward (unread and waiting follow),
+ * missing), moves its last_inbound_at forward and makes it unread (waiting follows),
  * and records a 'message' board change on each of the customer's cards, all
  * in one transaction. A message delivered again answers the stored one.
  * Undefined when nobody can be told to have received it.
@@ -197,9 +197,11 @@ export async function recordInboundMessage(db: Knex, message: InboundMessage): P
         received_at: message.receivedAt,
       })
       .returning('id');
+    // The window follows the provider's time of the message; unread follows its arrival: staff have not seen a
+    // message that came after they opened the conversation, whatever its (whole-second, or delayed) timestamp.
     await trx('conversations')
       .where({ id: conversationId })
-      .update({ last_inbound_at: trx.raw(`greatest(last_inbound_at, ?::timestamptz)`, [message.receivedAt]) });
+      .update({ last_inbound_at: trx.raw(`greatest(last_inbound_at, ?::timestamptz)`, [message.receivedAt]), read_at: null, read_by: null });
     await recordCustomerCardsChange(trx, customer.customerId, 'message');
     return { inboundId: inbound.id, conversationId, customerId: customer.customerId, companyId: customer.companyId, channel: message.channel, receivedAt: message.receivedAt, duplicate: false };
   });
