@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import ms from 'ms';
 import proxyaddr from 'proxy-addr';
@@ -125,6 +126,16 @@ export type Config = Omit<z.infer<typeof schema>, 'SESSION_SECRET' | 'SMS_PROVID
 export class ConfigError extends Error {}
 
 /**
+ * A webhook secret nobody set: the known development one outside production;
+ * in production with the development provider (the demo stack) one of this
+ * process's own, which only its "Reply as the customer" forms know; else none.
+ */
+function webhookSecret(development: boolean, devProvider: boolean, developmentSecret: string): string | undefined {
+  if (development) return developmentSecret;
+  return devProvider ? randomBytes(32).toString('hex') : undefined;
+}
+
+/**
  * The webhook secrets outside production when none is set: the dev stack's
  * "Reply as the customer" forms sign with them, so a reply goes through the
  * real webhook code. Production has no default (a webhook without its secret
@@ -182,9 +193,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     SESSION_SECRET: secret,
     SMS_PROVIDER: smsProvider,
     WHATSAPP_PROVIDER: whatsappProvider,
-    WHATSAPP_APP_SECRET: config.WHATSAPP_APP_SECRET ?? (development ? devWebhookSecrets.whatsappAppSecret : undefined),
-    WHATSAPP_VERIFY_TOKEN: config.WHATSAPP_VERIFY_TOKEN ?? (development ? devWebhookSecrets.whatsappVerifyToken : undefined),
-    SMS_WEBHOOK_SECRET: config.SMS_WEBHOOK_SECRET ?? (development ? devWebhookSecrets.smsWebhookSecret : undefined),
+    WHATSAPP_APP_SECRET: config.WHATSAPP_APP_SECRET ?? webhookSecret(development, whatsappProvider === 'dev', devWebhookSecrets.whatsappAppSecret),
+    WHATSAPP_VERIFY_TOKEN: config.WHATSAPP_VERIFY_TOKEN ?? webhookSecret(development, whatsappProvider === 'dev', devWebhookSecrets.whatsappVerifyToken),
+    SMS_WEBHOOK_SECRET: config.SMS_WEBHOOK_SECRET ?? webhookSecret(development, smsProvider === 'dev', devWebhookSecrets.smsWebhookSecret),
     UPLOAD_DIR: path.resolve(ROOT, config.UPLOAD_DIR),
   };
 }
