@@ -32,6 +32,8 @@ export async function up(knex: Knex): Promise<void> {
     `alter table sent_messages add constraint sent_messages_whatsapp_template check (channel <> 'whatsapp' or template is not null or session)`,
   );
   await knex.raw(`alter table sent_messages add constraint sent_messages_session check (not session or channel = 'whatsapp')`);
+  // Earlier SMS and WhatsApp rows whose recipient already is E.164 (the rest stays unknown: a migration does not parse phone numbers).
+  await knex.raw(`update sent_messages set recipient_e164 = recipient where channel <> 'email' and recipient ~ '^\\+[1-9][0-9]{6,14}$'`);
   // Status webhooks find their message by the provider's id; inbound messages find who last wrote to a number.
   await knex.raw(`create index sent_messages_provider_id on sent_messages (channel, provider_message_id) where provider_message_id is not null`);
   await knex.raw(`create index sent_messages_recipient_e164 on sent_messages (recipient_e164, id) where recipient_e164 is not null`);
