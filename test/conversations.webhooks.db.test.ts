@@ -264,4 +264,47 @@ describe('W5 webhooks: WhatsApp Cloud API and the SMS gateway (real PostgreSQL, 
       expect(followUp.body).toContain('Hello Marie Peeters');
     });
   });
+
+  describe('SMS conversations, the dev outbox and the customer timeline', () => {
+    it('without WhatsApp the page writes by SMS, freely, with no window; the dev SMS outbox answers through the signed webhook; both show on the customer timeline', async () => {
+      const { customer, appointment, phone } = await boardAppointment(db(), location, { whatsapp: false });
+      const advisor = await createStaff(db(), companyId, 'service_advisor');
+      const client = httpClient(platform.baseUrl);
+      await client.login(advisor.email, advisor.password);
+
+      const page = await client.formPage(`/staff/board/cards/${appointment.id}/conversation?lang=en`);
+      expect(page.html).toContain('By SMS you can always write freely.');
+      expect(page.html).toContain('Your message (SMS)');
+      expect((await client.post(`/staff/board/cards/${appointment.id}/conversation/messages`, { message: 'text', text: 'Uw wagen is klaar.' })).status).toBe(303);
+      const sms = await waitUntil('the SMS in the dev outbox', () => db()('dev_sms_messages').where({ recipient: phone, body: 'Uw wagen is klaar.' }).first());
+      expect(sms).toBeTruthy();
+
+      await client.formPage('/staff/messages/dev-sms?lang=en');
+      const replied = await client.post('/staff/messages/dev-sms/reply', { from: phone, text: 'Ik kom om 17u.' });
+      expect(replied.headers.get('location')).toBe('/staff/messages/dev-sms?done=replied');
+      expect(await inboundOf(phone)).toEqual([expect.objectContaining({ channel: 'sms', customer_id: customer.id, body: 'Ik kom om 17u.' })]);
+      expect((await conversationOf(customer.id, 'sms')).last_inbound_at).not.toBeNull();
+
+      const file = await client.page(`/staff/customers/${customer.id}?lang=en&type=messages`);
+      expect(file.html).toContain('Message from the customer');
+      expect(file.html).toContain('Ik kom om 17u.');
+      expect(file.html).toContain('Uw wagen is klaar.');
+    });
+
+    it('the dev WhatsApp outbox reports a message delivered, then read, through the webhook', async () => {
+      const { appointment } = await boardAppointment(db(), location);
+      const key = await platform.activities.queueCheckinReminder(appointment.id, appointment.starts_at.toISOString());
+      await platform.activities.deliverMessage(key!);
+      const delivered = await db()('dev_whatsapp_messages').where({ reference: key }).first();
+      const advisor = await createStaff(db(), companyId, 'service_advisor');
+      const client = httpClient(platform.baseUrl);
+      await client.login(advisor.email, advisor.password);
+      await client.formPage('/staff/messages/dev-whatsapp?lang=en');
+      for (const status of ['read', 'delivered']) {
+        const answer = await client.post('/staff/messages/dev-whatsapp/status', { reference: key!, providerMessageId: `dev-${delivered.id}`, status });
+        expect(answer.headers.get('location')).toBe('/staff/messages/dev-whatsapp?done=reported');
+      }
+      expect(await db()('sent_messages').where({ idempotency_key: key }).first()).toMatchObject({ status: 'read', provider_message_id: `dev-${delivered.id}` });
+    });
+  });
 });
