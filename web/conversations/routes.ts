@@ -8,9 +8,10 @@ import { render } from '../render';
 import { featureRouter, rowId } from '../router';
 import { addComment, conversationPage, sendReply, type ConversationDeps, type ReplyForm } from './service';
 
+const nonce = z.uuid().optional().catch(undefined);
 const replySchema = z.discriminatedUnion('message', [
-  z.object({ message: z.literal('text'), text: z.string().trim().min(1, 'textRequired').max(Math.max(smsMaxLength, whatsappTextMaxLength), 'tooLong'), template: z.string().default('') }),
-  z.object({ message: z.literal('template'), template: z.string().min(1, 'templateRequired'), text: z.string().default('') }),
+  z.object({ message: z.literal('text'), text: z.string().trim().min(1, 'textRequired').max(Math.max(smsMaxLength, whatsappTextMaxLength), 'tooLong'), template: z.string().default(''), nonce }),
+  z.object({ message: z.literal('template'), template: z.string().min(1, 'templateRequired'), text: z.string().default(''), nonce }),
 ]);
 const commentSchema = z.object({ body: z.string().trim().min(1, 'commentRequired').max(2000, 'tooLong') });
 
@@ -49,7 +50,7 @@ export function createConversationsRouter(deps: ConversationDeps) {
 
   router.post('/staff/board/cards/:id/conversation/messages', office, async (req: Request, res: Response, next: NextFunction) => {
     const id = rowId(req.params.id)!;
-    const values = { message: text(req.body?.message) || 'text', text: text(req.body?.text), template: text(req.body?.template) };
+    const values = { message: text(req.body?.message) || 'text', text: text(req.body?.text), template: text(req.body?.template), nonce: text(req.body?.nonce) || undefined };
     const parsed = parseForm(replySchema, values);
     if (!parsed.success) {
       res.status(422);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { replyInConversation } from '../../clients/conversationWorkflow';
@@ -71,6 +71,8 @@ export interface ReplyForm {
   message: 'text' | 'template';
   text: string;
   template: string;
+  /** the form's own id (a UUID written into it): the same form posted twice is one message */
+  nonce?: string;
 }
 
 export interface CommentForm {
@@ -119,6 +121,8 @@ export async function conversationPage(
   return {
     card: { ...card, column: columnOfStep(card.job_step as JobStep | null), startsLabel: at(card.starts_at) },
     moveToPartial,
+    /** each rendering's reply forms carry their own id (ReplyForm.nonce) */
+    nonce: randomUUID(),
     customer,
     channel,
     freeTextAllowed: open,
@@ -147,7 +151,10 @@ export async function sendReply(deps: ConversationDeps, staff: Pick<StaffUser, '
   if (!channel || !card.customer_id) return { sent: false, refusal: 'noChannel' };
   const conversation = await ensureConversation(deps.db, { companyId: card.company_id, customerId: card.customer_id, channel, address: card.phone_normalized });
   const freeText = form.message === 'text';
-  const messageKey = `conversation-${conversation.id}:reply:${randomUUID()}`;
+  // The same form posted twice with the same content (a double click, a resend) is one message: queueMessage keeps
+  // the first and the workflow's steps are idempotent; what was changed before posting again is a message of its own.
+  const content = createHash('sha256').update(JSON.stringify([form.message, form.text, form.template])).digest('hex').slice(0, 16);
+  const messageKey = `conversation-${conversation.id}:reply:${form.nonce ?? randomUUID()}:${content}`;
   let body = form.text;
   let template;
   if (!freeText) {
