@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { normalizePhone } from '../lib/phones';
+import { recordBoardChange } from './boardEvents';
 import { fillBlankCustomerFields, matchOrCreateCustomer, phoneColumns, updateCustomerContact } from './customers';
 import { matchOrCreateVehicle, matchVehicle, normalizeVin } from './vehicles';
 
@@ -336,19 +337,27 @@ export async function listPinnedAppointments(db: Knex, companyId: number): Promi
 
 /** Moves a planned appointment; answers false when there is none to move. */
 export async function rescheduleAppointment(db: Knex, companyId: number, id: number, startsAt: Date, endsAt: Date): Promise<boolean> {
-  const updated = await db('appointments')
-    .where({ id, company_id: companyId, status: 'planned' })
-    .update({ starts_at: startsAt, ends_at: endsAt, sequence: db.raw('sequence + 1'), updated_at: db.fn.now() });
-  return updated > 0;
+  return db.transaction(async (trx) => {
+    const updated = await trx('appointments')
+      .where({ id, company_id: companyId, status: 'planned' })
+      .update({ starts_at: startsAt, ends_at: endsAt, sequence: trx.raw('sequence + 1'), updated_at: trx.fn.now() });
+    // The card changes day on every open board (W3).
+    if (updated > 0) await recordBoardChange(trx, id, 'changed');
+    return updated > 0;
+  });
 }
 
 /** Deletes (cancels) an appointment; answers its lead, whose workflow must hear of it (M3). */
 export async function cancelAppointment(db: Knex, companyId: number, id: number): Promise<{ leadId: number | null } | undefined> {
-  const [row] = await db('appointments')
-    .where({ id, company_id: companyId, status: 'planned' })
-    .update({ status: 'cancelled', updated_at: db.fn.now() })
-    .returning('lead_id');
-  return row ? { leadId: row.lead_id } : undefined;
+  return db.transaction(async (trx) => {
+    const [row] = await trx('appointments')
+      .where({ id, company_id: companyId, status: 'planned' })
+      .update({ status: 'cancelled', updated_at: trx.fn.now() })
+      .returning('lead_id');
+    // The card leaves every open board (W3).
+    if (row) await recordBoardChange(trx, id, 'changed');
+    return row ? { leadId: row.lead_id } : undefined;
+  });
 }
 
 /** Takes back an appointment its lead's workflow refused (the lead was decided meanwhile). */
@@ -403,10 +412,11 @@ export type AppointmentKind = 'estimate' | 'repair' | 'service';
 
 /**
  * The job's D4 appointment as a column of a query on `jobs`: the start of its
- * repair appointment that is not cancelled (there is at most one).
+ * visit that is not cancelled — its repair appointment (there is at most
+ * one), or the service appointment the job was opened from on the board (W3).
  */
 export const jobAppointmentColumn = (db: Knex, as = 'appointment_at') =>
-  db.raw(`(select a.starts_at from appointments a where a.job_id = jobs.id and a.kind = 'repair' and a.status <> 'cancelled') as ??`, [as]);
+  db.raw(`(select a.starts_at from appointments a where a.job_id = jobs.id and a.kind in ('repair', 'service') and a.status <> 'cancelled' order by a.kind = 'repair' desc, a.id limit 1) as ??`, [as]);
 
 /** The job's estimate slot, as a column of a query on `jobs`. */
 export const jobEstimateColumn = (db: Knex, as = 'estimate_at') =>
@@ -453,13 +463,20 @@ export async function insertJobAppointment(
 export type JobAppointmentChange = { appointmentId: number; change: 'created' | 'moved' | 'cancelled' };
 
 /**
- * Brings the job's repair appointment in line with the date its D4 workflow
+ * Brings the job's repair (or board service) appointment in line with the date its D4 workflow
  * holds (the workflow is the authority, the row its read model): created on
  * the first date, moved with the date (keeping its length), cancelled when
  * the date is withdrawn. Idempotent: the same date changes nothing.
  */
 export async function syncJobAppointment(trx: Knex.Transaction, jobId: number, appointment: string | null): Promise<JobAppointmentChange | undefined> {
-  const current = await trx('appointments').where({ job_id: jobId, kind: 'repair' }).whereNot('status', 'cancelled').forUpdate().first('id', 'starts_at', 'ends_at', 'status');
+  // A job opened from a service appointment on the board (W3) has that visit as its D4 appointment: no second one.
+  const current = await trx('appointments')
+    .where({ job_id: jobId })
+    .whereIn('kind', ['repair', 'service'])
+    .whereNot('status', 'cancelled')
+    .orderByRaw(`kind = 'repair' desc, id`)
+    .forUpdate()
+    .first('id', 'starts_at', 'ends_at', 'status');
   if (appointment === null) {
     if (!current) return undefined;
     await trx('appointments').where({ id: current.id }).update({ status: 'cancelled', updated_at: trx.fn.now() });
@@ -509,7 +526,7 @@ export async function estimateSlotHasRoom(trx: Knex.Transaction, locationId: num
 
 /** The job's planned repair appointment, if it has one. */
 export async function plannedJobAppointment(db: Knex, jobId: number): Promise<{ id: number } | undefined> {
-  return db('appointments').where({ job_id: jobId, kind: 'repair', status: 'planned' }).first('id');
+  return db('appointments').where({ job_id: jobId, status: 'planned' }).whereIn('kind', ['repair', 'service']).orderByRaw(`kind = 'repair' desc, id`).first('id');
 }
 
 /** P4: the repair appointment the job's workflow wrote for a confirmed booking remembers that booking. */
@@ -556,6 +573,8 @@ export async function createStaffAppointment(db: Knex, companyId: number, input:
         created_by: input.staffId,
       })
       .returning('id');
+    // W2: the new card appears on every open board.
+    await recordBoardChange(trx, id, 'changed', { staffId: input.staffId });
     return { id, vehicle: vehicle ? (vehicle.outcome === 'other_owner' ? 'other_owner' : 'own') : 'walk_in' };
   });
 }

@@ -57,6 +57,12 @@ export async function boardEventsSince(db: Knex, companyId: number, afterId: num
     .select(db.raw('id::int as id'), 'company_id as company', 'location_id as location', 'appointment_id as appointment', 'change');
 }
 
+/** The id of a company's newest board change (0 when none): where a freshly rendered board's stream resumes. */
+export async function latestBoardEvent(db: Knex, companyId: number): Promise<number> {
+  const row = await db('board_events').where('company_id', companyId).max<{ id: string | null }>('id as id').first();
+  return Number(row?.id ?? 0);
+}
+
 /** The last move of a card: who put it in which column when ("moved to Ready by Jan 3 s ago"). */
 export async function lastMove(db: Knex, appointmentId: number): Promise<{ column: BoardColumn; staffName: string | null; at: Date } | undefined> {
   return db('board_events as e')

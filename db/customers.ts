@@ -15,7 +15,8 @@
  *    one household number are two people).
  * Several candidates: the oldest (lowest id) wins.
  *
- * A match fills the customer's blank fields from what was typed and never
+ * A match fills the customer's blank fields from what was typed (the
+ * customer number too: a planning system's or DMS's number) and never
  * overwrites a non-blank one; replacing the master's data is an explicit
  * staff choice (M7 "take request data", editing the job's customer), done
  * with updateCustomerContact. No match creates the customer.
@@ -112,11 +113,16 @@ export async function matchOrCreateCustomer(trx: Knex.Transaction, companyId: nu
   const found = await findMatchingCustomer(trx, companyId, contact);
   if (found) {
     await fillBlankCustomerFields(trx, found.id, contact);
+    // Found by e-mail or phone: a number it lacks is the one it was looked up by (no other customer holds it).
+    if (number && found.matched !== 'customer_number') {
+      await trx('customers').where({ id: found.id }).whereNull('customer_number').update({ customer_number: number });
+    }
     return found;
   }
   const [created] = await trx('customers')
     .insert({
       company_id: companyId,
+      ...(number ? { customer_number: number } : {}),
       first_name: contact.first_name.trim(),
       last_name: contact.last_name.trim(),
       email: contact.email.trim(),

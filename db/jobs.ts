@@ -284,7 +284,8 @@ export async function jobReference(db: Knex, jobId: number): Promise<{ job_numbe
 
 /** What staff type for a job at the desk (D4): its customer, its vehicle and the job's own fields. */
 export interface StaffJobFields {
-  customer: { first_name: string; last_name: string; email: string; phone: string; language: string };
+  /** the customer number too where it is known (a board card's customer, W3): the master matches it first */
+  customer: { customer_number?: string | null; first_name: string; last_name: string; email: string; phone: string; language: string };
   vehicle: { plate: string; vin: string; make: string; model: string };
   /** null: the job follows the company's default flow type */
   damage_flow_type_id: number | null;
@@ -309,7 +310,7 @@ export interface CreatedStaffJob {
 export async function createStaffJob(
   db: Knex,
   companyId: number,
-  job: StaffJobFields & { location_id: number },
+  job: StaffJobFields & { location_id: number; /** W3: the visit the job is opened for (a card moved out of New) */ appointment_id?: number },
 ): Promise<CreatedStaffJob> {
   return db.transaction(async (trx) => {
     const location = await trx('locations').where({ id: job.location_id, company_id: companyId }).first('slug');
@@ -338,6 +339,22 @@ export async function createStaffJob(
         notes: job.notes,
       })
       .returning(['id', 'job_number']);
+    if (job.appointment_id !== undefined) {
+      // The visit becomes the job's D4 appointment (syncJobAppointment finds it), its walk-in vehicle the master's (M8).
+      const linked = await trx('appointments')
+        .where({ id: job.appointment_id, company_id: companyId, location_id: job.location_id })
+        .whereNull('job_id')
+        .whereNot('kind', 'estimate')
+        .update({
+          job_id: created.id,
+          customer_id: customer.id,
+          vehicle_id: vehicle.id,
+          vehicle_owner_warning: vehicle.outcome === 'other_owner',
+          walk_in_plate: '', walk_in_vin: '', walk_in_make: '', walk_in_model: '',
+          updated_at: trx.fn.now(),
+        });
+      if (linked === 0) throw new Error(`appointment ${job.appointment_id} cannot get job ${created.job_number}: it has one, or is not a visit of location ${job.location_id}`);
+    }
     return { id: created.id, job_number: created.job_number, plate: v.plate, location_slug: location.slug };
   });
 }

@@ -57,6 +57,8 @@ const schema = z.object({
   UPLOAD_RATE_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1024 ** 4).default(500 * 1024 * 1024),
   UPLOAD_RATE_LIMIT_WINDOW: duration('1h'),
   LOOKUP_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  // W2: requests per minute one client (IP) may make to the planner API.
+  API_RATE_LIMIT: z.coerce.number().int().min(1).default(120),
   TRUST_PROXY: z.string().default('false').transform((value, ctx) => {
     const trust = trustProxy(value);
     if ('refused' in trust) {

@@ -14,7 +14,8 @@ describe('browser: WhatsApp texts, the company switch and the development WhatsA
     const context = await t.browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await staffLogin(page, baseUrl, admin.email, admin.password);
-    await expectHeading(page, 'Jobs');
+    await expectHeading(page, 'Aftersales board');
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
     await page.getByRole('link', { name: 'Message texts' }).click();
     await expectHeading(page, 'Appointment reminder');
     expect(await page.getByRole('link', { name: /^Request rejected, WhatsApp/ }).count()).toBe(0);
@@ -52,7 +53,8 @@ describe('browser: WhatsApp texts, the company switch and the development WhatsA
     expect((await page.request.get(`${baseUrl}/staff/settings/messages/checkin_link/whatsapp/nl`)).status()).toBe(404);
 
     // The company switch, offered because a WhatsApp provider is configured.
-    await page.getByRole('link', { name: 'Online booking' }).click();
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
+    await page.getByRole('link', { name: 'Online booking settings' }).click();
     await expectHeading(page, 'Online booking settings');
     const whatsappSwitch = page.getByLabel('Send appointment reminders by WhatsApp');
     expect(await whatsappSwitch.isChecked()).toBe(false);
@@ -90,7 +92,7 @@ describe('browser: WhatsApp texts, the company switch and the development WhatsA
     const context = await t.browser.newContext();
     const page = await context.newPage();
     await staffLogin(page, baseUrl, advisor.email, advisor.password);
-    await expectHeading(page, 'Jobs');
+    await expectHeading(page, 'Aftersales board');
     await page.getByRole('link', { name: 'Development WhatsApp' }).click();
     await expectHeading(page, 'Development WhatsApp');
     expect(new URL(page.url()).pathname).toBe('/staff/messages/dev-whatsapp');
@@ -106,7 +108,7 @@ describe('browser: WhatsApp texts, the company switch and the development WhatsA
     const mechanicContext = await t.browser.newContext();
     const mechanicPage = await mechanicContext.newPage();
     await staffLogin(mechanicPage, baseUrl, mechanic.email, mechanic.password);
-    await expectHeading(mechanicPage, 'Jobs');
+    await expectHeading(mechanicPage, 'Aftersales board');
     expect(await mechanicPage.getByRole('link', { name: 'Development WhatsApp' }).count()).toBe(0);
     expect((await mechanicPage.request.get(`${baseUrl}/staff/messages/dev-whatsapp`)).status()).toBe(403);
     await mechanicContext.close();

@@ -17,7 +17,7 @@ describe('staff sessions in PostgreSQL', () => {
     const browser = httpClient(platform.baseUrl);
     const answer = await browser.login(email, password);
     expect(answer.status).toBe(303);
-    expect(answer.headers.get('location')).toBe('/staff/jobs');
+    expect(answer.headers.get('location')).toBe('/staff/board');
 
     const sid = decodeURIComponent(browser.cookie('workshop.sid')!).slice(2).split('.')[0]!;
     const row = await platform.db('sessions').where({ sid }).first();

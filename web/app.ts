@@ -9,7 +9,11 @@ import type pg from 'pg';
 import { pinoHttp } from 'pino-http';
 import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
+import { createPlannerApiRouter } from './api/routes';
+import { createApiKeysRouter } from './api/keys';
 import { createAppointmentsRouter } from './appointments/routes';
+import { createBoardEventsRouter } from './board/events';
+import { createBoardRouter } from './board/routes';
 import { createBookingRouter, estimateUploadGate } from './booking/routes';
 import { checkinUploadGate, createCheckinRouter } from './checkin/routes';
 import { checkinUploadParser } from './checkin/uploads';
@@ -36,7 +40,7 @@ import { render } from './render';
 import { createJobsRouter } from './jobs/routes';
 import { createJobEditRouter } from './jobs/edit';
 import { createMessagingRouter, messagingLocals } from './messaging/routes';
-import type { JobChanges } from './live';
+import type { LiveChanges } from './live';
 import { createLocationServicesRouter } from './staff/locationServices';
 import { createStaffRouter } from './staff/routes';
 import { createRepairRouter } from './repair/routes';
@@ -55,7 +59,7 @@ export interface AppDeps {
   temporal: Client;
   i18n: i18n;
   log: Logger;
-  changes: JobChanges;
+  changes: LiveChanges;
 }
 
 export function createApp({ config, db, pool, temporal, i18n, log, changes }: AppDeps) {
@@ -77,6 +81,7 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   // Relative to a root: a checkout in a folder whose name starts with a dot (~/.src/workshop) serves them too.
   app.get('/static/htmx.min.js', (_req, res) => res.sendFile('htmx.org/dist/htmx.min.js', { root: vendor }));
   app.get('/static/htmx-sse.min.js', (_req, res) => res.sendFile('htmx-ext-sse/dist/sse.min.js', { root: vendor }));
+  app.get('/static/sortable.min.js', (_req, res) => res.sendFile('sortablejs/Sortable.min.js', { root: vendor }));
   app.get('/healthz', async (_req, res) => {
     await db.raw('select 1');
     res.json({ ok: true });
@@ -88,6 +93,8 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   const language = languageMiddleware(i18n, production);
   app.use(language);
   app.use(refuseControlCharactersInPath());
+  // W2: the planner API authenticates by key, not by session, and answers JSON: before sessions, CSRF and the form parser.
+  app.use(createPlannerApiRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, rateLimit: config.API_RATE_LIMIT }));
   // W5: the providers' webhooks read their raw body (its signature is their check): before the form parser, sessions and CSRF.
   const webhookDeps = { db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, config, log };
   app.use(createWebhooksRouter(webhookDeps));
@@ -140,6 +147,8 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   app.use(createJobPhotosRouter({ db, uploads }));
   app.use(createRepairRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, linkTtlMs: config.BOOKING_LINK_TTL }));
   app.use(createStaffRouter({ db, secureCookies: production }));
+  app.use(createBoardRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE }));
+  app.use(createBoardEventsRouter({ db, changes, log }));
   app.use(createJobEditRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE }));
   app.use(createJobsRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, uploadDir: config.UPLOAD_DIR }));
   app.use(createTemplatesRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, publicUrl: config.PUBLIC_URL }));
@@ -166,6 +175,7 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   app.use(createVisitRouter({ ...leadDeps, leads: leadEvents(leadDeps), i18n, publicUrl: config.PUBLIC_URL }));
   app.use(createLeadsRouter({ db, temporal }));
   app.use(createOnlineBookingRouter({ db, whatsappAvailable: config.WHATSAPP_PROVIDER !== 'none' }));
+  app.use(createApiKeysRouter({ db, publicUrl: config.PUBLIC_URL }));
 
   app.use((req: Request, res: Response) => {
     res.status(404);

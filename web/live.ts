@@ -1,19 +1,50 @@
 import pg from 'pg';
+import { boardChangedChannel, type BoardNotice } from '../db/boardEvents';
 import { jobChangedChannel } from '../db/jobs';
 import type { Logger } from '../lib/logger';
 
-type Listener = () => void;
+type Listener<T> = (value: T) => void;
+
+/** Listeners by key: a job id, a company id. */
+class Listeners<T> {
+  private readonly byKey = new Map<number, Set<Listener<T>>>();
+
+  add(key: number, listener: Listener<T>): () => void {
+    let set = this.byKey.get(key);
+    if (!set) this.byKey.set(key, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.byKey.delete(key);
+    };
+  }
+
+  emit(key: number, value: T) {
+    for (const listener of this.byKey.get(key) ?? []) listener(value);
+  }
+
+  get count(): number {
+    let count = 0;
+    for (const set of this.byKey.values()) count += set.size;
+    return count;
+  }
+}
 
 /**
- * Fan-out of job changes to the open status pages of this process. One
- * PostgreSQL connection LISTENs for every page; any worker or web replica
- * that changes a job NOTIFYs, so pages update whichever process served
- * them. Reconnects after a lost connection.
+ * Fan-out of changes to the open pages of this process: status pages (a
+ * job changed) and boards (a card changed, W3). One PostgreSQL connection
+ * LISTENs for every page; any worker or web replica that changes a job or
+ * a card NOTIFYs at commit, so pages update whichever process served them.
+ * Reconnects after a lost connection; `onReconnect` listeners then catch up
+ * on what they missed (boards replay from their last event id).
  */
-export class JobChanges {
-  private readonly listeners = new Map<number, Set<Listener>>();
+export class LiveChanges {
+  private readonly jobs = new Listeners<void>();
+  private readonly boards = new Listeners<BoardNotice>();
+  private readonly reconnected = new Set<() => void>();
   private client: pg.Client | undefined;
   private stopped = false;
+  private lost = false;
 
   constructor(
     private readonly connectionString: string,
@@ -23,21 +54,29 @@ export class JobChanges {
   async start(): Promise<void> {
     const client = new pg.Client({ connectionString: this.connectionString, application_name: 'workshop-live' });
     client.on('notification', (message) => {
-      const jobId = Number(message.payload);
-      for (const listener of this.listeners.get(jobId) ?? []) listener();
+      if (message.channel === jobChangedChannel) this.jobs.emit(Number(message.payload), undefined);
+      else if (message.channel === boardChangedChannel && message.payload) {
+        const notice = JSON.parse(message.payload) as BoardNotice;
+        this.boards.emit(notice.company, notice);
+      }
     });
     client.on('error', (error) => {
       this.log.warn({ err: error }, 'live updates: connection lost, reconnecting');
       this.reconnect();
     });
     await client.connect();
-    await client.query(`listen ${jobChangedChannel}`);
+    await client.query(`listen ${jobChangedChannel}; listen ${boardChangedChannel}`);
     this.client = client;
+    if (this.lost) {
+      this.lost = false;
+      for (const listener of this.reconnected) listener();
+    }
   }
 
   private reconnect() {
     const old = this.client;
     this.client = undefined;
+    this.lost = true;
     old?.end().catch(() => undefined);
     if (this.stopped) return;
     setTimeout(() => {
@@ -49,20 +88,23 @@ export class JobChanges {
   }
 
   /** Calls `listener` whenever job `jobId` changes; returns the unsubscribe function. */
-  subscribe(jobId: number, listener: Listener): () => void {
-    let set = this.listeners.get(jobId);
-    if (!set) this.listeners.set(jobId, (set = new Set()));
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0) this.listeners.delete(jobId);
-    };
+  subscribe(jobId: number, listener: () => void): () => void {
+    return this.jobs.add(jobId, listener);
+  }
+
+  /** Calls `listener` with every card change of company `companyId`; returns the unsubscribe function. */
+  subscribeBoard(companyId: number, listener: Listener<BoardNotice>): () => void {
+    return this.boards.add(companyId, listener);
+  }
+
+  /** Calls `listener` after the LISTEN connection was lost and is back (notices in between were missed). */
+  onReconnect(listener: () => void): () => void {
+    this.reconnected.add(listener);
+    return () => this.reconnected.delete(listener);
   }
 
   get subscriberCount(): number {
-    let count = 0;
-    for (const set of this.listeners.values()) count += set.size;
-    return count;
+    return this.jobs.count + this.boards.count;
   }
 
   async stop(): Promise<void> {

@@ -6,7 +6,7 @@ import { createTemporalClient } from '../clients/temporal';
 import { createDb, migrate } from '../db/knex';
 import { pruneExpiredHits } from '../db/rateLimits';
 import { createApp } from './app';
-import { JobChanges } from './live';
+import { LiveChanges } from './live';
 
 /** Web process entry point: `tsx web/server.ts`. Scale out by running more of these. */
 async function main() {
@@ -18,7 +18,7 @@ async function main() {
   // An idle client losing its server (restart, failover) must not crash the process; the pool reconnects.
   pool.on('error', (error) => log.warn({ err: error }, 'idle session database connection lost'));
   const temporal = await createTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
-  const changes = new JobChanges(config.DATABASE_URL, log);
+  const changes = new LiveChanges(config.DATABASE_URL, log);
   await changes.start();
   const app = createApp({ config, db, pool, temporal, i18n: await createI18n(), log, changes });
   // Expired rate-limit windows are reset on the next hit anyway; this keeps the table small.

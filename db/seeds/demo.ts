@@ -47,7 +47,9 @@ export async function seedDemo(db: Knex): Promise<DemoJob[]> {
   await seedDemoLeads(db, company.id);
   await seedDemoCheckin(db, company.id);
   await seedDemoJourney(db, company.id);
-  return seedDemoJobs(db, company.id);
+  const jobs = await seedDemoJobs(db, company.id);
+  await seedDemoBoard(db, company.id);
+  return jobs;
 }
 
 /**
@@ -242,4 +244,84 @@ async function seedDemoJobs(db: Knex, companyId: number): Promise<DemoJob[]> {
     seeded.push({ plate, jobNumber: String(next) });
   }
   return seeded;
+}
+
+/**
+ * The aftersales board (W3-W8) on the day of the first start: today's
+ * appointments at Ghent (and one at Brussels) as the planner sent them, in
+ * every column: two New (one without customer, which cannot get a job until
+ * staff add one), one In service with a backchannel comment, one Waiting for
+ * customer, one Ready, one Completed; a customer's unanswered WhatsApp (red
+ * line, the waiting filter) and colour labels. Their jobs' D4 workflows
+ * start with the worker. Only once: on later days they carry over as the
+ * board does (all but Completed).
+ */
+async function seedDemoBoard(db: Knex, companyId: number): Promise<void> {
+  if (await db('appointments').where({ company_id: companyId, external_source: 'plantit' }).first('id')) return;
+  const ghent = await db('locations').where({ slug: 'ghent' }).first('id');
+  const brussels = await db('locations').where({ slug: 'brussels' }).first('id');
+  const today = (minutes: number) => db.raw(`date_trunc('day', now() at time zone 'Europe/Brussels') at time zone 'Europe/Brussels' + make_interval(mins => ?)`, [minutes]);
+  const advisor = await db('staff_users').where({ company_id: companyId, email: 'advisor@demo.test' }).first('id');
+  const cards = [
+    { at: 8 * 60, location: ghent.id, name: ['Jan', 'Vermeulen'], phone: '+32 470 11 11 01', plate: '1-BRD-001', make: 'Volkswagen', model: 'Polo', work: 'Oil service, air-co check', color: 'blue', step: null, whatsapp: 'unanswered' },
+    { at: 8 * 60 + 30, location: ghent.id, name: null, phone: '', plate: '2-BRD-002', make: 'Fiat', model: '500', work: 'Tyre change (winter tyres)', color: null, step: null },
+    { at: 9 * 60, location: ghent.id, name: ['Lies', 'Wouters'], phone: '+32 470 11 11 03', plate: '1-BRD-003', make: 'Toyota', model: 'Corolla', work: 'Brake pads front', color: null, step: 'vehicle_in', comment: 'Customer waits in the lounge; coffee offered.' },
+    { at: 9 * 60 + 30, location: ghent.id, name: ['Tom', 'De Smet'], phone: '+32 470 11 11 04', plate: '1-BRD-004', make: 'BMW', model: '318d', work: 'Timing belt; quote asked for the rear shock absorbers', color: 'orange', step: 'waiting_customer', whatsapp: 'answered' },
+    { at: 10 * 60, location: ghent.id, name: ['An', 'Jacobs'], phone: '+32 470 11 11 05', plate: '1-BRD-005', make: 'Renault', model: 'Clio', work: 'Annual service', color: 'green', step: 'finished' },
+    { at: 7 * 60 + 30, location: ghent.id, name: ['Bart', 'Mertens'], phone: '+32 470 11 11 06', plate: '1-BRD-006', make: 'Ford', model: 'Fiesta', work: 'Windscreen wipers', color: null, step: 'picked_up' },
+    { at: 9 * 60, location: brussels.id, name: ['Julie', 'Lambert'], phone: '+32 470 11 11 07', plate: '1-BRD-007', make: 'Citroën', model: 'C3', work: 'Inspection before the MOT', color: null, step: null },
+  ] as const;
+  await db.transaction(async (trx) => {
+    for (const [index, card] of cards.entries()) {
+      const contact = card.name
+        ? { first_name: card.name[0], last_name: card.name[1], email: `${card.name[0].toLowerCase()}.board@demo.test`, phone: card.phone, language: 'nl' }
+        : { first_name: '', last_name: '', email: '', phone: '', language: 'nl' };
+      const customer = card.name ? (await trx('customers').insert({ company_id: companyId, ...contact, ...phoneColumns(card.phone) }).returning('id'))[0] : undefined;
+      const vehicle = customer
+        ? (await trx('vehicles').insert({ company_id: companyId, customer_id: customer.id, plate: card.plate, plate_normalized: normalizePlate(card.plate), make: card.make, model: card.model }).returning('id'))[0]
+        : undefined;
+      let jobId: number | null = null;
+      if (card.step && customer && vehicle) {
+        const {
+          rows: [{ next }],
+        } = await trx.raw(`select nextval('job_number_seq') as next`);
+        const started = card.step !== 'vehicle_in';
+        const [job] = await trx('jobs')
+          .insert({
+            company_id: companyId, location_id: card.location, job_number: String(next), customer_id: customer.id, vehicle_id: vehicle.id, source: 'staff',
+            step: card.step, on_site: card.step !== 'picked_up', vehicle_in_at: today(card.at + 5),
+            first_activity_at: started ? today(card.at + 20) : null,
+            finished_at: card.step === 'finished' || card.step === 'picked_up' ? today(card.at + 60) : null,
+            picked_up_at: card.step === 'picked_up' ? today(card.at + 75) : null,
+          })
+          .returning('id');
+        jobId = job.id;
+      }
+      const [appointment] = await trx('appointments')
+        .insert({
+          company_id: companyId, location_id: card.location, kind: 'service', status: card.step ? 'done' : 'planned',
+          starts_at: today(card.at), ends_at: today(card.at + 60), customer_id: customer?.id ?? null, vehicle_id: vehicle?.id ?? null,
+          walk_in_plate: vehicle ? '' : card.plate, walk_in_make: vehicle ? '' : card.make, walk_in_model: vehicle ? '' : card.model,
+          ...contact, job_id: jobId, work_description: card.work, color: card.color, external_source: 'plantit', external_id: `DEMO-${index + 1}`,
+        })
+        .returning('id');
+      if ('comment' in card) await trx('appointment_comments').insert({ appointment_id: appointment.id, staff_id: advisor?.id ?? null, body: card.comment });
+      if ('whatsapp' in card && customer) {
+        // W5: Jan's question is unanswered (red line, waiting); Tom was answered (asked about the shock absorbers), his 24-hour window still open.
+        const answered = card.whatsapp === 'answered';
+        const [conversation] = await trx('conversations')
+          .insert({
+            company_id: companyId, customer_id: customer.id, channel: 'whatsapp', address: phoneColumns(card.phone).phone_normalized,
+            last_inbound_at: trx.raw(`now() - interval '40 minutes'`), last_outbound_at: answered ? trx.raw(`now() - interval '30 minutes'`) : trx.raw(`now() - interval '1 day'`),
+            read_at: answered ? trx.raw(`now() - interval '35 minutes'`) : null, read_by: answered ? (advisor?.id ?? null) : null,
+          })
+          .returning('id');
+        await trx('inbound_messages').insert({
+          company_id: companyId, customer_id: customer.id, conversation_id: conversation.id, channel: 'whatsapp', sender: phoneColumns(card.phone).phone_normalized,
+          body: answered ? 'Hoe lang duurt het nog ongeveer?' : 'Kan ik de auto om 16u ophalen?', provider_message_id: `demo-board-${index + 1}`,
+          received_at: trx.raw(`now() - interval '40 minutes'`),
+        });
+      }
+    }
+  });
 }

@@ -17,7 +17,7 @@ describe('browser: staff add an appointment by hand (one appointment model, W2)'
 
     const page = await (await t.browser.newContext()).newPage();
     await staffLogin(page, baseUrl, advisor.email, advisor.password);
-    await expectHeading(page, 'Jobs');
+    await expectHeading(page, 'Aftersales board');
     await page.goto(`${baseUrl}/staff/appointments`);
     await page.getByRole('link', { name: 'New appointment' }).click();
     await expectHeading(page, 'New appointment');

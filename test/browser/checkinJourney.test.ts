@@ -70,7 +70,7 @@ describe('browser: check-in from the e-mail link to the handled appointment (C1-
     // C5: staff see the appointment pinned, with the icon.
     const staff = await (await t.browser.newContext()).newPage();
     await staffLogin(staff, baseUrl, receptionist.email, receptionist.password);
-    await expectHeading(staff, 'Jobs');
+    await expectHeading(staff, 'Aftersales board');
     await staff.goto(`${baseUrl}/staff/appointments?lang=en`);
     const pinned = staff.locator('#pinned-appointments');
     await pinned.getByRole('img', { name: '3 check-in items to handle' }).waitFor();

@@ -174,7 +174,7 @@ describe('browser: the customer\'s online check-in page on a phone (C2-C4)', () 
     const context = await t.browser.newContext();
     const page = await context.newPage();
     await staffLogin(page, t.platform.baseUrl, email, password);
-    await expectHeading(page, 'Jobs');
+    await expectHeading(page, 'Aftersales board');
     await page.goto(`${t.platform.baseUrl}/staff/settings/locations/${location.id}?lang=en`);
     await expectHeading(page, 'Garage Zuid');
     await page.getByRole('link', { name: 'Optional services at check-in' }).click();

@@ -19,7 +19,7 @@ describe('browser: staff handle a completed online check-in (C5-C8)', () => {
 
     const staff = await (await t.browser.newContext()).newPage();
     await staffLogin(staff, baseUrl, receptionist.email, receptionist.password);
-    await expectHeading(staff, 'Jobs');
+    await expectHeading(staff, 'Aftersales board');
     await staff.getByRole('link', { name: 'Appointments' }).first().click();
     await expectHeading(staff, 'Appointments');
     const pinned = staff.locator('#pinned-appointments');
@@ -102,7 +102,7 @@ describe('browser: staff handle a completed online check-in (C5-C8)', () => {
     // C6: the mechanic's read-only page shows the shared remarks with their photo, not the private one.
     const workshop = await (await t.browser.newContext()).newPage();
     await staffLogin(workshop, baseUrl, mechanic.email, mechanic.password);
-    await expectHeading(workshop, 'Jobs');
+    await expectHeading(workshop, 'Aftersales board');
     await workshop.goto(`${baseUrl}/staff/appointments/${a.appointmentId}`);
     await expectHeading(workshop, `Appointment #${a.appointmentId}`);
     const shared = workshop.locator('#checkin');

@@ -16,9 +16,11 @@ describe('browser: a card\'s conversation (W4, W5, W6) with the development What
 
     const page = await (await t.browser.newContext()).newPage();
     await staffLogin(page, baseUrl, advisor.email, advisor.password);
-    await expectHeading(page, 'Jobs');
-    await page.goto(conversationUrl);
+    await expectHeading(page, 'Aftersales board');
+    // Clicking the card opens its conversation.
+    await page.locator(`#card-${appointment.id}`).getByRole('link', { name: 'Marie Peeters' }).click();
     await expectHeading(page, 'Conversation with Marie Peeters');
+    expect(new URL(page.url()).pathname).toBe(`/staff/board/cards/${appointment.id}/conversation`);
     await page.getByText(plate).first().waitFor();
 
     // The customer never wrote: no free text, the template picker by itself, and why.
@@ -65,5 +67,11 @@ describe('browser: a card\'s conversation (W4, W5, W6) with the development What
     await comments.getByTestId('comment').filter({ hasText: 'Klant wil een vervangwagen' }).waitFor();
     expect(await comments.getByTestId('comment').first().innerText()).toContain('Test service_advisor');
     expect(await db('dev_whatsapp_messages').where({ recipient: phone, body: 'Klant wil een vervangwagen' })).toEqual([]);
+
+    // The column control (the board's Move-to partial): the card moves from the conversation, which stays open.
+    await page.getByLabel('Move to…').selectOption({ label: 'In service' });
+    await page.getByRole('button', { name: 'Move', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Marie Peeters moved to In service.' }).waitFor();
+    await expectHeading(page, 'Conversation with Marie Peeters');
   });
 });

@@ -11,7 +11,7 @@ describe('browser: M7 staff merge a duplicate into a customer from the customer 
     const { email, password } = await createStaff(t.platform.db, companyId, role);
     const page = await (await t.browser.newContext()).newPage();
     await staffLogin(page, t.platform.baseUrl, email, password);
-    await expectHeading(page, 'Jobs');
+    await expectHeading(page, 'Aftersales board');
     return page;
   }
 

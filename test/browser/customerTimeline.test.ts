@@ -27,7 +27,7 @@ describe('browser: the customer page and its timeline (B2)', () => {
 
     const page = await (await t.browser.newContext()).newPage();
     await staffLogin(page, baseUrl, receptionist.email, receptionist.password);
-    await expectHeading(page, 'Jobs');
+    await expectHeading(page, 'Aftersales board');
     await page.goto(`${baseUrl}/staff/jobs/${job.job_number}?lang=en`);
     await expectHeading(page, `Job ${job.job_number}`);
     await page.getByRole('link', { name: 'Karel Janssens' }).click();

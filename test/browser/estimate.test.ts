@@ -83,6 +83,8 @@ describe('browser: estimate booking (P1, P2, P3) and staff job list', () => {
     await staffPage.goto(`${t.platform.baseUrl}/staff/jobs`);
     expect(staffPage.url()).toContain('/staff/login');
     await staffLogin(staffPage, t.platform.baseUrl, staffEmail, password);
+    await expectHeading(staffPage, 'Aftersales board');
+    await staffPage.getByRole('link', { name: 'Jobs', exact: true }).click();
     await expectHeading(staffPage, 'Jobs');
     const row = staffPage.locator('#job-rows tr', { hasText: jobNumber });
     expect(await row.innerText()).toContain(plate);

@@ -24,9 +24,10 @@ describe('browser: invitations from communication templates (P7)', () => {
     const adminContext = await t.browser.newContext();
     const adminPage = await adminContext.newPage();
     await staffLogin(adminPage, baseUrl, admin.email, admin.password);
-    await expectHeading(adminPage, 'Jobs');
+    await expectHeading(adminPage, 'Aftersales board');
     // One page for every text customers receive: invitations are its section (the old "Templates" page moved there).
     expect(await adminPage.getByRole('link', { name: 'Templates' }).count()).toBe(0);
+    await adminPage.getByRole('link', { name: 'Settings', exact: true }).click();
     await adminPage.getByRole('link', { name: 'Message texts' }).click();
     await expectHeading(adminPage, 'Message texts');
     await adminPage.getByRole('heading', { name: 'Invitations' }).waitFor();
@@ -63,7 +64,7 @@ describe('browser: invitations from communication templates (P7)', () => {
     const context = await t.browser.newContext();
     const page = await context.newPage();
     await staffLogin(page, baseUrl, advisor.email, advisor.password);
-    await expectHeading(page, 'Jobs');
+    await expectHeading(page, 'Aftersales board');
     await page.goto(`${baseUrl}/staff/jobs/${job.job_number}?lang=en`);
     await expectHeading(page, `Job ${job.job_number}`);
     const invite = page.locator('#invite');
@@ -132,7 +133,7 @@ describe('browser: invitations from communication templates (P7)', () => {
     const context = await t.browser.newContext();
     const page = await context.newPage();
     await staffLogin(page, baseUrl, mechanic.email, mechanic.password);
-    await expectHeading(page, 'Jobs');
+    await expectHeading(page, 'Aftersales board');
     await page.goto(`${baseUrl}/staff/jobs/${job.job_number}?lang=en`);
     await expectHeading(page, `Job ${job.job_number}`);
     expect(await page.locator('#invite').count()).toBe(0);
@@ -149,7 +150,7 @@ describe('browser: invitations from communication templates (P7)', () => {
     const deskContext = await t.browser.newContext();
     const deskPage = await deskContext.newPage();
     await staffLogin(deskPage, baseUrl, desk.email, desk.password);
-    await expectHeading(deskPage, 'Jobs');
+    await expectHeading(deskPage, 'Aftersales board');
     await deskPage.goto(`${baseUrl}/staff/jobs/${noEmail.job_number}?lang=en`);
     const invite = deskPage.locator('#invite');
     await invite.getByText('(no e-mail address)').waitFor();

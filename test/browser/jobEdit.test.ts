@@ -14,7 +14,7 @@ describe('browser: staff create and edit jobs (D4), admin manages damage flow ty
     const context = await t.browser.newContext();
     const page = await context.newPage();
     await staffLogin(page, t.platform.baseUrl, email, password);
-    await expectHeading(page, 'Jobs');
+    await expectHeading(page, 'Aftersales board');
     return page;
   }
   const lifecycle = () => ({ db: t.platform.db, temporal: t.platform.temporal, taskQueue: t.platform.config.TEMPORAL_TASK_QUEUE });
@@ -30,6 +30,7 @@ describe('browser: staff create and edit jobs (D4), admin manages damage flow ty
     const plate = uniquePlate();
     const page = await loggedIn(companyId, 'service_advisor');
 
+    await page.getByRole('link', { name: 'Jobs', exact: true }).click();
     await page.getByRole('link', { name: 'New job' }).click();
     await expectHeading(page, 'New job');
     await page.getByLabel('First name').fill('Els');

@@ -13,7 +13,7 @@ describe('browser: staff move a job through its lifecycle (D4, P8)', () => {
     const context = await t.browser.newContext();
     const page = await context.newPage();
     await staffLogin(page, t.platform.baseUrl, email, password);
-    await expectHeading(page, 'Jobs');
+    await expectHeading(page, 'Aftersales board');
     await page.goto(`${t.platform.baseUrl}/staff/jobs/${job.job_number}?lang=en`);
     await expectHeading(page, `Job ${job.job_number}`);
 

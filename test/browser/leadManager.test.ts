@@ -21,7 +21,7 @@ describe('browser: the lead manager refreshes itself, searches live, counts New 
     const context = await t.browser.newContext();
     const page = await context.newPage();
     await staffLogin(page, t.platform.baseUrl, advisor.email, advisor.password);
-    await expectHeading(page, 'Jobs');
+    await expectHeading(page, 'Aftersales board');
     // M6: every staff page shows the count beside the link.
     expect(await page.locator('#lead-badge').innerText()).toBe('2');
     await page.getByRole('link', { name: /^Leads/ }).click();
@@ -67,7 +67,7 @@ describe('browser: the lead manager refreshes itself, searches live, counts New 
     const adminContext = await t.browser.newContext();
     const adminPage = await adminContext.newPage();
     await staffLogin(adminPage, t.platform.baseUrl, admin.email, admin.password);
-    await expectHeading(adminPage, 'Jobs');
+    await expectHeading(adminPage, 'Aftersales board');
     await adminPage.goto(`${t.platform.baseUrl}/staff/leads`);
     await adminPage.getByRole('link', { name: 'Choose acceptors' }).click();
     await expectHeading(adminPage, 'Online booking settings');

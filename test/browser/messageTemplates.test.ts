@@ -17,7 +17,8 @@ describe('browser: message texts and the development SMS provider', () => {
     const page = await context.newPage();
     page.on('dialog', (dialog) => void dialog.accept()); // "Replace your own text with the built-in one?"
     await staffLogin(page, baseUrl, admin.email, admin.password);
-    await expectHeading(page, 'Jobs');
+    await expectHeading(page, 'Aftersales board');
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
     await page.getByRole('link', { name: 'Message texts' }).click();
     await expectHeading(page, 'Message texts');
     expect(await page.locator('nav.languages').innerText()).toMatch(/English\s+Nederlands\s+Français\s+Deutsch/);
@@ -76,7 +77,7 @@ describe('browser: message texts and the development SMS provider', () => {
     const adminContext = await t.browser.newContext({ javaScriptEnabled: false });
     const adminPage = await adminContext.newPage();
     await staffLogin(adminPage, baseUrl, admin.email, admin.password);
-    await expectHeading(adminPage, 'Jobs');
+    await expectHeading(adminPage, 'Aftersales board');
     await adminPage.goto(`${baseUrl}/staff/settings/messages/appointment_confirmation/email/nl`);
     await expectHeading(adminPage, 'Appointment confirmed · E-mail · Nederlands');
     expect(await adminPage.getByLabel('Subject').inputValue()).toBe(builtInText('appointment_confirmation', 'email', 'nl').subject);
@@ -101,7 +102,7 @@ describe('browser: message texts and the development SMS provider', () => {
     const context = await t.browser.newContext();
     const page = await context.newPage();
     await staffLogin(page, baseUrl, advisor.email, advisor.password);
-    await expectHeading(page, 'Jobs');
+    await expectHeading(page, 'Aftersales board');
     expect(await page.getByRole('link', { name: 'Message texts' }).count()).toBe(0);
     expect((await page.request.get(`${baseUrl}/staff/settings/messages`)).status()).toBe(403);
     await page.getByRole('link', { name: 'Development SMS' }).click();
@@ -117,7 +118,7 @@ describe('browser: message texts and the development SMS provider', () => {
     const mechanicContext = await t.browser.newContext();
     const mechanicPage = await mechanicContext.newPage();
     await staffLogin(mechanicPage, baseUrl, mechanic.email, mechanic.password);
-    await expectHeading(mechanicPage, 'Jobs');
+    await expectHeading(mechanicPage, 'Aftersales board');
     expect(await mechanicPage.getByRole('link', { name: 'Development SMS' }).count()).toBe(0);
     expect((await mechanicPage.request.get(`${baseUrl}/staff/messages/dev-sms`)).status()).toBe(403);
     await mechanicContext.close();

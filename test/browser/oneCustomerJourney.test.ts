@@ -61,7 +61,7 @@ describe('browser: one customer through estimate, service request, check-in and 
     // 3. Staff make the appointment from the lead (M2): the duplicate dialog finds the customer of step 1 (M7).
     const staff = await (await t.browser.newContext()).newPage();
     await staffLogin(staff, baseUrl, advisor.email, advisor.password);
-    await expectHeading(staff, 'Jobs');
+    await expectHeading(staff, 'Aftersales board');
     await staff.goto(`${baseUrl}/staff/leads?lang=en`);
     await staff.locator('#lead-table').getByRole('link', { name: 'Noor Verhoeven' }).click();
     await staff.getByRole('link', { name: 'Create appointment' }).click();

@@ -41,7 +41,7 @@ describe('browser: a customer adds photos to the job by plate + job number (P6)'
     const staff = await t.browser.newContext();
     const staffPage = await staff.newPage();
     await staffLogin(staffPage, t.platform.baseUrl, email, password);
-    await expectHeading(staffPage, 'Jobs');
+    await expectHeading(staffPage, 'Aftersales board');
     await staffPage.goto(`${t.platform.baseUrl}/staff/jobs/${job.job_number}?lang=en`);
     await expectHeading(staffPage, new RegExp(job.job_number));
     for (const photo of stored) expect(await staffPage.locator(`img[src*="${photo.id}"]`).count()).toBe(1);

@@ -74,7 +74,7 @@ describe('browser: online service booking and the lead manager (M1-M3, M7-M9)', 
 
     const staff = await (await t.browser.newContext()).newPage();
     await staffLogin(staff, baseUrl, advisor.email, advisor.password);
-    await expectHeading(staff, 'Jobs');
+    await expectHeading(staff, 'Aftersales board');
     await staff.goto(`${baseUrl}/staff/leads?lang=en`);
     const table = staff.locator('#lead-table');
     await table.waitFor();
@@ -184,7 +184,7 @@ describe('browser: online service booking and the lead manager (M1-M3, M7-M9)', 
     await waitForMail(other.email); // the acknowledgement
     const staff = await (await t.browser.newContext()).newPage();
     await staffLogin(staff, baseUrl, advisor.email, advisor.password);
-    await expectHeading(staff, 'Jobs');
+    await expectHeading(staff, 'Aftersales board');
     await staff.goto(`${baseUrl}/staff/leads/${leadId}?lang=en`);
     await staff.getByRole('link', { name: 'Reject' }).click();
     await expectHeading(staff, 'Reject request');

@@ -16,7 +16,7 @@ describe('browser: staff login, roles, location settings and CSRF', () => {
 
     const anonymousCookie = (await context.cookies()).find((c) => c.name === 'workshop.sid');
     await staffLogin(page, t.platform.baseUrl, email, password);
-    await expectHeading(page, 'Jobs');
+    await expectHeading(page, 'Aftersales board');
     const sessionCookie = (await context.cookies()).find((c) => c.name === 'workshop.sid');
     // A new session id at login; the cookie is HttpOnly and SameSite.
     expect(sessionCookie?.value).not.toBe(anonymousCookie?.value);
@@ -35,7 +35,8 @@ describe('browser: staff login, roles, location settings and CSRF', () => {
     const context = await t.browser.newContext();
     const page = await context.newPage();
     await staffLogin(page, t.platform.baseUrl, email, password);
-    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
+    await page.getByRole('link', { name: 'Locations', exact: true }).click();
     await page.getByRole('link', { name: location.name }).click();
 
     await page.getByLabel('Estimates per slot').fill('0');
@@ -75,7 +76,7 @@ describe('browser: staff login, roles, location settings and CSRF', () => {
     const context = await t.browser.newContext();
     const page = await context.newPage();
     await staffLogin(page, t.platform.baseUrl, email, password);
-    await expectHeading(page, 'Jobs');
+    await expectHeading(page, 'Aftersales board');
     expect(await page.getByRole('link', { name: 'Settings' }).count()).toBe(0);
     const response = await page.goto(`${t.platform.baseUrl}/staff/settings/locations/${location.id}`);
     expect(response?.status()).toBe(403);
@@ -98,7 +99,7 @@ describe('browser: staff login, roles, location settings and CSRF', () => {
     const context = await t.browser.newContext();
     const page = await context.newPage();
     await staffLogin(page, t.platform.baseUrl, email, password);
-    await expectHeading(page, 'Jobs');
+    await expectHeading(page, 'Aftersales board');
     const forged = await page.request.post(`${t.platform.baseUrl}/staff/settings/locations/${location.id}`, {
       form: { name: 'Hijacked', time_zone: 'Europe/Brussels', slot_minutes: '30', slot_capacity: '9', booking_horizon_days: '3', booking_lead_minutes: '0' },
       maxRedirects: 0,

@@ -37,7 +37,7 @@ describe('browser: repair status by plate + job number (P5)', () => {
     const staff = await t.browser.newContext();
     const staffPage = await staff.newPage();
     await staffLogin(staffPage, t.platform.baseUrl, email, password);
-    await expectHeading(staffPage, 'Jobs');
+    await expectHeading(staffPage, 'Aftersales board');
     await staffPage.goto(`${t.platform.baseUrl}/staff/jobs/${job.job_number}?lang=en`);
     await staffPage.getByRole('button', { name: 'Vehicle in' }).click();
     await staffPage.getByText('Vehicle marked in.').waitFor();

@@ -35,7 +35,7 @@ describe('browser: the customer moves and cancels their service appointment from
     // Staff send the confirmation (M9) from the appointment page.
     const staff = await (await t.browser.newContext()).newPage();
     await staffLogin(staff, baseUrl, receptionist.email, receptionist.password);
-    await expectHeading(staff, 'Jobs');
+    await expectHeading(staff, 'Aftersales board');
     await staff.goto(`${baseUrl}/staff/appointments/${v.appointment.id}?lang=en`);
     await staff.getByRole('button', { name: 'Send confirmation by e-mail' }).click();
     await staff.getByText('Confirmation e-mail is on its way.').waitFor();

@@ -15,7 +15,7 @@ import { createLogger } from '../../lib/logger';
 import { freePort } from '../../lib/stack';
 import { createTemporalClient, ensureSearchAttributes } from '../../clients/temporal';
 import { createApp } from '../../web/app';
-import { JobChanges } from '../../web/live';
+import { LiveChanges } from '../../web/live';
 import { createWorker } from '../../worker';
 
 export interface Platform {
@@ -27,6 +27,10 @@ export interface Platform {
   /** stops the worker (in-flight tasks finish) — workflows wait on the server meanwhile */
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
+  /** Cuts every open connection of this web process (live pages then reconnect). */
+  dropConnections(): void;
+  /** A second web process on the same database and Temporal, as a replica behind a proxy (closed with the platform). */
+  startWebReplica(): Promise<{ baseUrl: string; dropConnections(): void }>;
   close(): Promise<void>;
 }
 
@@ -118,12 +122,25 @@ export async function startPlatformOn(infra: Infrastructure, env: Record<string,
   };
   await startWorker();
 
-  const changes = new JobChanges(config.DATABASE_URL, log);
-  await changes.start();
-  const app = createApp({ config, db, pool, temporal, i18n, log, changes });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(port, '127.0.0.1', () => resolve(s));
-  });
+  /** One web process: its app, its LISTEN connection, its HTTP server. */
+  const startWeb = async (webPort: number) => {
+    const changes = new LiveChanges(config.DATABASE_URL, log);
+    await changes.start();
+    const app = createApp({ config, db, pool, temporal, i18n, log, changes });
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(webPort, '127.0.0.1', () => resolve(s));
+    });
+    return {
+      server,
+      async close() {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+        await changes.stop();
+      },
+    };
+  };
+  const web = await startWeb(port);
+  const replicas: Awaited<ReturnType<typeof startWeb>>[] = [];
 
   return {
     config,
@@ -133,14 +150,20 @@ export async function startPlatformOn(infra: Infrastructure, env: Record<string,
     activities: createActivities(deps),
     stopWorker,
     startWorker,
+    dropConnections: () => web.server.closeAllConnections(),
+    async startWebReplica() {
+      const replicaPort = await freePort();
+      const replica = await startWeb(replicaPort);
+      replicas.push(replica);
+      return { baseUrl: `http://127.0.0.1:${replicaPort}`, dropConnections: () => replica.server.closeAllConnections() };
+    },
     async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await Promise.all([web, ...replicas].map((w) => w.close()));
       await stopWorker();
       transport.close();
       await connection?.close();
       await temporal.connection.close();
-      await Promise.all([db.destroy(), pool.end(), changes.stop()]);
+      await Promise.all([db.destroy(), pool.end()]);
     },
   };
 }

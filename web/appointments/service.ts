@@ -18,14 +18,15 @@ export type AppointmentOutcome = { ok: true } | { ok: false; reason: 'gone' } | 
 
 /**
  * Moves an appointment, from whatever screen (overview, appointment page, the
- * customer's own link, B1). A job's repair appointment is its D4 workflow's
+ * customer's own link, B1). A job's repair appointment (or the service visit
+ * it was opened from on the board, W3) is its D4 workflow's
  * date, so it moves through that workflow (which may refuse: the vehicle is
  * in), and the workflow's read model moves the row and its check-in; any
  * other appointment moves here and its check-in (D2) is told.
  */
 export async function moveAppointment(deps: AppointmentServiceDeps, visit: Visit, startsAt: Date, endsAt: Date): Promise<AppointmentOutcome> {
   if (visit.status !== 'planned') return { ok: false, reason: 'gone' };
-  if (visit.kind === 'repair' && visit.job_id !== null) {
+  if (visit.kind !== 'estimate' && visit.job_id !== null) {
     const job = await findPortalJob(deps.db, visit.job_id);
     if (!job) return { ok: false, reason: 'gone' };
     const result = await advanceJob(deps, job, { type: 'appointment', at: startsAt.toISOString() });
@@ -48,7 +49,7 @@ export async function moveAppointment(deps: AppointmentServiceDeps, visit: Visit
  */
 export async function cancelVisit(deps: AppointmentServiceDeps, visit: Visit, staffId: number | null): Promise<AppointmentOutcome> {
   if (visit.status !== 'planned') return { ok: false, reason: 'gone' };
-  if (visit.kind === 'repair' && visit.job_id !== null) {
+  if (visit.kind !== 'estimate' && visit.job_id !== null) {
     const job = await findPortalJob(deps.db, visit.job_id);
     if (!job) return { ok: false, reason: 'gone' };
     const result = await advanceJob(deps, job, { type: 'appointment_cancelled', at: new Date().toISOString() });

@@ -6,7 +6,7 @@ import { fieldErrors, parseForm, type FieldErrors } from '../errors';
 import { requireRole, requireStaff } from '../middleware/auth';
 import { render } from '../render';
 import { featureRouter, rowId } from '../router';
-import { addComment, conversationPage, sendReply, type ConversationDeps, type ReplyForm } from './service';
+import { addComment, conversationPage, moveMessage, sendReply, type ConversationDeps, type ReplyForm } from './service';
 
 const nonce = z.uuid().optional().catch(undefined);
 const replySchema = z.discriminatedUnion('message', [
@@ -16,6 +16,11 @@ const replySchema = z.discriminatedUnion('message', [
 const commentSchema = z.object({ body: z.string().trim().min(1, 'commentRequired').max(2000, 'tooLong') });
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
+/** The board's redirect after a move made with the page's Move-to control (web/board/routes.ts). */
+const moveQuery = z.object({
+  outcome: z.enum(['moved', 'conflict', 'refused', 'incomplete']),
+  refusal: z.string().regex(/^[A-Za-z]{1,40}$/).optional().catch(undefined),
+});
 
 /**
  * W4 conversation page of a board card, W6 backchannel. Office roles only: the
@@ -37,11 +42,13 @@ export function createConversationsRouter(deps: ConversationDeps) {
     const data = await conversationPage(deps, req.staff!, id, req.language);
     if (!data) return next();
     const notice = ['sent', 'commented'].includes(text(req.query.done)) ? text(req.query.done) : '';
+    const moved = moveQuery.safeParse(req.query);
+    const move = moved.success ? await moveMessage(deps, req.staff!, id, moved.data, res.locals.t, req.language) : {};
     render(
       req,
       res,
       'conversations/views/conversation',
-      { ...data, action: base(id), reply: { message: 'text', text: '', template: '', ...form.reply }, comment: form.comment ?? '', errors: form.errors ?? {}, refusal: form.refusal ?? '', notice },
+      { ...data, move, action: base(id), reply: { message: 'text', text: '', template: '', ...form.reply }, comment: form.comment ?? '', errors: form.errors ?? {}, refusal: form.refusal ?? '', notice },
       'conversations/views/_conversation',
     );
   }

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
@@ -14,6 +12,8 @@ import {
   type ConversationCard,
   type ConversationChannel,
 } from '../../db/conversations';
+import { boardCard } from '../../db/board';
+import { lastMove } from '../../db/boardEvents';
 import { customerTimeline, findCustomerFile } from '../../db/customerTimeline';
 import { discardMessage, queueMessage } from '../../db/messages';
 import { companyText } from '../../db/templates';
@@ -24,7 +24,9 @@ import type { JobStep } from '../../workflows/jobLifecycle.contract';
 import { smsMaxLength } from '../../lib/messaging/smsParts';
 import { whatsappTextMaxLength } from '../../lib/messaging/whatsapp';
 import { renderTemplate, templateValues, whatsappTemplate, type SingleTextPurpose } from '../../lib/templates';
+import type { TFunction } from '../../lib/i18n';
 import { formatLocalDateTimeShort } from '../../lib/time';
+import { conflictMessage } from '../board/service';
 import { timelineEntryView } from '../customers/service';
 import { UserError } from '../errors';
 
@@ -41,9 +43,6 @@ export interface ConversationDeps {
 /** The templates staff may send from a conversation (the one template system, lib/templates.ts). */
 export const conversationTemplates = ['conversation_followup'] as const satisfies readonly SingleTextPurpose[];
 export type ConversationTemplate = (typeof conversationTemplates)[number];
-
-/** The board package's Move-to control (web/board/views/_moveTo.eta), once it is there. */
-const moveToPartial = existsSync(path.join(import.meta.dirname, '..', 'board', 'views', '_moveTo.eta'));
 
 /**
  * The channel a card's customer is written to: WhatsApp where the company
@@ -120,7 +119,6 @@ export async function conversationPage(
   const lastOutbound = conversation?.last_outbound_at ?? null;
   return {
     card: { ...card, column: columnOfStep(card.job_step as JobStep | null), startsLabel: at(card.starts_at) },
-    moveToPartial,
     /** each rendering's reply forms carry their own id (ReplyForm.nonce) */
     nonce: randomUUID(),
     customer,
@@ -134,6 +132,30 @@ export async function conversationPage(
     messages: timeline.entries.map((entry) => timelineEntryView(entry, card.time_zone, language)).reverse(),
     comments: comments.map((comment) => ({ ...comment, whenLabel: at(comment.created_at), iso: comment.created_at.toISOString() })),
   };
+}
+
+/** What a move made with the page's Move-to control did (the board's redirect back names it). */
+export interface MoveResult {
+  outcome: 'moved' | 'conflict' | 'refused' | 'incomplete';
+  refusal?: string;
+}
+
+/** The move's message on the conversation page, worded as the board words it. */
+export async function moveMessage(
+  deps: Pick<ConversationDeps, 'db'>,
+  staff: Pick<StaffUser, 'company_id'>,
+  appointmentId: number,
+  result: MoveResult,
+  t: TFunction,
+  language: string,
+): Promise<{ notice?: string; alert?: string }> {
+  const card = await boardCard(deps.db, staff.company_id, appointmentId);
+  if (!card) return {};
+  const name = `${card.first_name} ${card.last_name}`.trim() || t('board.card.noName');
+  if (result.outcome === 'moved') return { notice: t('board.moved', { name, column: t(`board.columns.${card.column}`) }) };
+  if (result.outcome === 'conflict') return { alert: conflictMessage(t, language, card, await lastMove(deps.db, card.id)) };
+  if (result.outcome === 'refused' && result.refusal) return { alert: t(`jobs.refused.${result.refusal}`) };
+  return { alert: t('board.incomplete') };
 }
 
 export type ReplyOutcome = { sent: true } | { sent: false; refusal: 'windowClosed' | 'noChannel' };

@@ -1,7 +1,7 @@
 import { createStaffJob, updateJobDetails, type CreatedStaffJob, type JobEditRow } from '../../db/jobs';
 import { advanceJob, startJobLifecycle, type LifecycleDeps } from '../../clients/jobLifecycle';
 import { plateChanged } from '../../clients/temporal';
-import { jobWorkflowId, type JobEvent, type Refusal } from '../../workflows/jobLifecycle.contract';
+import { jobWorkflowId, type JobEvent, type JobSnapshot, type Refusal } from '../../workflows/jobLifecycle.contract';
 import { localInput, localToInstant, type JobForm } from './form';
 
 /** The planned-date fields of the job form and the D4 event each one sends. */
@@ -19,14 +19,26 @@ export type PlannedDateField = (typeof plannedDates)[number]['field'];
  */
 export async function createJob(deps: LifecycleDeps, companyId: number, form: JobForm, timeZone: string): Promise<CreatedStaffJob> {
   const job = await createStaffJob(deps.db, companyId, { ...form.fields, location_id: form.location_id! });
-  await startJobLifecycle(deps, job);
-  for (const { field, type } of plannedDates) {
-    if (!form[field]) continue;
-    const result = await advanceJob(deps, job, { type, at: localToInstant(form[field], timeZone) });
-    // A new job takes an appointment and a planned end in any order; a refusal here is a bug, not a user error.
-    if (!result.ok) throw new Error(`job ${job.job_number}: ${type} refused at creation (${result.refusal})`);
-  }
+  const planned = plannedDates.filter(({ field }) => form[field]).map(({ field, type }) => ({ type, at: localToInstant(form[field], timeZone) }));
+  await startJob(deps, job, planned);
   return job;
+}
+
+/**
+ * Starts the D4 workflow of a job just created (at the desk, or from a board
+ * card, W3) and records its planned dates. A new job takes an appointment and
+ * a planned end in any order: a refusal here is a bug, not a user error.
+ * Answers the job's state after them.
+ */
+export async function startJob(deps: LifecycleDeps, job: CreatedStaffJob, planned: JobEvent[]): Promise<JobSnapshot | undefined> {
+  await startJobLifecycle(deps, job);
+  let state: JobSnapshot | undefined;
+  for (const event of planned) {
+    const result = await advanceJob(deps, job, event);
+    if (!result.ok) throw new Error(`job ${job.job_number}: ${event.type} refused at creation (${result.refusal})`);
+    state = result.job;
+  }
+  return state;
 }
 
 export type EditResult = { ok: true } | { ok: false; field: PlannedDateField; refusal: Refusal };

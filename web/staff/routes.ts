@@ -11,6 +11,7 @@ import { endSession, rotateSession } from '../middleware/session';
 import { render } from '../render';
 import { createFlowTypesRouter } from './flowTypes';
 import { parseLocationSettings } from './settings';
+import { visibleSettings } from './settingsSections';
 import { featureRouter } from '../router';
 
 // Verifying against this keeps a login for an unknown e-mail as slow as a wrong password.
@@ -22,9 +23,12 @@ const loginSchema = z.object({
   next: z.string().optional(),
 });
 
+/** Where staff land after login (W3): the aftersales board, which every role sees. */
+export const staffHome = '/staff/board';
+
 /** Only same-site paths under /staff, so the login form cannot redirect elsewhere. */
 function safeNext(next: string | undefined): string {
-  return next && /^\/staff(\/[\w\-./?=&%]*)?$/.test(next) ? next : '/staff/jobs';
+  return next && /^\/staff(\/[\w\-./?=&%]*)?$/.test(next) ? next : staffHome;
 }
 
 export function createStaffRouter({ db, secureCookies }: { db: Knex; secureCookies: boolean }) {
@@ -45,7 +49,7 @@ export function createStaffRouter({ db, secureCookies }: { db: Knex; secureCooki
   });
 
   router.get('/staff/login', (req, res) => {
-    if (req.staff) return res.redirect(303, '/staff/jobs');
+    if (req.staff) return res.redirect(303, staffHome);
     render(req, res, 'staff/views/login', { values: { next: req.query.next ?? '' }, errors: {} });
   });
 
@@ -74,7 +78,17 @@ export function createStaffRouter({ db, secureCookies }: { db: Knex; secureCooki
 
   router.use('/staff', requireStaff);
 
-  router.get('/staff', (_req, res) => res.redirect(303, '/staff/jobs'));
+  router.get('/staff', (_req, res) => res.redirect(303, staffHome));
+
+  // Every admin page in sections (the navigation keeps daily work); only the entries this staff member may open.
+  router.get('/staff/settings', (req, res, next) => {
+    const sections = visibleSettings(req.staff!.role, res.locals.can);
+    if (sections.length === 0) {
+      res.status(403);
+      return next(Object.assign(new Error('no settings for this role'), { status: 403, code: 'forbidden' }));
+    }
+    render(req, res, 'staff/views/settings', { sections });
+  });
 
   router.use(createFlowTypesRouter({ db }));
 

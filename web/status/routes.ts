@@ -1,14 +1,14 @@
 import { type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import { findPortalJob, type PortalJob } from '../../db/jobs';
-import type { JobChanges } from '../live';
+import type { LiveChanges } from '../live';
 import { eta, render } from '../render';
 import { timeline } from '../jobs/timeline';
 import { grantJob, grantedJob, lookupJob, lookupRateLimit, openPortal, type LookupPurpose } from './lookup';
 import { featureRouter } from '../router';
 
 /** Plate + job number look-up (P4-P6) and the live repair status page (P5). */
-export function createStatusRouter({ db, changes, lookupLimit }: { db: Knex; changes: JobChanges; lookupLimit: number }) {
+export function createStatusRouter({ db, changes, lookupLimit }: { db: Knex; changes: LiveChanges; lookupLimit: number }) {
   const router = featureRouter();
   const limit = lookupRateLimit(db, lookupLimit);
 
@@ -37,6 +37,7 @@ export function createStatusRouter({ db, changes, lookupLimit }: { db: Knex; cha
 
   const timelineData = (req: Request, res: Response, job: PortalJob) => ({
     t: res.locals.t,
+    customer: true,
     steps: timeline(job, job.work_started_source, job.time_zone, req.language),
   });
 

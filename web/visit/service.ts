@@ -97,7 +97,8 @@ export async function moveOwnAppointment(deps: VisitDeps, visit: OwnVisit, start
   if (!slot) return 'notOffered';
   const result = await moveOwnVisit(deps.db, visit.id, slot.start, slot.end, now);
   if (!result.moved) return result.reason;
-  if (visit.kind === 'repair' && visit.job_id !== null) {
+  // A job's D4 appointment: its repair appointment, or the service visit it was opened from on the board (W3).
+  if (visit.kind !== 'estimate' && visit.job_id !== null) {
     const job = await findPortalJob(deps.db, visit.job_id);
     const answer = job ? await advanceJob(deps, job, { type: 'appointment', at: slot.start.toISOString() }) : undefined;
     if (!answer?.ok) {
