@@ -71,13 +71,16 @@ async function upsertConversation(trx: Db, c: { companyId: number; customerId: n
   return row.id;
 }
 
-/** The customer's conversation on a channel (created when missing, at `address`), as it stands. */
+/** The customer's conversation on a channel as it stands; created at `address` when missing (an existing one keeps its number). */
 export async function ensureConversation(
   db: Db,
   c: { companyId: number; customerId: number; channel: ConversationChannel; address: string },
 ): Promise<Conversation> {
-  const id = await upsertConversation(db, c);
-  return (await findConversation(db, id))!;
+  await db('conversations')
+    .insert({ company_id: c.companyId, customer_id: c.customerId, channel: c.channel, address: c.address })
+    .onConflict(['customer_id', 'channel'])
+    .ignore();
+  return (await db<Conversation>('conversations').where({ customer_id: c.customerId, channel: c.channel }).first())!;
 }
 
 /**

@@ -271,6 +271,25 @@ describe('W5 webhooks: WhatsApp Cloud API and the SMS gateway (real PostgreSQL, 
     });
   });
 
+  describe('the number a customer writes from', () => {
+    it('a customer we wrote to at another number than the master one is found by it, and answered there', async () => {
+      const { customer, appointment } = await boardAppointment(db(), location);
+      const other = uniqueMobile();
+      // An SMS went to the number the appointment was made with (national notation), not the master phone.
+      await queueMessage(db(), { idempotencyKey: `other-${randomUUID()}`, channel: 'sms', kind: 'appointment_confirmation', recipient: `0${other.slice(3)}`, subject: '', body: 'Tot dan', customerId: customer.id });
+      expect((await postWhatsappWebhook(platform, whatsappText(other, 'Dit is mijn werk-gsm', undefined, undefined, `pn-${companyId}`))).status).toBe(200);
+      expect((await inboundOf(other))[0]).toMatchObject({ customer_id: customer.id });
+      expect(await conversationOf(customer.id)).toMatchObject({ address: other });
+
+      const advisor = await createStaff(db(), companyId, 'service_advisor');
+      const client = httpClient(platform.baseUrl);
+      await client.login(advisor.email, advisor.password);
+      await client.formPage(`/staff/board/cards/${appointment.id}/conversation?lang=en`);
+      expect((await client.post(`/staff/board/cards/${appointment.id}/conversation/messages`, { message: 'text', text: 'Genoteerd.' })).status).toBe(303);
+      expect(await db()('sent_messages').where({ customer_id: customer.id, kind: 'conversation_reply' }).first()).toMatchObject({ recipient: other });
+    });
+  });
+
   describe('SMS conversations, the dev outbox and the customer timeline', () => {
     it('without WhatsApp the page writes by SMS, freely, with no window; the dev SMS outbox answers through the signed webhook; both show on the customer timeline', async () => {
       const { customer, appointment, phone } = await boardAppointment(db(), location, { whatsapp: false });

@@ -9,6 +9,7 @@ import {
   ensureConversation,
   findConversationCard,
   markConversationsRead,
+  type Conversation,
   type ConversationCard,
   type ConversationChannel,
 } from '../../db/conversations';
@@ -45,15 +46,20 @@ export const conversationTemplates = ['conversation_followup'] as const satisfie
 export type ConversationTemplate = (typeof conversationTemplates)[number];
 
 /**
- * The channel a card's customer is written to: WhatsApp where the company
- * has it (and the deployment a provider) and the customer a number, else
- * SMS likewise, else none.
+ * The channel a card's customer is written to, and the number: WhatsApp
+ * where the company has it (and the deployment a provider), else SMS; the
+ * number their conversation on it has (the one they wrote from), else their
+ * mobile number in the master. Null when there is no channel or no number.
  */
-function channelOf(deps: Pick<ConversationDeps, 'smsAvailable' | 'whatsappAvailable'>, card: ConversationCard): ConversationChannel | null {
-  if (!card.customer_id || !card.phone_normalized) return null;
-  if (card.whatsapp_enabled && deps.whatsappAvailable) return 'whatsapp';
-  if (card.sms_enabled && deps.smsAvailable) return 'sms';
-  return null;
+function channelOf(
+  deps: Pick<ConversationDeps, 'smsAvailable' | 'whatsappAvailable'>,
+  card: ConversationCard,
+  conversations: Partial<Record<ConversationChannel, Conversation>>,
+): { channel: ConversationChannel; address: string } | null {
+  if (!card.customer_id) return null;
+  const channel = card.whatsapp_enabled && deps.whatsappAvailable ? 'whatsapp' : card.sms_enabled && deps.smsAvailable ? 'sms' : null;
+  const address = channel ? conversations[channel]?.address || card.phone_normalized : '';
+  return channel && address ? { channel, address } : null;
 }
 
 const valuesOf = (card: ConversationCard) =>
@@ -96,13 +102,12 @@ export async function conversationPage(
   if (!card) return undefined;
   const customer = card.customer_id ? await findCustomerFile(deps.db, staff.company_id, card.customer_id) : undefined;
   const conversations = customer ? await customerConversations(deps.db, customer.id) : {};
-  const wasUnread = Object.values(conversations).some((c) => c.last_inbound_at && c.last_inbound_at > (c.read_at ?? new Date(0)));
   if (customer) await markConversationsRead(deps.db, customer.id, staff.id);
   const [timeline, comments] = await Promise.all([
     customer ? customerTimeline(deps.db, customer, { filters: ['messages'], limit: 100 }) : { entries: [], next: null },
     appointmentComments(deps.db, card.id),
   ]);
-  const channel = channelOf(deps, card);
+  const channel = channelOf(deps, card, conversations)?.channel ?? null;
   const conversation = channel ? conversations[channel] : undefined;
   const at = (date: Date | null) => (date ? formatLocalDateTimeShort(date, card.time_zone, language) : '');
   const closes = channel === 'whatsapp' ? windowClosesAt(conversation?.last_inbound_at) : null;
@@ -115,8 +120,6 @@ export async function conversationPage(
         })
       : [],
   );
-  const lastInbound = conversation?.last_inbound_at ?? null;
-  const lastOutbound = conversation?.last_outbound_at ?? null;
   return {
     card: { ...card, column: columnOfStep(card.job_step as JobStep | null), startsLabel: at(card.starts_at) },
     /** each rendering's reply forms carry their own id (ReplyForm.nonce) */
@@ -124,9 +127,7 @@ export async function conversationPage(
     customer,
     channel,
     freeTextAllowed: open,
-    window: channel === 'whatsapp' ? { open, closesAt: closes?.toISOString() ?? null, closesLabel: at(closes), everWrote: !!lastInbound } : null,
-    waiting: !!lastInbound && lastInbound > (lastOutbound ?? new Date(0)),
-    wasUnread,
+    window: channel === 'whatsapp' ? { open, closesAt: closes?.toISOString() ?? null, closesLabel: at(closes), everWrote: !!conversation?.last_inbound_at } : null,
     maxLength: channel === 'sms' ? smsMaxLength : whatsappTextMaxLength,
     templates,
     messages: timeline.entries.map((entry) => timelineEntryView(entry, card.time_zone, language)).reverse(),
@@ -169,9 +170,10 @@ export type ReplyOutcome = { sent: true } | { sent: false; refusal: 'windowClose
 export async function sendReply(deps: ConversationDeps, staff: Pick<StaffUser, 'id' | 'company_id'>, appointmentId: number, form: ReplyForm): Promise<ReplyOutcome> {
   const card = await findConversationCard(deps.db, staff.company_id, appointmentId);
   if (!card) throw new UserError('notFound', 404, `no appointment ${appointmentId}`);
-  const channel = channelOf(deps, card);
-  if (!channel || !card.customer_id) return { sent: false, refusal: 'noChannel' };
-  const conversation = await ensureConversation(deps.db, { companyId: card.company_id, customerId: card.customer_id, channel, address: card.phone_normalized });
+  const to = card.customer_id ? channelOf(deps, card, await customerConversations(deps.db, card.customer_id)) : null;
+  if (!to || !card.customer_id) return { sent: false, refusal: 'noChannel' };
+  const { channel } = to;
+  const conversation = await ensureConversation(deps.db, { companyId: card.company_id, customerId: card.customer_id, channel, address: to.address });
   const freeText = form.message === 'text';
   // The same form posted twice with the same content (a double click, a resend) is one message: queueMessage keeps
   // the first and the workflow's steps are idempotent; what was changed before posting again is a message of its own.
