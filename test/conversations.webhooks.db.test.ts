@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DateTime } from 'luxon';
+import { boardCard, boardCards } from '../db/board';
 import { markMessageSent, queueMessage } from '../db/messages';
 import type { Location } from '../db/locations';
 import { createLocation, createStaff } from './support/fixtures';
@@ -23,15 +25,16 @@ describe('W5 webhooks: WhatsApp Cloud API and the SMS gateway (real PostgreSQL, 
   const inboundOf = (sender: string) => db()('inbound_messages').where({ sender }).orderBy('id');
   const conversationOf = (customerId: number, channel = 'whatsapp') => db()('conversations').where({ customer_id: customerId, channel }).first();
   const boardChanges = (appointmentId: number, change: string) => db()('board_events').where({ appointment_id: appointmentId, change }).orderBy('id');
-  /** The board's flags, as the contract words them. */
-  const flags = async (customerId: number) => {
-    const row = await db()('conversations')
-      .where({ customer_id: customerId, channel: 'whatsapp' })
-      .first(
-        db().raw(`last_inbound_at > coalesce(read_at, '-infinity') as unread`),
-        db().raw(`last_inbound_at > coalesce(last_outbound_at, '-infinity') as waiting`),
-      );
-    return { unread: !!row?.unread, waiting: !!row?.waiting };
+  /** The card's flags as the board reads them (db/board.ts). */
+  const flags = async (appointmentId: number) => {
+    const card = await boardCard(db(), companyId, appointmentId);
+    return { unread: card!.unread, waiting: card!.waiting };
+  };
+  /** Whether the board's "Waiting conversations" filter (W5) shows the card today. */
+  const inWaitingFilter = async (appointmentId: number) => {
+    const day = DateTime.now().setZone(location.time_zone).toISODate()!;
+    const cards = await boardCards(db(), companyId, { locationIds: [location.id], day, zone: location.time_zone, waitingOnly: true });
+    return cards.some((card) => card.id === appointmentId);
   };
 
   describe('GET /webhooks/whatsapp: the verification challenge', () => {
@@ -85,7 +88,7 @@ describe('W5 webhooks: WhatsApp Cloud API and the SMS gateway (real PostgreSQL, 
       expect(stored[0]).toMatchObject({ customer_id: customer.id, company_id: companyId, conversation_id: opened.id, channel: 'whatsapp', body: 'Kan ik de auto om 8u brengen?' });
       expect((await conversationOf(customer.id)).last_inbound_at.getTime()).toBe(Math.floor(sentAt.getTime() / 1000) * 1000);
       expect(await boardChanges(appointment.id, 'message')).toHaveLength(1);
-      expect(await flags(customer.id)).toEqual({ unread: true, waiting: true });
+      expect(await flags(appointment.id)).toEqual({ unread: true, waiting: true });
       // The conversation's workflow heard it (Signal-With-Start): its state has the window.
       const state = await waitUntil('the workflow to hear the message', async () => {
         const s = await platform.temporal.workflow.getHandle(`conversation-${opened.id}`).query<{ lastInboundAt: string | null }>('state').catch(() => undefined);
@@ -203,14 +206,16 @@ describe('W5 webhooks: WhatsApp Cloud API and the SMS gateway (real PostgreSQL, 
       const client = httpClient(platform.baseUrl);
       await client.login(advisor.email, advisor.password);
 
+      expect(await inWaitingFilter(appointment.id)).toBe(false);
       await postWhatsappWebhook(platform, whatsappText(phone, 'Is mijn auto klaar?', undefined, undefined, `pn-${companyId}`));
-      expect(await flags(customer.id)).toEqual({ unread: true, waiting: true });
+      expect(await flags(appointment.id)).toEqual({ unread: true, waiting: true });
+      expect(await inWaitingFilter(appointment.id)).toBe(true);
 
       const opened = await client.formPage(`/staff/board/cards/${appointment.id}/conversation?lang=en`);
       expect(opened.status).toBe(200);
       expect(opened.html).toContain('Is mijn auto klaar?');
       expect(await conversationOf(customer.id)).toMatchObject({ read_by: staffId });
-      expect(await flags(customer.id)).toEqual({ unread: false, waiting: true });
+      expect(await flags(appointment.id)).toEqual({ unread: false, waiting: true });
       expect(await boardChanges(appointment.id, 'read')).toHaveLength(1);
       // Opening it again with nothing new records nothing.
       await client.formPage(`/staff/board/cards/${appointment.id}/conversation?lang=en`);
@@ -221,11 +226,11 @@ describe('W5 webhooks: WhatsApp Cloud API and the SMS gateway (real PostgreSQL, 
       expect(comment.status).toBe(303);
       expect(await db()('appointment_comments').where({ appointment_id: appointment.id })).toEqual([expect.objectContaining({ staff_id: staffId, body: 'Klant belt terug na 14u' })]);
       expect(await boardChanges(appointment.id, 'comment')).toHaveLength(1);
-      expect(await flags(customer.id)).toEqual({ unread: false, waiting: true });
+      expect(await flags(appointment.id)).toEqual({ unread: false, waiting: true });
       expect(await db()('sent_messages').where({ customer_id: customer.id })).toEqual([]);
 
       await postWhatsappWebhook(platform, whatsappText(phone, 'Hallo?', undefined, undefined, `pn-${companyId}`));
-      expect(await flags(customer.id)).toEqual({ unread: true, waiting: true });
+      expect(await flags(appointment.id)).toEqual({ unread: true, waiting: true });
 
       // Staff answer within the window: free text, delivered by WhatsApp (the development provider) as a session message.
       await client.formPage(`/staff/board/cards/${appointment.id}/conversation?lang=en`);
@@ -236,7 +241,8 @@ describe('W5 webhooks: WhatsApp Cloud API and the SMS gateway (real PostgreSQL, 
         const sent = await client.post(`/staff/board/cards/${appointment.id}/conversation/messages`, { message: 'text', text: 'Ja, om 16u.', nonce });
         expect(sent.status).toBe(303);
       }
-      expect(await flags(customer.id)).toEqual({ unread: false, waiting: false });
+      expect(await flags(appointment.id)).toEqual({ unread: false, waiting: false });
+      expect(await inWaitingFilter(appointment.id)).toBe(false);
       const reply = await waitUntil('the reply to be sent', () => db()('sent_messages').where({ customer_id: customer.id, kind: 'conversation_reply', status: 'sent' }).first());
       expect(reply).toMatchObject({ channel: 'whatsapp', session: true, template: null, body: 'Ja, om 16u.', recipient: phone });
       expect(await db()('dev_whatsapp_messages').where({ reference: reply.idempotency_key }).first()).toMatchObject({ template_name: null, body: 'Ja, om 16u.', recipient: phone });

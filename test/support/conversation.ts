@@ -9,8 +9,10 @@ import type { Platform } from './platform';
 export const uniqueMobile = () => `+32470${String(Math.floor(Math.random() * 1_000_000)).padStart(6, '0')}`;
 
 /**
- * A card of today's board: Marie Peeters' Volvo at `location` today in an
- * hour, her mobile number `phone`; the company sends WhatsApp (W1) unless told.
+ * A card of today's board: Marie Peeters' Volvo at `location`, begun half an
+ * hour ago (today, or carried over from yesterday just after midnight: on the
+ * board either way), her mobile number `phone`; the company sends WhatsApp
+ * (W1) unless told.
  */
 export async function boardAppointment(db: Knex, location: Pick<Location, 'id' | 'company_id'>, options: { phone?: string; whatsapp?: boolean; sms?: boolean } = {}) {
   const phone = options.phone ?? uniqueMobile();
@@ -22,7 +24,7 @@ export async function boardAppointment(db: Knex, location: Pick<Location, 'id' |
   const [vehicle] = await db('vehicles')
     .insert({ company_id: location.company_id, customer_id: customer.id, plate, plate_normalized: plate.replace(/[^A-Z0-9]/g, ''), make: 'Volvo', model: 'V60' })
     .returning('id');
-  const startsAt = new Date(Date.now() + 3_600_000);
+  const startsAt = new Date(Date.now() - 30 * 60_000);
   const [appointment] = await db('appointments')
     .insert({
       company_id: location.company_id,
