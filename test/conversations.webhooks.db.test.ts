@@ -250,6 +250,26 @@ describe('W5 webhooks: WhatsApp Cloud API and the SMS gateway (real PostgreSQL, 
     });
   });
 
+  describe('a mechanic on the conversation page', () => {
+    it('sees the vehicle and the backchannel and comments, but neither the messages nor the contact details; opening it reads nothing', async () => {
+      const { appointment, phone, customer } = await boardAppointment(db(), location);
+      await postWhatsappWebhook(platform, whatsappText(phone, 'Geheim bericht', undefined, undefined, `pn-${companyId}`));
+      const mechanic = await createStaff(db(), companyId, 'mechanic');
+      const client = httpClient(platform.baseUrl);
+      await client.login(mechanic.email, mechanic.password);
+      const page = await client.formPage(`/staff/board/cards/${appointment.id}/conversation?lang=en`);
+      expect(page.status).toBe(200);
+      expect(page.html).not.toContain('Geheim bericht');
+      expect(page.html).not.toContain(phone);
+      expect(page.html).not.toContain(customer.email);
+      expect(page.html).toContain('Oil service, air-co check');
+      expect(await flags(appointment.id)).toEqual({ unread: true, waiting: true });
+      expect((await client.post(`/staff/board/cards/${appointment.id}/comments`, { body: 'Remblokken op voorraad' })).status).toBe(303);
+      expect((await client.post(`/staff/board/cards/${appointment.id}/conversation/messages`, { message: 'text', text: 'Hallo' })).status).toBe(403);
+      expect(await flags(appointment.id)).toEqual({ unread: true, waiting: true });
+    });
+  });
+
   describe('the 24-hour rule on the page (W4)', () => {
     it('outside the window: no free text box, the template picker by itself; free text is refused and nothing is queued; a template goes out', async () => {
       const { customer, appointment, phone } = await boardAppointment(db(), location);

@@ -23,13 +23,14 @@ const moveQuery = z.object({
 });
 
 /**
- * W4 conversation page of a board card, W6 backchannel. Office roles only: the
- * page shows the customer's contact details and messages (mechanics read
- * neither, as on the customer page).
+ * W4 conversation page of a board card, W6 backchannel. Every staff role opens
+ * it, comments and moves the card; the customer's contact details and messages
+ * (reading and writing them) are for the office roles, as on the customer
+ * page: a mechanic's page has the vehicle, the column and the backchannel.
  */
 export function createConversationsRouter(deps: ConversationDeps) {
   const router = featureRouter();
-  const office = [requireStaff, requireRole('admin', 'service_advisor')];
+  const office = [requireStaff, requireRole('admin', 'service_advisor', 'receptionist')];
   const base = (id: number) => `/staff/board/cards/${id}/conversation`;
 
   async function page(
@@ -53,7 +54,7 @@ export function createConversationsRouter(deps: ConversationDeps) {
     );
   }
 
-  router.get('/staff/board/cards/:id/conversation', office, (req: Request, res: Response, next: NextFunction) => page(req, res, next));
+  router.get('/staff/board/cards/:id/conversation', requireStaff, (req: Request, res: Response, next: NextFunction) => page(req, res, next));
 
   router.post('/staff/board/cards/:id/conversation/messages', office, async (req: Request, res: Response, next: NextFunction) => {
     const id = rowId(req.params.id)!;
@@ -72,7 +73,7 @@ export function createConversationsRouter(deps: ConversationDeps) {
     res.redirect(303, `${base(id)}?done=sent#messages`);
   });
 
-  router.post('/staff/board/cards/:id/comments', office, async (req: Request, res: Response, next: NextFunction) => {
+  router.post('/staff/board/cards/:id/comments', requireStaff, async (req: Request, res: Response, next: NextFunction) => {
     const id = rowId(req.params.id)!;
     const parsed = parseForm(commentSchema, { body: text(req.body?.body) });
     if (!parsed.success) {

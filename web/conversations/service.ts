@@ -93,14 +93,18 @@ export interface CommentForm {
  */
 export async function conversationPage(
   deps: ConversationDeps,
-  staff: Pick<StaffUser, 'id' | 'company_id'>,
+  staff: Pick<StaffUser, 'id' | 'company_id' | 'role'>,
   appointmentId: number,
   language: string,
   now = Date.now(),
 ) {
-  const card = await findConversationCard(deps.db, staff.company_id, appointmentId);
-  if (!card) return undefined;
-  const customer = card.customer_id ? await findCustomerFile(deps.db, staff.company_id, card.customer_id) : undefined;
+  const found = await findConversationCard(deps.db, staff.company_id, appointmentId);
+  if (!found) return undefined;
+  // A mechanic (the workshop floor) reads neither the customer's contact details nor their messages (as on the
+  // customer page), so opening the page reads nothing either.
+  const readsMessages = staff.role !== 'mechanic';
+  const card = readsMessages ? found : { ...found, email: '', phone: '', phone_normalized: '' };
+  const customer = readsMessages && card.customer_id ? await findCustomerFile(deps.db, staff.company_id, card.customer_id) : undefined;
   const conversations = customer ? await customerConversations(deps.db, customer.id) : {};
   if (customer) await markConversationsRead(deps.db, customer.id, staff.id);
   const [timeline, comments] = await Promise.all([
@@ -122,6 +126,7 @@ export async function conversationPage(
   );
   return {
     card: { ...card, column: columnOfStep(card.job_step as JobStep | null), startsLabel: at(card.starts_at) },
+    readsMessages,
     /** each rendering's reply forms carry their own id (ReplyForm.nonce) */
     nonce: randomUUID(),
     customer,
