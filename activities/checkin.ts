@@ -3,12 +3,14 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { addCheckinLink, findCheckinAppointment, type CheckinAppointment } from '../db/checkin';
+import { openConversation } from '../db/conversations';
 import { messageExists, queueMessage } from '../db/messages';
 import { companyText } from '../db/templates';
 import { checkinSchedule } from '../lib/checkinSchedule';
 import { namesIn } from '../lib/files';
 import { renderTemplate, templateValues, whatsappTemplate } from '../lib/templates';
 import type { Channel, Messaging } from '../lib/messaging';
+import { normalizePhone } from '../lib/phones';
 import { hashToken } from '../lib/tokens';
 
 /** An appointment's check-in moments as the workflow needs them (ISO instants). */
@@ -59,7 +61,14 @@ export function createCheckinActivities({ db, messaging, publicUrl, uploadDir }:
     const { subject, text } = renderTemplate(template, tagValues);
     await db.transaction(async (trx) => {
       await addCheckinLink(trx, appointment.id, hashToken(token));
+      // W1: a WhatsApp reminder opens the customer's WhatsApp conversation, so their reply lands in it.
+      const address = channel === 'whatsapp' ? normalizePhone(recipient) : '';
+      const conversationId =
+        address && appointment.customer_id
+          ? await openConversation(trx, { companyId: appointment.company_id, customerId: appointment.customer_id, channel: 'whatsapp', address })
+          : undefined;
       await queueMessage(trx, {
+        conversationId,
         idempotencyKey: key,
         channel,
         kind,

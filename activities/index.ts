@@ -3,6 +3,7 @@ import type { i18n } from 'i18next';
 import type { Knex } from 'knex';
 import { createBookingActivities } from './bookings';
 import { createCheckinActivities } from './checkin';
+import { createConversationActivities } from './conversations';
 import { createHousekeepingActivities } from './housekeeping';
 import { createImportActivities, type ImportSettings } from './imports';
 import { createJobActivities } from './jobs';
@@ -78,5 +79,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createMessagingActivities(deps),
     ...createHousekeepingActivities(deps),
     ...createImportActivities(deps),
+    ...createConversationActivities(deps),
   };
 }

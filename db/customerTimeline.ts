@@ -23,8 +23,10 @@ import type { Knex } from 'knex';
  * - customer_events: every change the customer made (check-in), or staff made
  *   to the record (a merge, M7).
  *
- * Inbound messages (the next issue) are one more branch with direction 'in':
- * every branch answers the same columns (`TimelineRow`), so adding one is a
+ * - inbound_messages (W5): every message the customer sent us (WhatsApp, SMS),
+ *   direction 'in', in the messages filter beside what went out.
+ *
+ * Every branch answers the same columns (`TimelineRow`), so adding one is a
  * function in `branches` and a filter name.
  */
 
@@ -74,7 +76,7 @@ export interface TimelineCursor {
   id: string;
 }
 
-const cursorShape = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z),((?:job|appointment|booking|lead|lead_event|message|change):[0-9a-z_:-]{1,80})$/;
+const cursorShape = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z),((?:job|appointment|booking|lead|lead_event|message|inbound|change):[0-9a-z_:-]{1,80})$/;
 
 /** `before=<timestamp,id>` as the page sends it; undefined when it is none of ours. */
 export function parseTimelineCursor(value: string): TimelineCursor | undefined {
@@ -218,7 +220,8 @@ const branches: Record<TimelineFilter, string[]> = {
     `select m.created_at as at, ('message:' || m.id) collate "C" as id, 'message' as type, 'out' as direction,
             'message.out' as title,
             jsonb_build_object('kind', m.kind, 'channel', m.channel, 'recipient', m.recipient, 'subject', m.subject, 'body', m.body,
-                               'status', m.status, 'error', m.error, 'sentAt', m.sent_at) as details,
+                               'status', m.status, 'error', m.error, 'sentAt', m.sent_at, 'statusAt', m.status_updated_at,
+                               'template', m.template ->> 'name') as details,
             case when m.appointment_id is not null then '/staff/appointments/' || m.appointment_id
                  when m.lead_id is not null then '/staff/leads/' || m.lead_id
                  when m.job_id is not null then (select '/staff/jobs/' || j.job_number from jobs j where j.id = m.job_id) end as link,
@@ -228,6 +231,12 @@ const branches: Record<TimelineFilter, string[]> = {
                                     (select j.location_id from jobs j where j.id = m.job_id))) as time_zone
        from sent_messages m
       where m.id in (select id from customer_messages)`,
+    `select i.received_at as at, ('inbound:' || i.id) collate "C" as id, 'message' as type, 'in' as direction,
+            'message.in' as title,
+            jsonb_build_object('channel', i.channel, 'sender', i.sender, 'body', i.body) as details,
+            cast(null as text) as link, cast(null as text) as time_zone
+       from inbound_messages i
+      where i.customer_id = (select id from the_customer)`,
   ],
   changes: [
     `select e.at, ('change:' || e.id) collate "C" as id, 'change' as type, 'none' as direction,

@@ -48,8 +48,9 @@ export async function listDevSms(db: Knex, limit = 100): Promise<DevSms[]> {
 export interface DevWhatsapp {
   id: number;
   recipient: string;
-  template_name: string;
-  language: string;
+  /** null: a free-text (session) message */
+  template_name: string | null;
+  language: string | null;
   parameters: string[];
   body: string;
   reference: string | null;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import ms from 'ms';
 import proxyaddr from 'proxy-addr';
@@ -90,6 +91,12 @@ const schema = z.object({
   // One CSV record (a row, with its quoted line breaks) larger than this is refused: an unclosed quote stops there.
   IMPORT_MAX_RECORD_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   IMPORT_CONNECT_TIMEOUT: duration('20s'),
+  // W5 webhooks (web/webhooks): the Meta app's secret signs every POST (X-Hub-Signature-256); the verify token is
+  // what we typed into the app's webhook settings (GET verification). Development defaults outside production.
+  WHATSAPP_APP_SECRET: z.preprocess(unsetWhenEmpty, z.string().min(8, 'must be at least 8 characters').optional()),
+  WHATSAPP_VERIFY_TOKEN: z.preprocess(unsetWhenEmpty, z.string().min(8, 'must be at least 8 characters').optional()),
+  // The SMS gateway signs its inbound and status callbacks with this secret (X-Signature over "<X-Timestamp>.<body>").
+  SMS_WEBHOOK_SECRET: z.preprocess(unsetWhenEmpty, z.string().min(16, 'must be at least 16 characters').optional()),
   // The region national phone numbers are read in (lib/phones.ts: "0470 12 34 56" is +32470123456 in BE).
   DEFAULT_PHONE_REGION: z.preprocess(
     (value) => (typeof value === 'string' && value.trim() !== '' ? value.trim().toUpperCase() : undefined),
@@ -133,6 +140,28 @@ export type Config = Omit<z.infer<typeof schema>, 'SESSION_SECRET' | 'SMS_PROVID
 export class ConfigError extends Error {}
 
 /**
+ * A webhook secret nobody set: the known development one outside production;
+ * in production with the development provider (the demo stack) one of this
+ * process's own, which only its "Reply as the customer" forms know; else none.
+ */
+function webhookSecret(development: boolean, devProvider: boolean, developmentSecret: string): string | undefined {
+  if (development) return developmentSecret;
+  return devProvider ? randomBytes(32).toString('hex') : undefined;
+}
+
+/**
+ * The webhook secrets outside production when none is set: the dev stack's
+ * "Reply as the customer" forms sign with them, so a reply goes through the
+ * real webhook code. Production has no default (a webhook without its secret
+ * refuses everything).
+ */
+export const devWebhookSecrets = {
+  whatsappAppSecret: 'development-only-whatsapp-app-secret',
+  whatsappVerifyToken: 'development-only-verify-token',
+  smsWebhookSecret: 'development-only-sms-webhook-secret',
+} as const;
+
+/**
  * Reads and validates the environment once. A bad variable stops the process
  * with a message naming it, instead of failing later somewhere deep inside.
  */
@@ -166,11 +195,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (whatsappProvider === 'cloud' && (!config.WHATSAPP_API_URL || !config.WHATSAPP_TOKEN)) {
     throw new ConfigError('Invalid configuration:\n  WHATSAPP_API_URL, WHATSAPP_TOKEN: both required when WHATSAPP_PROVIDER is cloud');
   }
+  // Replies and delivery reports come by webhook: in production only with secrets of the deployment's own.
+  const development = config.NODE_ENV !== 'production';
+  if (whatsappProvider === 'cloud' && !development && (!config.WHATSAPP_APP_SECRET || !config.WHATSAPP_VERIFY_TOKEN)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN: both required when WHATSAPP_PROVIDER is cloud (the app secret of the Meta app, and the verify token typed into its webhook settings)',
+    );
+  }
   return {
     ...config,
     SESSION_SECRET: secret,
     SMS_PROVIDER: smsProvider,
     WHATSAPP_PROVIDER: whatsappProvider,
+    WHATSAPP_APP_SECRET: config.WHATSAPP_APP_SECRET ?? webhookSecret(development, whatsappProvider === 'dev', devWebhookSecrets.whatsappAppSecret),
+    WHATSAPP_VERIFY_TOKEN: config.WHATSAPP_VERIFY_TOKEN ?? webhookSecret(development, whatsappProvider === 'dev', devWebhookSecrets.whatsappVerifyToken),
+    SMS_WEBHOOK_SECRET: config.SMS_WEBHOOK_SECRET ?? webhookSecret(development, smsProvider === 'dev', devWebhookSecrets.smsWebhookSecret),
     UPLOAD_DIR: path.resolve(ROOT, config.UPLOAD_DIR),
     IMPORT_DIR: path.resolve(ROOT, config.IMPORT_DIR),
     IMPORT_SECRET_KEY: config.IMPORT_SECRET_KEY ?? secret,

@@ -800,8 +800,26 @@ Mit freundlichen Grüßen
   },
 };
 
+/** W4: what staff send from a customer's conversation when free text is not allowed: it opens a new window once answered. */
+const conversationTexts = {
+  conversation_followup: {
+    whatsapp: {
+      en: whatsapp('Hello [CustomerName], this is [LocationName] about your vehicle [Plate] and your appointment of [Date]. Could you reply to this message? Thank you.'),
+      nl: whatsapp('Beste [CustomerName], hier [LocationName] over uw voertuig [Plate] en uw afspraak van [Date]. Wilt u op dit bericht antwoorden? Dank u.'),
+      fr: whatsapp('Bonjour [CustomerName], ici [LocationName] au sujet de votre véhicule [Plate] et de votre rendez-vous du [Date]. Pourriez-vous répondre à ce message ? Merci.'),
+      de: whatsapp('Guten Tag [CustomerName], hier ist [LocationName] zu Ihrem Fahrzeug [Plate] und Ihrem Termin am [Date]. Könnten Sie bitte auf diese Nachricht antworten? Vielen Dank.'),
+    },
+    sms: {
+      en: sms('Hello [CustomerName], this is [LocationName] about your vehicle [Plate] (appointment of [Date]). Please reply to this SMS.'),
+      nl: sms('Beste [CustomerName], hier [LocationName] over uw voertuig [Plate] (afspraak van [Date]). Antwoord gerust op deze sms.'),
+      fr: sms('Bonjour [CustomerName], ici [LocationName] au sujet de votre véhicule [Plate] (rendez-vous du [Date]). Merci de répondre à ce SMS.'),
+      de: sms('Guten Tag [CustomerName], hier ist [LocationName] zu Ihrem Fahrzeug [Plate] (Termin am [Date]). Bitte antworten Sie auf diese SMS.'),
+    },
+  },
+};
+
 /** Every built-in text but the invitations: purpose → channel → language. */
-export const builtInTexts: Record<string, Partial<Record<Channel, Record<Language, BuiltInText>>>> = { ...bookingLinkTexts, ...messageTexts };
+export const builtInTexts: Record<string, Partial<Record<Channel, Record<Language, BuiltInText>>>> = { ...bookingLinkTexts, ...messageTexts, ...conversationTexts };
 
 /** The built-in invitations: kind → language → { name, subject, body }. */
 export const builtInInvitationTexts: Record<string, Record<Language, BuiltInText & { name: string }>> = invitationTexts;

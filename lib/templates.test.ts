@@ -52,7 +52,7 @@ function typicalValues(language: string): TemplateValues {
 
 describe('built-in message texts', () => {
   it('exist for every purpose, channel and language: e-mail with a subject, SMS and WhatsApp without', () => {
-    expect(every).toHaveLength((2 * 1 + 3 * 2 + 2 + 3) * 4); // booking links; lead and confirmation messages; check-in link; reminder
+    expect(every).toHaveLength((2 * 1 + 3 * 2 + 2 + 3 + 2) * 4); // booking links; lead and confirmation messages; check-in link; reminder; conversation follow-up
     for (const { purpose, channel, language } of every) {
       const text = builtInText(purpose, channel, language);
       expect(text.body.trim(), `${purpose}/${channel}/${language}`).not.toBe('');

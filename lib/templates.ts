@@ -1,7 +1,7 @@
 /**
  * The one template system for what customers receive: every purpose (the
  * booking link, invitations, the lead manager's messages, the check-in
- * link and reminder), per channel and language; one tag set; one function
+ * link and reminder, the conversation follow-up), per channel and language; one tag set; one function
  * that builds the tag values (templateValues) and one that fills them in
  * (renderTemplate). The built-in texts are in lib/templateTexts.ts; a
  * company's own in the company_templates table (db/templates.ts), edited by
@@ -25,6 +25,7 @@ export const templatePurposes = [
   'appointment_confirmation',
   'checkin_link',
   'checkin_reminder',
+  'conversation_followup',
 ] as const;
 export type TemplatePurpose = (typeof templatePurposes)[number];
 /** The purposes with one text per channel and language (an invitation has several, each with a name). */
@@ -45,6 +46,8 @@ export const purposeChannels: Record<TemplatePurpose, readonly Channel[]> = {
   checkin_link: ['email', 'sms'],
   // W1: WhatsApp where the company has it, else SMS or e-mail.
   checkin_reminder: ['whatsapp', 'sms', 'email'],
+  // W4: what staff send from the conversation when free text is not allowed (outside the WhatsApp window), or by SMS.
+  conversation_followup: ['whatsapp', 'sms'],
 };
 
 export function offersChannel(purpose: TemplatePurpose, channel: Channel): boolean {
@@ -88,6 +91,7 @@ export const purposeTags: Record<TemplatePurpose, readonly TemplateTag[]> = {
   appointment_confirmation: ['CustomerName', 'Date', 'Time', 'LocationName', 'LocationPhone', 'Plate', 'Services', 'ManageLink'],
   checkin_link: ['CustomerName', 'Date', 'Time', 'LocationName', 'LocationPhone', 'Plate', 'CheckinLink'],
   checkin_reminder: ['CustomerName', 'Date', 'Time', 'LocationName', 'LocationPhone', 'Plate', 'CheckinLink'],
+  conversation_followup: ['CustomerName', 'Date', 'Time', 'LocationName', 'LocationPhone', 'Plate'],
 };
 
 export interface TemplateText {
@@ -296,6 +300,8 @@ export interface WhatsappTemplateDefinition {
 export const whatsappTemplates: Partial<Record<TemplatePurpose, WhatsappTemplateDefinition>> = {
   // The order is that of the registered templates ({{2}} was [Location] before the one tag set, the same value).
   checkin_reminder: { name: 'checkin_reminder', parameters: ['CustomerName', 'LocationName', 'Date', 'Time', 'Plate', 'CheckinLink', 'LocationPhone'] },
+  // W4: opens a new 24-hour window when the customer has not written for a day.
+  conversation_followup: { name: 'conversation_followup', parameters: ['CustomerName', 'LocationName', 'Plate', 'Date'] },
 };
 
 function whatsappDefinition(purpose: TemplatePurpose): WhatsappTemplateDefinition {

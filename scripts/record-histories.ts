@@ -3,7 +3,7 @@
  * replay test (test/workflows.replay.test.ts). Run it when a workflow's
  * shape changes on purpose (behind patched()), and keep the older files:
  * they are what running executions look like.
- *   npx tsx scripts/record-histories.ts [version] [only: booking,lead,checkin,message,import]
+ *   npx tsx scripts/record-histories.ts [version] [only: booking,lead,checkin,message,import,conversation]
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -32,6 +32,10 @@ import { leadWorkflowId } from '../workflows/lead.contract';
 import { appointmentCancelled, startCheckinWorkflow } from '../clients/checkinWorkflow';
 import { checkinWorkflowId } from '../workflows/checkIn.contract';
 import { messageWorkflowId, messageWorkflowType, type MessageWorkflow } from '../workflows/message.contract';
+import { notifyInbound, replyInConversation } from '../clients/conversationWorkflow';
+import { findConversation } from '../db/conversations';
+import { boardAppointment } from '../test/support/conversation';
+import { conversationWorkflowId, conversationWorkflowType, type ConversationWorkflow } from '../workflows/conversation.contract';
 
 import { createImportSource, dropFile, plannerCsv, watchedFolder } from '../test/support/imports';
 import {
@@ -195,6 +199,32 @@ try {
     await saveWorkflow('appointment-import-tick', appointmentImportScheduleId);
     const sources = await platform.db('import_sources').where({ company_id: garage.company_id }).pluck('id');
     await saveWorkflow('appointment-import-folder', appointmentImportWorkflowId(sources[0]));
+  }
+
+  if (wanted('conversation')) {
+    // W4/W5: the customer writes (Signal-With-Start), staff answer with free text and a template, then it ends idle.
+    // A window and an idle time of seconds, so the run ends while we wait.
+    const { location: garage } = await createLocation(platform.db);
+    const { customer, phone } = await boardAppointment(platform.db, garage);
+    const [row] = await platform.db('conversations').insert({ company_id: garage.company_id, customer_id: customer.id, channel: 'whatsapp', address: phone }).returning('id');
+    const conversation = (await findConversation(platform.db, row.id))!;
+    const deps = { temporal: platform.temporal, taskQueue: platform.config.TEMPORAL_TASK_QUEUE };
+    await platform.temporal.workflow.start<ConversationWorkflow>(conversationWorkflowType, {
+      workflowId: conversationWorkflowId(conversation.id),
+      taskQueue: deps.taskQueue,
+      args: [{ conversationId: conversation.id, channel: 'whatsapp', windowMs: 10_000, lastInboundAt: null, lastOutboundAt: null, idleMs: 2_000 }],
+    });
+    await notifyInbound(deps, conversation, { inboundMessageId: 1, receivedAt: new Date().toISOString() });
+    for (const freeText of [true, false]) {
+      const messageKey = `record-${version}:conversation:${freeText ? 'text' : 'template'}`;
+      await queueMessage(platform.db, {
+        idempotencyKey: messageKey, channel: 'whatsapp', kind: 'conversation_reply', recipient: phone, subject: '', body: 'Tot straks.', session: freeText,
+        template: freeText ? undefined : { name: 'conversation_followup', language: 'en', parameters: ['Rec Order', 'Garage', '1-REC-003', 'Monday'] },
+        customerId: customer.id, conversationId: conversation.id,
+      });
+      await replyInConversation(deps, conversation, { messageKey, staffId: 1, freeText });
+    }
+    await saveWorkflow('conversation-replied-then-idle', conversationWorkflowId(conversation.id));
   }
 } finally {
   await platform.close();

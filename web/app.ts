@@ -17,6 +17,7 @@ import { createBoardRouter } from './board/routes';
 import { createBookingRouter, estimateUploadGate } from './booking/routes';
 import { checkinUploadGate, createCheckinRouter } from './checkin/routes';
 import { checkinUploadParser } from './checkin/uploads';
+import { createConversationsRouter } from './conversations/routes';
 import { createCustomersRouter } from './customers/routes';
 import { UserError } from './errors';
 import { createImportSettingsRouter } from './imports/routes';
@@ -48,6 +49,7 @@ import { createJobPhotosRouter, jobPhotoUploadGate } from './status/photos';
 import { createStatusRouter } from './status/routes';
 import { createTemplatesRouter } from './templates/routes';
 import { createVisitRouter } from './visit/routes';
+import { createWebhooksRouter } from './webhooks/routes';
 import { featureRouter } from './router';
 import { photoUploadParser } from './uploads';
 
@@ -94,6 +96,9 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   app.use(refuseControlCharactersInPath());
   // W2: the planner API authenticates by key, not by session, and answers JSON: before sessions, CSRF and the form parser.
   app.use(createPlannerApiRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, rateLimit: config.API_RATE_LIMIT }));
+  // W5: the providers' webhooks read their raw body (its signature is their check): before the form parser, sessions and CSRF.
+  const webhookDeps = { db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, config, log };
+  app.use(createWebhooksRouter(webhookDeps));
   // Values of query strings and forms reach the routes with LF line breaks and without control characters (a NUL
   // made PostgreSQL refuse them). 1 MB: a text far longer than any field takes is refused by that field's own
   // validation, with everything typed kept; beyond that, the error page says what to do.
@@ -149,7 +154,14 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   app.use(createJobsRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, uploadDir: config.UPLOAD_DIR }));
   app.use(createTemplatesRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, publicUrl: config.PUBLIC_URL }));
   app.use(
-    createMessagingRouter({ db, i18n, publicUrl: config.PUBLIC_URL, smsProvider: config.SMS_PROVIDER, whatsappProvider: config.WHATSAPP_PROVIDER }),
+    createMessagingRouter({
+      db,
+      i18n,
+      publicUrl: config.PUBLIC_URL,
+      smsProvider: config.SMS_PROVIDER,
+      whatsappProvider: config.WHATSAPP_PROVIDER,
+      webhooks: webhookDeps,
+    }),
   );
   const leadDeps = { db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE };
   const smsAvailable = config.SMS_PROVIDER !== 'none';
@@ -158,6 +170,7 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   app.use(createLeadAppointmentRouter(leadDeps));
   app.use(createAppointmentsRouter({ ...leadDeps, smsAvailable, leads: leadEvents(leadDeps), uploadDir: config.UPLOAD_DIR, i18n, publicUrl: config.PUBLIC_URL }));
   app.use(createCustomersRouter({ db }));
+  app.use(createConversationsRouter({ ...leadDeps, smsAvailable, whatsappAvailable: config.WHATSAPP_PROVIDER !== 'none' }));
   app.use(createLocationServicesRouter({ db }));
   app.use(createCheckinRouter(checkinDeps));
   app.use(createVisitRouter({ ...leadDeps, leads: leadEvents(leadDeps), i18n, publicUrl: config.PUBLIC_URL }));

@@ -7,6 +7,7 @@ import {
 } from './appointmentImport.contract';
 import { bookingWorkflowType, type BookingWorkflow } from './booking.contract';
 import { checkInWorkflowType, type CheckInWorkflow } from './checkIn.contract';
+import { conversationWorkflowType, type ConversationWorkflow } from './conversation.contract';
 import { housekeepingWorkflowType, type HousekeepingWorkflow } from './housekeeping.contract';
 import { invitationWorkflowType, type InvitationWorkflow } from './invitation.contract';
 import { jobLifecycleWorkflowType, type JobLifecycleWorkflow } from './jobLifecycle.contract';
@@ -22,6 +23,7 @@ const registered = {
   [appointmentImportWorkflowType]: workflows.appointmentImportWorkflow satisfies AppointmentImportWorkflow,
   [bookingWorkflowType]: workflows.bookingWorkflow satisfies BookingWorkflow,
   [checkInWorkflowType]: workflows.checkInWorkflow satisfies CheckInWorkflow,
+  [conversationWorkflowType]: workflows.conversationWorkflow satisfies ConversationWorkflow,
   [housekeepingWorkflowType]: workflows.housekeepingWorkflow satisfies HousekeepingWorkflow,
   [invitationWorkflowType]: workflows.invitationWorkflow satisfies InvitationWorkflow,
   [jobLifecycleWorkflowType]: workflows.jobLifecycleWorkflow satisfies JobLifecycleWorkflow,

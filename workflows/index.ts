@@ -6,3 +6,4 @@ export { leadWorkflow } from './lead';
 export { checkInWorkflow } from './checkIn';
 export { housekeepingWorkflow } from './housekeeping';
 export { appointmentImportScheduleWorkflow, appointmentImportWorkflow } from './appointmentImport';
+export { conversationWorkflow } from './conversation';

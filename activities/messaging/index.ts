@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
-import { findMessage, giveUpOnMessage, markMessageFailed, markMessageSending, markMessageSent, noteDeliveryError } from '../../db/messages';
+import { findMessage, giveUpOnMessage, isAccepted, markMessageFailed, markMessageSending, markMessageSent, noteDeliveryError } from '../../db/messages';
 import { MessageRejectedError, messageReferenceHeader, type Messaging } from '../../lib/messaging';
 
 export interface DeliveryDeps {
@@ -10,7 +10,7 @@ export interface DeliveryDeps {
 
 /**
  * THE delivery of one outbox message (sent_messages), whatever its purpose:
- * 'sent' → nothing; channel not configured →
+ * 'sent' (or delivered, read) → nothing; channel not configured →
  * ApplicationFailure.nonRetryable(type 'ChannelUnavailable');
  * MessageRejectedError (a bad number or address, the provider refused it, a
  * WhatsApp message without template) → mark 'failed' with the reason,
@@ -25,7 +25,7 @@ export interface DeliveryDeps {
 export async function deliverOnce({ db, messaging }: DeliveryDeps, idempotencyKey: string): Promise<void> {
   const message = await findMessage(db, idempotencyKey);
   if (!message) throw ApplicationFailure.nonRetryable(`no message ${idempotencyKey} in the outbox (discarded?)`, 'MessageNotFound');
-  if (message.status === 'sent') return;
+  if (isAccepted(message.status)) return; // sent, or already reported delivered or read
   if (message.status === 'failed') {
     throw ApplicationFailure.nonRetryable(`message ${idempotencyKey} was refused before: ${message.error}`, 'MessageRejected');
   }
@@ -47,6 +47,7 @@ export async function deliverOnce({ db, messaging }: DeliveryDeps, idempotencyKe
       html: message.html ?? undefined,
       headers: { [messageReferenceHeader]: idempotencyKey },
       template: message.template ?? undefined,
+      session: message.session,
       calendar: message.calendar ?? undefined,
     }));
   } catch (error) {

@@ -15,6 +15,7 @@ import * as customerTimeline from './20261201400000_customer_timeline';
 import * as selfService from './20261201300000_self_service';
 import * as aftersalesBoard from './20261202000000_aftersales_board';
 import * as board from './20261202010000_board';
+import * as conversations from './20261202020000_conversations';
 import * as apiKeys from './20261202030000_api_keys';
 import * as appointmentFileImports from './20261202040000_appointment_file_imports';
 
@@ -40,6 +41,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261201300000_self_service': selfService,
   '20261202000000_aftersales_board': aftersalesBoard,
   '20261202010000_board': board,
+  '20261202020000_conversations': conversations,
   '20261202030000_api_keys': apiKeys,
   '20261202040000_appointment_file_imports': appointmentFileImports,
 };

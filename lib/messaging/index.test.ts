@@ -37,7 +37,13 @@ describe('SMS configuration', () => {
   });
 });
 
-const cloud = { WHATSAPP_API_URL: 'https://graph.facebook.com/v21.0/1234567890/messages', WHATSAPP_TOKEN: 'EAAG-secret' };
+const cloud = {
+  WHATSAPP_API_URL: 'https://graph.facebook.com/v21.0/1234567890/messages',
+  WHATSAPP_TOKEN: 'EAAG-secret',
+  // W5: the webhooks' secrets (replies and delivery reports)
+  WHATSAPP_APP_SECRET: 'meta-app-secret',
+  WHATSAPP_VERIFY_TOKEN: 'our-verify-token',
+};
 
 describe('WhatsApp configuration', () => {
   it('keeps WhatsApp on the machine outside production, and sends none in production until the Cloud API is set', () => {

@@ -25,8 +25,15 @@ export interface OutgoingMessage {
   text: string;
   html?: string;
   headers?: Record<string, string>;
-  /** WhatsApp only, required there: what the provider actually sends */
+  /** WhatsApp only, required there unless `session`: what the provider actually sends */
   template?: TemplateMessage;
+  /**
+   * WhatsApp only: a free-text (session) message, sent as the text itself.
+   * WhatsApp delivers one only within 24 hours of the customer's last
+   * message; the conversation workflow (workflows/conversation.ts) keeps
+   * that rule, the sender does not check it.
+   */
+  session?: boolean;
   /** e-mail only: an iCalendar file (B1), attached as invite.ics (text/calendar) */
   calendar?: string;
 }
@@ -66,5 +73,6 @@ export const referenceOf = (message: OutgoingMessage): string | undefined => mes
  */
 export interface DevMessageStore {
   storeSms(sms: { recipient: string; sender: string; body: string; reference?: string }): Promise<number>;
-  storeWhatsapp(message: { recipient: string; templateName: string; language: string; parameters: string[]; body: string; reference?: string }): Promise<number>;
+  /** a free-text (session) message has no template: templateName and language null, no parameters */
+  storeWhatsapp(message: { recipient: string; templateName: string | null; language: string | null; parameters: string[]; body: string; reference?: string }): Promise<number>;
 }

@@ -16,7 +16,7 @@ export interface WhatsappSettings {
 function checkedTemplate(message: OutgoingMessage): TemplateMessage {
   const { template } = message;
   if (!template) {
-    throw new MessageRejectedError('a WhatsApp message needs an approved template (name, language, parameters); free text is not allowed to start a conversation');
+    throw new MessageRejectedError('a WhatsApp message needs an approved template (name, language, parameters), or must be a free-text session message within the customer service window');
   }
   if (!/^[a-z0-9_]{1,512}$/.test(template.name)) throw new MessageRejectedError(`"${template.name}" is not a WhatsApp template name`);
   if (!/^[a-z]{2,3}(_[A-Z]{2})?$/.test(template.language)) throw new MessageRejectedError(`"${template.language}" is not a WhatsApp language code`);
@@ -28,14 +28,37 @@ function checkedTemplate(message: OutgoingMessage): TemplateMessage {
   return template;
 }
 
+/** WhatsApp's limit for the body of a text message. */
+export const whatsappTextMaxLength = 4096;
+
+/** A free-text (session) message's text, checked as the Cloud API checks it. */
+function checkedSessionText(message: OutgoingMessage): string {
+  const text = message.text.trim();
+  if (text === '') throw new MessageRejectedError('a WhatsApp text message may not be empty');
+  if (text.length > whatsappTextMaxLength) throw new MessageRejectedError(`a WhatsApp text message holds at most ${whatsappTextMaxLength} characters`);
+  return text;
+}
+
 /**
  * Development provider: the message is stored (dev_whatsapp_messages) and
  * nothing leaves the machine (staff read it at /staff/messages/dev-whatsapp).
+ * A free-text (session) message is stored without template.
  */
 export function createDevWhatsappSender(store: DevMessageStore, settings: WhatsappSettings): Sender {
   return {
     channel: 'whatsapp',
     async send(message) {
+      if (message.session) {
+        const id = await store.storeWhatsapp({
+          recipient: toE164(message.to, settings.defaultCountryCode),
+          templateName: null,
+          language: null,
+          parameters: [],
+          body: checkedSessionText(message),
+          reference: referenceOf(message),
+        });
+        return { providerMessageId: `dev-${id}` };
+      }
       const template = checkedTemplate(message);
       const id = await store.storeWhatsapp({
         recipient: toE164(message.to, settings.defaultCountryCode),
@@ -85,8 +108,20 @@ function cloudApiTemplateRequest(to: string, template: TemplateMessage, referenc
   };
 }
 
+/** The request body of one free-text (session) message: `type: 'text'`, links not previewed. */
+function cloudApiTextRequest(to: string, text: string, reference?: string) {
+  return {
+    messaging_product: 'whatsapp',
+    recipient_type: 'individual',
+    to,
+    type: 'text',
+    text: { preview_url: false, body: text },
+    ...(reference && { biz_opaque_callback_data: reference }),
+  };
+}
+
 /**
- * WhatsApp Business Cloud API (Meta): one template message per POST with
+ * WhatsApp Business Cloud API (Meta): one template (or free-text session) message per POST with
  * the bearer token, the number as E.164 digits without "+", answered with
  * {messages: [{id}]}.
  */
@@ -95,9 +130,11 @@ export function createCloudWhatsappSender(settings: CloudApiSettings): Sender {
   return {
     channel: 'whatsapp',
     async send(message) {
-      const template = checkedTemplate(message);
       const to = toE164(message.to, settings.defaultCountryCode).slice(1);
-      const answer = await postJson(endpoint, cloudApiTemplateRequest(to, template, referenceOf(message)), {
+      const body = message.session
+        ? cloudApiTextRequest(to, checkedSessionText(message), referenceOf(message))
+        : cloudApiTemplateRequest(to, checkedTemplate(message), referenceOf(message));
+      const answer = await postJson(endpoint, body, {
         retryable: (refusal) => retryableGraphErrors.has(graphErrorCode(refusal) as number),
       });
       const id = (answer as { messages?: { id?: unknown }[] } | undefined)?.messages?.[0]?.id;

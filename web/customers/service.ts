@@ -51,8 +51,8 @@ export function customerPageUrl(customerId: number, filters: readonly TimelineFi
   return `/staff/customers/${customerId}${query ? `?${query}` : ''}`;
 }
 
-/** An entry as the page shows it: its time and the dates inside it worded in its location's zone. */
-function entryView(entry: TimelineEntry, fallbackZone: string, language: string) {
+/** An entry as the page shows it: its time and the dates inside it worded in its location's zone (the conversation page's messages too). */
+export function timelineEntryView(entry: TimelineEntry, fallbackZone: string, language: string) {
   const zone = entry.time_zone ?? fallbackZone;
   const at = (value: unknown) => (typeof value === 'string' && value ? formatLocalDateTimeShort(new Date(value), zone, language) : '');
   const d = entry.details;
@@ -79,7 +79,7 @@ function entryView(entry: TimelineEntry, fallbackZone: string, language: string)
   };
 }
 
-export type TimelineEntryView = ReturnType<typeof entryView>;
+export type TimelineEntryView = ReturnType<typeof timelineEntryView>;
 
 /** A change reads "field, before, after" (jsonb keeps its keys in its own order); keys we do not know follow. */
 const detailOrder = ['field', 'from', 'to', 'accepted', 'contact_me', 'remarks'];
@@ -113,7 +113,7 @@ export async function customerPage(db: Knex, staff: Pick<StaffUser, 'company_id'
     seesContact,
     vehicles,
     filters: readable.map((filter) => ({ filter, checked: chosen.includes(filter) })),
-    entries: page.entries.map((entry) => entryView(entry, zone, language)),
+    entries: page.entries.map((entry) => timelineEntryView(entry, zone, language)),
     before: query.before !== undefined,
     newestUrl: customerPageUrl(customer.id, chosen),
     moreUrl: page.next ? customerPageUrl(customer.id, chosen, page.next) : null,

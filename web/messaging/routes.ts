@@ -34,6 +34,8 @@ import { fieldErrors, type FieldErrors, parseForm } from '../errors';
 import { requireRole, requireStaff } from '../middleware/auth';
 import { render } from '../render';
 import { featureRouter } from '../router';
+import { devSmsReply, devWhatsappReply, devWhatsappStatus } from '../webhooks/devProviders';
+import type { WebhookDeps } from '../webhooks/service';
 
 export interface MessagingPagesDeps {
   db: Knex;
@@ -41,7 +43,12 @@ export interface MessagingPagesDeps {
   publicUrl: string;
   smsProvider: SmsProvider;
   whatsappProvider: WhatsappProvider;
+  /** the real webhook handlers, which the development providers' "Reply as the customer" forms post through */
+  webhooks: WebhookDeps;
 }
+
+const devReplySchema = z.object({ from: z.string().regex(/^\+[1-9][0-9]{5,14}$/), text: z.string().trim().min(1).max(4096) });
+const devStatusSchema = z.object({ reference: z.string().min(1).max(300), providerMessageId: z.string().max(300).default(''), status: z.enum(['delivered', 'read']) });
 
 const emailSchema = z.object({
   subject: z.string().trim().min(1, 'subjectRequired').max(200, 'tooLong'),
@@ -71,6 +78,7 @@ const schemaFor = ({ purpose, channel }: TextKey) =>
   channel === 'email' ? emailSchema : channel === 'sms' ? smsSchema : whatsappSchema(purpose);
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
+const devNotice = (req: Request) => (['replied', 'reported', 'refused', 'invalid'].includes(text(req.query.done)) ? text(req.query.done) : '');
 const isChannel = (value: unknown): value is Channel => (templateChannels as readonly string[]).includes(value as string);
 
 /** For the staff menu on every page: the links to what the development providers received exist only with those providers. */
@@ -88,7 +96,7 @@ export function messagingLocals({ smsProvider, whatsappProvider }: Pick<Messagin
  * with the development SMS and WhatsApp providers, advisors read what would
  * have gone out.
  */
-export function createMessagingRouter({ db, i18n, publicUrl, smsProvider, whatsappProvider }: MessagingPagesDeps) {
+export function createMessagingRouter({ db, i18n, publicUrl, smsProvider, whatsappProvider, webhooks }: MessagingPagesDeps) {
   const router = featureRouter();
   const admin = [requireStaff, requireRole('admin')];
 
@@ -104,7 +112,7 @@ export function createMessagingRouter({ db, i18n, publicUrl, smsProvider, whatsa
     if (smsProvider !== 'dev') return next();
     const timeZone = await timeZoneOf(req);
     const messages = (await listDevSms(db)).map((sms) => ({ ...sms, whenLabel: formatLocalDateTimeShort(sms.created_at, timeZone, req.language) }));
-    render(req, res, 'messaging/views/devSms', { messages });
+    render(req, res, 'messaging/views/devSms', { messages, done: devNotice(req) });
   });
 
   // --- what the development WhatsApp provider received -------------------------
@@ -116,7 +124,31 @@ export function createMessagingRouter({ db, i18n, publicUrl, smsProvider, whatsa
       ...message,
       whenLabel: formatLocalDateTimeShort(message.created_at, timeZone, req.language),
     }));
-    render(req, res, 'messaging/views/devWhatsapp', { messages });
+    render(req, res, 'messaging/views/devWhatsapp', { messages, done: devNotice(req) });
+  });
+
+  // W5 demo: the customer answers, or WhatsApp reports a message delivered or read, through the real webhook handler.
+  const devAdvisor = [requireStaff, requireRole('admin', 'service_advisor')];
+  router.post('/staff/messages/dev-whatsapp/reply', devAdvisor, async (req: Request, res: Response, next: NextFunction) => {
+    if (whatsappProvider !== 'dev') return next();
+    const parsed = devReplySchema.safeParse({ from: text(req.body?.from), text: text(req.body?.text) });
+    if (!parsed.success) return res.redirect(303, '/staff/messages/dev-whatsapp?done=invalid');
+    const answer = await devWhatsappReply(webhooks, parsed.data.from, parsed.data.text);
+    res.redirect(303, `/staff/messages/dev-whatsapp?done=${answer.status === 200 ? 'replied' : 'refused'}`);
+  });
+  router.post('/staff/messages/dev-whatsapp/status', devAdvisor, async (req: Request, res: Response, next: NextFunction) => {
+    if (whatsappProvider !== 'dev') return next();
+    const parsed = devStatusSchema.safeParse({ reference: text(req.body?.reference), providerMessageId: text(req.body?.providerMessageId), status: text(req.body?.status) });
+    if (!parsed.success) return res.redirect(303, '/staff/messages/dev-whatsapp?done=invalid');
+    const answer = await devWhatsappStatus(webhooks, parsed.data.reference, parsed.data.providerMessageId, parsed.data.status);
+    res.redirect(303, `/staff/messages/dev-whatsapp?done=${answer.status === 200 ? 'reported' : 'refused'}`);
+  });
+  router.post('/staff/messages/dev-sms/reply', devAdvisor, async (req: Request, res: Response, next: NextFunction) => {
+    if (smsProvider !== 'dev') return next();
+    const parsed = devReplySchema.safeParse({ from: text(req.body?.from), text: text(req.body?.text) });
+    if (!parsed.success) return res.redirect(303, '/staff/messages/dev-sms?done=invalid');
+    const answer = await devSmsReply(webhooks, parsed.data.from, parsed.data.text);
+    res.redirect(303, `/staff/messages/dev-sms?done=${answer.status === 200 ? 'replied' : 'refused'}`);
   });
 
   // --- admin: message texts ---------------------------------------------------
