@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import ms from 'ms';
 import proxyaddr from 'proxy-addr';
@@ -141,12 +141,14 @@ export class ConfigError extends Error {}
 
 /**
  * A webhook secret nobody set: the known development one outside production;
- * in production with the development provider (the demo stack) one of this
- * process's own, which only its "Reply as the customer" forms know; else none.
+ * in production with the development provider (the demo stack) one derived
+ * from SESSION_SECRET, which only the deployment's own "Reply as the customer"
+ * forms know (the same in every replica); else none.
  */
-function webhookSecret(development: boolean, devProvider: boolean, developmentSecret: string): string | undefined {
+function webhookSecret(development: boolean, devProvider: boolean, developmentSecret: string, sessionSecret: string): string | undefined {
   if (development) return developmentSecret;
-  return devProvider ? randomBytes(32).toString('hex') : undefined;
+  // Derived from the session secret, so every replica of the demo stack signs and checks alike.
+  return devProvider ? createHmac('sha256', sessionSecret).update(developmentSecret).digest('hex') : undefined;
 }
 
 /**
@@ -207,9 +209,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     SESSION_SECRET: secret,
     SMS_PROVIDER: smsProvider,
     WHATSAPP_PROVIDER: whatsappProvider,
-    WHATSAPP_APP_SECRET: config.WHATSAPP_APP_SECRET ?? webhookSecret(development, whatsappProvider === 'dev', devWebhookSecrets.whatsappAppSecret),
-    WHATSAPP_VERIFY_TOKEN: config.WHATSAPP_VERIFY_TOKEN ?? webhookSecret(development, whatsappProvider === 'dev', devWebhookSecrets.whatsappVerifyToken),
-    SMS_WEBHOOK_SECRET: config.SMS_WEBHOOK_SECRET ?? webhookSecret(development, smsProvider === 'dev', devWebhookSecrets.smsWebhookSecret),
+    WHATSAPP_APP_SECRET: config.WHATSAPP_APP_SECRET ?? webhookSecret(development, whatsappProvider === 'dev', devWebhookSecrets.whatsappAppSecret, secret),
+    WHATSAPP_VERIFY_TOKEN: config.WHATSAPP_VERIFY_TOKEN ?? webhookSecret(development, whatsappProvider === 'dev', devWebhookSecrets.whatsappVerifyToken, secret),
+    SMS_WEBHOOK_SECRET: config.SMS_WEBHOOK_SECRET ?? webhookSecret(development, smsProvider === 'dev', devWebhookSecrets.smsWebhookSecret, secret),
     UPLOAD_DIR: path.resolve(ROOT, config.UPLOAD_DIR),
     IMPORT_DIR: path.resolve(ROOT, config.IMPORT_DIR),
     IMPORT_SECRET_KEY: config.IMPORT_SECRET_KEY ?? secret,

@@ -21,11 +21,14 @@ describe('webhook configuration (W5)', () => {
     const config = loadConfig({ ...production, ...cloud, WHATSAPP_APP_SECRET: 'meta-app-secret', WHATSAPP_VERIFY_TOKEN: 'our-verify-token' });
     expect(config).toMatchObject({ WHATSAPP_PROVIDER: 'cloud', WHATSAPP_APP_SECRET: 'meta-app-secret', SMS_PROVIDER: 'none', SMS_WEBHOOK_SECRET: undefined });
     expect(loadConfig({ ...production, WHATSAPP_PROVIDER: 'none', SMS_PROVIDER: 'none' })).toMatchObject({ WHATSAPP_APP_SECRET: undefined, SMS_WEBHOOK_SECRET: undefined });
-    // The demo stack (production with the development providers): a secret of the process's own, never the known one.
+    // The demo stack (production with the development providers): a secret derived from SESSION_SECRET, never the
+    // known one, the same in every replica of one deployment and another in another deployment.
     const demo = loadConfig({ ...production, WHATSAPP_PROVIDER: 'dev', SMS_PROVIDER: 'dev' });
     expect(demo.WHATSAPP_APP_SECRET).toMatch(/^[0-9a-f]{64}$/);
     expect(demo.SMS_WEBHOOK_SECRET).toMatch(/^[0-9a-f]{64}$/);
-    expect(loadConfig({ ...production, WHATSAPP_PROVIDER: 'dev' }).WHATSAPP_APP_SECRET).not.toBe(demo.WHATSAPP_APP_SECRET);
+    expect(demo.WHATSAPP_APP_SECRET).not.toBe(devWebhookSecrets.whatsappAppSecret);
+    expect(loadConfig({ ...production, WHATSAPP_PROVIDER: 'dev', SMS_PROVIDER: 'dev' }).WHATSAPP_APP_SECRET).toBe(demo.WHATSAPP_APP_SECRET);
+    expect(loadConfig({ ...production, SESSION_SECRET: 'another-deployment-session-secret-0123456789', WHATSAPP_PROVIDER: 'dev' }).WHATSAPP_APP_SECRET).not.toBe(demo.WHATSAPP_APP_SECRET);
     expect(() => loadConfig({ ...base, SMS_WEBHOOK_SECRET: 'short' })).toThrow(/SMS_WEBHOOK_SECRET: must be at least 16 characters/);
   });
 });

@@ -18,7 +18,7 @@ describe('browser: W2 API keys of the planning system (Settings → Planning sys
     const context = await t.browser.newContext();
     const page = await context.newPage();
     await staffLogin(page, t.platform.baseUrl, admin.email, admin.password);
-    await expectHeading(page, 'Jobs');
+    await expectHeading(page, 'Aftersales board');
     await page.goto(`${t.platform.baseUrl}/staff/settings/api-keys?lang=en`);
     await expectHeading(page, 'Planning system (API)');
     await expect(page.getByText('No API keys yet.').isVisible()).resolves.toBe(true);

@@ -28,7 +28,7 @@ describe('browser: D5 appointment import settings (Settings → Appointment impo
     const context = await t.browser.newContext();
     const page = await context.newPage();
     await staffLogin(page, t.platform.baseUrl, admin.email, admin.password);
-    await expectHeading(page, 'Jobs');
+    await expectHeading(page, 'Aftersales board');
     await page.goto(`${t.platform.baseUrl}/staff/settings/imports?lang=en`);
     await expectHeading(page, 'Appointment import');
 

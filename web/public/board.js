@@ -23,9 +23,23 @@
     return board.querySelector('ol.cards[data-column="' + name + '"]');
   }
 
-  function say(text) {
-    if (!messages || !text) return;
-    messages.textContent = text;
+  /** Says what a move did above the board: an alert for a refusal or a conflict, else a polite status. */
+  function say(text, urgent) {
+    if (!messages) return;
+    messages.textContent = '';
+    if (!text) return;
+    var line = document.createElement('div');
+    line.className = urgent ? 'alert' : 'notice';
+    line.setAttribute('role', urgent ? 'alert' : 'status');
+    line.textContent = text;
+    messages.appendChild(line);
+  }
+
+  function movedText(card) {
+    var title = card.querySelector('.card-title');
+    var heading = document.getElementById('column-' + card.dataset.column);
+    var column = heading && heading.firstChild ? heading.firstChild.textContent.trim() : card.dataset.column;
+    return (board.dataset.moved || '').replace('%NAME%', title ? title.textContent.trim() : '').replace('%COLUMN%', column);
   }
 
   function setOnline(online) {
@@ -100,8 +114,8 @@
           var template = document.createElement('template');
           template.innerHTML = html;
           var alert = template.content.querySelector('[role="alert"]');
-          if (alert) say(alert.textContent.trim());
-          else say('');
+          if (alert) say(alert.textContent.trim(), true);
+          else if (placed && placed.dataset.column !== from) say(movedText(placed), false);
         });
       })
       .catch(function () {
