@@ -13,8 +13,7 @@
  * database of the same PostgreSQL.
  *   npm run bench:board [-- --seconds 10 --runs 3 --moves 20]
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,10 +22,10 @@ import '../test/setup'; // quiet Temporal runtime logs
 import { boardCards } from '../db/board';
 import { phoneColumns } from '../db/customers';
 import { normalizePlate } from '../lib/plates';
-import { freePort } from '../lib/stack';
 import { createLocation, createStaff } from '../test/support/fixtures';
 import { createDatabase, startPlatformOn } from '../test/support/harness';
 import { startInfrastructure } from '../test/support/infrastructure';
+import { percentile, request as plainRequest, rssMb, startWebProcess } from './webProcess';
 
 const { values: args } = parseArgs({
   options: {
@@ -43,32 +42,12 @@ const moves = Number(args.moves);
 const cards = Number(args.cards);
 const connections = Number(args.connections);
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-};
 const median = (values: number[]) => percentile(values, 50);
-
-async function rssMb(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
-}
-
-function request(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
-  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
-    const req = http.request(url, { method: options.method ?? 'GET', headers: { ...proxied, ...options.headers } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
 
 /** What the TLS proxy in front of production adds to every request. */
 const proxied = { 'x-forwarded-proto': 'https' };
+const request = (url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
+  plainRequest(url, { ...options, headers: { ...proxied, ...options.headers } });
 
 const cookiesOf = (headers: http.IncomingHttpHeaders, jar = new Map<string, string>()) => {
   for (const cookie of headers['set-cookie'] ?? []) {
@@ -94,34 +73,16 @@ function fortunes(databaseUrl: string): { rps: number; p99: number } {
 
 const infrastructure = await startInfrastructure();
 const platform = await startPlatformOn(infrastructure);
-const port = await freePort();
-const baseUrl = `http://127.0.0.1:${port}`;
 // BENCH_CPU_PROFILE=<folder>: the web process writes a CPU profile there when it stops (node --cpu-prof).
 const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
-const web = spawn(process.execPath, [...profile, '--import', 'tsx', 'web/server.ts'], {
-  env: {
-    ...process.env,
-    // Production, as it runs behind its TLS proxy (templates cached, secure cookies): every request says https.
-    NODE_ENV: 'production',
-    SESSION_SECRET: 'bench-only-session-secret-0123456789abcdef',
-    TRUST_PROXY: 'loopback',
-    LOG_LEVEL: 'warn',
-    PORT: String(port),
-    PUBLIC_URL: baseUrl,
-    DATABASE_URL: platform.config.DATABASE_URL,
-    TEMPORAL_ADDRESS: platform.config.TEMPORAL_ADDRESS,
-    TEMPORAL_NAMESPACE: platform.config.TEMPORAL_NAMESPACE,
-    TEMPORAL_TASK_QUEUE: platform.config.TEMPORAL_TASK_QUEUE,
-    SMTP_URL: platform.config.SMTP_URL,
-  },
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
+// Production, as it runs behind its TLS proxy (templates cached, secure cookies): every request says https.
+const { baseUrl, web, stop } = await startWebProcess(
+  platform,
+  { NODE_ENV: 'production', SESSION_SECRET: 'bench-only-session-secret-0123456789abcdef', TRUST_PROXY: 'loopback' },
+  profile,
+);
 const streams: http.ClientRequest[] = [];
 try {
-  for (;;) {
-    if (await request(`${baseUrl}/healthz`).catch(() => undefined)) break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
   const { db } = platform;
   const { companyId, location } = await createLocation(db, { name: 'Bench Garage' });
   const staff = await createStaff(db, companyId, 'service_advisor');
@@ -273,8 +234,7 @@ try {
   console.log('(target: a move on 50 boards p95 < 200 ms)');
 } finally {
   for (const req of streams) req.destroy();
-  web.kill('SIGTERM');
-  await new Promise((resolve) => web.once('exit', resolve));
+  await stop();
   await platform.close();
   await infrastructure.stop();
 }

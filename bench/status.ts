@@ -9,16 +9,14 @@
  * catcher are started like the tests do.
  *   npm run bench:status [-- --seconds 5 --concurrency 10 --streams 2000]
  */
-import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 import '../test/setup'; // quiet Temporal runtime logs
 import { advanceJob } from '../clients/jobLifecycle';
-import { freePort } from '../lib/stack';
 import { createJob, createLocation } from '../test/support/fixtures';
 import { startPlatformOn } from '../test/support/harness';
 import { startInfrastructure } from '../test/support/infrastructure';
+import { percentile, request as plainRequest, rssMb, startWebProcess } from './webProcess';
 
 const { values: args } = parseArgs({
   options: {
@@ -31,54 +29,14 @@ const seconds = Number(args.seconds);
 const concurrency = Number(args.concurrency);
 const streams = Number(args.streams);
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-
-async function rssMb(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
-}
-
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-
-function request(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
-  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
-    const req = http.request(url, { method: options.method ?? 'GET', headers: options.headers, agent }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
+const request = (url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}) => plainRequest(url, { ...options, agent });
 
 const infrastructure = await startInfrastructure();
 const platform = await startPlatformOn(infrastructure);
-const port = await freePort();
-const baseUrl = `http://127.0.0.1:${port}`;
-const web = spawn(process.execPath, ['--import', 'tsx', 'web/server.ts'], {
-  env: {
-    ...process.env,
-    NODE_ENV: 'development',
-    LOG_LEVEL: 'warn',
-    PORT: String(port),
-    PUBLIC_URL: baseUrl,
-    DATABASE_URL: platform.config.DATABASE_URL,
-    TEMPORAL_ADDRESS: platform.config.TEMPORAL_ADDRESS,
-    TEMPORAL_NAMESPACE: platform.config.TEMPORAL_NAMESPACE,
-    TEMPORAL_TASK_QUEUE: platform.config.TEMPORAL_TASK_QUEUE,
-    SMTP_URL: platform.config.SMTP_URL,
-  },
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
+const { baseUrl, web, stop } = await startWebProcess(platform, { NODE_ENV: 'development' });
 const sockets: http.ClientRequest[] = [];
 try {
-  for (;;) {
-    const up = await request(`${baseUrl}/`).catch(() => undefined);
-    if (up) break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
   const { location } = await createLocation(platform.db);
   const job = await createJob(platform.db, location, '1-BEN-001');
   const lifecycle = { db: platform.db, temporal: platform.temporal, taskQueue: platform.config.TEMPORAL_TASK_QUEUE };
@@ -86,7 +44,7 @@ try {
 
   // One visitor proves plate + job number; the bench then reuses that session.
   const form = await request(`${baseUrl}/p/${location.slug}/lookup/status?lang=en`);
-  const cookie = (form.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ');
+  let cookie = (form.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ');
   const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
   const lookup = await request(`${baseUrl}/p/${location.slug}/lookup/status`, {
     method: 'POST',
@@ -94,6 +52,8 @@ try {
     body: new URLSearchParams({ _csrf: csrf, plate: '1BEN001', jobNumber: job.job_number }).toString(),
   });
   if (lookup.status !== 303) throw new Error(`look-up answered ${lookup.status}`);
+  // Proving plate + job number gives a new session id (P6): the page is read with that one.
+  cookie = (lookup.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ') || cookie;
   const statusUrl = `${baseUrl}/p/${location.slug}/status/${job.job_number}`;
 
   // 1. Status page throughput.
@@ -150,8 +110,7 @@ try {
   console.log(`one job change reached all ${streams} pages in ${fanOutMs.toFixed(0)} ms (step accepted by the workflow, NOTIFY, re-render, send)`);
 } finally {
   for (const socket of sockets) socket.destroy();
-  web.kill('SIGTERM');
-  await new Promise((resolve) => web.once('exit', resolve));
+  await stop();
   await platform.close();
   await infrastructure.stop();
 }

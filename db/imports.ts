@@ -1,19 +1,10 @@
 import type { Knex } from 'knex';
 import type { RowError } from '../lib/csv/errors';
-import type { SourceKind } from '../lib/fileSources';
+import type { StoredSource } from '../lib/fileSources/settings';
 
 /** D5: a company's import source (see the migration 20261202040000 for what each column means). */
-export interface ImportSource {
+export interface ImportSource extends StoredSource {
   id: number;
-  company_id: number;
-  kind: SourceKind;
-  host: string;
-  port: number | null;
-  username: string;
-  secret: string | null;
-  host_key: string;
-  tls: boolean;
-  remote_path: string;
   file_pattern: string;
   done_marker: boolean;
   location_id: number | null;
