@@ -47,6 +47,8 @@ export interface BoardCard {
   waiting: boolean;
   /** W4: when free text to the customer's WhatsApp stops being allowed; null when they never wrote */
   whatsapp_window_closes_at: Date | null;
+  /** a digest of the row (md5 of its text): equal digests, equal cards */
+  fingerprint: string;
 }
 
 export interface BoardQuery {
@@ -82,6 +84,13 @@ const cardSelect = `
         from conversations cv where cv.customer_id = a.customer_id
     ) conv on true`;
 
+/**
+ * A digest of everything a card row holds, computed by PostgreSQL: what the
+ * card's HTML is cached by (web/board/service.ts renderCard), so a board of
+ * 200 cards does not serialise 200 rows to look them up.
+ */
+const fingerprint = `md5(c::text) as fingerprint`;
+
 type CardRow = Omit<BoardCard, 'column' | 'whatsapp_window_closes_at'> & { whatsapp_inbound_at: Date | null };
 
 const toCard = ({ whatsapp_inbound_at, ...row }: CardRow): BoardCard => ({
@@ -114,10 +123,12 @@ export async function boardCards(db: Knex, companyId: number, query: BoardQuery)
         where j.company_id = :company and (j.step <> 'picked_up' or j.picked_up_at >= day.starts)
           and a.location_id = any(cast(:locations as int[])) and ${isCard} and a.starts_at < day.starts
      )
-     ${cardSelect}
-     join picked p on p.id = a.id
-     where a.company_id = :company ${query.waitingOnly ? 'and coalesce(conv.waiting, false)' : ''}
-     order by a.starts_at, a.id`,
+     select c.*, ${fingerprint} from (
+       ${cardSelect}
+       join picked p on p.id = a.id
+       where a.company_id = :company ${query.waitingOnly ? 'and coalesce(conv.waiting, false)' : ''}
+     ) c
+     order by c.starts_at, c.id`,
     // a PostgreSQL array literal: knex would spread a JS array into a list
     { company: companyId, locations: `{${query.locationIds.map(Number).join(',')}}`, day: query.day, zone: query.zone },
   );
@@ -126,7 +137,7 @@ export async function boardCards(db: Knex, companyId: number, query: BoardQuery)
 
 /** One card, whatever its day (after a move, for the live layer); undefined when it is no card of the company. */
 export async function boardCard(db: Knex, companyId: number, appointmentId: number): Promise<BoardCard | undefined> {
-  const { rows } = await db.raw<{ rows: CardRow[] }>(`${cardSelect} where a.id = :id and a.company_id = :company and ${isCard}`, {
+  const { rows } = await db.raw<{ rows: CardRow[] }>(`select c.*, ${fingerprint} from (${cardSelect} where a.id = :id and a.company_id = :company and ${isCard}) c`, {
     id: appointmentId,
     company: companyId,
   });

@@ -198,12 +198,12 @@ export const csrfPlaceholder = '%CSRF%';
  */
 export function renderCard(card: BoardCard, t: TFunction, language: string, alert?: CardAlert): string {
   if (alert) return eta.render('/board/views/_card', { t, card: cardView(card, t, language), alert, csrf: csrfPlaceholder, colors: cardColors });
-  // A card's HTML follows from its row, the reader's language and, for "today" and the WhatsApp window,
-  // the day and the minute: rendered once per change, then reused by every board and every reload.
+  // A card's HTML follows from its row (its fingerprint), the reader's language and, for "today" and the WhatsApp
+  // window, the day and the minute: rendered once per change, then reused by every board and every reload.
   const now = Date.now();
   const closes = card.whatsapp_window_closes_at?.getTime() ?? 0;
   const minutesLeft = closes > now ? Math.floor((closes - now) / 60_000) : -1;
-  const key = `${language}|${dayOf(card.time_zone, now)}|${minutesLeft}|${JSON.stringify(card)}`;
+  const key = `${language}|${dayOf(card.time_zone, now)}|${minutesLeft}|${card.id}|${card.fingerprint}`;
   let html = renderedCards.get(key);
   if (html === undefined) {
     html = eta.render('/board/views/_card', { t, card: cardView(card, t, language, new Date(now)), csrf: csrfPlaceholder, colors: cardColors });
