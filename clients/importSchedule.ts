@@ -1,44 +1,26 @@
-import { ScheduleAlreadyRunning, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
   appointmentImportScheduleId,
   appointmentImportScheduleWorkflowType,
   appointmentImportWorkflowId,
   appointmentImportWorkflowType,
-  type AppointmentImportScheduleWorkflow,
   type AppointmentImportWorkflow,
 } from '../workflows/appointmentImport.contract';
+import { ensureSchedule } from './schedules';
 import type { WorkflowDeps } from './temporal';
 
-const action = (taskQueue: string): ScheduleOptionsStartWorkflowAction<AppointmentImportScheduleWorkflow> => ({
-  type: 'startWorkflow',
-  workflowType: appointmentImportScheduleWorkflowType,
-  workflowId: appointmentImportScheduleId,
-  taskQueue,
-});
-
 /**
- * Creates the hourly appointment import Schedule (D5/W2) unless it exists:
- * every worker calls this at start, the first one wins; never two ticks at
- * once. One left with another task queue is moved to this worker's.
+ * The hourly appointment import Schedule (D5/W2), created by the first
+ * worker at start (ensureSchedule); never two ticks at once.
  */
-export async function ensureAppointmentImportSchedule(client: Client, taskQueue: string): Promise<'created' | 'moved' | 'kept'> {
-  try {
-    await client.schedule.create({
-      scheduleId: appointmentImportScheduleId,
-      spec: { intervals: [{ every: '1 hour' }] },
-      action: action(taskQueue),
-      policies: { overlap: 'SKIP' },
-      memo: { description: 'Imports planner appointments from each company\'s CSV source (SFTP, FTP, watched folder)' },
-    });
-    return 'created';
-  } catch (error) {
-    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-  }
-  const handle = client.schedule.getHandle(appointmentImportScheduleId);
-  const current = await handle.describe();
-  if (current.action.type === 'startWorkflow' && current.action.taskQueue === taskQueue) return 'kept';
-  await handle.update((previous) => ({ ...previous, action: action(taskQueue) }));
-  return 'moved';
+export function ensureAppointmentImportSchedule(client: Client, taskQueue: string): Promise<'created' | 'moved' | 'kept'> {
+  return ensureSchedule(client, taskQueue, {
+    scheduleId: appointmentImportScheduleId,
+    every: '1 hour',
+    workflowType: appointmentImportScheduleWorkflowType,
+    workflowId: appointmentImportScheduleId,
+    description: "Imports planner appointments from each company's CSV source (SFTP, FTP, watched folder)",
+  });
 }
 
 /**
