@@ -7,6 +7,9 @@ import type { NextFunction, Request, Response } from 'express';
  * in the X-CSRF-Token header (set once on <body hx-headers>).
  */
 const csrf = csrfSync({
+  // 32 random bytes (256 bits, 64 hex characters) rather than the library's 128: as unguessable, and a board of
+  // 200 cards carries two tokens per card (its no-JavaScript forms).
+  size: 32,
   getTokenFromRequest: (req) => (req.body?._csrf as string | undefined) ?? (req.headers['x-csrf-token'] as string | undefined),
 });
 
