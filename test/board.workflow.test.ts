@@ -203,4 +203,27 @@ describe('board moves through the D4 job workflow', () => {
     expect(html).toContain(`<a href="/staff/appointments/${noCustomer.id}">Open the appointment</a>`);
     expect(visibleText(html)).toContain('has no customer or no vehicle yet');
   });
+
+  it('W7 without JavaScript: the card links to its colour form, a small page; its post sets the label and goes back to the board', async () => {
+    const w = await world();
+    const card = await w.appointment();
+    const staff = httpClient(platform.baseUrl);
+    await staff.login(w.mechanic.email, w.mechanic.password);
+    const board = await staff.formPage('/staff/board');
+    expect(board.html).toContain(`href="/staff/board/cards/${card.id}/color"`);
+    expect(board.html).not.toContain(`id="color-${card.id}"`); // no colour form per card on the board
+    const page = await staff.formPage(`/staff/board/cards/${card.id}/color`);
+    expect(page.status).toBe(200);
+    expect(visibleText(page.html)).toContain('Colour label: Noor Claes');
+    const saved = await staff.post(`/staff/board/cards/${card.id}/color`, { color: 'purple' });
+    expect(saved.status).toBe(303);
+    expect(saved.headers.get('location')).toBe(`/staff/board?card=${card.id}&outcome=color`);
+    expect(await w.db('appointments').where({ id: card.id }).first('color')).toEqual({ color: 'purple' });
+    // With htmx the same address answers only the form, to open in place.
+    const fragment = await staff.request(`/staff/board/cards/${card.id}/color`, { headers: { 'HX-Request': 'true' } });
+    const html = await fragment.text();
+    expect(html.trimStart().startsWith('<form')).toBe(true);
+    expect(html).toContain('<option value="purple" selected>');
+    expect((await staff.request('/staff/board/cards/999999/color')).status).toBe(404);
+  });
 });

@@ -129,6 +129,14 @@ export function createBoardRouter(deps: LifecycleDeps) {
     res.redirect(303, `${back}?${params}`);
   });
 
+  // W7: a card's colour form, opened in place from its Colour link (htmx) or as a small page without JavaScript.
+  router.get('/staff/board/cards/:id/color', async (req, res, next) => {
+    const card = await boardCard(db, req.staff!.company_id, rowId(req.params.id)!);
+    if (!card) return next();
+    const name = `${card.first_name} ${card.last_name}`.trim() || res.locals.t('board.card.noName');
+    render(req, res, 'board/views/color', { card, name, token: res.locals.csrf(), colors: cardColors }, 'board/views/_colorForm');
+  });
+
   // W7: a colour label per card.
   router.post('/staff/board/cards/:id/color', async (req, res, next) => {
     const id = rowId(req.params.id)!;

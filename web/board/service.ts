@@ -206,7 +206,8 @@ export function renderCard(card: BoardCard, t: TFunction, language: string, aler
   const key = `${language}|${dayOf(card.time_zone, now)}|${minutesLeft}|${card.id}|${card.fingerprint}`;
   let html = renderedCards.get(key);
   if (html === undefined) {
-    html = eta.render('/board/views/_card', { t, card: cardView(card, t, language, new Date(now)), csrf: csrfPlaceholder, colors: cardColors });
+    // Without the template's indentation (a card has no <pre> nor <textarea>): a board of 200 cards is sent often.
+    html = eta.render('/board/views/_card', { t, card: cardView(card, t, language, new Date(now)), csrf: csrfPlaceholder, colors: cardColors }).replace(/\n\s+/g, '\n');
     if (renderedCards.size >= renderedCardsLimit) renderedCards.delete(renderedCards.keys().next().value!);
     renderedCards.set(key, html);
   }
