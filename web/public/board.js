@@ -59,6 +59,8 @@
     var old = document.getElementById(card.id);
     if (old && old === dragging) return old; // the drop will answer with the card anyway
     var hadFocus = old && old.contains(document.activeElement);
+    // A colour form someone opened on the card stays open (and keeps what they picked) when the card changes.
+    var openForm = old ? old.querySelector('form.card-color') : null;
     if (old) old.remove();
     var list = column(card.dataset.column);
     if (!list) return null;
@@ -72,6 +74,10 @@
       }
     }
     list.insertBefore(card, before);
+    if (openForm) {
+      var link = card.querySelector('.card-controls');
+      if (link) link.replaceWith(openForm);
+    }
     if (window.htmx) window.htmx.process(card);
     if (hadFocus) {
       var focusable = card.querySelector('form.move-to select') || card.querySelector('a');
@@ -181,6 +187,32 @@
     },
     true,
   );
+
+  // W7: a colour picked in a card's colour form is posted at once, answered with the card.
+  board.addEventListener('change', function (event) {
+    var select = event.target;
+    var form = select && select.closest ? select.closest('form.card-color') : null;
+    if (!form) return;
+    var card = form.closest('li.card');
+    fetch(form.action, {
+      method: 'POST',
+      headers: { 'HX-Request': 'true', 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(new FormData(form)),
+      credentials: 'same-origin',
+    })
+      .then(function (response) {
+        return response.text();
+      })
+      .then(function (html) {
+        // The form's work is done: the answered card comes with its Colour link again.
+        var open = card && card.querySelector('form.card-color');
+        if (open) open.remove();
+        place(html);
+      })
+      .catch(function () {
+        setOnline(false);
+      });
+  });
 
   // --- live changes: every move anywhere, by SSE, resumed from the last event seen ---
   function connect() {
