@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Knex } from 'knex';
@@ -11,7 +10,7 @@ import { namesIn } from '../lib/files';
 import { renderTemplate, templateValues, whatsappTemplate } from '../lib/templates';
 import type { Channel, Messaging } from '../lib/messaging';
 import { normalizePhone } from '../lib/phones';
-import { hashToken } from '../lib/tokens';
+import { hashToken, newLinkToken } from '../lib/tokens';
 
 /** An appointment's check-in moments as the workflow needs them (ISO instants). */
 export interface CheckinPlan {
@@ -55,7 +54,7 @@ export function createCheckinActivities({ db, messaging, publicUrl, uploadDir }:
     const channel = channelOf(appointment);
     const recipient = channel === 'email' ? appointment.email : appointment.phone;
     if (!recipient) return null;
-    const token = randomBytes(32).toString('base64url');
+    const token = newLinkToken();
     const tagValues = values(appointment, `${publicUrl}/c/${token}?lang=${appointment.language}`);
     const template = await companyText(db, appointment.company_id, kind, channel, appointment.language);
     const { subject, text } = renderTemplate(template, tagValues);

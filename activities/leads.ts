@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { i18n } from 'i18next';
 import type { Knex } from 'knex';
@@ -8,7 +7,7 @@ import { messageExists, queueMessage } from '../db/messages';
 import { companyText } from '../db/templates';
 import { leadMessageValues } from '../lib/leadMessages';
 import { renderTemplate } from '../lib/templates';
-import { hashToken } from '../lib/tokens';
+import { hashToken, newLinkToken } from '../lib/tokens';
 import type { LeadStatus } from '../workflows/lead.contract';
 
 export const leadAcknowledgementKey = (leadId: number) => `lead-${leadId}:acknowledgement`;
@@ -33,7 +32,7 @@ export function createLeadActivities({ db, i18n, publicUrl }: { db: Knex; i18n: 
       if (!lead.email) return null;
       const location = (await findLocation(db, lead.location_id))!;
 
-      const token = randomBytes(32).toString('base64url');
+      const token = newLinkToken();
       const t = i18n.getFixedT(lead.language);
       const template = await companyText(db, lead.company_id, 'lead_acknowledgement', 'email', lead.language);
       const { subject, text } = renderTemplate(template, leadMessageValues(lead, location, t, { cancelLink: `${publicUrl}/l/${token}?lang=${lead.language}` }));

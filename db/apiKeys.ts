@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import { hashToken } from '../lib/tokens';
+import { hashToken, newLinkToken } from '../lib/tokens';
 
 /**
  * W2: per-company API keys of a planning system. A key is `wsk_` and 32
@@ -23,7 +22,7 @@ export const isApiKey = (value: string) => /^wsk_[A-Za-z0-9_-]{43}$/.test(value)
 
 /** Creates a key for the company; answers the key itself, which is shown once and kept nowhere. */
 export async function createApiKey(db: Knex, companyId: number, name: string, staffId: number | null): Promise<{ id: number; key: string; prefix: string }> {
-  const key = keyPrefix + randomBytes(32).toString('base64url');
+  const key = keyPrefix + newLinkToken();
   const prefix = key.slice(0, keyPrefix.length + 6);
   const [{ id }] = await db('company_api_keys')
     .insert({ company_id: companyId, name, key_prefix: prefix, key_hash: hashToken(key), created_by: staffId })

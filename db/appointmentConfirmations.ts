@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { i18n } from 'i18next';
 import type { Knex } from 'knex';
 import type { Channel } from '../lib/messaging';
 import { renderTemplate, templateValues } from '../lib/templates';
-import { hashToken } from '../lib/tokens';
+import { hashToken, newLinkToken } from '../lib/tokens';
 import { addAppointmentLink, findOwnVisit, ownVisitCalendar } from './appointmentLinks';
 import { messageExists, queueMessage } from './messages';
 import { companyText } from './templates';
@@ -33,7 +32,7 @@ export async function queueAppointmentConfirmation(db: Knex, i18n: i18n, request
   const recipient = request.channel === 'email' ? visit.email : visit.phone;
   if (!recipient) return false;
 
-  const token = randomBytes(32).toString('base64url');
+  const token = newLinkToken();
   await addAppointmentLink(db, visit.id, hashToken(token));
   const manageUrl = `${request.publicUrl}/v/${token}`;
   const t = i18n.getFixedT(visit.language);

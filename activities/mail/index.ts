@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import { findBooking, setBookingToken } from '../../db/bookings';
@@ -8,7 +7,7 @@ import { queueMessage } from '../../db/messages';
 import { companyText } from '../../db/templates';
 import type { Messaging } from '../../lib/messaging';
 import { renderTemplate, templateValues } from '../../lib/templates';
-import { hashToken } from '../../lib/tokens';
+import { hashToken, newLinkToken } from '../../lib/tokens';
 import { deliverOnce } from '../messaging';
 import { renderMailHtml } from './templates';
 
@@ -38,7 +37,7 @@ export function createMailActivities(deps: MailDeps) {
     if (!location) throw ApplicationFailure.nonRetryable(`location ${booking.location_id} does not exist`, 'LocationNotFound');
 
     const idempotencyKey = bookingLinkMessageKey(bookingId);
-    const token = randomBytes(32).toString('base64url');
+    const token = newLinkToken();
     const purpose = booking.kind === 'repair' ? 'repair_booking_link' : 'booking_link';
     // A repair booking's job: its number for the text, its customer for the timeline.
     const job = booking.job_id ? await jobReference(db, booking.job_id) : undefined;
