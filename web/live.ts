@@ -22,12 +22,6 @@ class Listeners<T> {
   emit(key: number, value: T) {
     for (const listener of this.byKey.get(key) ?? []) listener(value);
   }
-
-  get count(): number {
-    let count = 0;
-    for (const set of this.byKey.values()) count += set.size;
-    return count;
-  }
 }
 
 /**
@@ -101,10 +95,6 @@ export class LiveChanges {
   onReconnect(listener: () => void): () => void {
     this.reconnected.add(listener);
     return () => this.reconnected.delete(listener);
-  }
-
-  get subscriberCount(): number {
-    return this.jobs.count + this.boards.count;
   }
 
   async stop(): Promise<void> {
