@@ -20,12 +20,15 @@ export type ImportSourceChanges = Omit<ImportSource, 'id' | 'company_id' | 'upda
   secret?: string;
 };
 
-export type RunStatus = 'importing' | 'done' | 'failed' | 'skipped';
+/** previewing, previewed, cancelled, undoing and undone are the DMS import's (db/dmsImport.ts). */
+export type RunStatus = 'importing' | 'done' | 'failed' | 'skipped' | 'previewing' | 'previewed' | 'cancelled' | 'undoing' | 'undone';
 export type RunTrigger = 'schedule' | 'manual';
 
 export interface ImportRun {
   id: number;
   company_id: number;
+  /** what the file holds: planner appointments (W2) or DMS customers / vehicles (P9, db/dmsImport.ts) */
+  kind: 'appointments' | 'dms_customers' | 'dms_vehicles';
   source_id: number | null;
   workflow_run: string;
   trigger: RunTrigger;
@@ -225,7 +228,9 @@ export async function commitImportBatch(trx: Knex.Transaction, runId: number, fr
     });
   if (moved === 0) return false;
   if (errors.length > 0) {
-    await trx('import_errors').insert(errors.map((error) => ({ run_id: runId, line: error.line, column: error.column, reason: error.reason, detail: (error.detail ?? '').slice(0, 500) })));
+    await trx('import_errors').insert(
+      errors.map((error) => ({ run_id: runId, line: error.line, column: error.column, reason: error.reason, detail: (error.detail ?? '').slice(0, 500), raw: error.raw ?? null })),
+    );
   }
   return true;
 }
@@ -256,7 +261,7 @@ export async function finishImportRun(db: Knex, runId: number, outcome: { status
 
 /** The company's latest runs, newest first. */
 export async function listImportRuns(db: Knex, companyId: number, limit = 50): Promise<ImportRun[]> {
-  return db('import_runs').where({ company_id: companyId }).orderBy('id', 'desc').limit(limit);
+  return db('import_runs').where({ company_id: companyId, kind: 'appointments' }).orderBy('id', 'desc').limit(limit);
 }
 
 export interface ImportRunReport {

@@ -52,7 +52,7 @@ export function normalizeVin(vin: string | undefined): string {
 const lockVehicleKeys = (trx: Knex.Transaction, companyId: number, vin: string, plate: string) =>
   lockKeys(trx, [...(vin ? [`vehicle:${companyId}:vin:${vin}`] : []), ...(plate ? [`vehicle:${companyId}:plate:${plate}`] : [])]);
 
-async function findVehicle(trx: Knex.Transaction, companyId: number, customerId: number | null, vin: string, plate: string) {
+async function findVehicle(trx: Knex | Knex.Transaction, companyId: number, customerId: number | null, vin: string, plate: string) {
   const company = () => trx('vehicles').where({ company_id: companyId });
   if (vin) {
     return (
@@ -147,4 +147,69 @@ export async function reviseVehicle(trx: Knex.Transaction, companyId: number, ve
     .where({ id: vehicleId, company_id: companyId })
     .update({ plate: fields.plate.trim(), plate_normalized: plate, vin, make: fields.make.trim(), model: fields.model.trim() });
   return vehicleId;
+}
+
+/** What the master knows of a vehicle and its owner, for a job's look-up (P9). */
+export interface VehicleLookup {
+  vehicle: {
+    id: number;
+    plate: string;
+    vin: string;
+    make: string;
+    model: string;
+    first_registration: string | null;
+    mileage_km: number | null;
+    /** the DMS it came from, and its id there */
+    source_name: string | null;
+    dms_id: string | null;
+  };
+  customer: {
+    id: number;
+    customer_number: string | null;
+    first_name: string;
+    last_name: string;
+    email: string;
+    phone: string;
+    street: string;
+    postal_code: string;
+    city: string;
+  } | null;
+}
+
+/**
+ * P9: the car icon beside a job's plate and VIN. The vehicle of the master
+ * (imported from a DMS or not) these describe, by the same rules every writer
+ * matches with (the VIN first, else the plate), and its owner; nothing is
+ * changed or locked. Undefined when the master does not know it.
+ */
+export async function lookupVehicle(db: Knex, companyId: number, fields: { plate?: string; vin?: string }): Promise<VehicleLookup | undefined> {
+  const vin = normalizeVin(fields.vin);
+  const plate = normalizePlate(fields.plate ?? '');
+  if (!vin && !plate) return undefined;
+  // A VIN the master does not know may still be a plate it does (the VIN typed in the wrong field is not guessed at).
+  const row = (await findVehicle(db, companyId, null, vin, plate)) ?? (vin && plate ? await findVehicle(db, companyId, null, '', plate) : undefined);
+  if (!row) return undefined;
+  const source = row.dms_source_id ? await db('dms_sources').where({ id: row.dms_source_id }).first('name') : undefined;
+  const owner = row.customer_id
+    ? await db('customers')
+        .where({ id: row.customer_id, company_id: companyId })
+        .first('id', 'customer_number', 'first_name', 'last_name', 'email', 'phone', 'street', 'postal_code', 'city')
+    : undefined;
+  // pg reads a date as local midnight: its local parts are the day.
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const day = (value: Date | null) => (value ? `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}` : null);
+  return {
+    vehicle: {
+      id: row.id,
+      plate: row.plate,
+      vin: row.vin,
+      make: row.make,
+      model: row.model,
+      first_registration: day(row.first_registration),
+      mileage_km: row.mileage_km,
+      source_name: source?.name ?? null,
+      dms_id: row.dms_id,
+    },
+    customer: owner ?? null,
+  };
 }

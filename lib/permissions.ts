@@ -5,11 +5,11 @@ export const roles = ['admin', 'service_advisor', 'receptionist', 'mechanic'] as
 export type Role = (typeof roles)[number];
 
 /**
- * M4: what a role may do around online service booking. Each company can
- * switch them per role (table role_permissions); without a row a role has
- * its default below.
+ * M4: what a role may do around online service booking, and (P9) who may
+ * import into the DMS datastore. Each company can switch them per role
+ * (table role_permissions); without a row a role has its default below.
  */
-export const permissions = ['lead_manager', 'online_booking_admin', 'edit_closed_leads'] as const;
+export const permissions = ['lead_manager', 'online_booking_admin', 'edit_closed_leads', 'dms_datastore'] as const;
 export type Permission = (typeof permissions)[number];
 export type Permissions = Record<Permission, boolean>;
 

@@ -73,10 +73,10 @@ describe('M1/M4-M6: the lead manager, its permissions and its badge (PostgreSQL,
   it('gives roles their default permissions, lets the company override them, and never takes online booking admin from admins', async () => {
     const db = platform.db;
     const { companyId } = await createLocation(db);
-    expect(await permissionsOf(db, companyId, 'admin')).toEqual({ lead_manager: true, online_booking_admin: true, edit_closed_leads: true });
-    expect(await permissionsOf(db, companyId, 'service_advisor')).toEqual({ lead_manager: true, online_booking_admin: false, edit_closed_leads: false });
-    expect(await permissionsOf(db, companyId, 'receptionist')).toEqual({ lead_manager: true, online_booking_admin: false, edit_closed_leads: false });
-    expect(await permissionsOf(db, companyId, 'mechanic')).toEqual({ lead_manager: false, online_booking_admin: false, edit_closed_leads: false });
+    expect(await permissionsOf(db, companyId, 'admin')).toEqual({ lead_manager: true, online_booking_admin: true, edit_closed_leads: true, dms_datastore: true });
+    expect(await permissionsOf(db, companyId, 'service_advisor')).toEqual({ lead_manager: true, online_booking_admin: false, edit_closed_leads: false, dms_datastore: false });
+    expect(await permissionsOf(db, companyId, 'receptionist')).toEqual({ lead_manager: true, online_booking_admin: false, edit_closed_leads: false, dms_datastore: false });
+    expect(await permissionsOf(db, companyId, 'mechanic')).toEqual({ lead_manager: false, online_booking_admin: false, edit_closed_leads: false, dms_datastore: false });
 
     await setPermission(db, companyId, 'mechanic', 'lead_manager', true);
     await setPermission(db, companyId, 'receptionist', 'lead_manager', false);
@@ -95,7 +95,7 @@ describe('M1/M4-M6: the lead manager, its permissions and its badge (PostgreSQL,
     table.admin.online_booking_admin = false;
     table.admin.edit_closed_leads = false;
     await savePermissionTable(db, companyId, table);
-    expect(await permissionsOf(db, companyId, 'admin')).toEqual({ lead_manager: true, online_booking_admin: true, edit_closed_leads: false });
+    expect(await permissionsOf(db, companyId, 'admin')).toEqual({ lead_manager: true, online_booking_admin: true, edit_closed_leads: false, dms_datastore: true });
     expect((await permissionsOf(db, companyId, 'receptionist')).lead_manager).toBe(false); // the table keeps what it does not change
     // Only choices that differ from the defaults are rows.
     expect(await db('role_permissions').where({ company_id: companyId }).orderBy(['role', 'permission']).select('role', 'permission', 'allowed')).toEqual([
@@ -181,7 +181,7 @@ describe('M1/M4-M6: the lead manager, its permissions and its badge (PostgreSQL,
       grant_receptionist_lead_manager: 'on',
     });
     expect(saved.status).toBe(303);
-    expect(await permissionsOf(db, companyId, 'service_advisor')).toEqual({ lead_manager: true, online_booking_admin: false, edit_closed_leads: true });
+    expect(await permissionsOf(db, companyId, 'service_advisor')).toEqual({ lead_manager: true, online_booking_admin: false, edit_closed_leads: true, dms_datastore: true });
     expect((await permissionsOf(db, companyId, 'admin')).online_booking_admin).toBe(true); // its box is disabled, never posted
 
     // A wrong field re-renders the form with the message beside it and the typed input kept.

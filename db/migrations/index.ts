@@ -18,6 +18,7 @@ import * as board from './20261202010000_board';
 import * as conversations from './20261202020000_conversations';
 import * as apiKeys from './20261202030000_api_keys';
 import * as appointmentFileImports from './20261202040000_appointment_file_imports';
+import * as dmsDatastore from './20261203000000_dms_datastore';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so
@@ -44,6 +45,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261202020000_conversations': conversations,
   '20261202030000_api_keys': apiKeys,
   '20261202040000_appointment_file_imports': appointmentFileImports,
+  '20261203000000_dms_datastore': dmsDatastore,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

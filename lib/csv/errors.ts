@@ -51,4 +51,6 @@ export interface RowError {
   reason: RowReason;
   /** the value or the parser's own words, for the report (never shown untranslated alone) */
   detail?: string;
+  /** the record's original text (decoded, LF line breaks): the file of failing lines gives it back */
+  raw?: string;
 }
