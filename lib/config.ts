@@ -49,6 +49,8 @@ const schema = z.object({
   UPLOAD_DIR: z.preprocess(unsetWhenEmpty, z.string().default('.data/uploads')),
   UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   UPLOAD_MAX_FILES: z.coerce.number().int().min(1).default(10),
+  // P9: a DMS export of a million vehicles is about 150 MB.
+  DMS_MAX_FILE_BYTES: z.coerce.number().int().min(1024).default(512 * 1024 * 1024),
   // C3: a short video with a check-in remark (photos keep UPLOAD_MAX_BYTES).
   CHECKIN_VIDEO_MAX_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
   // C3: what one check-in keeps on disk, every browser's draft together (a link shared, new sessions, re-added files).

@@ -8,6 +8,7 @@ import { namesIn } from './files';
  *   incoming/<request>/  one folder per upload request, removed when its answer is sent
  *   photos/<day>/        estimate and job photos with their thumbnails (P2, P6)
  *   checkin/<appointment>/  photos and videos of check-in remarks (C3)
+ *   dms/run-<id>.csv     an uploaded DMS datastore file, from its upload until its import ends (P9)
  */
 export const incomingFolder = (uploadDir: string) => path.join(uploadDir, 'incoming');
 
@@ -21,6 +22,8 @@ function inside(uploadDir: string, folder: string, relative: string): string {
 
 export const photoFilePath = (uploadDir: string, relative: string) => inside(uploadDir, 'photos', relative);
 export const checkinFilePath = (uploadDir: string, storedName: string) => inside(uploadDir, 'checkin', storedName);
+/** P9: the uploaded file of DMS import run `runId`: written by the web process, read and removed by the worker. */
+export const dmsFilePath = (uploadDir: string, runId: number) => path.join(uploadDir, 'dms', `run-${runId}.csv`);
 
 /** Removes the files of photos whose rows are gone (a file already missing is no error). */
 export async function deletePhotoFiles(uploadDir: string, photos: { path: string; thumbnail_path: string }[]): Promise<void> {
