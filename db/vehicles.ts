@@ -52,19 +52,35 @@ export function normalizeVin(vin: string | undefined): string {
 const lockVehicleKeys = (trx: Knex.Transaction, companyId: number, vin: string, plate: string) =>
   lockKeys(trx, [...(vin ? [`vehicle:${companyId}:vin:${vin}`] : []), ...(plate ? [`vehicle:${companyId}:plate:${plate}`] : [])]);
 
+/**
+ * THE matching rules above as SQL, for a row `k` with the columns vin and
+ * plate (normalised, '' when blank) and customer_id (the writer's customer,
+ * or null): a lateral subquery answering the vehicle's id (none: no row).
+ * The single-row writers and the DMS import's set-based merge
+ * (db/dmsMerge.ts) both match through it. Binds :company_id.
+ */
+export const vehicleMatchSql = `
+  select m.id from (
+    (select id, 1 as rank from vehicles
+      where company_id = :company_id and k.vin <> '' and vin <> '' and upper(vin) = k.vin limit 1)
+    union all
+    -- a VIN the master lacks: the vehicle with that plate and no VIN yet (it gets the VIN)
+    (select id, 2 from vehicles
+      where company_id = :company_id and k.vin <> '' and k.plate <> '' and plate_normalized = k.plate and vin = '' limit 1)
+    union all
+    -- no VIN: the plate, the customer's own vehicle first, then one without a VIN, then the newest
+    (select id, 3 from vehicles
+      where company_id = :company_id and k.vin = '' and k.plate <> '' and plate_normalized = k.plate
+      order by customer_id is not distinct from k.customer_id desc, vin = '' desc, id desc limit 1)
+  ) m order by m.rank limit 1`;
+
 async function findVehicle(trx: Knex | Knex.Transaction, companyId: number, customerId: number | null, vin: string, plate: string) {
-  const company = () => trx('vehicles').where({ company_id: companyId });
-  if (vin) {
-    return (
-      (await company().where('vin', '<>', '').whereRaw('upper(vin) = ?', [vin]).first()) ??
-      (plate ? await company().where({ plate_normalized: plate, vin: '' }).first() : undefined)
-    );
-  }
-  if (!plate) return undefined;
-  return company()
-    .where({ plate_normalized: plate })
-    .orderByRaw(`customer_id is not distinct from ? desc, vin = '' desc, id desc`, [customerId])
-    .first();
+  const { rows } = await trx.raw(
+    `select v.* from (select cast(:vin as text) as vin, cast(:plate as text) as plate, cast(:customer_id as int) as customer_id) k
+     cross join lateral (${vehicleMatchSql}) found join vehicles v on v.id = found.id`,
+    { company_id: companyId, vin, plate, customer_id: customerId },
+  );
+  return rows[0];
 }
 
 /** Fills the blanks of a matched vehicle and says whose it is. */
