@@ -175,7 +175,7 @@ export interface VehicleLookup {
     model: string;
     first_registration: string | null;
     mileage_km: number | null;
-    /** the DMS it came from, and its id there */
+    /** the DMS it came from last, and its id there */
     source_name: string | null;
     dms_id: string | null;
   };
@@ -205,7 +205,11 @@ export async function lookupVehicle(db: Knex, companyId: number, fields: { plate
   // A VIN the master does not know may still be a plate it does (the VIN typed in the wrong field is not guessed at).
   const row = (await findVehicle(db, companyId, null, vin, plate)) ?? (vin && plate ? await findVehicle(db, companyId, null, '', plate) : undefined);
   if (!row) return undefined;
-  const source = row.dms_source_id ? await db('dms_sources').where({ id: row.dms_source_id }).first('name') : undefined;
+  const source = await db('dms_links as l')
+    .join('dms_sources as s', 's.id', 'l.source_id')
+    .where({ 'l.entity': 'vehicle', 'l.record_id': row.id })
+    .orderBy('l.created_at', 'desc')
+    .first('s.name', 'l.dms_id');
   const owner = row.customer_id
     ? await db('customers')
         .where({ id: row.customer_id, company_id: companyId })
@@ -224,7 +228,7 @@ export async function lookupVehicle(db: Knex, companyId: number, fields: { plate
       first_registration: day(row.first_registration),
       mileage_km: row.mileage_km,
       source_name: source?.name ?? null,
-      dms_id: row.dms_id,
+      dms_id: source?.dms_id ?? null,
     },
     customer: owner ?? null,
   };
