@@ -71,7 +71,10 @@ export async function deleteDmsSource(db: Knex, companyId: number, id: number): 
   await db.transaction(async (trx) => {
     const source = await trx('dms_sources').where({ company_id: companyId, id }).forUpdate().first('id');
     if (!source) throw new DmsSourceError('notFound');
-    const used = (await trx('dms_links').where({ source_id: id }).first('record_id')) ?? (await trx('import_runs').where({ dms_source_id: id }).first('id'));
+    const used =
+      (await trx('customer_dms_ids').where({ source_id: id }).first('dms_id')) ??
+      (await trx('vehicle_dms_ids').where({ source_id: id }).first('dms_id')) ??
+      (await trx('import_runs').where({ dms_source_id: id }).first('id'));
     if (used) throw new DmsSourceError('inUse');
     await trx('dms_sources').where({ id }).delete();
   });

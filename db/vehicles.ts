@@ -205,9 +205,9 @@ export async function lookupVehicle(db: Knex, companyId: number, fields: { plate
   // A VIN the master does not know may still be a plate it does (the VIN typed in the wrong field is not guessed at).
   const row = (await findVehicle(db, companyId, null, vin, plate)) ?? (vin && plate ? await findVehicle(db, companyId, null, '', plate) : undefined);
   if (!row) return undefined;
-  const source = await db('dms_links as l')
+  const source = await db('vehicle_dms_ids as l')
     .join('dms_sources as s', 's.id', 'l.source_id')
-    .where({ 'l.entity': 'vehicle', 'l.record_id': row.id })
+    .where({ 'l.vehicle_id': row.id })
     .orderBy('l.created_at', 'desc')
     .first('s.name', 'l.dms_id');
   const owner = row.customer_id

@@ -10,8 +10,8 @@ import type { Knex } from 'knex';
  *   way its files are read, remembered from the last import: encoding,
  *   separator, decimal mark, date order, and per kind the header chosen
  *   for each field.
- * - dms_links: a customer's or vehicle's id in each DMS that knows it,
- *   unique per source. Vehicles get the first registration and the mileage
+ * - customer_dms_ids / vehicle_dms_ids: a record's id in each DMS that
+ *   knows it, unique per source. Vehicles get the first registration and the mileage
  *   a DMS knows.
  * - import_runs (the one import history, shared with the planner's
  *   appointment files): kind, mode, the DMS, who, the options the file was
@@ -46,19 +46,23 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(`alter table dms_sources add constraint dms_sources_date_order check (date_order in ('auto', 'dmy', 'mdy'))`);
 
   // A record's id in each DMS that knows it (a body shop's customer may be in the DMS of two garages):
-  // a DMS id is one record, a record may have an id in several sources.
-  await knex.schema.createTable('dms_links', (t) => {
-    t.integer('company_id').notNullable().references('companies.id').onDelete('CASCADE');
-    // A source in use is not deleted (its records would lose where they came from).
-    t.integer('source_id').notNullable().references('dms_sources.id').onDelete('RESTRICT');
-    t.text('entity').notNullable();
-    t.text('dms_id').notNullable();
-    t.integer('record_id').notNullable();
-    t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
-    t.primary(['source_id', 'entity', 'dms_id']);
-    t.index(['entity', 'record_id']);
-  });
-  await knex.raw(`alter table dms_links add constraint dms_links_entity check (entity in ('customer', 'vehicle'))`);
+  // a DMS id is one record, a record may have an id in several sources. Foreign keys, so an M7 merge
+  // moves them to the kept customer and a deleted record takes its ids along.
+  for (const [table, column, master] of [
+    ['customer_dms_ids', 'customer_id', 'customers'],
+    ['vehicle_dms_ids', 'vehicle_id', 'vehicles'],
+  ] as const) {
+    await knex.schema.createTable(table, (t) => {
+      t.integer('company_id').notNullable().references('companies.id').onDelete('CASCADE');
+      // A source in use is not deleted (its records would lose where they came from).
+      t.integer('source_id').notNullable().references('dms_sources.id').onDelete('RESTRICT');
+      t.text('dms_id').notNullable();
+      t.integer(column).notNullable().references(`${master}.id`).onDelete('CASCADE');
+      t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+      t.primary(['source_id', 'dms_id']);
+      t.index([column]);
+    });
+  }
   await knex.schema.alterTable('vehicles', (t) => {
     t.date('first_registration');
     t.integer('mileage_km');
@@ -101,7 +105,7 @@ export async function up(knex: Knex): Promise<void> {
     // updated: the fields' values before (undo puts them back where they still hold what the import wrote)
     t.jsonb('previous');
     t.jsonb('applied');
-    // the DMS id this run linked the record to (dms_links), removed again by undo
+    // the DMS id this run gave the record (customer_dms_ids / vehicle_dms_ids), removed again by undo
     t.text('linked_dms_id');
     t.primary(['run_id', 'entity', 'record_id']);
   });
@@ -119,6 +123,7 @@ export async function down(knex: Knex): Promise<void> {
     t.dropColumns('kind', 'mode', 'dms_source_id', 'staff_id', 'options', 'layout', 'preview', 'undone_by', 'undone_at', 'undo_counts'),
   );
   await knex.schema.alterTable('vehicles', (t) => t.dropColumns('first_registration', 'mileage_km'));
-  await knex.schema.dropTable('dms_links');
+  await knex.schema.dropTable('vehicle_dms_ids');
+  await knex.schema.dropTable('customer_dms_ids');
   await knex.schema.dropTable('dms_sources');
 }
