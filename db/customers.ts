@@ -89,6 +89,14 @@ export const customerMatchSql = `
       order by id limit 1)
   ) m order by m.rank limit 1`;
 
+/**
+ * The same rules for two new rows `a` and `b` (columns email, phone_normalized):
+ * whether the later would match the earlier once that one is in the file, for
+ * a set-based writer that creates many customers at once (db/dmsMerge.ts).
+ */
+export const customerPairSql = (a: string, b: string) =>
+  `((${a}.email <> '' and lower(${a}.email) = lower(${b}.email)) or (${a}.phone_normalized <> '' and ${a}.phone_normalized = ${b}.phone_normalized and (${a}.email = '' or ${b}.email = '')))`;
+
 /** Finds the customer by the rules above, without creating or changing anything. */
 async function findMatchingCustomer(
   trx: Knex.Transaction | Knex,

@@ -74,6 +74,14 @@ export const vehicleMatchSql = `
       order by customer_id is not distinct from k.customer_id desc, vin = '' desc, id desc limit 1)
   ) m order by m.rank limit 1`;
 
+/**
+ * The same rules for two new rows `a` and `b` (columns vin, plate, normalised):
+ * whether the later would match the earlier, for a set-based writer that
+ * creates many vehicles at once (db/dmsMerge.ts).
+ */
+export const vehiclePairSql = (a: string, b: string) =>
+  `((${a}.vin <> '' and ${a}.vin = ${b}.vin) or (${a}.plate <> '' and ${a}.plate = ${b}.plate and (${a}.vin = '' or ${b}.vin = '')))`;
+
 async function findVehicle(trx: Knex | Knex.Transaction, companyId: number, customerId: number | null, vin: string, plate: string) {
   const { rows } = await trx.raw(
     `select v.* from (select cast(:vin as text) as vin, cast(:plate as text) as plate, cast(:customer_id as int) as customer_id) k
