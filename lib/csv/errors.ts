@@ -50,5 +50,6 @@ export interface RowError {
   column: string | null;
   reason: RowReason;
   /** the value or the parser's own words, for the report (never shown untranslated alone) */
-  detail?: string;
+  detail?: string;  /** the row as written (LF line breaks, at most maxRecordBytes characters), for the file of failing rows (lib/csv/errorFile.ts) */
+  raw?: string;
 }
