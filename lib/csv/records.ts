@@ -51,7 +51,10 @@ export async function* guardRecords(chunks: AsyncIterable<string>, separator: st
   let inRecord = false;
 
   const endRecord = (terminated: boolean): string => {
-    const record = { line: start, endLine: start + breaks, raw: oversized ? held.slice(0, maxChars) : held };
+    // A quote left open runs to the end of the file: the file's last line break then ends the record, as it ends every other.
+    const trailing = !terminated && !oversized && held.endsWith('\n') ? 1 : 0;
+    const raw = oversized ? held.slice(0, maxChars) : held.slice(0, held.length - trailing);
+    const record = { line: start, endLine: start + breaks - trailing, raw };
     const passed = oversized ? '\n'.repeat(breaks) + (terminated ? '\n' : '') : held + (terminated ? '\n' : '');
     if (oversized) on.tooLarge(record);
     else on.record(record);
