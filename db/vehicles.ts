@@ -3,8 +3,8 @@
  * (estimate booking, staff job, lead appointment M8, later the DMS import and
  * the board) finds or creates its vehicle here, inside its own transaction.
  *
- * Keys, enforced by unique indexes: the VIN (compared in upper case, spaces
- * left out) where a vehicle has one (`vehicles_company_vin`), the
+ * Keys, enforced by unique indexes: the VIN (lib/vin.ts normalizeVin: upper
+ * case, spaces and dashes left out) where a vehicle has one (`vehicles_company_vin`), the
  * normalised plate (lib/plates.ts: "1-abc-234" = "1ABC234") where it has
  * none (`vehicles_company_plate`).
  *
@@ -25,6 +25,7 @@
  */
 import type { Knex } from 'knex';
 import { normalizePlate } from '../lib/plates';
+import { normalizeVin } from '../lib/vin';
 import { lockKeys } from './customers';
 
 /** What a writer knows of a vehicle; '' (or absent) is blank. */
@@ -44,10 +45,8 @@ export interface MatchedVehicle {
   ownerId: number | null;
 }
 
-/** "wvw zzz1jz xw000001" and "WVWZZZ1JZXW000001" are one VIN. */
-export function normalizeVin(vin: string | undefined): string {
-  return (vin ?? '').normalize('NFKC').toUpperCase().replace(/\s+/g, '');
-}
+/** "wvw zzz1jz-xw000001" and "WVWZZZ1JZXW000001" are one VIN: the one spelling is lib/vin.ts's, re-exported for this module's callers. */
+export { normalizeVin } from '../lib/vin';
 
 const lockVehicleKeys = (trx: Knex.Transaction, companyId: number, vin: string, plate: string) =>
   lockKeys(trx, [...(vin ? [`vehicle:${companyId}:vin:${vin}`] : []), ...(plate ? [`vehicle:${companyId}:plate:${plate}`] : [])]);
