@@ -99,6 +99,8 @@ interface EntitySpec {
   pairSql: (a: string, b: string) => string;
   /** the pair rule's columns of a staging row */
   pairKeys: string;
+  /** values two rows must share for the pair rule to hold ($ = the row): the joins that find the pairs */
+  pairJoins: string[];
   /** what a new record gets besides the file's columns */
   insertDefaults: Record<string, string>;
 }
@@ -123,6 +125,7 @@ const customerSpec: EntitySpec = {
   matchSql: customerMatchSql,
   pairSql: customerPairSql,
   pairKeys: `coalesce(email, '') as email, coalesce(phone_normalized, '') as phone_normalized`,
+  pairJoins: ['lower($.email)', '$.phone_normalized'],
   insertDefaults: { first_name: `''`, last_name: `''`, email: `''`, phone: `''`, phone_normalized: `''`, street: `''`, postal_code: `''`, city: `''`, language: `'en'` },
 };
 
@@ -144,6 +147,7 @@ const vehicleSpec: EntitySpec = {
   matchSql: vehicleMatchSql,
   pairSql: vehiclePairSql,
   pairKeys: `coalesce(vin, '') as vin, coalesce(plate_normalized, '') as plate`,
+  pairJoins: ['$.vin', '$.plate'],
   insertDefaults: { plate: `''`, plate_normalized: `''`, vin: `''`, make: `''`, model: `''`, first_registration: 'null', mileage_km: 'null' },
 };
 
@@ -179,6 +183,8 @@ async function stage(trx: Knex.Transaction, spec: EntitySpec, rows: MergeRow<Rec
     `insert into ${table} (${names.join(', ')}) select ${names.join(', ')} from json_to_recordset(cast(? as json)) as x(${names.map((name, index) => `${name} ${types[index]}`).join(', ')})`,
     [JSON.stringify(records)],
   );
+  // Its row count and values, so the batch's joins are planned as hash joins rather than loops.
+  await trx.raw(`analyze ${table}`);
 }
 
 /**
@@ -215,28 +221,29 @@ export async function mergeDmsBatch(trx: Knex.Transaction, kind: DmsKind, contex
     bind,
   );
 
-  // 3. Duplicates: the same record as an earlier row of this import (this batch or an earlier one), the same DMS id,
-  //    or a new row the rule would match to an earlier new row.
+  // 3. Duplicates: the same record as an earlier row of this import (this batch or an earlier one: import_records),
+  //    the same DMS id, or a new row the rule would match to an earlier row's values (or a known record that would
+  //    take an earlier new row's VIN). Equality joins and window functions: a batch costs n log n, never n².
   await trx.raw(
-    `update ${table} s set dup_line = coalesce(
-       (select r.line from import_records r where r.run_id = :run_id and r.entity = :entity and r.record_id = s.record_id),
-       (select min(e.line) from ${table} e where e.record_id = s.record_id and e.ord < s.ord and e.fail is null))
-     where s.record_id is not null and s.fail is null`,
+    `update ${table} s set dup_line = coalesce(w.journalled, w.first_line)
+     from (select ord, first_value(line) over (partition by record_id order by ord) as first_line, row_number() over (partition by record_id order by ord) as n,
+                  -- one index probe per row (the journal's primary key), whatever the journal's size
+                  (select r.line from import_records r where r.run_id = :run_id and r.entity = :entity and r.record_id = t.record_id) as journalled
+           from ${table} t where record_id is not null and fail is null) w
+     where s.ord = w.ord and (w.journalled is not null or w.n > 1)`,
     bind,
   );
-  // A new row the rule would match to an earlier row's values, or a known record that would take an earlier new row's
-  // values (its VIN): the earlier row is the one.
+  const keyed = (key: string) =>
+    `select k.ord, e.line from keys k join keys e on ${key.replaceAll('$', 'e')} = ${key.replaceAll('$', 'k')} and ${key.replaceAll('$', 'k')} <> '' and e.ord < k.ord
+       and (k.record_id is null or e.record_id is null) and ${spec.pairSql('e', 'k')}`;
   await trx.raw(
-    `update ${table} s set dup_line = (
-       select min(e.line) from (select ord, line, dms_id, record_id, ${spec.pairKeys} from ${table} where fail is null) e
-       where e.ord < s.ord and (s.record_id is null or e.record_id is null) and (e.dms_id = s.dms_id or ${spec.pairSql('e', 'k')}))
-     from (select ord, ${spec.pairKeys} from ${table}) k
-     where k.ord = s.ord and s.dup_line is null and s.fail is null`,
-  );
-  // The same DMS id on two rows that the rule put on two different records: still one record of that DMS.
-  await trx.raw(
-    `update ${table} s set dup_line = (select min(e.line) from ${table} e where e.dms_id = s.dms_id and e.ord < s.ord and e.fail is null)
-     where s.dup_line is null and s.fail is null and exists (select 1 from ${table} e where e.dms_id = s.dms_id and e.ord < s.ord and e.fail is null)`,
+    `with keys as (select ord, line, dms_id, record_id, ${spec.pairKeys} from ${table} where fail is null),
+     earlier as (
+       select k.ord, e.line from keys k join keys e on e.dms_id = k.dms_id and e.ord < k.ord
+       ${spec.pairJoins.map((key) => `union all ${keyed(key)}`).join('\n       ')}
+     )
+     update ${table} s set dup_line = d.line from (select ord, min(line) as line from earlier group by ord) d
+     where s.ord = d.ord and s.dup_line is null`,
   );
 
   // 4. Full: what the file fills and the record holds otherwise (the owner only where it has none).
@@ -253,10 +260,11 @@ export async function mergeDmsBatch(trx: Knex.Transaction, kind: DmsKind, contex
       await trx.raw(
         `update ${table} s set fail = 'belongsToOtherVehicle', applied = null
          from vehicles m
-         where m.id = s.record_id and s.applied is not null and exists (
-           select 1 from vehicles o where o.company_id = :company_id and o.id <> m.id and (
-             (s.applied ->> 'vin' is not null and o.vin <> '' and upper(o.vin) = s.applied ->> 'vin') or
-             (coalesce(s.applied ->> 'vin', m.vin) = '' and o.vin = '' and o.plate_normalized = coalesce(s.applied ->> 'plate_normalized', m.plate_normalized))))`,
+         where m.id = s.record_id and s.applied is not null and (
+           (s.applied ->> 'vin' is not null and exists (
+             select 1 from vehicles o where o.company_id = :company_id and o.id <> m.id and o.vin <> '' and upper(o.vin) = s.applied ->> 'vin')) or
+           (coalesce(s.applied ->> 'vin', m.vin) = '' and exists (
+             select 1 from vehicles o where o.company_id = :company_id and o.id <> m.id and o.vin = '' and o.plate_normalized = coalesce(s.applied ->> 'plate_normalized', m.plate_normalized))))`,
         bind,
       );
     }
@@ -291,8 +299,8 @@ export async function mergeDmsBatch(trx: Knex.Transaction, kind: DmsKind, contex
   }
 
   await trx.raw(
-    `insert into ${spec.idsTable} (company_id, source_id, dms_id, ${spec.idColumn})
-     select :company_id, :source_id, dms_id, record_id from ${table} s where ${resolved} and not s.has_link
+    `insert into ${spec.idsTable} (source_id, dms_id, ${spec.idColumn})
+     select :source_id, dms_id, record_id from ${table} s where ${resolved} and not s.has_link
      on conflict do nothing`,
     bind,
   );

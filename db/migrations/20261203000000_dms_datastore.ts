@@ -53,7 +53,7 @@ export async function up(knex: Knex): Promise<void> {
     ['vehicle_dms_ids', 'vehicle_id', 'vehicles'],
   ] as const) {
     await knex.schema.createTable(table, (t) => {
-      t.integer('company_id').notNullable().references('companies.id').onDelete('CASCADE');
+      // (the company is the source's)
       // A source in use is not deleted (its records would lose where they came from).
       t.integer('source_id').notNullable().references('dms_sources.id').onDelete('RESTRICT');
       t.text('dms_id').notNullable();
