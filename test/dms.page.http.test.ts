@@ -9,7 +9,7 @@ import { setPermission } from '../db/permissions';
 import { dmsFilePath } from '../lib/uploadFiles';
 import { dmsImportWorkflowId } from '../workflows/dmsImport.contract';
 import { bytesUnder, filesUnder } from './support/disk';
-import { createLocation, createStaff } from './support/fixtures';
+import { createJob, createLocation, createStaff } from './support/fixtures';
 import { httpClient, visibleText, type HttpClient } from './support/httpClient';
 import { startPlatform, type Platform } from './support/platform';
 
@@ -295,5 +295,49 @@ describe('DMS datastore page (HTTP)', () => {
       { numRuns: 25 },
     );
     expect(await filesUnder(path.join(uploadDir, 'incoming'))).toEqual([]);
+  });
+});
+
+/** P9 "in a job": the car icon works without JavaScript: the form posts to the look-up and comes back with the panel. */
+describe('job form vehicle look-up without JavaScript (HTTP)', () => {
+  let platform: Platform;
+  beforeAll(async () => {
+    platform = await startPlatform();
+  });
+  afterAll(() => platform?.close());
+
+  it('new job and job edit: the form comes back as typed with the master vehicle; Fill in fills blanks only; nothing is saved', async () => {
+    const { companyId, location } = await createLocation(platform.db);
+    const source = await defaultDmsSource(platform.db, companyId);
+    const [owner] = await platform.db('customers').insert({ company_id: companyId, first_name: 'An', last_name: 'Peeters', email: 'an.peeters@example.test', dms_source_id: source.id, dms_id: 'K1' }).returning('id');
+    await platform.db('vehicles').insert({ company_id: companyId, customer_id: owner.id, plate: '1-LKP-001', plate_normalized: '1LKP001', make: 'Skoda', model: 'Octavia', dms_source_id: source.id, dms_id: 'V1' });
+    const advisor = httpClient(platform.baseUrl);
+    const { email, password } = await createStaff(platform.db, companyId, 'service_advisor');
+    await advisor.login(email, password);
+    const form = await advisor.formPage('/staff/jobs/new?lang=en');
+    expect(form.html).toMatch(/<button type="submit" class="icon" name="lookup" value="plate" formaction="\/staff\/jobs\/lookup" formnovalidate aria-label="Look up vehicle" title="Look up vehicle"/);
+    const typed = { location_id: String(location.id), first_name: '', last_name: 'Typed', email: '', phone: '', language: 'en', plate: '1lkp001', vin: '', make: '', model: 'Fabia', damage_flow_type_id: '', notes: 'Keep me', appointment_at: '', planned_end_at: '' };
+    const looked = await advisor.post('/staff/jobs/lookup?lang=en', { ...typed, lookup: 'plate' });
+    expect(looked.status).toBe(200);
+    const html = await looked.text();
+    expect(visibleText(html)).toContain('Model: typed Fabia, the master says Octavia');
+    expect(visibleText(html)).toContain('Last name: typed Typed, the master says Peeters');
+    expect(html).toContain('>Keep me</textarea>');
+    const filled = await advisor.post('/staff/jobs/lookup?lang=en', { ...typed, lookup_key: 'plate', lookup_vehicle: /name="lookup_vehicle" value="(\d+)"/.exec(html)![1]!, apply: 'fill' });
+    const filledHtml = await filled.text();
+    expect(filledHtml).toContain('value="Skoda"');
+    expect(filledHtml).toContain('value="Fabia"');
+    expect(filledHtml).toContain('value="an.peeters@example.test"');
+    expect(await platform.db('jobs').where({ company_id: companyId }).first()).toBeUndefined();
+
+    const job = await createJob(platform.db, location);
+    await advisor.formPage(`/staff/jobs/${job.job_number}/edit?lang=en`);
+    const edit = await advisor.post(`/staff/jobs/${job.job_number}/lookup?lang=en`, { ...typed, vin: 'WVWZZZ1JZ3W386752', lookup: 'vin' });
+    expect(edit.status).toBe(200);
+    expect(visibleText(await edit.text())).toContain('Not in the vehicle master');
+    const mechanic = httpClient(platform.baseUrl);
+    const m = await createStaff(platform.db, companyId, 'mechanic');
+    await mechanic.login(m.email, m.password);
+    expect((await mechanic.post('/staff/jobs/lookup', { ...typed, lookup: 'plate' })).status).toBe(403);
   });
 });
