@@ -37,6 +37,8 @@ export interface ImportSettings {
   stableWaitMs: number;
   batchRows: number;
   maxRecordBytes: number;
+  /** P9: rows per DMS datastore batch (activities/dmsImport.ts) */
+  dmsBatchRows: number;
   connectTimeoutMs: number;
 }
 

@@ -5,6 +5,7 @@ import { createBookingActivities } from './bookings';
 import { createCheckinActivities } from './checkin';
 import { createConversationActivities } from './conversations';
 import { createHousekeepingActivities } from './housekeeping';
+import { createDmsImportActivities } from './dmsImport';
 import { createImportActivities, type ImportSettings } from './imports';
 import { createJobActivities } from './jobs';
 import { createLeadActivities } from './leads';
@@ -65,6 +66,7 @@ export function importSettings(config: Config): ImportSettings {
     batchRows: config.IMPORT_BATCH_ROWS,
     maxRecordBytes: config.IMPORT_MAX_RECORD_BYTES,
     connectTimeoutMs: config.IMPORT_CONNECT_TIMEOUT,
+    dmsBatchRows: config.DMS_BATCH_ROWS,
   };
 }
 
@@ -80,5 +82,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createHousekeepingActivities(deps),
     ...createImportActivities(deps),
     ...createConversationActivities(deps),
+    ...createDmsImportActivities({ db: deps.db, dms: { uploadDir: deps.uploadDir, batchRows: deps.imports.dmsBatchRows, maxRecordBytes: deps.imports.maxRecordBytes } }),
   };
 }

@@ -65,8 +65,37 @@ export async function lockKeys(trx: Knex.Transaction, keys: string[]): Promise<v
   }
 }
 
-const masters = (db: Knex.Transaction | Knex, companyId: number) =>
-  db('customers').where({ company_id: companyId, is_cash_sale: false }).orderBy('id');
+/**
+ * THE matching rules above as SQL, for a row `k` with the columns
+ * customer_number, email (trimmed) and phone_normalized ('' when blank): a
+ * lateral subquery that answers the customer's id and how it matched (none:
+ * no row). The single-row writers (matchOrCreateCustomer) and the DMS
+ * import's set-based merge (db/dmsMerge.ts, thousands of rows a statement)
+ * both match through it, so the rule exists once. Binds :company_id.
+ */
+export const customerMatchSql = `
+  select m.id, m.matched from (
+    (select id, 'customer_number' as matched, 1 as rank from customers
+      where company_id = :company_id and not is_cash_sale and k.customer_number <> '' and customer_number = k.customer_number
+      order by id limit 1)
+    union all
+    (select id, 'email', 2 from customers
+      where company_id = :company_id and not is_cash_sale and k.email <> '' and lower(email) = lower(k.email)
+      order by id limit 1)
+    union all
+    -- the phone only where the e-mail did not already tell them apart: one side has none
+    (select id, 'phone', 3 from customers
+      where company_id = :company_id and not is_cash_sale and k.phone_normalized <> '' and phone_normalized = k.phone_normalized and (k.email = '' or email = '')
+      order by id limit 1)
+  ) m order by m.rank limit 1`;
+
+/**
+ * The same rules for two new rows `a` and `b` (columns email, phone_normalized):
+ * whether the later would match the earlier once that one is in the file, for
+ * a set-based writer that creates many customers at once (db/dmsMerge.ts).
+ */
+export const customerPairSql = (a: string, b: string) =>
+  `((${a}.email <> '' and lower(${a}.email) = lower(${b}.email)) or (${a}.phone_normalized <> '' and ${a}.phone_normalized = ${b}.phone_normalized and (${a}.email = '' or ${b}.email = '')))`;
 
 /** Finds the customer by the rules above, without creating or changing anything. */
 async function findMatchingCustomer(
@@ -74,25 +103,12 @@ async function findMatchingCustomer(
   companyId: number,
   contact: Pick<CustomerContact, 'customer_number' | 'email' | 'phone'>,
 ): Promise<{ id: number; matched: Exclude<CustomerMatch, 'created'> } | undefined> {
-  const number = (contact.customer_number ?? '').trim();
-  const email = contact.email.trim();
-  const phone = normalizePhone(contact.phone);
-  const q = () => masters(trx, companyId);
-  if (number) {
-    const row = await q().where({ customer_number: number }).first('id');
-    if (row) return { id: row.id, matched: 'customer_number' };
-  }
-  if (email) {
-    const row = await q().whereRaw('lower(email) = lower(?)', [email]).first('id');
-    if (row) return { id: row.id, matched: 'email' };
-  }
-  if (phone) {
-    const query = q().where({ phone_normalized: phone });
-    if (email) query.where('email', '');
-    const row = await query.first('id');
-    if (row) return { id: row.id, matched: 'phone' };
-  }
-  return undefined;
+  const { rows } = await trx.raw(
+    `select found.id, found.matched from (select cast(:customer_number as text) as customer_number, cast(:email as text) as email, cast(:phone_normalized as text) as phone_normalized) k
+     cross join lateral (${customerMatchSql}) found`,
+    { company_id: companyId, customer_number: (contact.customer_number ?? '').trim(), email: contact.email.trim(), phone_normalized: normalizePhone(contact.phone) },
+  );
+  return rows[0];
 }
 
 /**

@@ -72,8 +72,8 @@ export async function deleteDmsSource(db: Knex, companyId: number, id: number): 
     const source = await trx('dms_sources').where({ company_id: companyId, id }).forUpdate().first('id');
     if (!source) throw new DmsSourceError('notFound');
     const used =
-      (await trx('customers').where({ dms_source_id: id }).first('id')) ??
-      (await trx('vehicles').where({ dms_source_id: id }).first('id')) ??
+      (await trx('customer_dms_ids').where({ source_id: id }).first('dms_id')) ??
+      (await trx('vehicle_dms_ids').where({ source_id: id }).first('dms_id')) ??
       (await trx('import_runs').where({ dms_source_id: id }).first('id'));
     if (used) throw new DmsSourceError('inUse');
     await trx('dms_sources').where({ id }).delete();

@@ -3,8 +3,8 @@
  * (estimate booking, staff job, lead appointment M8, later the DMS import and
  * the board) finds or creates its vehicle here, inside its own transaction.
  *
- * Keys, enforced by unique indexes: the VIN (compared in upper case, spaces
- * left out) where a vehicle has one (`vehicles_company_vin`), the
+ * Keys, enforced by unique indexes: the VIN (lib/vin.ts normalizeVin: upper
+ * case, spaces and dashes left out) where a vehicle has one (`vehicles_company_vin`), the
  * normalised plate (lib/plates.ts: "1-abc-234" = "1ABC234") where it has
  * none (`vehicles_company_plate`).
  *
@@ -25,6 +25,7 @@
  */
 import type { Knex } from 'knex';
 import { normalizePlate } from '../lib/plates';
+import { normalizeVin } from '../lib/vin';
 import { lockKeys } from './customers';
 
 /** What a writer knows of a vehicle; '' (or absent) is blank. */
@@ -44,27 +45,49 @@ export interface MatchedVehicle {
   ownerId: number | null;
 }
 
-/** "wvw zzz1jz xw000001" and "WVWZZZ1JZXW000001" are one VIN. */
-export function normalizeVin(vin: string | undefined): string {
-  return (vin ?? '').normalize('NFKC').toUpperCase().replace(/\s+/g, '');
-}
+/** "wvw zzz1jz-xw000001" and "WVWZZZ1JZXW000001" are one VIN: the one spelling is lib/vin.ts's, re-exported for this module's callers. */
+export { normalizeVin } from '../lib/vin';
 
 const lockVehicleKeys = (trx: Knex.Transaction, companyId: number, vin: string, plate: string) =>
   lockKeys(trx, [...(vin ? [`vehicle:${companyId}:vin:${vin}`] : []), ...(plate ? [`vehicle:${companyId}:plate:${plate}`] : [])]);
 
+/**
+ * THE matching rules above as SQL, for a row `k` with the columns vin and
+ * plate (normalised, '' when blank) and customer_id (the writer's customer,
+ * or null): a lateral subquery answering the vehicle's id (none: no row).
+ * The single-row writers and the DMS import's set-based merge
+ * (db/dmsMerge.ts) both match through it. Binds :company_id.
+ */
+export const vehicleMatchSql = `
+  select m.id from (
+    (select id, 1 as rank from vehicles
+      where company_id = :company_id and k.vin <> '' and vin <> '' and upper(vin) = k.vin limit 1)
+    union all
+    -- a VIN the master lacks: the vehicle with that plate and no VIN yet (it gets the VIN)
+    (select id, 2 from vehicles
+      where company_id = :company_id and k.vin <> '' and k.plate <> '' and plate_normalized = k.plate and vin = '' limit 1)
+    union all
+    -- no VIN: the plate, the customer's own vehicle first, then one without a VIN, then the newest
+    (select id, 3 from vehicles
+      where company_id = :company_id and k.vin = '' and k.plate <> '' and plate_normalized = k.plate
+      order by customer_id is not distinct from k.customer_id desc, vin = '' desc, id desc limit 1)
+  ) m order by m.rank limit 1`;
+
+/**
+ * The same rules for two new rows `a` and `b` (columns vin, plate, normalised):
+ * whether the later would match the earlier, for a set-based writer that
+ * creates many vehicles at once (db/dmsMerge.ts).
+ */
+export const vehiclePairSql = (a: string, b: string) =>
+  `((${a}.vin <> '' and ${a}.vin = ${b}.vin) or (${a}.plate <> '' and ${a}.plate = ${b}.plate and (${a}.vin = '' or ${b}.vin = '')))`;
+
 async function findVehicle(trx: Knex | Knex.Transaction, companyId: number, customerId: number | null, vin: string, plate: string) {
-  const company = () => trx('vehicles').where({ company_id: companyId });
-  if (vin) {
-    return (
-      (await company().where('vin', '<>', '').whereRaw('upper(vin) = ?', [vin]).first()) ??
-      (plate ? await company().where({ plate_normalized: plate, vin: '' }).first() : undefined)
-    );
-  }
-  if (!plate) return undefined;
-  return company()
-    .where({ plate_normalized: plate })
-    .orderByRaw(`customer_id is not distinct from ? desc, vin = '' desc, id desc`, [customerId])
-    .first();
+  const { rows } = await trx.raw(
+    `select v.* from (select cast(:vin as text) as vin, cast(:plate as text) as plate, cast(:customer_id as int) as customer_id) k
+     cross join lateral (${vehicleMatchSql}) found join vehicles v on v.id = found.id`,
+    { company_id: companyId, vin, plate, customer_id: customerId },
+  );
+  return rows[0];
 }
 
 /** Fills the blanks of a matched vehicle and says whose it is. */
@@ -159,7 +182,7 @@ export interface VehicleLookup {
     model: string;
     first_registration: string | null;
     mileage_km: number | null;
-    /** the DMS it came from, and its id there */
+    /** the DMS it came from last, and its id there */
     source_name: string | null;
     dms_id: string | null;
   };
@@ -189,7 +212,11 @@ export async function lookupVehicle(db: Knex, companyId: number, fields: { plate
   // A VIN the master does not know may still be a plate it does (the VIN typed in the wrong field is not guessed at).
   const row = (await findVehicle(db, companyId, null, vin, plate)) ?? (vin && plate ? await findVehicle(db, companyId, null, '', plate) : undefined);
   if (!row) return undefined;
-  const source = row.dms_source_id ? await db('dms_sources').where({ id: row.dms_source_id }).first('name') : undefined;
+  const source = await db('vehicle_dms_ids as l')
+    .join('dms_sources as s', 's.id', 'l.source_id')
+    .where({ 'l.vehicle_id': row.id })
+    .orderBy('l.created_at', 'desc')
+    .first('s.name', 'l.dms_id');
   const owner = row.customer_id
     ? await db('customers')
         .where({ id: row.customer_id, company_id: companyId })
@@ -208,7 +235,7 @@ export async function lookupVehicle(db: Knex, companyId: number, fields: { plate
       first_registration: day(row.first_registration),
       mileage_km: row.mileage_km,
       source_name: source?.name ?? null,
-      dms_id: row.dms_id,
+      dms_id: source?.dms_id ?? null,
     },
     customer: owner ?? null,
   };

@@ -92,6 +92,8 @@ const schema = z.object({
   IMPORT_BATCH_ROWS: z.coerce.number().int().min(1).max(10_000).default(500),
   // One CSV record (a row, with its quoted line breaks) larger than this is refused: an unclosed quote stops there.
   IMPORT_MAX_RECORD_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  // P9: rows per DMS import batch: one transaction and one set-based merge each (bench/dms.ts measured the size).
+  DMS_BATCH_ROWS: z.coerce.number().int().min(1).max(50_000).default(5000),
   IMPORT_CONNECT_TIMEOUT: duration('20s'),
   // W5 webhooks (web/webhooks): the Meta app's secret signs every POST (X-Hub-Signature-256); the verify token is
   // what we typed into the app's webhook settings (GET verification). Development defaults outside production.

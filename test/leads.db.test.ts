@@ -181,7 +181,7 @@ describe('M1/M4-M6: the lead manager, its permissions and its badge (PostgreSQL,
       grant_receptionist_lead_manager: 'on',
     });
     expect(saved.status).toBe(303);
-    expect(await permissionsOf(db, companyId, 'service_advisor')).toEqual({ lead_manager: true, online_booking_admin: false, edit_closed_leads: true, dms_datastore: true });
+    expect(await permissionsOf(db, companyId, 'service_advisor')).toEqual({ lead_manager: true, online_booking_admin: false, edit_closed_leads: true, dms_datastore: false });
     expect((await permissionsOf(db, companyId, 'admin')).online_booking_admin).toBe(true); // its box is disabled, never posted
 
     // A wrong field re-renders the form with the message beside it and the typed input kept.

@@ -28,12 +28,11 @@ export interface DmsImportInput {
 
 export type DmsPhase = 'previewing' | 'previewed' | 'importing' | 'done' | 'failed' | 'cancelled';
 
+/** Where the import is (the rows done so far are in the database: import_runs, which the page reads). */
 export interface DmsProgress {
   phase: DmsPhase;
   /** the file's data rows (known once it was read through) */
   rows: number | null;
-  /** the last line of the last committed batch (1 = the header) */
-  committedLine: number;
 }
 
 /** Import the previewed file. Refused (the validator) unless the preview is done and the file readable. */

@@ -7,3 +7,4 @@ export { checkInWorkflow } from './checkIn';
 export { housekeepingWorkflow } from './housekeeping';
 export { appointmentImportScheduleWorkflow, appointmentImportWorkflow } from './appointmentImport';
 export { conversationWorkflow } from './conversation';
+export { dmsImportWorkflow, dmsUndoWorkflow } from './dmsImport';

@@ -10,9 +10,9 @@ import type { Knex } from 'knex';
  *   way its files are read, remembered from the last import: encoding,
  *   separator, decimal mark, date order, and per kind the header chosen
  *   for each field.
- * - customers / vehicles: dms_source_id + dms_id, unique per company and
- *   source. Vehicles get the first registration and the mileage a DMS
- *   knows.
+ * - customer_dms_ids / vehicle_dms_ids: a record's id in each DMS that
+ *   knows it, unique per source. Vehicles get the first registration and the mileage
+ *   a DMS knows.
  * - import_runs (the one import history, shared with the planner's
  *   appointment files): kind, mode, the DMS, who, the options the file was
  *   read with, its layout (for the file of failing lines), the preview, and
@@ -45,13 +45,23 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(`alter table dms_sources add constraint dms_sources_decimal_mark check (decimal_mark in ('auto', ',', '.'))`);
   await knex.raw(`alter table dms_sources add constraint dms_sources_date_order check (date_order in ('auto', 'dmy', 'mdy'))`);
 
-  for (const table of ['customers', 'vehicles']) {
-    await knex.schema.alterTable(table, (t) => {
-      // A source in use is not deleted (the records would lose where they came from).
-      t.integer('dms_source_id').references('dms_sources.id').onDelete('RESTRICT');
-      t.text('dms_id');
+  // A record's id in each DMS that knows it (a body shop's customer may be in the DMS of two garages):
+  // a DMS id is one record, a record may have an id in several sources. Foreign keys, so an M7 merge
+  // moves them to the kept customer and a deleted record takes its ids along.
+  for (const [table, column, master] of [
+    ['customer_dms_ids', 'customer_id', 'customers'],
+    ['vehicle_dms_ids', 'vehicle_id', 'vehicles'],
+  ] as const) {
+    await knex.schema.createTable(table, (t) => {
+      t.integer('company_id').notNullable().references('companies.id').onDelete('CASCADE');
+      // A source in use is not deleted (its records would lose where they came from).
+      t.integer('source_id').notNullable().references('dms_sources.id').onDelete('RESTRICT');
+      t.text('dms_id').notNullable();
+      t.integer(column).notNullable().references(`${master}.id`).onDelete('CASCADE');
+      t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+      t.primary(['source_id', 'dms_id']);
+      t.index([column]);
     });
-    await knex.raw(`create unique index ${table}_dms on ${table} (company_id, dms_source_id, dms_id) where dms_id is not null`);
   }
   await knex.schema.alterTable('vehicles', (t) => {
     t.date('first_registration');
@@ -95,6 +105,8 @@ export async function up(knex: Knex): Promise<void> {
     // updated: the fields' values before (undo puts them back where they still hold what the import wrote)
     t.jsonb('previous');
     t.jsonb('applied');
+    // the DMS id this run gave the record (customer_dms_ids / vehicle_dms_ids), removed again by undo
+    t.text('linked_dms_id');
     t.primary(['run_id', 'entity', 'record_id']);
   });
   await knex.raw(`alter table import_records add constraint import_records_entity check (entity in ('customer', 'vehicle'))`);
@@ -111,8 +123,7 @@ export async function down(knex: Knex): Promise<void> {
     t.dropColumns('kind', 'mode', 'dms_source_id', 'staff_id', 'options', 'layout', 'preview', 'undone_by', 'undone_at', 'undo_counts'),
   );
   await knex.schema.alterTable('vehicles', (t) => t.dropColumns('first_registration', 'mileage_km'));
-  for (const table of ['customers', 'vehicles']) {
-    await knex.schema.alterTable(table, (t) => t.dropColumns('dms_source_id', 'dms_id'));
-  }
+  await knex.schema.dropTable('vehicle_dms_ids');
+  await knex.schema.dropTable('customer_dms_ids');
   await knex.schema.dropTable('dms_sources');
 }

@@ -35,6 +35,7 @@ describe('the planner appointment CSV (lib/csv/appointments.ts)', () => {
         work_description: 'Oil service, air-co check',
         notes: 'Customer waits',
       },
+      raw: 'PL-10231;23/12/2026;08:30;60;;C-4411;Eva;Jacobs;eva.jacobs@example.com;+32 470 12 34 56;nl;1-ABC-123;WVWZZZ1KZAW000123;Volkswagen;Golf;"Oil service, air-co check";Customer waits;',
     });
     expect(rows[2]!.value).toEqual({ external_id: 'PL-10198', starts_at: '2026-12-24 14:15', duration_minutes: 30, cancelled: true });
   });
@@ -59,10 +60,10 @@ describe('the planner appointment CSV (lib/csv/appointments.ts)', () => {
     const { rows, errors } = await read(bytes(iconv.encode(csv, 'windows-1252')));
     expect(rows.map((row) => [row.value.external_id, row.value.starts_at])).toEqual([['D', '2026-12-13 09:15']]);
     expect(errors).toEqual([
-      { line: 2, column: 'E-Mail', reason: 'invalidEmail' },
-      { line: 3, column: 'FIN', reason: 'invalidVin' },
-      { line: 4, column: 'Uhrzeit', reason: 'required' },
-      { line: 6, column: 'Terminnummer', reason: 'duplicateInFile', detail: 'D' },
+      { line: 2, column: 'E-Mail', reason: 'invalidEmail', raw: 'A;13.12.2026;08:00;kein-mail;' },
+      { line: 3, column: 'FIN', reason: 'invalidVin', raw: 'B;13.12.2026;08:00;;WVWZZZ1KZAW00012I' },
+      { line: 4, column: 'Uhrzeit', reason: 'required', raw: 'C;13.12.2026;;;' },
+      { line: 6, column: 'Terminnummer', reason: 'duplicateInFile', detail: 'D', raw: 'D;14.12.2026;10:00;;' },
     ]);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { LocalDate } from './dates';
+import { normalizeVin } from '../vin';
 import type { FieldSpec } from './headers';
 
 /**
@@ -84,7 +85,7 @@ export const appointmentRowSchema = z
     plate: text(20),
     vin: z
       .string()
-      .transform((value) => value.toUpperCase().replace(/[\s-]/g, ''))
+      .transform(normalizeVin)
       .refine((value) => vinShape.test(value), 'invalidVin')
       .optional(),
     make: text(100),

@@ -100,14 +100,23 @@ export async function detectEncoding(chunks: AsyncIterable<Uint8Array>): Promise
   return { encoding: validUtf8 ? 'utf-8' : 'windows-1252', bom: false };
 }
 
+/** The line break a file uses, to write its failing rows back the same way (a lone CR, as old Macs wrote, counts as CRLF). */
+export type LineBreak = '\r\n' | '\n';
+
 /**
  * Bytes in, text out with LF line breaks only (CRLF and lone CR become LF,
  * also when a CRLF is split between two chunks), the byte order mark dropped.
- * The parser then counts lines the way an editor shows them.
+ * The parser then counts lines the way an editor shows them. `sawLineBreak`
+ * hears the first line break the file has, as it was written.
  */
-export function decodeToText(encoding: Encoding): [NodeJS.ReadWriteStream, Transform] {
+export function decodeToText(encoding: Encoding, sawLineBreak?: (lineBreak: LineBreak) => void): [NodeJS.ReadWriteStream, Transform] {
   const decoder = iconv.decodeStream(encoding, { stripBOM: true });
   let pendingCr = false;
+  let told = sawLineBreak === undefined;
+  const tell = (lineBreak: LineBreak) => {
+    if (!told) sawLineBreak!(lineBreak);
+    told = true;
+  };
   const lineBreaks = new Transform({
     readableObjectMode: false,
     decodeStrings: false,
@@ -116,9 +125,15 @@ export function decodeToText(encoding: Encoding): [NodeJS.ReadWriteStream, Trans
       let text = (pendingCr ? '\r' : '') + chunk.toString();
       pendingCr = text.endsWith('\r');
       if (pendingCr) text = text.slice(0, -1);
+      if (!told) {
+        // A CR at the chunk's end is held back: the next chunk tells whether an LF follows it.
+        const first = /\r\n?|\n/.exec(text);
+        if (first) tell(first[0] === '\n' ? '\n' : '\r\n');
+      }
       done(null, text.replace(/\r\n?/g, '\n'));
     },
     flush(done: TransformCallback) {
+      if (pendingCr) tell('\r\n');
       done(null, pendingCr ? '\n' : '');
     },
   });

@@ -37,6 +37,10 @@ export type RowReason =
   | 'invalidNumber'
   | 'invalidEmail'
   | 'invalidVin'
+  | 'vinCheckDigit'
+  | 'invalidPhone'
+  | 'inFuture'
+  | 'unknownCustomer'
   | 'tooLong'
   | 'invalid'
   | 'duplicateInFile'
@@ -51,6 +55,6 @@ export interface RowError {
   reason: RowReason;
   /** the value or the parser's own words, for the report (never shown untranslated alone) */
   detail?: string;
-  /** the record's original text (decoded, LF line breaks): the file of failing lines gives it back */
+  /** the row as written (LF line breaks, at most maxRecordBytes characters), for the file of failing rows (lib/csv/errorFile.ts) */
   raw?: string;
 }

@@ -53,11 +53,11 @@ describe('CSV pipeline (lib/csv)', () => {
   it('reads a Windows-1252 Excel export: semicolons, decimal commas, a quoted line break, CRLF, dates day-first', async () => {
     const text = 'Nummer;Datum;Bedrag;Opmerking\r\n1;03/12/2026;12,50;"Crème\r\nbrûlée"\r\n2;25/12/2026;1.234,5;\r\n';
     const { layout, rows, errors } = await readAll(bytes(iconv.encode(text, 'windows-1252')));
-    expect(layout).toMatchObject({ encoding: 'windows-1252', separator: ';', records: 2, dateOrders: { date: 'dmy' } });
+    expect(layout).toMatchObject({ encoding: 'windows-1252', separator: ';', lineBreak: '\r\n', headerRaw: 'Nummer;Datum;Bedrag;Opmerking', records: 2, dateOrders: { date: 'dmy' } });
     expect(errors).toEqual([]);
     expect(rows).toEqual([
-      { line: 2, value: { id: '1', date: { year: 2026, month: 12, day: 3 }, amount: 12.5, note: 'Crème\nbrûlée' } },
-      { line: 4, value: { id: '2', date: { year: 2026, month: 12, day: 25 }, amount: 1234.5 } },
+      { line: 2, value: { id: '1', date: { year: 2026, month: 12, day: 3 }, amount: 12.5, note: 'Crème\nbrûlée' }, raw: '1;03/12/2026;12,50;"Crème\nbrûlée"' },
+      { line: 4, value: { id: '2', date: { year: 2026, month: 12, day: 25 }, amount: 1234.5 }, raw: '2;25/12/2026;1.234,5;' },
     ]);
   });
 
@@ -75,9 +75,9 @@ describe('CSV pipeline (lib/csv)', () => {
     const { rows, errors } = await readAll(bytes('id,date,note\n1,2026-12-01,ok\nx,2026-12-02,ok\n3,2026-13-45,ok\n4,2026-12-04\n5,2026-12-05,ok\n'));
     expect(rows.map((row) => row.value.id)).toEqual(['1', '5']);
     expect(errors).toEqual([
-      { line: 3, column: 'id', reason: 'invalid' },
-      { line: 4, column: 'date', reason: 'invalidDate', detail: '2026-13-45' },
-      expect.objectContaining({ line: 5, column: null, reason: 'columnCount' }),
+      { line: 3, column: 'id', reason: 'invalid', raw: 'x,2026-12-02,ok' },
+      { line: 4, column: 'date', reason: 'invalidDate', detail: '2026-13-45', raw: '3,2026-13-45,ok' },
+      expect.objectContaining({ line: 5, column: null, reason: 'columnCount', raw: '4,2026-12-04' }),
     ]);
   });
 
@@ -92,7 +92,7 @@ describe('CSV pipeline (lib/csv)', () => {
         lines.push(...batch.rows.map((row) => row.line));
       }
       expect(lines).toEqual(afterLine === 1 ? [2, 3] : [3]);
-      expect(errors).toEqual([{ line: 4, column: 'id', reason: 'duplicateInFile', detail: '1' }]);
+      expect(errors).toEqual([{ line: 4, column: 'id', reason: 'duplicateInFile', detail: '1', raw: '1,2026-12-03' }]);
     }
   });
 
@@ -139,11 +139,12 @@ describe('CSV pipeline: a corpus of broken files gives clear errors, never a cra
     expect(short.errors).toEqual([expect.objectContaining({ line: 3, reason: 'columnCount' })]);
   });
 
-  it('a 10 MB field is refused as too large, without reading it whole into one record', async () => {
+  it('a 10 MB field is refused as too large, without reading it whole into one record; the rows after it are read (P9)', async () => {
     const big = Buffer.concat([Buffer.from('id,date,note\n1,2026-12-01,"'), Buffer.alloc(10 * 1024 * 1024, 0x61), Buffer.from('"\n2,2026-12-02,ok\n')]);
     const { rows, errors } = await readAll(bytes(big, 64 * 1024));
     expect(errors).toEqual([expect.objectContaining({ line: 2, reason: 'recordTooLarge' })]);
-    expect(rows).toEqual([]);
+    expect(errors[0]!.raw).toHaveLength(1024 * 1024);
+    expect(rows.map((row) => row.line)).toEqual([3]);
   });
 
   it('a stray quote inside a field is that row\'s error', async () => {
@@ -160,5 +161,36 @@ describe('CSV pipeline: a corpus of broken files gives clear errors, never a cra
     // One value over 12 decides the whole column.
     const decided = await readAll(bytes('id;date\n1;03/04/2026\n2;05/06/2026\n3;04/25/2026\n'));
     expect(decided.layout.dateOrders.date).toBe('mdy');
+  });
+});
+
+describe('CSV pipeline: each row keeps its text as written (P9, the file of failing rows)', () => {
+  it('the line break the file uses: LF, CRLF (also split between two chunks), a lone CR counts as CRLF', async () => {
+    const lineBreakOf = async (text: string, size?: number) => (await inspectCsv(bytes(text, size), fields)).lineBreak;
+    expect(await lineBreakOf('id,date\n1,2026-12-01\n')).toBe('\n');
+    expect(await lineBreakOf('id,date\r\n1,2026-12-01\r\n')).toBe('\r\n');
+    expect(await lineBreakOf('id,date\r\n1,2026-12-01\r\n', 8)).toBe('\r\n');
+    expect(await lineBreakOf('id,date\r1,2026-12-01\r')).toBe('\r\n');
+  });
+
+  it('a refused row keeps all its text: a stray quote, a wrong column count, an unclosed quote after blank lines (placed on its own line)', async () => {
+    const { rows, errors } = await readAll(bytes('id,date,note\r\n1,2026-12-01,say "hi" there\r\n2,2026-12-02\r\n3,2026-12-03,"a\r\nb"\r\n\r\n\r\n4,2026-12-04,"cut'));
+    expect(rows).toEqual([{ line: 4, value: { id: '3', date: { year: 2026, month: 12, day: 3 }, note: 'a\nb' }, raw: '3,2026-12-03,"a\nb"' }]);
+    expect(errors.map(({ line, reason, raw }) => ({ line, reason, raw }))).toEqual([
+      { line: 2, reason: 'badQuote', raw: '1,2026-12-01,say "hi" there' },
+      { line: 3, reason: 'columnCount', raw: '2,2026-12-02' },
+      { line: 8, reason: 'unclosedQuote', raw: '4,2026-12-04,"cut' },
+    ]);
+  });
+
+  it('a record over the limit that spans lines is stepped over: the lines after it keep their numbers, and an import resumes after it', async () => {
+    const text = `id,date,note\n1,2026-12-01,ok\n2,2026-12-02,"${'long line\n'.repeat(40)}"\n3,2026-12-03,ok\n4,2026-12-04,ok\n`;
+    const { rows, errors, lastLines } = await readAll(bytes(text, 13), { maxRecordBytes: 100 });
+    expect(rows.map((row) => [row.line, row.value.id])).toEqual([[2, '1'], [44, '3'], [45, '4']]);
+    expect(errors).toEqual([expect.objectContaining({ line: 3, reason: 'recordTooLarge', raw: `2,2026-12-02,"${'long line\n'.repeat(40)}`.slice(0, 100) })]);
+    expect(lastLines).toEqual([43, 45]);
+    const resumed = await readAll(bytes(text, 13), { maxRecordBytes: 100 }, 43);
+    expect(resumed.rows.map((row) => row.line)).toEqual([44, 45]);
+    expect(resumed.errors).toEqual([]);
   });
 });

@@ -2,10 +2,11 @@ import { Readable, pipeline } from 'node:stream';
 import { parse, type CsvError, type Info } from 'csv-parse';
 import type { z } from 'zod';
 import { DateOrderEvidence, parseDate, parseTime, type DateOrder } from './dates';
-import { decodeToText, detectEncoding, type Encoding } from './decode';
+import { decodeToText, detectEncoding, type Encoding, type LineBreak } from './decode';
 import { CsvFileError, type RowError, type RowReason } from './errors';
 import { mapHeaders, type FieldSpec, type HeaderMapping } from './headers';
 import { parseDecimal, type DecimalMark } from './numbers';
+import { guardRecords, type RecordText } from './records';
 import { detectSeparator, type Separator } from './separator';
 
 /**
@@ -15,7 +16,9 @@ import { detectSeparator, type Separator } from './separator';
  * quote cannot swallow the file) → typed fields (dates, times, decimals) →
  * a zod schema per row → batches. The file is read twice, never held: once
  * to learn its layout (encoding, separator, columns, date order, rows),
- * once to yield the batches, from any line on (a resumed import).
+ * once to yield the batches, from any line on (a resumed import). Each row
+ * and each row's error keeps its original text, so the rows that failed can
+ * be handed back as the file they came in (lib/csv/errorFile.ts).
  */
 
 /** Opens the file's bytes afresh; called once per pass. */
@@ -37,6 +40,10 @@ export interface CsvLayout {
   encoding: Encoding;
   bom: boolean;
   separator: Separator;
+  /** the file's first line break as written (CRLF when it has none) */
+  lineBreak: LineBreak;
+  /** the header record as written (LF line breaks) */
+  headerRaw: string;
   decimalMark: DecimalMark;
   mapping: HeaderMapping;
   /** the order of each date field's column */
@@ -50,6 +57,8 @@ export interface CsvRow<T> {
   /** the file's line where the row starts */
   line: number;
   value: T;
+  /** the record as written (LF line breaks, without the line break that ends it) */
+  raw: string;
 }
 
 export interface CsvBatch<T> {
@@ -67,6 +76,7 @@ interface ParsedRecord {
   line: number;
   endLine: number;
   fields: string[];
+  raw: string;
 }
 interface SkippedRecord {
   kind: 'skipped';
@@ -102,20 +112,47 @@ function reasonOf(code: string): RowReason {
 }
 
 /** Text chunks of the file, decoded, with the first `sampleChars` gathered in one piece for separator detection. */
-async function* textOf(open: OpenBytes, encoding: Encoding): AsyncGenerator<string> {
-  const [decoder, lineBreaks] = decodeToText(encoding);
+async function* textOf(open: OpenBytes, encoding: Encoding, sawLineBreak: (lineBreak: LineBreak) => void): AsyncGenerator<string> {
+  const [decoder, lineBreaks] = decodeToText(encoding, sawLineBreak);
   // pipeline (not pipe): a read error of the file ends the iteration with that error instead of a silent stop.
   const text = pipeline(Readable.from(open()), decoder, lineBreaks, () => undefined);
   for await (const chunk of text) yield chunk as string;
 }
 
+/** The record text as lib/csv/records.ts cut it, for the parser's records and refusals, which come in the same order. */
+class RecordTexts {
+  private queue: RecordText[] = [];
+
+  add(record: RecordText): void {
+    this.queue.push(record);
+  }
+
+  /** The record that starts on `line` (or, for a refusal placed on a blank line before it, the next one), and those before it let go. */
+  at(line: number, endLine: number = Number.POSITIVE_INFINITY): RecordText | undefined {
+    while (this.queue.length > 0 && this.queue[0]!.endLine < line) this.queue.shift();
+    const next = this.queue[0];
+    return next && next.line <= endLine ? next : undefined;
+  }
+}
+
+const capped = (raw: string, maxRecordBytes: number) => raw.replace(/^\n+/, '').replace(/\n$/, '').slice(0, maxRecordBytes);
+
+export interface FileShape {
+  separator: Separator;
+  lineBreak: LineBreak;
+}
+
 /**
- * Every record of the file in order, the header first, with its start line;
- * records the parser refuses come as skipped ones with the reason. Blank
- * lines (and rows of empty fields only, as spreadsheets leave) are passed over.
+ * Every record of the file in order, the header first, with its start line
+ * and text; records the parser refuses come as skipped ones with the reason.
+ * Blank lines (and rows of empty fields only, as spreadsheets leave) are
+ * passed over.
  */
-async function* recordsOf(open: OpenBytes, encoding: Encoding, separatorChoice: Separator | 'auto', maxRecordBytes: number): AsyncGenerator<ParsedRecord | SkippedRecord, Separator> {
-  const chunks = textOf(open, encoding);
+async function* recordsOf(open: OpenBytes, encoding: Encoding, separatorChoice: Separator | 'auto', maxRecordBytes: number): AsyncGenerator<ParsedRecord | SkippedRecord, FileShape> {
+  let lineBreak: LineBreak = '\r\n';
+  const chunks = textOf(open, encoding, (seen) => {
+    lineBreak = seen;
+  });
   let sample = '';
   let next = await chunks.next();
   while (!next.done && sample.length < sampleChars) {
@@ -131,10 +168,21 @@ async function* recordsOf(open: OpenBytes, encoding: Encoding, separatorChoice: 
     }
   }
   const skipped: SkippedRecord[] = [];
+  // The guard reports an oversized record when it ends, ahead of the parser's refusals of earlier lines: kept in line order.
+  const skip = (record: SkippedRecord) => {
+    const at = skipped.findIndex((other) => other.error.line > record.error.line);
+    skipped.splice(at < 0 ? skipped.length : at, 0, record);
+  };
+  const texts = new RecordTexts();
+  const guarded = guardRecords(rest(), separator, maxRecordBytes, {
+    record: (record) => texts.add(record),
+    tooLarge: ({ line, endLine, raw }) =>
+      skip({ kind: 'skipped', error: { line, column: null, reason: 'recordTooLarge', detail: `the record is larger than ${maxRecordBytes} characters`, raw }, endLine }),
+  });
   let lastEnd = 0;
   let lastSkippedLine = 0;
   const parser = pipeline(
-    Readable.from(rest()),
+    Readable.from(guarded),
     parse({
       delimiter: separator,
       record_delimiter: '\n',
@@ -155,11 +203,14 @@ async function* recordsOf(open: OpenBytes, encoding: Encoding, separatorChoice: 
         const details = error as CsvError & { lines?: number; raw?: string };
         const reason = reasonOf(error.code);
         // An unclosed quote or an oversized record is reported where it starts: after the last record read.
-        const line = reason === 'unclosedQuote' || reason === 'recordTooLarge' ? lastEnd + 1 : startLine(details.lines ?? lastEnd + 1, details.raw);
+        const placed = reason === 'unclosedQuote' || reason === 'recordTooLarge' ? lastEnd + 1 : startLine(details.lines ?? lastEnd + 1, details.raw);
+        const text = texts.at(placed, details.lines);
+        const line = text?.line ?? placed;
         // The parser may refuse one record several times (each quote in it, each chunk past the size limit): one error.
         if (line === lastSkippedLine) return undefined;
         lastSkippedLine = line;
-        skipped.push({ kind: 'skipped', error: { line, column: null, reason, detail: error.message.slice(0, 200) }, endLine: Math.max(line, details.lines ?? line) });
+        const raw = text?.raw ?? capped(details.raw ?? '', maxRecordBytes);
+        skip({ kind: 'skipped', error: { line, column: null, reason, detail: error.message.slice(0, 200), raw }, endLine: Math.max(line, text?.endLine ?? 0, details.lines ?? line) });
       },
     }),
     () => undefined,
@@ -170,11 +221,12 @@ async function* recordsOf(open: OpenBytes, encoding: Encoding, separatorChoice: 
   for await (const { record, info, raw } of parser as AsyncIterable<{ record: string[]; info: Info; raw: string }>) {
     const line = startLine(info.lines, raw);
     yield* drainBefore(line);
+    const text = texts.at(line, info.lines);
     if (record.every((field) => field.trim() === '')) continue;
-    yield { kind: 'record', line, endLine: info.lines, fields: record };
+    yield { kind: 'record', line, endLine: info.lines, fields: record, raw: text?.raw ?? capped(raw, maxRecordBytes) };
   }
   yield* drainBefore(Number.POSITIVE_INFINITY);
-  return separator;
+  return { separator, lineBreak };
 }
 
 /**
@@ -192,11 +244,12 @@ export async function inspectCsv(open: OpenBytes, fields: FieldSpec[], options: 
   const evidence = new Map(dateFields.map((field) => [field.name, new DateOrderEvidence()]));
   let count = 0;
   let sawAnything = false;
-  let separator: Separator = ',';
+  let shape: FileShape = { separator: ',', lineBreak: '\r\n' };
+  let headerRaw = '';
   for (;;) {
     const next = await records.next();
     if (next.done) {
-      separator = next.value;
+      shape = next.value;
       break;
     }
     const record = next.value;
@@ -208,6 +261,7 @@ export async function inspectCsv(open: OpenBytes, fields: FieldSpec[], options: 
     }
     if (!mapping) {
       mapping = mapHeaders(record.fields.map((field) => field.trim()), fields, options.headers);
+      headerRaw = record.raw;
       continue;
     }
     count++;
@@ -227,7 +281,7 @@ export async function inspectCsv(open: OpenBytes, fields: FieldSpec[], options: 
   if (ambiguous.length > 0) {
     throw new CsvFileError('ambiguousDates', `every date in ${ambiguous.join(', ')} reads both as day/month and month/day: say which order the file uses`, ambiguous);
   }
-  return { encoding, bom: detected.bom, separator, decimalMark: options.decimalMark ?? 'auto', mapping, dateOrders, records: count, maxRecordBytes };
+  return { encoding, bom: detected.bom, separator: shape.separator, lineBreak: shape.lineBreak, headerRaw, decimalMark: options.decimalMark ?? 'auto', mapping, dateOrders, records: count, maxRecordBytes };
 }
 
 type Typed = Record<string, unknown>;
@@ -241,7 +295,7 @@ function typeRecord(record: ParsedRecord, fields: FieldSpec[], layout: CsvLayout
     const text = (record.fields[index] ?? '').trim();
     if (text === '') continue;
     const column = layout.mapping.headers[index]!;
-    const fail = (reason: RowReason) => ({ error: { line: record.line, column, reason, detail: text.slice(0, 100) } });
+    const fail = (reason: RowReason) => ({ error: { line: record.line, column, reason, detail: text.slice(0, 100), raw: record.raw } });
     switch (field.type) {
       case 'text':
         value[field.name] = text;
@@ -270,12 +324,12 @@ function typeRecord(record: ParsedRecord, fields: FieldSpec[], layout: CsvLayout
 }
 
 /** zod issues as row errors: the issue's message is our reason code, its path the field, named by the file's header. */
-function issuesToErrors(issues: z.core.$ZodIssue[], line: number, layout: CsvLayout): RowError[] {
+function issuesToErrors(issues: z.core.$ZodIssue[], { line, raw }: ParsedRecord, layout: CsvLayout): RowError[] {
   return issues.map((issue) => {
     const field = typeof issue.path[0] === 'string' ? issue.path[0] : undefined;
     const index = field !== undefined ? layout.mapping.columns[field] : undefined;
     const reason = (issue.message || 'invalid') as RowReason;
-    return { line, column: index !== undefined ? layout.mapping.headers[index]! : (field ?? null), reason };
+    return { line, column: index !== undefined ? layout.mapping.headers[index]! : (field ?? null), reason, raw };
   });
 }
 
@@ -315,14 +369,14 @@ export async function* csvBatches<S extends z.ZodType>(
       batch.errors.push(record.error);
     } else if (repeated) {
       const column = layout.mapping.headers[uniqueColumn!]!;
-      batch.errors.push({ line: record.line, column, reason: 'duplicateInFile', detail: (record.fields[uniqueColumn!] ?? '').trim().slice(0, 100) });
+      batch.errors.push({ line: record.line, column, reason: 'duplicateInFile', detail: (record.fields[uniqueColumn!] ?? '').trim().slice(0, 100), raw: record.raw });
     } else {
       const typed = typeRecord(record, fields, layout);
       if ('error' in typed) batch.errors.push(typed.error);
       else {
         const parsed = schema.safeParse(typed.value);
-        if (parsed.success) batch.rows.push({ line: record.line, value: parsed.data });
-        else batch.errors.push(...issuesToErrors(parsed.error.issues, record.line, layout));
+        if (parsed.success) batch.rows.push({ line: record.line, value: parsed.data, raw: record.raw });
+        else batch.errors.push(...issuesToErrors(parsed.error.issues, record, layout));
       }
     }
     batch.lastLine = Math.max(batch.lastLine, record.endLine);
