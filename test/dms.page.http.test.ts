@@ -2,8 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
+import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDmsRun, type DmsPreview } from '../db/dmsImport';
+import { dmsCustomerSampleCsv } from '../lib/csv/dms';
 import { defaultDmsSource } from '../db/dmsSources';
 import { setPermission } from '../db/permissions';
 import { dmsFilePath } from '../lib/uploadFiles';
@@ -207,10 +209,12 @@ describe('DMS datastore page (HTTP)', () => {
     expect(visibleText(importing.html)).toContain('1 failing line so far.');
 
     const finished = new Date();
-    await platform.db('import_runs').where({ id: runId }).update({ status: 'done', rows_added: 8, rows_failed: 2, finished_at: finished, started_at: new Date(finished.getTime() - 12_000) });
+    const layout = { encoding: 'windows-1252', bom: false, separator: ';', lineBreak: '\r\n', headerRaw: 'Klantnummer;Naam;E-mail' };
+    await platform.db('import_runs').where({ id: runId }).update({ status: 'done', rows_added: 8, rows_failed: 2, finished_at: finished, started_at: new Date(finished.getTime() - 12_000), layout: JSON.stringify(layout) });
     await platform.db('import_errors').insert([
-      { run_id: runId, line: 3, column: 'E-mail', reason: 'invalidEmail', detail: 'an@', raw: 'K3;Janssens;an@' },
-      { run_id: runId, line: 7, column: null, reason: 'columnCount', detail: '', raw: 'K7;"Maes; Jan"' },
+      { run_id: runId, line: 7, column: null, reason: 'columnCount', detail: '', raw: 'K7;"Maes;\nJosé"' },
+      { run_id: runId, line: 3, column: 'E-mail', reason: 'invalidEmail', detail: 'an@', raw: 'K3;Janßens;an@' },
+      { run_id: runId, line: 3, column: 'Naam', reason: 'tooLong', detail: '', raw: 'K3;Janßens;an@' },
     ]);
     const done = await admin.formPage(`/staff/settings/dms/runs/${runId}?lang=en`);
     const text = visibleText(done.html);
@@ -218,10 +222,34 @@ describe('DMS datastore page (HTTP)', () => {
     expect(text).toMatch(/3 E-mail Not a valid e-mail address\. an@/);
     expect(done.html).toContain(`href="/staff/settings/dms/runs/${runId}/errors.csv"`);
     expect(text).toContain('Undo removes every record this import added');
+    // The failing lines as the file had them: its encoding, separator and CRLF, a line with two errors once.
+    const csv = await admin.request(`/staff/settings/dms/runs/${runId}/errors.csv`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=windows-1252');
+    expect(csv.headers.get('content-disposition')).toBe('attachment; filename=klanten-failing-lines.csv');
+    expect(Buffer.from(await csv.arrayBuffer())).toEqual(iconv.encode('Klantnummer;Naam;E-mail\r\nK3;Janßens;an@\r\nK7;"Maes;\r\nJosé"\r\n', 'windows-1252'));
+    const other = await adminOf((await createLocation(platform.db)).companyId);
+    expect((await other.request(`/staff/settings/dms/runs/${runId}/errors.csv`)).status).toBe(404);
     const undo = await admin.post(`/staff/settings/dms/runs/${runId}/undo`);
     expect(undo.status).toBe(303);
     expect(undo.headers.get('location')).toBe(`/staff/settings/dms/runs/${runId}?notice=undoStarted`);
     await platform.temporal.workflow.getHandle(`dms-undo-${runId}`).terminate('test over');
+  });
+
+  it('the sample files download as CSV attachments', async () => {
+    const { companyId } = await createLocation(platform.db);
+    const admin = await adminOf(companyId);
+    const page = await admin.page('/staff/settings/dms?lang=en');
+    expect(page.html).toContain('href="/staff/settings/dms/sample-vehicles.csv"');
+    for (const kind of ['customers', 'vehicles']) {
+      const sample = await admin.request(`/staff/settings/dms/sample-${kind}.csv`);
+      expect(sample.status, kind).toBe(200);
+      expect(sample.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      expect(sample.headers.get('content-disposition')).toBe(`attachment; filename=dms-${kind}-sample.csv`);
+      const bytes = Buffer.from(await sample.arrayBuffer());
+      expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+      if (kind === 'customers') expect(bytes.toString('utf8')).toBe(dmsCustomerSampleCsv());
+    }
   });
 
   it('DMS sources: add, a name taken (typed name kept), rename, and a source in use is not deleted', async () => {
@@ -309,8 +337,10 @@ describe('job form vehicle look-up without JavaScript (HTTP)', () => {
   it('new job and job edit: the form comes back as typed with the master vehicle; Fill in fills blanks only; nothing is saved', async () => {
     const { companyId, location } = await createLocation(platform.db);
     const source = await defaultDmsSource(platform.db, companyId);
-    const [owner] = await platform.db('customers').insert({ company_id: companyId, first_name: 'An', last_name: 'Peeters', email: 'an.peeters@example.test', dms_source_id: source.id, dms_id: 'K1' }).returning('id');
-    await platform.db('vehicles').insert({ company_id: companyId, customer_id: owner.id, plate: '1-LKP-001', plate_normalized: '1LKP001', make: 'Skoda', model: 'Octavia', dms_source_id: source.id, dms_id: 'V1' });
+    const [owner] = await platform.db('customers').insert({ company_id: companyId, first_name: 'An', last_name: 'Peeters', email: 'an.peeters@example.test' }).returning('id');
+    const [car] = await platform.db('vehicles').insert({ company_id: companyId, customer_id: owner.id, plate: '1-LKP-001', plate_normalized: '1LKP001', make: 'Skoda', model: 'Octavia' }).returning('id');
+    await platform.db('customer_dms_ids').insert({ company_id: companyId, source_id: source.id, dms_id: 'K1', customer_id: owner.id });
+    await platform.db('vehicle_dms_ids').insert({ company_id: companyId, source_id: source.id, dms_id: 'V1', vehicle_id: car.id });
     const advisor = httpClient(platform.baseUrl);
     const { email, password } = await createStaff(platform.db, companyId, 'service_advisor');
     await advisor.login(email, password);

@@ -12,12 +12,14 @@ describe('browser: P9 the car icon of a job looks the vehicle up in the master (
     const source = await addDmsSource(t.platform.db, companyId, 'Autoline');
     const email = uniqueEmail('dms');
     const [owner] = await t.platform.db('customers')
-      .insert({ company_id: companyId, first_name: 'An', last_name: 'Peeters', email, ...phoneColumns('+32 470 12 34 56'), street: 'Kerkstraat 1', postal_code: '9000', city: 'Gent', dms_source_id: source, dms_id: 'K100' })
+      .insert({ company_id: companyId, first_name: 'An', last_name: 'Peeters', email, ...phoneColumns('+32 470 12 34 56'), street: 'Kerkstraat 1', postal_code: '9000', city: 'Gent' })
       .returning('id');
     const plate = `1-DMS-${String(companyId).padStart(3, '0').slice(-3)}`;
     const [vehicle] = await t.platform.db('vehicles')
-      .insert({ company_id: companyId, customer_id: owner.id, plate, plate_normalized: plate.replace(/-/g, ''), vin: 'WVWZZZ1JZ3W386752', make: 'Volkswagen', model: 'Golf', first_registration: '2019-03-15', mileage_km: 84500, dms_source_id: source, dms_id: 'V100' })
+      .insert({ company_id: companyId, customer_id: owner.id, plate, plate_normalized: plate.replace(/-/g, ''), vin: 'WVWZZZ1JZ3W386752', make: 'Volkswagen', model: 'Golf', first_registration: '2019-03-15', mileage_km: 84500 })
       .returning('id');
+    await t.platform.db('customer_dms_ids').insert({ company_id: companyId, source_id: source, dms_id: 'K100', customer_id: owner.id });
+    await t.platform.db('vehicle_dms_ids').insert({ company_id: companyId, source_id: source, dms_id: 'V100', vehicle_id: vehicle.id });
 
     const { email: login, password } = await createStaff(t.platform.db, companyId, 'service_advisor');
     const context = await t.browser.newContext();
@@ -69,7 +71,7 @@ describe('browser: P9 the car icon of a job looks the vehicle up in the master (
     await page.waitForURL(/\/staff\/jobs\/\d+$/);
     const job = await t.platform.db('jobs').where({ company_id: companyId }).first();
     expect(job).toMatchObject({ vehicle_id: vehicle.id, customer_id: owner.id });
-    expect(await t.platform.db('vehicles').where({ id: vehicle.id }).first()).toMatchObject({ make: 'Volkswagen', dms_id: 'V100' });
+    expect(await t.platform.db('vehicles').where({ id: vehicle.id }).first()).toMatchObject({ make: 'Volkswagen', model: 'Golf' });
     await context.close();
   });
 

@@ -1,4 +1,7 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { dmsCustomerSampleCsv, dmsVehicleSampleCsv } from '../../lib/csv/dms';
 import type { Knex } from 'knex';
 import { loadStaff, requireStaff } from '../middleware/auth';
 import { requirePermission } from '../middleware/permissions';
@@ -9,6 +12,7 @@ import {
   changeSource,
   decideRun,
   dmsPage,
+  failingLinesFile,
   findRun,
   mappingPosted,
   parseMapping,
@@ -90,6 +94,24 @@ export function createDmsRouter(deps: DmsPageDeps) {
   const runUrl = (id: number, done: string) => `${base}/runs/${id}?notice=${done}`;
 
   router.get(`${base}/runs/:id`, (req, res, next) => showRun(req, res, next));
+
+  router.get(`${base}/runs/:id/errors.csv`, async (req, res, next) => {
+    const file = await failingLinesFile(deps, req.staff!.company_id, rowId(req.params.id)!);
+    if (!file) return next();
+    res.attachment(file.fileName).type(`text/csv; charset=${file.charset}`).set('Cache-Control', 'private, no-store');
+    // A client that goes away ends the read of the lines; nothing else can fail once the headers are out.
+    await pipeline(Readable.from(file.bytes), res).catch((error: unknown) => {
+      if (!res.headersSent) return next(error);
+      req.log.warn({ err: error }, 'failing lines download cut off');
+    });
+  });
+
+  router.get(`${base}/sample-customers.csv`, (_req, res) => {
+    res.attachment('dms-customers-sample.csv').type('text/csv; charset=utf-8').send(dmsCustomerSampleCsv());
+  });
+  router.get(`${base}/sample-vehicles.csv`, (_req, res) => {
+    res.attachment('dms-vehicles-sample.csv').type('text/csv; charset=utf-8').send(dmsVehicleSampleCsv());
+  });
 
   router.post(`${base}/runs/:id/remap`, async (req, res, next) => {
     const run = await runOf(req);
