@@ -3,7 +3,7 @@
  * replay test (test/workflows.replay.test.ts). Run it when a workflow's
  * shape changes on purpose (behind patched()), and keep the older files:
  * they are what running executions look like.
- *   npx tsx scripts/record-histories.ts [version] [only: booking,lead,checkin,message,import,conversation]
+ *   npx tsx scripts/record-histories.ts [version] [only: booking,lead,checkin,message,import,conversation,dms]
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -38,6 +38,10 @@ import { boardAppointment } from '../test/support/conversation';
 import { conversationWorkflowId, conversationWorkflowType, type ConversationWorkflow } from '../workflows/conversation.contract';
 
 import { createImportSource, dropFile, plannerCsv, watchedFolder } from '../test/support/imports';
+import { confirmDmsImport, remapDmsImport, undoDmsImport } from '../clients/dmsImport';
+import { addDmsSource, findDmsSource } from '../db/dmsSources';
+import { customersCsv, runReaching, uploadDmsFile } from '../test/support/dms';
+import { dmsImportWorkflowId, dmsUndoWorkflowId } from '../workflows/dmsImport.contract';
 import {
   appointmentImportScheduleId,
   appointmentImportScheduleWorkflowType,
@@ -225,6 +229,21 @@ try {
       await replyInConversation(deps, conversation, { messageKey, staffId: 1, freeText });
     }
     await saveWorkflow('conversation-replied-then-idle', conversationWorkflowId(conversation.id));
+  }
+
+  if (wanted('dms')) {
+    // P9: a DMS file previewed, its mapping fixed (previewed again), imported, then undone.
+    const { companyId } = await createLocation(platform.db);
+    const source = (await findDmsSource(platform.db, companyId, await addDmsSource(platform.db, companyId, 'Recorded DMS')))!;
+    const deps = { temporal: platform.temporal, taskQueue: platform.config.TEMPORAL_TASK_QUEUE };
+    const runId = await uploadDmsFile(platform, { companyId, source, kind: 'customers', mode: 'full', content: customersCsv('REC', 3).replace('Klantnummer', 'Code') });
+    await runReaching(platform, companyId, runId, ['previewed']);
+    await remapDmsImport(deps, runId, { headers: { dms_id: 'Code' } });
+    await runReaching(platform, companyId, runId, ['previewed']);
+    await confirmDmsImport(deps, runId);
+    await saveWorkflow('dms-import-remapped-imported', dmsImportWorkflowId(runId));
+    await undoDmsImport(deps, runId, null);
+    await saveWorkflow('dms-undo', dmsUndoWorkflowId(runId));
   }
 } finally {
   await platform.close();

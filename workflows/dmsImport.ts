@@ -70,7 +70,7 @@ export async function dmsImportWorkflow({ runId, heartbeatTimeout = '1 minute', 
       decision = { kind: 'remap', options };
       await condition(() => phase !== 'previewed');
     },
-    { validator: decidable },
+    { validator: (_options: DmsReadOptions) => decidable() },
   );
   setHandler(
     cancelUpdate,
