@@ -86,9 +86,10 @@ export function createDmsRouter(deps: DmsPageDeps) {
 
   // ---- one run
   async function showRun(req: Request, res: Response, next: NextFunction, extra: { mapping?: FormValues; errors?: FieldErrors; refusal?: string } = {}) {
-    const page = await runPage(deps, req.staff!.company_id, rowId(req.params.id)!, extra.mapping);
+    const done = notice(req, runNotices);
+    const page = await runPage(deps, req.staff!.company_id, rowId(req.params.id)!, extra.mapping, done);
     if (!page) return next();
-    render(req, res, 'dms/views/run', { ...page, errors: extra.errors ?? {}, refusal: extra.refusal, notice: notice(req, runNotices) }, 'dms/views/_run');
+    render(req, res, 'dms/views/run', { ...page, errors: extra.errors ?? {}, refusal: extra.refusal, notice: done }, 'dms/views/_run');
   }
   const runOf = async (req: Request) => findRun(deps, req.staff!.company_id, rowId(req.params.id)!);
   const runUrl = (id: number, done: string) => `${base}/runs/${id}?notice=${done}`;

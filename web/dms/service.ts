@@ -149,6 +149,8 @@ export async function uploadDmsFile(
 export interface RunPage {
   run: DmsRunItem;
   busy: boolean;
+  /** where the status part re-reads itself while busy */
+  pollUrl: string;
   /** the failing lines as stored (done, failed, undone) */
   failing: RowError[];
   moreFailing: number;
@@ -174,14 +176,21 @@ function mappingValues(run: DmsRunItem): FormValues {
   return values;
 }
 
-export async function runPage(deps: DmsPageDeps, companyId: number, runId: number, posted?: FormValues): Promise<RunPage | undefined> {
+/**
+ * The run page. `notice` is what the admin just did: an undo starts its own
+ * workflow and answers at once, so until the worker marks the run undoing the
+ * page keeps re-reading itself (with the notice, so it knows to go on).
+ */
+export async function runPage(deps: DmsPageDeps, companyId: number, runId: number, posted?: FormValues, notice?: string): Promise<RunPage | undefined> {
   const run = await findDmsRun(deps.db, companyId, runId);
   if (!run) return undefined;
+  const undoPending = run.status === 'done' && (notice === 'undoStarted' || notice === 'undoRunning');
   const finished = ['done', 'failed', 'undoing', 'undone'].includes(run.status);
   const report = finished ? await importRunReport(deps.db, companyId, runId, 200) : undefined;
   return {
     run,
-    busy: busyStatuses.has(run.status),
+    busy: busyStatuses.has(run.status) || undoPending,
+    pollUrl: `/staff/settings/dms/runs/${run.id}${undoPending ? `?notice=${notice}` : ''}`,
     failing: report?.errors ?? [],
     moreFailing: report?.moreErrors ?? 0,
     mapping: { ...mappingValues(run), ...posted },
