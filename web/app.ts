@@ -19,6 +19,7 @@ import { checkinUploadGate, createCheckinRouter } from './checkin/routes';
 import { checkinUploadParser } from './checkin/uploads';
 import { createConversationsRouter } from './conversations/routes';
 import { createCustomersRouter } from './customers/routes';
+import { createDmsRouter, dmsUploadRoute } from './dms/routes';
 import { UserError } from './errors';
 import { createImportSettingsRouter } from './imports/routes';
 import { createLeadAppointmentRouter } from './leads/appointment';
@@ -133,6 +134,9 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   uploadRoutes.post('/p/:slug/estimate/vehicle', estimateUploadGate(db), volume, photoUploadParser(uploads));
   uploadRoutes.post('/p/:slug/photos/:jobNumber', jobPhotoUploadGate(db), volume, photoUploadParser(uploads));
   uploadRoutes.post('/c/:token/remarks', checkinUploadGate(checkinDeps), volume, checkinUploadParser(checkinUploads));
+  // P9: staff with the DMS datastore permission upload a DMS export (up to DMS_MAX_FILE_BYTES, not the anonymous routes' volume).
+  const dmsDeps = { db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, uploadDir: config.UPLOAD_DIR, maxFileBytes: config.DMS_MAX_FILE_BYTES };
+  uploadRoutes.post(...dmsUploadRoute(dmsDeps));
   app.use(uploadRoutes);
   app.use(csrfMiddleware());
   app.use(loadStaff(db));
@@ -177,6 +181,7 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   app.use(createLeadsRouter({ db, temporal }));
   app.use(createOnlineBookingRouter({ db, whatsappAvailable: config.WHATSAPP_PROVIDER !== 'none' }));
   app.use(createApiKeysRouter({ db, publicUrl: config.PUBLIC_URL }));
+  app.use(createDmsRouter(dmsDeps));
   app.use(
     createImportSettingsRouter({
       db,

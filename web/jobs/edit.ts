@@ -6,7 +6,9 @@ import type { LifecycleDeps } from '../../clients/jobLifecycle';
 import type { FieldErrors } from '../errors';
 import { requireRole, requireStaff } from '../middleware/auth';
 import { render } from '../render';
-import { jobFormFields, localInput, parseJobForm, type JobFormValues } from './form';
+import { lookupVehicle } from '../../db/vehicles';
+import { jobFormFields, jobFormValues, localInput, parseJobForm, type JobFormValues } from './form';
+import { applyLookup, lookupPanel, type LookupKey, type LookupPanel } from './lookup';
 import { createJob, editJob } from './service';
 import { featureRouter } from '../router';
 
@@ -40,11 +42,45 @@ export function createJobEditRouter(deps: LifecycleDeps) {
   const router = featureRouter();
   router.use('/staff', requireStaff);
 
-  async function formPage(req: Request, res: Response, job: JobEditRow | undefined, values: JobFormValues, errors: FieldErrors = {}) {
+  async function formPage(
+    req: Request,
+    res: Response,
+    job: JobEditRow | undefined,
+    values: JobFormValues,
+    errors: FieldErrors = {},
+    lookup: { panel?: LookupPanel; filled?: boolean } = {},
+  ) {
     const companyId = req.staff!.company_id;
     const [locations, flowTypes] = await Promise.all([job ? [] : listLocations(db, companyId), listDamageFlowTypes(db, companyId)]);
-    render(req, res, 'jobs/views/jobForm', { job, locations, flowTypes, values, errors });
+    render(req, res, 'jobs/views/jobForm', { job, locations, flowTypes, values, errors, lookup: lookup.panel, filled: lookup.filled ?? false });
   }
+
+  /**
+   * P9: the car icon (or Fill in / Overwrite on its panel) posts the whole form
+   * here: the same form comes back with what was typed, and the master's
+   * vehicle and customer beside it; nothing is saved.
+   */
+  async function lookupPage(req: Request, res: Response, job: JobEditRow | undefined) {
+    const values = jobFormValues(req.body);
+    const pressed = [req.body?.lookup, req.body?.lookup_key].find((key) => key === 'plate' || key === 'vin');
+    const key: LookupKey = pressed ?? 'plate';
+    const found = await lookupVehicle(db, req.staff!.company_id, key === 'plate' ? { plate: values.plate } : { vin: values.vin });
+    const panel = lookupPanel(values, key, found);
+    const how = req.body?.apply;
+    // Applied only to the vehicle the panel showed (the plate may have been changed since).
+    if ((how === 'fill' || how === 'overwrite') && found && String(found.vehicle.id) === req.body?.lookup_vehicle) {
+      return formPage(req, res, job, applyLookup(values, panel, how), {}, { filled: true });
+    }
+    await formPage(req, res, job, values, {}, { panel });
+  }
+
+  router.post('/staff/jobs/lookup', jobEditors, (req, res) => lookupPage(req, res, undefined));
+
+  router.post('/staff/jobs/:number/lookup', jobEditors, async (req, res, next) => {
+    const job = await findJobForEdit(db, req.staff!.company_id, String(req.params.number));
+    if (!job) return next();
+    await lookupPage(req, res, job);
+  });
 
   router.get('/staff/jobs/new', jobEditors, async (req, res) => {
     const locations = await listLocations(db, req.staff!.company_id);

@@ -91,11 +91,14 @@ export interface JobForm {
 
 export type JobFormResult = { ok: true; job: JobForm; values: JobFormValues } | { ok: false; errors: FieldErrors; values: JobFormValues };
 
+/** What was typed in the job form, each field as text ('' when absent or sent otherwise). */
+export function jobFormValues(body: Record<string, unknown>): JobFormValues {
+  return Object.fromEntries(jobFormFields.map((field) => [field, typeof body?.[field] === 'string' ? (body[field] as string) : ''])) as JobFormValues;
+}
+
 /** Reads the posted form; `values` is what was typed, to show again beside the errors. */
 export function parseJobForm(body: Record<string, unknown>, choices: JobFormChoices): JobFormResult {
-  const values = Object.fromEntries(
-    jobFormFields.map((field) => [field, typeof body?.[field] === 'string' ? (body[field] as string) : '']),
-  ) as JobFormValues;
+  const values = jobFormValues(body);
   const parsed = parseForm(jobSchema(choices), values, 'errors.');
   const errors = { ...crossFieldErrors(values, choices), ...(parsed.success ? {} : fieldErrors(parsed.error.issues)) };
   if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors, values };

@@ -13,6 +13,8 @@ declare global {
 /** Loads the logged-in staff member, if any, for every /staff request. */
 export function loadStaff(db: Knex) {
   return async (req: Request, res: Response, next: NextFunction) => {
+    // Loaded already by a staff upload route's gate (web/app.ts), before the CSRF check.
+    if (req.staff) return next();
     const id = req.session?.staffId;
     if (id) {
       const user = await findStaff(db, id);

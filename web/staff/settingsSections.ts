@@ -44,6 +44,10 @@ export const settingsSections: { key: string; entries: SettingsEntry[] }[] = [
       { href: '/staff/settings/api-keys', label: 'api.keys.title', hint: 'board.settings.hints.apiKeys', allowed: admins },
     ],
   },
+  {
+    key: 'thirdParties',
+    entries: [{ href: '/staff/settings/dms', label: 'dms.title', hint: 'board.settings.hints.dms', allowed: (_role, can) => can.dms_datastore }],
+  },
 ];
 
 /** The sections a staff member sees, each with the entries they may open; empty sections left out. */
