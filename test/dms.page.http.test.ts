@@ -339,8 +339,8 @@ describe('job form vehicle look-up without JavaScript (HTTP)', () => {
     const source = await defaultDmsSource(platform.db, companyId);
     const [owner] = await platform.db('customers').insert({ company_id: companyId, first_name: 'An', last_name: 'Peeters', email: 'an.peeters@example.test' }).returning('id');
     const [car] = await platform.db('vehicles').insert({ company_id: companyId, customer_id: owner.id, plate: '1-LKP-001', plate_normalized: '1LKP001', make: 'Skoda', model: 'Octavia' }).returning('id');
-    await platform.db('customer_dms_ids').insert({ company_id: companyId, source_id: source.id, dms_id: 'K1', customer_id: owner.id });
-    await platform.db('vehicle_dms_ids').insert({ company_id: companyId, source_id: source.id, dms_id: 'V1', vehicle_id: car.id });
+    await platform.db('customer_dms_ids').insert({ source_id: source.id, dms_id: 'K1', customer_id: owner.id });
+    await platform.db('vehicle_dms_ids').insert({ source_id: source.id, dms_id: 'V1', vehicle_id: car.id });
     const advisor = httpClient(platform.baseUrl);
     const { email, password } = await createStaff(platform.db, companyId, 'service_advisor');
     await advisor.login(email, password);

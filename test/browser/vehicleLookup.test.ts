@@ -18,8 +18,8 @@ describe('browser: P9 the car icon of a job looks the vehicle up in the master (
     const [vehicle] = await t.platform.db('vehicles')
       .insert({ company_id: companyId, customer_id: owner.id, plate, plate_normalized: plate.replace(/-/g, ''), vin: 'WVWZZZ1JZ3W386752', make: 'Volkswagen', model: 'Golf', first_registration: '2019-03-15', mileage_km: 84500 })
       .returning('id');
-    await t.platform.db('customer_dms_ids').insert({ company_id: companyId, source_id: source, dms_id: 'K100', customer_id: owner.id });
-    await t.platform.db('vehicle_dms_ids').insert({ company_id: companyId, source_id: source, dms_id: 'V100', vehicle_id: vehicle.id });
+    await t.platform.db('customer_dms_ids').insert({ source_id: source, dms_id: 'K100', customer_id: owner.id });
+    await t.platform.db('vehicle_dms_ids').insert({ source_id: source, dms_id: 'V100', vehicle_id: vehicle.id });
 
     const { email: login, password } = await createStaff(t.platform.db, companyId, 'service_advisor');
     const context = await t.browser.newContext();
