@@ -39,7 +39,6 @@ const previewErrors = 20;
 const headersOf = (layout: CsvLayout): Partial<Record<string, string>> =>
   Object.fromEntries(Object.entries(layout.mapping.columns).map(([field, index]) => [field, layout.mapping.headers[index]!]));
 
-const storedLayout = (layout: CsvLayout): StoredLayout => ({ encoding: layout.encoding, bom: layout.bom, separator: layout.separator, lineBreak: layout.lineBreak, headerRaw: layout.headerRaw });
 
 /** A stored value as the preview shows it. */
 const shown = (value: unknown): string => (value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value));
@@ -103,7 +102,7 @@ export function createDmsImportActivities({ db, dms }: DmsImportDeps) {
       const save = async (preview: DmsPreview, layout: CsvLayout | undefined) => {
         await db('import_runs')
           .where({ id: runId, status: 'previewing' })
-          .update({ preview: JSON.stringify(preview), layout: layout ? JSON.stringify(storedLayout(layout)) : null, total_rows: layout?.records ?? null, status: 'previewed' });
+          .update({ preview: JSON.stringify(preview), layout: layout ? JSON.stringify(layout satisfies StoredLayout) : null, total_rows: layout?.records ?? null, status: 'previewed' });
       };
       const fieldList = (layout: CsvLayout | undefined) =>
         fields.map((field) => ({
@@ -216,9 +215,10 @@ export function createDmsImportActivities({ db, dms }: DmsImportDeps) {
         await finishImportRun(db, runId, { status: 'failed', code: 'fileGone', detail: 'the uploaded file is not in UPLOAD_DIR/dms any more' });
         return result(await runOf(runId));
       }
+      // The preview read the file through with these very options (a change of them previews again): its layout is the file's.
       let layout: CsvLayout;
       try {
-        layout = await inspect(run, optionsOf(run), (records) => context.heartbeat({ line: run.committed_line, inspected: records }));
+        layout = run.layout?.mapping ? run.layout : await inspect(run, optionsOf(run), (records) => context.heartbeat({ line: run.committed_line, inspected: records }));
       } catch (error) {
         if (!(error instanceof CsvFileError)) throw error;
         await finishImportRun(db, runId, { status: 'failed', code: error.code, detail: error.message });

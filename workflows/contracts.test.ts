@@ -8,6 +8,7 @@ import {
 import { bookingWorkflowType, type BookingWorkflow } from './booking.contract';
 import { checkInWorkflowType, type CheckInWorkflow } from './checkIn.contract';
 import { conversationWorkflowType, type ConversationWorkflow } from './conversation.contract';
+import { dmsImportWorkflowType, dmsUndoWorkflowType, type DmsImportWorkflow, type DmsUndoWorkflow } from './dmsImport.contract';
 import { housekeepingWorkflowType, type HousekeepingWorkflow } from './housekeeping.contract';
 import { invitationWorkflowType, type InvitationWorkflow } from './invitation.contract';
 import { jobLifecycleWorkflowType, type JobLifecycleWorkflow } from './jobLifecycle.contract';
@@ -24,6 +25,8 @@ const registered = {
   [bookingWorkflowType]: workflows.bookingWorkflow satisfies BookingWorkflow,
   [checkInWorkflowType]: workflows.checkInWorkflow satisfies CheckInWorkflow,
   [conversationWorkflowType]: workflows.conversationWorkflow satisfies ConversationWorkflow,
+  [dmsImportWorkflowType]: workflows.dmsImportWorkflow satisfies DmsImportWorkflow,
+  [dmsUndoWorkflowType]: workflows.dmsUndoWorkflow satisfies DmsUndoWorkflow,
   [housekeepingWorkflowType]: workflows.housekeepingWorkflow satisfies HousekeepingWorkflow,
   [invitationWorkflowType]: workflows.invitationWorkflow satisfies InvitationWorkflow,
   [jobLifecycleWorkflowType]: workflows.jobLifecycleWorkflow satisfies JobLifecycleWorkflow,
