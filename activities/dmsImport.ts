@@ -11,6 +11,7 @@ import { dmsCustomerFields, dmsCustomerRowSchema, dmsVehicleFields, dmsVehicleRo
 import { CsvFileError, type RowError } from '../lib/csv/errors';
 import type { FieldSpec } from '../lib/csv/headers';
 import { csvBatches, inspectCsv, type CsvBatch, type CsvLayout, type CsvOptions } from '../lib/csv/read';
+import { readAhead } from '../lib/readAhead';
 import { dmsFilePath } from '../lib/uploadFiles';
 import type { DmsReadOptions } from '../workflows/dmsImport.contract';
 
@@ -72,7 +73,8 @@ export function createDmsImportActivities({ db, dms }: DmsImportDeps) {
     const { fields, schema } = formats[kind];
     const context: MergeContext = { companyId: run.company_id, sourceId: run.dms_source_id!, runId: run.id, mode: run.mode, headers: headersOf(layout) };
     const open = () => createReadStream(fileOf(run.id));
-    for await (const batch of csvBatches(open, layout, fields, schema, { afterLine, batchSize: dms.batchRows })) {
+    // The next batch is read and parsed while this one is merged.
+    for await (const batch of readAhead(csvBatches(open, layout, fields, schema, { afterLine, batchSize: dms.batchRows }))) {
       const rows = batch.rows.map((row) => ({ line: row.line, raw: row.raw, value: row.value as DmsCustomerInput | DmsVehicleInput }));
       yield { batch, merge: (trx) => mergeDmsBatch(trx, kind, context, rows) };
     }

@@ -102,7 +102,7 @@ try {
         const target = dmsFilePath(platform.config.UPLOAD_DIR, runId);
         await mkdir(path.dirname(target), { recursive: true });
         execFileSync('cp', [file, target]);
-        const output = execFileSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'dmsImportRun.ts'), platform.config.DATABASE_URL, platform.config.UPLOAD_DIR, String(runId), String(batchRows)], {
+        const output = execFileSync(process.execPath, [...(process.env.DMS_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.DMS_BENCH_PROFILE}`] : []), '--import', 'tsx', path.join(import.meta.dirname, 'dmsImportRun.ts'), platform.config.DATABASE_URL, platform.config.UPLOAD_DIR, String(runId), String(batchRows)], {
           encoding: 'utf8',
           maxBuffer: 1 << 20,
         });
