@@ -27,37 +27,15 @@
  * preview's, which is rolled back).
  */
 import type { Knex } from 'knex';
+import type { DmsCustomerRow, DmsVehicleRow } from '../lib/csv/dms';
 import type { RowError, RowReason } from '../lib/csv/errors';
 import { customerMatchSql, customerPairSql } from './customers';
 import type { DmsKind, DmsMode } from './dmsSources';
 import { vehicleMatchSql, vehiclePairSql } from './vehicles';
 
-/** A customer row as lib/csv/dms.ts shapes it; absent (undefined) = the file leaves it empty. */
-export interface DmsCustomerInput {
-  dms_id: string;
-  first_name?: string;
-  last_name?: string;
-  email?: string;
-  phone?: string;
-  phone_normalized?: string;
-  street?: string;
-  postal_code?: string;
-  city?: string;
-  language?: string;
-}
-
-export interface DmsVehicleInput {
-  dms_id: string;
-  plate?: string;
-  plate_normalized?: string;
-  vin?: string;
-  make?: string;
-  model?: string;
-  /** YYYY-MM-DD */
-  first_registration?: string;
-  mileage_km?: number;
-  customer_dms_id?: string;
-}
+/** The rows as lib/csv/dms.ts shapes them; absent (undefined) = the file leaves it empty. */
+export type DmsCustomerInput = DmsCustomerRow;
+export type DmsVehicleInput = DmsVehicleRow;
 
 export interface MergeRow<T> {
   line: number;

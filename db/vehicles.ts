@@ -25,6 +25,7 @@
  */
 import type { Knex } from 'knex';
 import { normalizePlate } from '../lib/plates';
+import type { ContactFields } from './appointments';
 import { normalizeVin } from '../lib/vin';
 import { lockKeys } from './customers';
 
@@ -186,17 +187,7 @@ export interface VehicleLookup {
     source_name: string | null;
     dms_id: string | null;
   };
-  customer: {
-    id: number;
-    customer_number: string | null;
-    first_name: string;
-    last_name: string;
-    email: string;
-    phone: string;
-    street: string;
-    postal_code: string;
-    city: string;
-  } | null;
+  customer: (ContactFields & { id: number; customer_number: string | null }) | null;
 }
 
 /**
