@@ -240,9 +240,9 @@ export async function mergeDmsBatch(trx: Knex.Transaction, kind: DmsKind, contex
          from vehicles m
          where m.id = s.record_id and s.applied is not null and (
            (s.applied ->> 'vin' is not null and exists (
-             select 1 from vehicles o where o.company_id = :company_id and o.id <> m.id and o.vin <> '' and upper(o.vin) = s.applied ->> 'vin')) or
+             select 1 from vehicles o where o.company_id + 0 = :company_id and o.id <> m.id and o.vin <> '' and upper(o.vin) = s.applied ->> 'vin')) or
            (coalesce(s.applied ->> 'vin', m.vin) = '' and exists (
-             select 1 from vehicles o where o.company_id = :company_id and o.id <> m.id and o.vin = '' and o.plate_normalized = coalesce(s.applied ->> 'plate_normalized', m.plate_normalized))))`,
+             select 1 from vehicles o where o.company_id + 0 = :company_id and o.id <> m.id and o.vin = '' and o.plate_normalized = coalesce(s.applied ->> 'plate_normalized', m.plate_normalized))))`,
         bind,
       );
     }

@@ -58,19 +58,24 @@ const lockVehicleKeys = (trx: Knex.Transaction, companyId: number, vin: string, 
  * or null): a lateral subquery answering the vehicle's id (none: no row).
  * The single-row writers and the DMS import's set-based merge
  * (db/dmsMerge.ts) both match through it. Binds :company_id.
+ *
+ * Each lookup goes by its key's own index (VIN, plate), the company a filter
+ * (`company_id + 0`): a company whose vehicles the statistics do not know yet
+ * (its first import, in progress) would otherwise be looked up by the company
+ * index alone, reading all its vehicles for every row.
  */
 export const vehicleMatchSql = `
   select m.id from (
     (select id, 1 as rank from vehicles
-      where company_id = :company_id and k.vin <> '' and vin <> '' and upper(vin) = k.vin limit 1)
+      where company_id + 0 = :company_id and k.vin <> '' and vin <> '' and upper(vin) = k.vin limit 1)
     union all
     -- a VIN the master lacks: the vehicle with that plate and no VIN yet (it gets the VIN)
     (select id, 2 from vehicles
-      where company_id = :company_id and k.vin <> '' and k.plate <> '' and plate_normalized = k.plate and vin = '' limit 1)
+      where company_id + 0 = :company_id and k.vin <> '' and k.plate <> '' and plate_normalized = k.plate and vin = '' limit 1)
     union all
     -- no VIN: the plate, the customer's own vehicle first, then one without a VIN, then the newest
     (select id, 3 from vehicles
-      where company_id = :company_id and k.vin = '' and k.plate <> '' and plate_normalized = k.plate
+      where company_id + 0 = :company_id and k.vin = '' and k.plate <> '' and plate_normalized = k.plate
       order by customer_id is not distinct from k.customer_id desc, vin = '' desc, id desc limit 1)
   ) m order by m.rank limit 1`;
 
