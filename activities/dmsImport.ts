@@ -226,7 +226,7 @@ export function createDmsImportActivities({ db, dms }: DmsImportDeps) {
         await finishImportRun(db, runId, { status: 'failed', code: error.code, detail: error.message });
         return result(await runOf(runId));
       }
-      await setRunTotal(db, runId, layout.records);
+      await setRunTotal(db, runId, layout);
       let cursor = run.committed_line;
       context.heartbeat({ line: cursor });
       for await (const { batch, merge } of mergedBatches(run, layout, cursor)) {

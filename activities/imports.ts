@@ -273,7 +273,7 @@ export function createImportActivities({ db, temporal, taskQueue, imports }: Imp
         if (error instanceof CsvFileError) return fail(error.code, error.message);
         throw error;
       }
-      await setRunTotal(db, runId, layout.records);
+      await setRunTotal(db, runId, layout);
       const headerOf = (field: string) => (layout.mapping.columns[field] !== undefined ? layout.mapping.headers[layout.mapping.columns[field]!] : undefined);
       const headers = { location: headerOf('location'), date: headerOf('date'), end: headerOf('end_time') ?? headerOf('duration') };
       const defaultLocation = source.location_id ?? undefined;

@@ -8,6 +8,7 @@ import {
   dmsUndoWorkflowId,
   dmsUndoWorkflowType,
   fileUnreadableFailure,
+  goneFailure,
   notPreviewedFailure,
   remapUpdate,
   type DmsImportWorkflow,
@@ -38,6 +39,7 @@ async function ask(deps: WorkflowDeps, runId: number, send: (handle: ReturnType<
     const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
     if (cause instanceof ApplicationFailure && cause.type === notPreviewedFailure) return { ok: false, refusal: 'notPreviewed' };
     if (cause instanceof ApplicationFailure && cause.type === fileUnreadableFailure) return { ok: false, refusal: 'fileUnreadable' };
+    if (cause instanceof ApplicationFailure && cause.type === goneFailure) return { ok: false, refusal: 'gone' };
     // The workflow ended (cancelled, expired) between the page and the click.
     if (error instanceof Error && /workflow execution already completed/i.test(error.message)) return { ok: false, refusal: 'gone' };
     throw error;

@@ -3,17 +3,10 @@ import { normalizePhone } from '../lib/phones';
 import { recordBoardChange } from './boardEvents';
 import { fillBlankCustomerFields, matchOrCreateCustomer, phoneColumns, updateCustomerContact } from './customers';
 import { matchOrCreateVehicle, matchVehicle, normalizeVin } from './vehicles';
+import type { ContactFields } from './customers';
 
-/** Who someone is and where they live: typed on a lead, kept in the customer master. */
-export interface ContactFields {
-  first_name: string;
-  last_name: string;
-  email: string;
-  phone: string;
-  street: string;
-  postal_code: string;
-  city: string;
-}
+export type { ContactFields };
+
 
 /** A lead as the appointment dialog needs it (M2, M7, M8). */
 export interface LeadForAppointment extends ContactFields {

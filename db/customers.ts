@@ -29,6 +29,17 @@ import type { Knex } from 'knex';
 import { normalizePhone } from '../lib/phones';
 import { foreignKeysTo } from './schema';
 
+/** Who someone is and where they live: typed on a lead, kept in the customer master. */
+export interface ContactFields {
+  first_name: string;
+  last_name: string;
+  email: string;
+  phone: string;
+  street: string;
+  postal_code: string;
+  city: string;
+}
+
 /** What a writer knows of a customer; '' (or absent) is blank. */
 export interface CustomerContact {
   customer_number?: string | null;

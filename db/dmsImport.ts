@@ -136,25 +136,3 @@ export async function findDmsRun(db: Knex, companyId: number, runId: number): Pr
 export async function loadDmsRun(db: Knex | Knex.Transaction, runId: number): Promise<DmsRun | undefined> {
   return db('import_runs').where({ id: runId }).whereIn('kind', ['dms_customers', 'dms_vehicles']).first();
 }
-
-/** The original text of every failing line of the run, in line order, streamed in pages (for lib/csv/errorFile.ts). */
-export async function* failingLineTexts(db: Knex, runId: number, page = 2000): AsyncGenerator<string> {
-  let after = { line: 0, id: 0 };
-  let lastLine = -1;
-  for (;;) {
-    const rows: { id: number; line: number; raw: string | null }[] = await db('import_errors')
-      .where({ run_id: runId })
-      .whereNotNull('raw')
-      .whereRaw('(line, id) > (?, ?)', [after.line, after.id])
-      .orderBy([{ column: 'line' }, { column: 'id' }])
-      .limit(page)
-      .select('id', 'line', 'raw');
-    for (const row of rows) {
-      // A line with several failing fields is one line of the file.
-      if (row.line !== lastLine) yield row.raw!;
-      lastLine = row.line;
-    }
-    if (rows.length < page) return;
-    after = { line: rows.at(-1)!.line, id: rows.at(-1)!.id };
-  }
-}

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { RowError } from '../lib/csv/errors';
+import type { CsvLayout } from '../lib/csv/read';
 import type { StoredSource } from '../lib/fileSources/settings';
 
 /** D5: a company's import source (see the migration 20261202040000 for what each column means). */
@@ -39,6 +40,8 @@ export interface ImportRun {
   size: string | null;
   sha256: string | null;
   status: RunStatus;
+  /** how the file was read (once read through): for the file of failing lines */
+  layout: CsvLayout | null;
   committed_line: number;
   total_rows: number | null;
   rows_added: number;
@@ -235,8 +238,9 @@ export async function commitImportBatch(trx: Knex.Transaction, runId: number, fr
   return true;
 }
 
-export async function setRunTotal(db: Knex, runId: number, totalRows: number): Promise<void> {
-  await db('import_runs').where({ id: runId }).update({ total_rows: totalRows });
+/** The file was read through: its rows, and its layout (for the file of its failing lines, web/failingLines.ts). */
+export async function setRunTotal(db: Knex, runId: number, layout: CsvLayout): Promise<void> {
+  await db('import_runs').where({ id: runId }).update({ total_rows: layout.records, layout: JSON.stringify(layout) });
 }
 
 /**
@@ -278,4 +282,26 @@ export async function importRunReport(db: Knex, companyId: number, runId: number
   const errors = await db('import_errors').where({ run_id: runId }).orderBy([{ column: 'line' }, { column: 'id' }]).limit(limit).select('id', 'line', 'column', 'reason', 'detail');
   const counted = await db('import_errors').where({ run_id: runId }).count({ count: '*' }).first();
   return { run, errors, moreErrors: Math.max(0, Number(counted?.count ?? 0) - errors.length) };
+}
+
+/** The original text of every failing line of the run, in line order, streamed in pages (for lib/csv/errorFile.ts). */
+export async function* failingLineTexts(db: Knex, runId: number, page = 2000): AsyncGenerator<string> {
+  let after = { line: 0, id: 0 };
+  let lastLine = -1;
+  for (;;) {
+    const rows: { id: number; line: number; raw: string | null }[] = await db('import_errors')
+      .where({ run_id: runId })
+      .whereNotNull('raw')
+      .whereRaw('(line, id) > (?, ?)', [after.line, after.id])
+      .orderBy([{ column: 'line' }, { column: 'id' }])
+      .limit(page)
+      .select('id', 'line', 'raw');
+    for (const row of rows) {
+      // A line with several failing fields is one line of the file.
+      if (row.line !== lastLine) yield row.raw!;
+      lastLine = row.line;
+    }
+    if (rows.length < page) return;
+    after = { line: rows.at(-1)!.line, id: rows.at(-1)!.id };
+  }
 }

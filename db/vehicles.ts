@@ -25,7 +25,7 @@
  */
 import type { Knex } from 'knex';
 import { normalizePlate } from '../lib/plates';
-import type { ContactFields } from './appointments';
+import type { ContactFields } from './customers';
 import { normalizeVin } from '../lib/vin';
 import { lockKeys } from './customers';
 

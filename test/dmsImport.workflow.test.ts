@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelDmsImport, confirmDmsImport, remapDmsImport, undoDmsImport } from '../clients/dmsImport';
-import { failingLineTexts } from '../db/dmsImport';
+import { failingLineTexts } from '../db/imports';
 import { addDmsSource, findDmsSource } from '../db/dmsSources';
 import { lookupVehicle } from '../db/vehicles';
 import { errorCsv } from '../lib/csv/errorFile';
@@ -61,7 +61,7 @@ describe('P9: DMS datastore import (real Temporal and PostgreSQL)', () => {
     const moved = customersCsv('SUP', 5, { city: 'Brugge' });
     const supplement = await uploadDmsFile(platform, { companyId, source, kind: 'customers', mode: 'supplement', content: moved });
     expect((await runReaching(platform, companyId, supplement, ['previewed'])).preview!.counts).toEqual({ rows: 5, added: 2, updated: 0, unchanged: 3, failed: 0 });
-    await confirmDmsImport(deps(), supplement);
+    expect(await confirmDmsImport(deps(), supplement)).toEqual({ ok: true });
     await runReaching(platform, companyId, supplement, ['done']);
     expect(new Set((await customers()).map((c) => c.city))).toEqual(new Set(['Gent', 'Brugge']));
 
@@ -69,7 +69,7 @@ describe('P9: DMS datastore import (real Temporal and PostgreSQL)', () => {
     const fullPreview = (await runReaching(platform, companyId, full, ['previewed'])).preview!;
     expect(fullPreview.counts).toEqual({ rows: 5, added: 0, updated: 3, unchanged: 2, failed: 0 });
     expect(fullPreview.updatedFields).toEqual({ city: 3 });
-    await confirmDmsImport(deps(), full);
+    expect(await confirmDmsImport(deps(), full)).toEqual({ ok: true });
     expect(await runReaching(platform, companyId, full, ['done'])).toMatchObject({ rows_added: 0, rows_updated: 3, rows_unchanged: 2 });
     expect((await customers()).map((c) => c.city)).toEqual(['Brugge', 'Brugge', 'Brugge', 'Brugge', 'Brugge']);
 
@@ -92,7 +92,7 @@ describe('P9: DMS datastore import (real Temporal and PostgreSQL)', () => {
     expect(await remapDmsImport(deps(), runId, { headers: { dms_id: 'Code' } })).toEqual({ ok: true });
     const mapped = await runReaching(platform, companyId, runId, ['previewed']);
     expect(mapped.preview).toMatchObject({ fileError: null, counts: { added: 2 }, read: { separator: ',' } });
-    await confirmDmsImport(deps(), runId);
+    expect(await confirmDmsImport(deps(), runId)).toEqual({ ok: true });
     await runReaching(platform, companyId, runId, ['done']);
     expect((await customers()).map((c) => c.last_name)).toEqual(['Janssens', 'Peeters, Jan']);
     expect((await findDmsSource(platform.db, companyId, source.id))!.mappings).toEqual({ customers: { dms_id: 'Code' } });
@@ -111,7 +111,7 @@ describe('P9: DMS datastore import (real Temporal and PostgreSQL)', () => {
     const { companyId, source } = await world();
     const customersRun = await uploadDmsFile(platform, { companyId, source, kind: 'customers', mode: 'supplement', content: customersCsv('OWN', 2) });
     await runReaching(platform, companyId, customersRun, ['previewed']);
-    await confirmDmsImport(deps(), customersRun);
+    expect(await confirmDmsImport(deps(), customersRun)).toEqual({ ok: true });
     await runReaching(platform, companyId, customersRun, ['done']);
 
     // Windows-1252, with a model "Citroën" and a failing VIN and an unknown owner.
@@ -126,7 +126,7 @@ describe('P9: DMS datastore import (real Temporal and PostgreSQL)', () => {
     const previewed = await runReaching(platform, companyId, runId, ['previewed']);
     expect(previewed.preview!.counts).toEqual({ rows: 4, added: 2, updated: 0, unchanged: 0, failed: 2 });
     expect(previewed.preview!.read).toMatchObject({ encoding: 'windows-1252', separator: ';' });
-    await confirmDmsImport(deps(), runId);
+    expect(await confirmDmsImport(deps(), runId)).toEqual({ ok: true });
     const done = await runReaching(platform, companyId, runId, ['done']);
     const errors = await platform.db('import_errors').where({ run_id: runId }).orderBy('line').select('line', 'column', 'reason');
     expect(errors).toEqual([
@@ -152,7 +152,7 @@ describe('P9: DMS datastore import (real Temporal and PostgreSQL)', () => {
     const rows = 1500;
     const runId = await uploadDmsFile(platform, { companyId, source, kind: 'customers', mode: 'supplement', content: customersCsv('KIL', rows) });
     await runReaching(platform, companyId, runId, ['previewed']);
-    await confirmDmsImport(deps(), runId);
+    expect(await confirmDmsImport(deps(), runId)).toEqual({ ok: true });
     await waitUntil('a few committed batches', async () => {
       const run = await platform.db('import_runs').where({ id: runId }).first('committed_line');
       return run.committed_line > 100;
@@ -169,11 +169,22 @@ describe('P9: DMS datastore import (real Temporal and PostgreSQL)', () => {
     expect(await platform.db('customer_dms_ids').where({ source_id: source.id }).count({ n: '*' }).first()).toEqual({ n: rows });
   });
 
+  it('Import pressed while the preview is still being read waits for it, then imports', async () => {
+    const { companyId, source, customers } = await world();
+    const runId = await uploadDmsFile(platform, { companyId, source, kind: 'customers', mode: 'supplement', content: customersCsv('EAR', 400) });
+    expect((await platform.db('import_runs').where({ id: runId }).first('status')).status).toBe('previewing');
+    expect(await confirmDmsImport(deps(), runId)).toEqual({ ok: true });
+    expect(await runReaching(platform, companyId, runId, ['done'])).toMatchObject({ rows_added: 400 });
+    expect(await customers()).toHaveLength(400);
+    // Decided: a second Import, or a Cancel, is refused.
+    expect(await cancelDmsImport(deps(), runId)).toEqual({ ok: false, refusal: 'gone' });
+  });
+
   it('undo removes what the import added unless it is used since', async () => {
     const { companyId, source, customers } = await world();
     const runId = await uploadDmsFile(platform, { companyId, source, kind: 'customers', mode: 'supplement', content: customersCsv('UND', 3) });
     await runReaching(platform, companyId, runId, ['previewed']);
-    await confirmDmsImport(deps(), runId);
+    expect(await confirmDmsImport(deps(), runId)).toEqual({ ok: true });
     await runReaching(platform, companyId, runId, ['done']);
     const [used] = await customers();
     // One of them got a vehicle meanwhile: it stays.

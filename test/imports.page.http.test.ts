@@ -81,6 +81,13 @@ describe('appointment import settings page (HTTP, real SFTP server)', () => {
     expect(report.html).toMatch(/<dd data-count="added">2<\/dd>/);
     expect(report.html).toMatch(/<dd data-count="failed">1<\/dd>/);
     expect(visibleText(report.html)).toMatch(/3 Datum Not a valid date\. 31-02-2027/);
+    // The failing line as the planner wrote it, with the header, to fix and drop again (the same file as the DMS import's).
+    expect(report.html).toContain(`/staff/settings/imports/runs/${run.id}/errors.csv`);
+    const failing = await admin.request(`/staff/settings/imports/runs/${run.id}/errors.csv`);
+    expect(failing.status).toBe(200);
+    expect(failing.headers.get('content-disposition')).toContain('planning-failing-lines.csv');
+    const [header, , second] = plannerCsv('WEB', 3, { bad: [2] }).split('\r\n');
+    expect(await failing.text()).toBe(`${header}\r\n${second}\r\n`);
   });
 
   it('only admins reach it, and a company sees only its own runs', async () => {

@@ -35,7 +35,7 @@ export interface DmsProgress {
   rows: number | null;
 }
 
-/** Import the previewed file. Refused (the validator) unless the preview is done and the file readable. */
+/** Import the previewed file (an answer sent while the preview is finishing waits for it). Refused when the file cannot be imported as read, or the import is decided already. */
 export const confirmUpdate = defineUpdate<void, []>('confirm');
 /** Read the file again with these choices: a new preview. */
 export const remapUpdate = defineUpdate<void, [DmsReadOptions]>('remap');
@@ -46,6 +46,8 @@ export const progressQuery = defineQuery<DmsProgress>('progress');
 /** Why an update is refused: the web page words it (dms.refused.<type>). */
 export const notPreviewedFailure = 'DmsNotPreviewed';
 export const fileUnreadableFailure = 'DmsFileUnreadable';
+/** The import is under way, over, or cancelled: nothing to decide any more. */
+export const goneFailure = 'DmsGone';
 
 export interface DmsUndoInput {
   runId: number;

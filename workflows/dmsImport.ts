@@ -13,6 +13,7 @@ import {
   cancelUpdate,
   confirmUpdate,
   fileUnreadableFailure,
+  goneFailure,
   notPreviewedFailure,
   progressQuery,
   remapUpdate,
@@ -47,39 +48,24 @@ export async function dmsImportWorkflow({ runId, heartbeatTimeout = '1 minute', 
   const progress = (): DmsProgress => ({ phase, rows });
   setHandler(progressQuery, progress);
 
-  const decidable = () => {
-    if (phase !== 'previewed' || decision) throw ApplicationFailure.create({ type: notPreviewedFailure, message: `DMS import ${runId} is ${phase}`, nonRetryable: true });
+  // The page shows the preview once the activity stored it, a moment before this workflow hears it is done: an
+  // answer sent meanwhile waits for it rather than being refused. The validators refuse only what can never be taken:
+  // a decision already made, an import under way or over (gone).
+  const open = () => {
+    if (phase !== 'previewing' && phase !== 'previewed') throw ApplicationFailure.create({ type: goneFailure, message: `DMS import ${runId} is ${phase}`, nonRetryable: true });
+    if (decision) throw ApplicationFailure.create({ type: notPreviewedFailure, message: `DMS import ${runId} has its decision`, nonRetryable: true });
   };
-  // Each update answers once the workflow acted on it, so the page the admin lands on shows the new state.
-  setHandler(
-    confirmUpdate,
-    async () => {
-      decision = { kind: 'confirm' };
-      await condition(() => phase !== 'previewed');
-    },
-    {
-      validator: () => {
-        decidable();
-        if (!readable) throw ApplicationFailure.create({ type: fileUnreadableFailure, message: 'the file cannot be imported as it is read now', nonRetryable: true });
-      },
-    },
-  );
-  setHandler(
-    remapUpdate,
-    async (options: DmsReadOptions) => {
-      decision = { kind: 'remap', options };
-      await condition(() => phase !== 'previewed');
-    },
-    { validator: (_options: DmsReadOptions) => decidable() },
-  );
-  setHandler(
-    cancelUpdate,
-    async () => {
-      decision = { kind: 'cancel' };
-      await condition(() => phase !== 'previewed');
-    },
-    { validator: decidable },
-  );
+  /** Once the preview is there: sets the decision and answers when the workflow acted on it. */
+  const decide = async (chosen: Decision) => {
+    await condition(() => phase !== 'previewing');
+    open();
+    if (chosen.kind === 'confirm' && !readable) throw ApplicationFailure.create({ type: fileUnreadableFailure, message: 'the file cannot be imported as it is read now', nonRetryable: true });
+    decision = chosen;
+    await condition(() => phase !== 'previewed');
+  };
+  setHandler(confirmUpdate, () => decide({ kind: 'confirm' }), { validator: open });
+  setHandler(remapUpdate, (options: DmsReadOptions) => decide({ kind: 'remap', options }), { validator: (_options: DmsReadOptions) => open() });
+  setHandler(cancelUpdate, () => decide({ kind: 'cancel' }), { validator: open });
 
   for (;;) {
     phase = 'previewing';

@@ -1,10 +1,10 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { dmsCustomerSampleCsv, dmsVehicleSampleCsv } from '../../lib/csv/dms';
 import type { Knex } from 'knex';
 import { loadStaff, requireStaff } from '../middleware/auth';
 import { requirePermission } from '../middleware/permissions';
+import { findDmsRun } from '../../db/dmsImport';
+import { sendFailingLines } from '../failingLines';
 import { render } from '../render';
 import { featureRouter, rowId } from '../router';
 import { uploadedFiles, uploadParser } from '../uploads';
@@ -12,7 +12,6 @@ import {
   changeSource,
   decideRun,
   dmsPage,
-  failingLinesFile,
   findRun,
   mappingPosted,
   parseMapping,
@@ -97,14 +96,7 @@ export function createDmsRouter(deps: DmsPageDeps) {
   router.get(`${base}/runs/:id`, (req, res, next) => showRun(req, res, next));
 
   router.get(`${base}/runs/:id/errors.csv`, async (req, res, next) => {
-    const file = await failingLinesFile(deps, req.staff!.company_id, rowId(req.params.id)!);
-    if (!file) return next();
-    res.attachment(file.fileName).type(`text/csv; charset=${file.charset}`).set('Cache-Control', 'private, no-store');
-    // A client that goes away ends the read of the lines; nothing else can fail once the headers are out.
-    await pipeline(Readable.from(file.bytes), res).catch((error: unknown) => {
-      if (!res.headersSent) return next(error);
-      req.log.warn({ err: error }, 'failing lines download cut off');
-    });
+    await sendFailingLines(deps.db, await findDmsRun(deps.db, req.staff!.company_id, rowId(req.params.id)!), req, res, next);
   });
 
   router.get(`${base}/sample-customers.csv`, (_req, res) => {

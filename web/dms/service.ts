@@ -6,7 +6,7 @@ import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { cancelDmsImport, confirmDmsImport, remapDmsImport, startDmsImport, undoDmsImport, type DmsAnswer } from '../../clients/dmsImport';
-import { createDmsRun, failingLineTexts, findDmsRun, listDmsRuns, type DmsRunItem } from '../../db/dmsImport';
+import { createDmsRun, findDmsRun, listDmsRuns, type DmsRunItem } from '../../db/dmsImport';
 import {
   addDmsSource,
   defaultDmsSource,
@@ -20,7 +20,6 @@ import {
   type DmsSource,
 } from '../../db/dmsSources';
 import { importRunReport } from '../../db/imports';
-import { errorCsv } from '../../lib/csv/errorFile';
 import type { RowError } from '../../lib/csv/errors';
 import { dmsFilePath } from '../../lib/uploadFiles';
 import type { DmsReadOptions } from '../../workflows/dmsImport.contract';
@@ -266,25 +265,6 @@ export async function undoRun(deps: DmsPageDeps, run: DmsRunItem, staffId: numbe
 
 export function findRun(deps: DmsPageDeps, companyId: number, runId: number): Promise<DmsRunItem | undefined> {
   return findDmsRun(deps.db, companyId, runId);
-}
-
-export interface FailingLinesFile {
-  /** the file's own encoding, for the Content-Type */
-  charset: string;
-  fileName: string;
-  bytes: AsyncGenerator<Buffer>;
-}
-
-/**
- * "Download failing lines (CSV)": the header and every failing line as the
- * file had them, in its encoding, BOM and line break, streamed from the
- * database. Undefined when the run has none to give (not read through).
- */
-export async function failingLinesFile(deps: DmsPageDeps, companyId: number, runId: number): Promise<FailingLinesFile | undefined> {
-  const run = await findDmsRun(deps.db, companyId, runId);
-  if (!run?.layout) return undefined;
-  const stem = run.file_name.replace(/\.(csv|txt)$/i, '') || 'import';
-  return { charset: run.layout.encoding, fileName: `${stem}-failing-lines.csv`, bytes: errorCsv(run.layout, failingLineTexts(deps.db, run.id)) };
 }
 
 // ---- sources ---------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import { appointmentSampleCsv } from '../../lib/csv/appointments';
 import { requireRole, requireStaff } from '../middleware/auth';
+import { sendFailingLines } from '../failingLines';
 import { render } from '../render';
 import { featureRouter, rowId } from '../router';
 import { importPage, importRuns, runNow, runReport, saveSource, testSource, type ImportPageDeps } from './service';
@@ -46,6 +47,12 @@ export function createImportSettingsRouter(deps: ImportPageDeps) {
     const report = await runReport(deps, req.staff!.company_id, rowId(req.params.id)!);
     if (!report) return next();
     render(req, res, 'imports/views/report', { ...report });
+  });
+
+  // The report's failing lines as the planner's file had them, to fix and drop again.
+  router.get('/staff/settings/imports/runs/:id/errors.csv', async (req, res, next) => {
+    const report = await runReport(deps, req.staff!.company_id, rowId(req.params.id)!);
+    await sendFailingLines(deps.db, report?.run, req, res, next);
   });
 
   router.get('/staff/settings/imports/sample.csv', (_req, res) => {
