@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerTimeline } from '../db/customerTimeline';
 import { seedDemo } from '../db/seeds/demo';
+import { lookupVehicle } from '../db/vehicles';
 import { startPlatform, type Platform } from './support/platform';
 
 /**
@@ -24,6 +25,14 @@ describe('demo seed: one customer through estimate, repair, service request and 
     expect(await db('customers').where({ company_id: company.id, email: 'eva@demo.test' }).count({ n: '*' }).first()).toEqual({ n: 1 });
     const vehicles = await db('vehicles').where({ customer_id: eva.id }).select('id');
     expect(vehicles).toHaveLength(1);
+
+    // P9: the DMS datastore's sample files imported once from "Garage Claes": its history, and a vehicle the look-up finds.
+    const runs = await db('import_runs').where({ company_id: company.id }).whereIn('kind', ['dms_customers', 'dms_vehicles']).orderBy('id').select('kind', 'status', 'rows_added', 'rows_failed');
+    expect(runs).toEqual([
+      { kind: 'dms_customers', status: 'done', rows_added: 3, rows_failed: 0 },
+      { kind: 'dms_vehicles', status: 'done', rows_added: 3, rows_failed: 0 },
+    ]);
+    expect(await lookupVehicle(db, company.id, { plate: '1abc123' })).toMatchObject({ vehicle: { make: 'Volkswagen', source_name: 'Garage Claes', dms_id: 'V-2001' }, customer: { last_name: 'Jacobs' } });
 
     const appointments = await db('appointments').where({ customer_id: eva.id }).orderBy('starts_at').select('kind', 'status', 'job_id', 'lead_id', 'vehicle_id');
     expect(appointments.map((a) => `${a.kind}:${a.status}`)).toEqual(['estimate:done', 'service:planned', 'repair:planned']);
