@@ -119,15 +119,11 @@ export function createDmsImportActivities({ db, dms }: DmsImportDeps) {
         layout = await inspect(run, optionsOf(run), beat);
       } catch (error) {
         if (!(error instanceof CsvFileError)) throw error;
-        // The headers, so the admin can say which column is which (a file whose header line is readable at all).
-        const headers = await inspectCsv(() => createReadStream(fileOf(runId)), fields.map((field) => ({ ...field, required: false })), { ...optionsOf(run), headers: {} }).then(
-          (found) => found,
-          () => undefined,
-        );
         await save(
           {
             fields: fieldList(undefined),
-            headers: headers?.mapping.headers ?? [],
+            // the file's headers when its header line could be read, so the admin can say which column is which
+            headers: error.headers,
             unused: [],
             read: null,
             sample: [],

@@ -19,6 +19,8 @@ export class CsvFileError extends Error {
     message: string,
     /** the columns or fields concerned, for the message */
     readonly columns: string[] = [],
+    /** the file's headers, when its header line was read (so a preview can offer them for mapping) */
+    readonly headers: string[] = [],
   ) {
     super(message);
     this.name = 'CsvFileError';

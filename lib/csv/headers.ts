@@ -53,10 +53,10 @@ export function mapHeaders(headers: string[], fields: FieldSpec[], chosen: Recor
     if (matches.length >= 1) columns[field.name] = matches[0]!;
   }
   if (duplicates.length > 0) {
-    throw new CsvFileError('duplicateColumns', `several columns fill the same field: ${duplicates.join(', ')}`, duplicates);
+    throw new CsvFileError('duplicateColumns', `several columns fill the same field: ${duplicates.join(', ')}`, duplicates, headers);
   }
   const missing = fields.filter((field) => field.required && columns[field.name] === undefined).map((field) => field.name);
-  if (missing.length > 0) throw new CsvFileError('missingColumns', `no column for ${missing.join(', ')} (headers: ${headers.join(', ')})`, missing);
+  if (missing.length > 0) throw new CsvFileError('missingColumns', `no column for ${missing.join(', ')} (headers: ${headers.join(', ')})`, missing, headers);
   const taken = new Set(Object.values(columns));
   return { columns, headers, unused: headers.filter((_, index) => !taken.has(index)) };
 }

@@ -269,7 +269,7 @@ export async function inspectCsv(open: OpenBytes, fields: FieldSpec[], options: 
     for (const [name, column] of evidence) column.add(record.fields[mapping.columns[name]!] ?? '');
   }
   if (!mapping) throw new CsvFileError(sawAnything ? 'unreadable' : 'empty', sawAnything ? 'the file holds no header line' : 'the file holds no lines');
-  if (count === 0) throw new CsvFileError('noRows', 'the file holds a header but no rows');
+  if (count === 0) throw new CsvFileError('noRows', 'the file holds a header but no rows', [], mapping.headers);
   const dateOrders: Record<string, DateOrder> = {};
   const ambiguous: string[] = [];
   for (const field of dateFields) {
@@ -279,7 +279,7 @@ export async function inspectCsv(open: OpenBytes, fields: FieldSpec[], options: 
     else dateOrders[field.name] = decided;
   }
   if (ambiguous.length > 0) {
-    throw new CsvFileError('ambiguousDates', `every date in ${ambiguous.join(', ')} reads both as day/month and month/day: say which order the file uses`, ambiguous);
+    throw new CsvFileError('ambiguousDates', `every date in ${ambiguous.join(', ')} reads both as day/month and month/day: say which order the file uses`, ambiguous, mapping.headers);
   }
   return { encoding, bom: detected.bom, separator: shape.separator, lineBreak: shape.lineBreak, headerRaw, decimalMark: options.decimalMark ?? 'auto', mapping, dateOrders, records: count, maxRecordBytes };
 }
