@@ -2,17 +2,18 @@ import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import type { Knex } from 'knex';
-import { dmsKindOf, loadDmsRun, type DmsCounts, type DmsPreview, type DmsRun, type StoredLayout } from '../db/dmsImport';
-import { DmsMergeConflict, mergeDmsBatch, type DmsCustomerInput, type DmsVehicleInput, type MergeContext, type MergeOutcome } from '../db/dmsMerge';
-import { rememberCsvOptions, type DmsKind } from '../db/dmsSources';
+import { dmsKindOf, loadDmsRun, type DmsCounts, type DmsPreview, type DmsRun } from '../db/dmsImport';
+import { DmsMergeConflict, mergeDmsCsvBatch, type MergeContext } from '../db/dmsMerge';
+import { rememberCsvOptions } from '../db/dmsSources';
 import { undoDmsBatch, type UndoCounts } from '../db/dmsUndo';
-import { commitImportBatch, finishImportRun, setRunTotal } from '../db/imports';
-import { dmsCustomerFields, dmsCustomerRowSchema, dmsVehicleFields, dmsVehicleRowSchema } from '../lib/csv/dms';
+import { failedRowCount, finishImportRun, setRunTotal, writeImportBatch } from '../db/imports';
+import { dmsFormats } from '../lib/csv/dms';
 import { CsvFileError, type RowError } from '../lib/csv/errors';
-import type { FieldSpec } from '../lib/csv/headers';
+import { fieldHeaders } from '../lib/csv/headers';
 import { csvBatches, inspectCsv, type CsvBatch, type CsvLayout, type CsvOptions } from '../lib/csv/read';
 import { readAhead } from '../lib/readAhead';
 import { dmsFilePath } from '../lib/uploadFiles';
+import { retryableIfSuperseded } from './imports';
 import type { DmsReadOptions } from '../workflows/dmsImport.contract';
 
 export interface DmsImportSettings {
@@ -28,24 +29,15 @@ export interface DmsImportDeps {
   dms: DmsImportSettings;
 }
 
-const formats: Record<DmsKind, { fields: FieldSpec[]; schema: typeof dmsCustomerRowSchema | typeof dmsVehicleRowSchema }> = {
-  customers: { fields: dmsCustomerFields, schema: dmsCustomerRowSchema },
-  vehicles: { fields: dmsVehicleFields, schema: dmsVehicleRowSchema },
-};
 
 const previewSampleRows = 10;
 const previewErrors = 20;
 
-/** The file's header of each field, for the report's column. */
-const headersOf = (layout: CsvLayout): Partial<Record<string, string>> =>
-  Object.fromEntries(Object.entries(layout.mapping.columns).map(([field, index]) => [field, layout.mapping.headers[index]!]));
 
 
 /** A stored value as the preview shows it. */
 const shown = (value: unknown): string => (value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value));
 
-/** Lines with several failing fields are one failing row. */
-const failedRows = (errors: RowError[]) => new Set(errors.map((error) => error.line)).size;
 
 /**
  * P9/D5: the DMS datastore import's side effects (workflows/dmsImport.ts):
@@ -63,25 +55,22 @@ export function createDmsImportActivities({ db, dms }: DmsImportDeps) {
     return run;
   }
 
-  /**
-   * Reads the file through, batch by batch, merging each batch in `trx`
-   * (the caller commits or rolls back): `onBatch` decides what happens
-   * around each batch.
-   */
-  async function* mergedBatches(run: DmsRun, layout: CsvLayout, afterLine: number): AsyncGenerator<{ batch: CsvBatch<unknown>; merge: (trx: Knex.Transaction) => Promise<MergeOutcome> }> {
-    const kind = dmsKindOf(run);
-    const { fields, schema } = formats[kind];
-    const context: MergeContext = { companyId: run.company_id, sourceId: run.dms_source_id!, runId: run.id, mode: run.mode, headers: headersOf(layout) };
-    const open = () => createReadStream(fileOf(run.id));
-    // The next batch is read and parsed while this one is merged.
-    for await (const batch of readAhead(csvBatches(open, layout, fields, schema, { afterLine, batchSize: dms.batchRows }))) {
-      const rows = batch.rows.map((row) => ({ line: row.line, raw: row.raw, value: row.value as DmsCustomerInput | DmsVehicleInput }));
-      yield { batch, merge: (trx) => mergeDmsBatch(trx, kind, context, rows) };
-    }
+  const contextOf = (run: DmsRun, layout: CsvLayout): MergeContext => ({
+    companyId: run.company_id,
+    sourceId: run.dms_source_id!,
+    runId: run.id,
+    mode: run.mode,
+    headers: fieldHeaders(layout.mapping),
+  });
+
+  /** The file's batches after `afterLine`; the next one is read and parsed while the caller merges this one. */
+  function fileBatches(run: DmsRun, layout: CsvLayout, afterLine: number): AsyncGenerator<CsvBatch<unknown>> {
+    const { fields, schema } = dmsFormats[dmsKindOf(run)];
+    return readAhead(csvBatches(() => createReadStream(fileOf(run.id)), layout, fields, schema, { afterLine, batchSize: dms.batchRows }));
   }
 
   async function inspect(run: DmsRun, options: CsvOptions, progress?: (records: number) => void): Promise<CsvLayout> {
-    const { fields } = formats[dmsKindOf(run)];
+    const { fields } = dmsFormats[dmsKindOf(run)];
     return inspectCsv(() => createReadStream(fileOf(run.id)), fields, options, progress);
   }
 
@@ -99,12 +88,12 @@ export function createDmsImportActivities({ db, dms }: DmsImportDeps) {
       const run = await runOf(runId);
       if (run.status !== 'previewing') return { readable: !!run.preview && !run.preview.fileError, rows: run.total_rows };
       const kind = dmsKindOf(run);
-      const { fields } = formats[kind];
+      const { fields } = dmsFormats[kind];
       const beat = (records: number) => context.heartbeat({ stage: 'inspect', records });
       const save = async (preview: DmsPreview, layout: CsvLayout | undefined) => {
         await db('import_runs')
           .where({ id: runId, status: 'previewing' })
-          .update({ preview: JSON.stringify(preview), layout: layout ? JSON.stringify(layout satisfies StoredLayout) : null, total_rows: layout?.records ?? null, status: 'previewed' });
+          .update({ preview: JSON.stringify(preview), layout: layout ? JSON.stringify(layout) : null, total_rows: layout?.records ?? null, status: 'previewed' });
       };
       const fieldList = (layout: CsvLayout | undefined) =>
         fields.map((field) => ({
@@ -143,13 +132,14 @@ export function createDmsImportActivities({ db, dms }: DmsImportDeps) {
       const sample: DmsPreview['sample'] = [];
       const trx = await db.transaction();
       try {
-        for await (const { batch, merge } of mergedBatches(run, layout, 1)) {
-          const outcome = await merge(trx);
+        const merging = contextOf(run, layout);
+        for await (const batch of fileBatches(run, layout, 1)) {
+          const { result: outcome } = await mergeDmsCsvBatch(trx, kind, merging, batch);
           counts.added += outcome.added;
           counts.updated += outcome.updated;
           counts.unchanged += outcome.unchanged;
           const failing = [...batch.errors, ...outcome.errors];
-          counts.failed += failedRows(failing);
+          counts.failed += failedRowCount(failing);
           for (const [field, n] of Object.entries(outcome.updatedFields)) updatedFields[field] = (updatedFields[field] ?? 0) + n;
           for (const error of failing.sort((a, b) => a.line - b.line)) if (errors.length < previewErrors) errors.push({ ...error, raw: undefined });
           for (const row of batch.rows) {
@@ -225,23 +215,15 @@ export function createDmsImportActivities({ db, dms }: DmsImportDeps) {
       await setRunTotal(db, runId, layout);
       let cursor = run.committed_line;
       context.heartbeat({ line: cursor });
-      for await (const { batch, merge } of mergedBatches(run, layout, cursor)) {
+      const kind = dmsKindOf(run);
+      const merging = contextOf(run, layout);
+      for await (const batch of fileBatches(run, layout, cursor)) {
         if (context.cancellationSignal.aborted) throw new CancelledFailure(String(context.cancellationSignal.reason ?? 'cancelled'));
         const from = cursor;
-        try {
-          await db.transaction(async (trx) => {
-            const outcome = await merge(trx);
-            const errors = [...batch.errors, ...outcome.errors];
-            const counts = { added: outcome.added, updated: outcome.updated, unchanged: outcome.unchanged, skipped: 0, failed: failedRows(errors) };
-            if (!(await commitImportBatch(trx, runId, from, batch.lastLine, counts, errors))) {
-              // An attempt given up on is still at it: this one rolls back and retries from the database's cursor.
-              throw ApplicationFailure.retryable(`DMS import run ${runId}: another attempt moved the cursor past line ${from}`, 'ImportSuperseded');
-            }
-          });
-        } catch (error) {
+        await writeImportBatch(db, runId, from, batch, (trx) => mergeDmsCsvBatch(trx, kind, merging, batch)).catch((error: unknown) => {
           if (error instanceof DmsMergeConflict) throw ApplicationFailure.retryable(error.message, 'DmsMergeConflict');
-          throw error;
-        }
+          return retryableIfSuperseded(error);
+        });
         cursor = batch.lastLine;
         context.heartbeat({ line: cursor });
       }

@@ -1,8 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
@@ -10,16 +9,16 @@ import { appointmentCancelled, appointmentRescheduled, startCheckinWorkflow } fr
 import { importAppointments, plannerSource, type ImportedAppointment, type ImportOutcome } from '../db/appointmentImport';
 import {
   claimImportFile,
-  commitImportBatch,
   enabledImportSources,
   finishImportRun,
   findImportRun,
   findImportSource,
+  ImportSuperseded,
   knownImportFile,
   recordSourceFailure,
   setRunTotal,
   unfinishedImportRuns,
-  type BatchCounts,
+  writeImportBatch,
   type ImportRun,
   type ImportSource,
   type RunTrigger,
@@ -29,6 +28,9 @@ import { CsvFileError, type RowError, type RowReason } from '../lib/csv/errors';
 import { csvBatches, inspectCsv, type CsvOptions } from '../lib/csv/read';
 import { completeFiles, openFileSource, SourceError, type FileSource, type RemoteFile } from '../lib/fileSources';
 import { connectionSettings, importSealer } from '../lib/fileSources/settings';
+import { sha256OfFile } from '../lib/files';
+import { fieldHeaders } from '../lib/csv/headers';
+import { separatorOfSetting } from '../lib/csv/separator';
 
 export interface ImportSettings {
   importDir: string;
@@ -60,15 +62,18 @@ export interface FileImportSummary {
   failed: number;
 }
 
+/**
+ * An attempt that was given up on (its workflow terminated, its heartbeat late) is still at the file: this one
+ * rolled back and retries from the database's cursor once the other has stopped.
+ */
+export function retryableIfSuperseded(error: unknown): never {
+  if (error instanceof ImportSuperseded) throw ApplicationFailure.retryable(error.message, 'ImportSuperseded');
+  throw error;
+}
+
 /** Where a taken file waits while it is imported: IMPORT_DIR/.work (no company's folder is called that). */
 const workFolder = (importDir: string) => path.join(importDir, '.work');
 const workFile = (importDir: string, runId: number) => path.join(workFolder(importDir), `run-${runId}.csv`);
-
-async function sha256Of(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(file), hash);
-  return hash.digest('hex');
-}
 
 /** Heartbeats while waiting, so a long stability wait is not taken for a dead worker; ends early on cancellation. */
 async function waitHeartbeating(ms: number, details: unknown): Promise<void> {
@@ -81,7 +86,7 @@ async function waitHeartbeating(ms: number, details: unknown): Promise<void> {
 
 const csvOptions = (source: ImportSource, maxRecordBytes: number): CsvOptions => ({
   encoding: source.encoding,
-  separator: source.separator === 'tab' ? '\t' : source.separator,
+  separator: separatorOfSetting(source.separator),
   dateOrder: source.date_order,
   maxRecordBytes,
 });
@@ -131,7 +136,7 @@ export function createImportActivities({ db, temporal, taskQueue, imports }: Imp
     const beating = setInterval(() => context.heartbeat({ stage: 'download', file: file.name }), 5000);
     try {
       await remote.download(file.name, local);
-      return { local, sha256: await sha256Of(local) };
+      return { local, sha256: await sha256OfFile(local) };
     } catch (error) {
       await rm(local, { force: true });
       throw error;
@@ -274,8 +279,8 @@ export function createImportActivities({ db, temporal, taskQueue, imports }: Imp
         throw error;
       }
       await setRunTotal(db, runId, layout);
-      const headerOf = (field: string) => (layout.mapping.columns[field] !== undefined ? layout.mapping.headers[layout.mapping.columns[field]!] : undefined);
-      const headers = { location: headerOf('location'), date: headerOf('date'), end: headerOf('end_time') ?? headerOf('duration') };
+      const header: Partial<Record<string, string>> = fieldHeaders(layout.mapping);
+      const headers = { location: header.location, date: header.date, end: header.end_time ?? header.duration };
       const defaultLocation = source.location_id ?? undefined;
 
       let cursor = run.committed_line;
@@ -283,26 +288,20 @@ export function createImportActivities({ db, temporal, taskQueue, imports }: Imp
       for await (const batch of csvBatches(open, layout, appointmentFields, appointmentRowSchema, { afterLine: cursor, batchSize: imports.batchRows, uniqueField: 'external_id' })) {
         if (context.cancellationSignal.aborted) throw new CancelledFailure(String(context.cancellationSignal.reason ?? 'cancelled'));
         const from = cursor;
-        const outcomes = await db.transaction(async (trx) => {
+        const outcomes = await writeImportBatch(db, runId, from, batch, async (trx) => {
           const rows: ImportedAppointment[] = batch.rows.map(({ value }) => ({ ...value, location: value.location ?? defaultLocation }));
           // Each row in its own savepoint (the writer's transaction nests in ours): a failing row fails alone.
           const outcomes = await importAppointments(trx, source.company_id, rows, { source: plannerSource });
-          const counts: BatchCounts = { added: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 };
-          const errors = [...batch.errors];
+          const counts = { added: 0, updated: 0, unchanged: 0, skipped: 0 };
+          const errors: RowError[] = [];
           outcomes.forEach((outcome, index) => {
             if (outcome.outcome === 'failed') errors.push(outcomeError(batch.rows[index]!.line, outcome, headers));
             // Cancelled or done before the planner's row came, or cancelled in the planner before we ever had it: skipped.
             else if (outcome.outcome === 'unchanged' && outcome.reason) counts.skipped++;
             else counts[outcome.outcome]++;
           });
-          counts.failed = new Set(errors.map((error) => error.line)).size;
-          if (!(await commitImportBatch(trx, runId, from, batch.lastLine, counts, errors))) {
-            // An attempt that was given up on (its workflow terminated, its heartbeat late) is still at it: this one
-            // rolls back and retries from the database's cursor once the other has stopped.
-            throw ApplicationFailure.retryable(`import run ${runId}: another attempt moved the cursor past line ${from}`, 'ImportSuperseded');
-          }
-          return outcomes;
-        });
+          return { counts, errors, result: outcomes };
+        }).catch(retryableIfSuperseded);
         cursor = batch.lastLine;
         context.heartbeat({ line: cursor });
         await tellCheckins(outcomes);

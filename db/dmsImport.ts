@@ -10,21 +10,12 @@ import type { DecimalMark } from '../lib/csv/numbers';
 import type { DateOrder } from '../lib/csv/dates';
 import type { Encoding } from '../lib/csv/decode';
 import type { RowError } from '../lib/csv/errors';
-import type { CsvLayout, CsvOptions } from '../lib/csv/read';
+import type { CsvOptions } from '../lib/csv/read';
 import type { Separator } from '../lib/csv/separator';
 import type { DmsKind, DmsMode } from './dmsSources';
 import type { ImportRun } from './imports';
 
 export type { DmsKind, DmsMode };
-
-/**
- * What reading the file found (lib/csv/read.ts CsvLayout: encoding, BOM,
- * separator, line break, header text, mapping, date orders, rows): kept with
- * the run by the preview, so the import reads the file exactly as the admin
- * saw it (without reading it through again), and for the file of failing
- * lines (lib/csv/errorFile.ts).
- */
-export type StoredLayout = CsvLayout;
 
 export interface DmsCounts {
   rows: number;
@@ -66,7 +57,6 @@ export interface DmsRun extends ImportRun {
   dms_source_id: number | null;
   staff_id: number | null;
   options: Omit<CsvOptions, 'maxRecordBytes'>;
-  layout: StoredLayout | null;
   preview: DmsPreview | null;
   undone_at: Date | null;
   undone_by: number | null;

@@ -29,6 +29,7 @@
 import type { Knex } from 'knex';
 import type { DmsCustomerRow, DmsVehicleRow } from '../lib/csv/dms';
 import type { RowError, RowReason } from '../lib/csv/errors';
+import type { CsvBatch } from '../lib/csv/read';
 import { customerMatchSql, customerPairSql } from './customers';
 import type { DmsKind, DmsMode } from './dmsSources';
 import { vehicleMatchSql, vehiclePairSql } from './vehicles';
@@ -325,6 +326,13 @@ export async function mergeDmsBatch(trx: Knex.Transaction, kind: DmsKind, contex
     });
   }
   return outcome;
+}
+
+/** A parsed batch of a DMS file (lib/csv/read.ts) merged, answered as db/imports.ts writeImportBatch takes it. */
+export async function mergeDmsCsvBatch(trx: Knex.Transaction, kind: DmsKind, context: MergeContext, batch: CsvBatch<unknown>) {
+  const rows = batch.rows.map((row) => ({ line: row.line, raw: row.raw, value: row.value as DmsCustomerInput | DmsVehicleInput }));
+  const outcome = await mergeDmsBatch(trx, kind, context, rows);
+  return { counts: { added: outcome.added, updated: outcome.updated, unchanged: outcome.unchanged, skipped: 0 }, errors: outcome.errors, result: outcome };
 }
 
 /** Another writer created a record of the batch meanwhile: the batch rolls back and is retried. */

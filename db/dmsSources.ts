@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { separatorOfSetting, settingOfSeparator } from '../lib/csv/separator';
 import type { CsvOptions } from '../lib/csv/read';
 
 /**
@@ -84,7 +85,7 @@ export async function deleteDmsSource(db: Knex, companyId: number, id: number): 
 export function sourceCsvOptions(source: DmsSource, kind: DmsKind): CsvOptions {
   return {
     encoding: source.encoding,
-    separator: source.separator === 'tab' ? '\t' : source.separator,
+    separator: separatorOfSetting(source.separator),
     decimalMark: source.decimal_mark,
     dateOrder: source.date_order,
     headers: source.mappings?.[kind] ?? {},
@@ -98,7 +99,7 @@ export async function rememberCsvOptions(db: Knex | Knex.Transaction, sourceId: 
     .where({ id: sourceId })
     .update({
       encoding: options.encoding ?? 'auto',
-      separator: options.separator === '\t' ? 'tab' : (options.separator ?? 'auto'),
+      separator: settingOfSeparator(options.separator),
       decimal_mark: options.decimalMark ?? 'auto',
       date_order: options.dateOrder ?? 'auto',
       mappings: db.raw(`jsonb_set(mappings, ?::text[], ?::jsonb)`, [`{${kind}}`, headers]),

@@ -40,7 +40,10 @@ export interface ImportRun {
   size: string | null;
   sha256: string | null;
   status: RunStatus;
-  /** how the file was read (once read through): for the file of failing lines */
+  /**
+   * how the file was read (once read through): kept so the DMS import reads it as its preview did, and for the
+   * file of failing lines (lib/csv/errorFile.ts)
+   */
   layout: CsvLayout | null;
   committed_line: number;
   total_rows: number | null;
@@ -236,6 +239,39 @@ export async function commitImportBatch(trx: Knex.Transaction, runId: number, fr
     );
   }
   return true;
+}
+
+/** A file's failing rows: a line with several failing fields is one row. */
+export const failedRowCount = (errors: RowError[]): number => new Set(errors.map((error) => error.line)).size;
+
+/** Another attempt of the import moved the cursor past this batch's start: it rolled back, and retries from the database's cursor. */
+export class ImportSuperseded extends Error {
+  override readonly name = 'ImportSuperseded';
+}
+
+/**
+ * One batch of a file import (D5: planner appointments, P9: DMS files) in one
+ * transaction: `write` stores the batch's rows and answers their counts and
+ * failing rows; those, the parser's failing rows and the cursor (from
+ * `fromLine` to the batch's last line) commit with them, so a retry resumes
+ * after the last committed batch and nothing is written twice. Throws
+ * ImportSuperseded (nothing committed) when another attempt got there first.
+ */
+export async function writeImportBatch<T>(
+  db: Knex,
+  runId: number,
+  fromLine: number,
+  batch: { errors: RowError[]; lastLine: number },
+  write: (trx: Knex.Transaction) => Promise<{ counts: Omit<BatchCounts, 'failed'>; errors: RowError[]; result: T }>,
+): Promise<T> {
+  return db.transaction(async (trx) => {
+    const written = await write(trx);
+    const errors = [...batch.errors, ...written.errors];
+    if (!(await commitImportBatch(trx, runId, fromLine, batch.lastLine, { ...written.counts, failed: failedRowCount(errors) }, errors))) {
+      throw new ImportSuperseded(`import run ${runId}: another attempt moved the cursor past line ${fromLine}`);
+    }
+    return written.result;
+  });
 }
 
 /** The file was read through: its rows, and its layout (for the file of its failing lines, web/failingLines.ts). */

@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { hash } from '@node-rs/argon2';
 import { Readable } from 'node:stream';
 import type { Knex } from 'knex';
-import { dmsCustomerFields, dmsCustomerRowSchema, dmsCustomerSampleCsv, dmsVehicleFields, dmsVehicleRowSchema, dmsVehicleSampleCsv } from '../../lib/csv/dms';
+import { dmsFormats } from '../../lib/csv/dms';
+import { fieldHeaders } from '../../lib/csv/headers';
 import { csvBatches, inspectCsv } from '../../lib/csv/read';
-import { mergeDmsBatch, type DmsCustomerInput, type DmsVehicleInput } from '../dmsMerge';
+import { mergeDmsCsvBatch } from '../dmsMerge';
 import { addDmsSource } from '../dmsSources';
-import { commitImportBatch, finishImportRun } from '../imports';
+import { finishImportRun, writeImportBatch } from '../imports';
 import { insertJobAppointment } from '../appointments';
 import { normalizePlate } from '../../lib/plates';
 import { phoneColumns } from '../customers';
@@ -69,32 +70,24 @@ async function seedDemoDms(db: Knex, companyId: number): Promise<void> {
   if (await db('dms_sources').where({ company_id: companyId }).first('id')) return;
   const sourceId = await addDmsSource(db, companyId, 'Garage Claes');
   const admin = await db('staff_users').where({ company_id: companyId, role: 'admin' }).orderBy('id').first('id');
-  const files = [
-    { kind: 'customers', fields: dmsCustomerFields, schema: dmsCustomerRowSchema, csv: dmsCustomerSampleCsv(), name: 'claes-customers.csv' },
-    { kind: 'vehicles', fields: dmsVehicleFields, schema: dmsVehicleRowSchema, csv: dmsVehicleSampleCsv(), name: 'claes-vehicles.csv' },
-  ] as const;
-  for (const file of files) {
-    const bytes = Buffer.from(file.csv, 'utf8');
+  for (const [kind, format] of Object.entries(dmsFormats) as [keyof typeof dmsFormats, (typeof dmsFormats)[keyof typeof dmsFormats]][]) {
+    const name = `claes-${kind}.csv`;
+    const bytes = Buffer.from(format.sampleCsv(), 'utf8');
     const open = () => Readable.from([bytes]);
-    const layout = await inspectCsv(open, file.fields, {});
+    const layout = await inspectCsv(open, format.fields, {});
     const [run] = await db('import_runs')
       .insert({
-        company_id: companyId, kind: `dms_${file.kind}`, mode: 'supplement', dms_source_id: sourceId, staff_id: admin?.id ?? null,
-        workflow_run: `demo/${file.name}`, trigger: 'manual', file_name: file.name, size: bytes.length, status: 'importing',
+        company_id: companyId, kind: `dms_${kind}`, mode: 'supplement', dms_source_id: sourceId, staff_id: admin?.id ?? null,
+        workflow_run: `demo/${name}`, trigger: 'manual', file_name: name, size: bytes.length, status: 'importing',
         options: JSON.stringify({}), total_rows: layout.records, layout: JSON.stringify(layout),
       })
       .returning('id');
-    const headers = Object.fromEntries(Object.entries(layout.mapping.columns).map(([field, index]) => [field, layout.mapping.headers[index]!]));
+    const context = { companyId, sourceId, runId: run.id, mode: 'supplement' as const, headers: fieldHeaders(layout.mapping) };
     let cursor = 1;
-    for await (const batch of csvBatches(open, layout, file.fields, file.schema)) {
+    for await (const batch of csvBatches(open, layout, format.fields, format.schema)) {
       const from = cursor;
       cursor = batch.lastLine;
-      await db.transaction(async (trx) => {
-        const rows = batch.rows.map((row) => ({ line: row.line, raw: row.raw, value: row.value as DmsCustomerInput | DmsVehicleInput }));
-        const outcome = await mergeDmsBatch(trx, file.kind, { companyId, sourceId, runId: run.id, mode: 'supplement', headers }, rows);
-        const errors = [...batch.errors, ...outcome.errors];
-        await commitImportBatch(trx, run.id, from, batch.lastLine, { added: outcome.added, updated: outcome.updated, unchanged: outcome.unchanged, skipped: 0, failed: new Set(errors.map((e) => e.line)).size }, errors);
-      });
+      await writeImportBatch(db, run.id, from, batch, (trx) => mergeDmsCsvBatch(trx, kind, context, batch));
     }
     await finishImportRun(db, run.id, { status: 'done' });
   }

@@ -207,3 +207,9 @@ export function dmsVehicleSampleCsv(): string {
   ];
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
+
+/** Each DMS file kind's columns, row schema and sample, for the import and the demo data. */
+export const dmsFormats = {
+  customers: { fields: dmsCustomerFields, schema: dmsCustomerRowSchema, sampleCsv: dmsCustomerSampleCsv },
+  vehicles: { fields: dmsVehicleFields, schema: dmsVehicleRowSchema, sampleCsv: dmsVehicleSampleCsv },
+} as const;

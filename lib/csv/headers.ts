@@ -60,3 +60,8 @@ export function mapHeaders(headers: string[], fields: FieldSpec[], chosen: Recor
   const taken = new Set(Object.values(columns));
   return { columns, headers, unused: headers.filter((_, index) => !taken.has(index)) };
 }
+
+/** Field name → the file's header that fills it (for a report's column). */
+export function fieldHeaders(mapping: HeaderMapping): Record<string, string> {
+  return Object.fromEntries(Object.entries(mapping.columns).map(([field, index]) => [field, mapping.headers[index]!]));
+}

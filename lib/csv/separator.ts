@@ -1,6 +1,12 @@
 export const separators = [',', ';', '\t'] as const;
 export type Separator = (typeof separators)[number];
 
+/** How forms and settings write a separator: a tab is the word 'tab' (a tab character does not survive a form). */
+export type SeparatorSetting = 'auto' | ',' | ';' | 'tab';
+
+export const separatorOfSetting = (setting: SeparatorSetting): Separator | 'auto' => (setting === 'tab' ? '\t' : setting);
+export const settingOfSeparator = (separator: Separator | 'auto' | undefined): SeparatorSetting => (separator === '\t' ? 'tab' : (separator ?? 'auto'));
+
 /** Per line of `sample` (up to `maxLines` records), how often `separator` occurs outside quotes. */
 function countsPerRecord(sample: string, separator: Separator, maxLines: number): number[] {
   const counts: number[] = [];

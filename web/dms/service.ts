@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -25,6 +23,8 @@ import { dmsFilePath } from '../../lib/uploadFiles';
 import type { DmsReadOptions } from '../../workflows/dmsImport.contract';
 import type { FieldErrors } from '../errors';
 import { originalName, type UploadRefusal } from '../uploads';
+import { sha256OfFile } from '../../lib/files';
+import { separatorOfSetting, settingOfSeparator } from '../../lib/csv/separator';
 
 export interface DmsPageDeps {
   db: Knex;
@@ -83,12 +83,6 @@ const refusalKey: Record<UploadRefusal, string> = {
 
 export type UploadResult = { ok: true; runId: number } | { ok: false; errors: FieldErrors; values: FormValues };
 
-async function sha256Of(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 /**
  * "Import CSV": the uploaded file gets its run (previewing), moves to where
  * the worker reads it, and its workflow starts. Whatever fails after the
@@ -127,7 +121,7 @@ export async function uploadDmsFile(
     sourceId: source.id,
     fileName: originalName(file) || 'upload.csv',
     size: file.size,
-    sha256: await sha256Of(file.path),
+    sha256: await sha256OfFile(file.path),
     options: sourceCsvOptions(source, kind),
   });
   const target = dmsFilePath(deps.uploadDir, run.id);
@@ -164,7 +158,7 @@ function mappingValues(run: DmsRunItem): FormValues {
   const options = run.options ?? {};
   const values: FormValues = {
     encoding: options.encoding ?? 'auto',
-    separator: options.separator === '\t' ? 'tab' : (options.separator ?? 'auto'),
+    separator: settingOfSeparator(options.separator),
     decimal_mark: options.decimalMark ?? 'auto',
     date_order: options.dateOrder ?? 'auto',
   };
@@ -238,7 +232,7 @@ export function parseMapping(run: DmsRunItem, body: Record<string, unknown>): { 
     ok: true,
     options: {
       encoding: form.encoding,
-      separator: form.separator === 'tab' ? '\t' : form.separator,
+      separator: separatorOfSetting(form.separator),
       decimalMark: form.decimal_mark,
       dateOrder: form.date_order,
       headers,
