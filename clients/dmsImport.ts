@@ -30,6 +30,9 @@ export async function startDmsImport(deps: WorkflowDeps, runId: number): Promise
   });
 }
 
+/** The workflow's refusal types (workflows/dmsImport.contract.ts) as the page's. */
+const refusals: Partial<Record<string, DmsRefusal>> = { [notPreviewedFailure]: 'notPreviewed', [fileUnreadableFailure]: 'fileUnreadable', [goneFailure]: 'gone' };
+
 async function ask(deps: WorkflowDeps, runId: number, send: (handle: ReturnType<WorkflowDeps['temporal']['workflow']['getHandle']>) => Promise<void>): Promise<DmsAnswer> {
   try {
     await send(deps.temporal.workflow.getHandle(dmsImportWorkflowId(runId)));
@@ -37,9 +40,8 @@ async function ask(deps: WorkflowDeps, runId: number, send: (handle: ReturnType<
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return { ok: false, refusal: 'gone' };
     const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
-    if (cause instanceof ApplicationFailure && cause.type === notPreviewedFailure) return { ok: false, refusal: 'notPreviewed' };
-    if (cause instanceof ApplicationFailure && cause.type === fileUnreadableFailure) return { ok: false, refusal: 'fileUnreadable' };
-    if (cause instanceof ApplicationFailure && cause.type === goneFailure) return { ok: false, refusal: 'gone' };
+    const refusal = cause instanceof ApplicationFailure && cause.type ? refusals[cause.type] : undefined;
+    if (refusal) return { ok: false, refusal };
     // The workflow ended (cancelled, expired) between the page and the click.
     if (error instanceof Error && /workflow execution already completed/i.test(error.message)) return { ok: false, refusal: 'gone' };
     throw error;

@@ -5,6 +5,7 @@
  * and merges a batch of a file's rows into the one customer file and vehicle
  * master (db/dmsMerge.ts).
  */
+import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { DecimalMark } from '../lib/csv/numbers';
 import type { DateOrder } from '../lib/csv/dates';
@@ -93,7 +94,7 @@ export async function createDmsRun(db: Knex, run: NewDmsRun): Promise<DmsRun> {
       mode: run.mode,
       dms_source_id: run.sourceId,
       // one run per upload: the row's own id names its workflow, this only has to be unique
-      workflow_run: `upload/${run.sha256}/${Date.now()}/${Math.random().toString(36).slice(2)}`,
+      workflow_run: `upload/${randomUUID()}`,
       trigger: 'manual',
       file_name: run.fileName.slice(0, 255),
       size: run.size,

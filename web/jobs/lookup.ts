@@ -1,6 +1,7 @@
 import type { VehicleLookup } from '../../db/vehicles';
 import { normalizePhone } from '../../lib/phones';
 import { normalizePlate } from '../../lib/plates';
+import { normalizeVin } from '../../lib/vin';
 import type { JobFormValues } from './form';
 
 /**
@@ -41,7 +42,8 @@ function masterValues(found: VehicleLookup): Record<LookupField, string> {
 /** Two spellings of one value: plates and VINs without spaces or dashes, e-mail without case, phones as numbers. */
 function same(field: LookupField, typed: string, master: string): boolean {
   const fold = (text: string) => text.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
-  if (field === 'plate' || field === 'vin') return normalizePlate(typed) === normalizePlate(master);
+  if (field === 'plate') return normalizePlate(typed) === normalizePlate(master);
+  if (field === 'vin') return normalizeVin(typed) === normalizeVin(master);
   if (field === 'phone') {
     const [a, b] = [normalizePhone(typed), normalizePhone(master)];
     if (a && b) return a === b;
