@@ -13,9 +13,7 @@
  * database of the same PostgreSQL.
  *   npm run bench:board [-- --seconds 10 --runs 3 --moves 20]
  */
-import { spawnSync } from 'node:child_process';
 import http from 'node:http';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import '../test/setup'; // quiet Temporal runtime logs
@@ -25,6 +23,7 @@ import { normalizePlate } from '../lib/plates';
 import { createLocation, createStaff } from '../test/support/fixtures';
 import { createDatabase, startPlatformOn } from '../test/support/harness';
 import { startInfrastructure } from '../test/support/infrastructure';
+import { fortunes, median, report } from './report';
 import { percentile, request as plainRequest, rssMb, startWebProcess } from './webProcess';
 
 const { values: args } = parseArgs({
@@ -42,8 +41,6 @@ const moves = Number(args.moves);
 const cards = Number(args.cards);
 const connections = Number(args.connections);
 
-const median = (values: number[]) => percentile(values, 50);
-
 /** What the TLS proxy in front of production adds to every request. */
 const proxied = { 'x-forwarded-proto': 'https' };
 const request = (url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
@@ -58,18 +55,6 @@ const cookiesOf = (headers: http.IncomingHttpHeaders, jar = new Map<string, stri
   return jar;
 };
 const cookieHeader = (jar: Map<string, string>) => [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
-
-/** The fortunes baseline in this run: its requests per second and p99 (its own autocannon, the same connections). */
-function fortunes(databaseUrl: string): { rps: number; p99: number } {
-  const script = path.join(import.meta.dirname, '..', '..', 'shared', 'bench', 'fortunes', 'run.sh');
-  const run = spawnSync('bash', [script], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, DURATION: String(seconds), WARMUP: '3', CONNS: String(connections), PORT: '8089' },
-    encoding: 'utf8',
-  });
-  const figures = /fortunes_rps=(\d+) fortunes_p99_ms=([\d.]+)/.exec(run.stdout);
-  if (!figures) throw new Error(`fortunes run.sh gave no figures:\n${run.stdout}\n${run.stderr}`);
-  return { rps: Number(figures[1]), p99: Number(figures[2]) };
-}
 
 const infrastructure = await startInfrastructure();
 const platform = await startPlatformOn(infrastructure);
@@ -147,7 +132,7 @@ try {
   const ours: { rps: number; p99: number }[] = [];
   const baseline: { rps: number; p99: number }[] = [];
   for (let run = 0; run < runs; run++) {
-    baseline.push(fortunes(fortunesDb));
+    baseline.push(fortunes(fortunesDb, { seconds, connections }));
     await autocannon({ url: `${baseUrl}/staff/board`, connections, duration: 3, headers: { cookie, ...proxied } });
     const result = await autocannon({ url: `${baseUrl}/staff/board`, connections, duration: seconds, headers: { cookie } });
     if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0 || result.requests.total === 0)
@@ -219,19 +204,21 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 
-  console.log(`\nboard page, ${cards} cards, ${connections} connections, ${seconds} s, median of ${runs} runs:`);
-  console.log(`  board      ${boardRps.toFixed(0)} req/s, p99 ${median(ours.map((r) => r.p99))} ms   (runs: ${ours.map((r) => r.rps.toFixed(0)).join(', ')})`);
-  console.log(`  fortunes   ${fortunesRps.toFixed(0)} req/s, p99 ${median(baseline.map((r) => r.p99))} ms   (runs: ${baseline.map((r) => r.rps).join(', ')})`);
-  console.log(`  ratio      ${(boardRps / fortunesRps).toFixed(2)} (target >= 0.4)`);
-  console.log(`  the page is ${pageKb.toFixed(0)} kB; its card query takes p50 ${percentile(queryMs, 50).toFixed(1)} ms alone`);
-  for (const count of [50, 500]) {
-    console.log(
-      `a move reaching ${count} open boards: p50 ${percentile(fanOut[count]!, 50).toFixed(0)} ms, p95 ${percentile(fanOut[count]!, 95).toFixed(0)} ms over ${moves} moves (POST, D4 Update, NOTIFY, one render, send)`,
-    );
-  }
-  // 50 streams move the RSS less than the garbage collector does: the figure of 500 is the one that says something.
-  console.log(`memory per open board: ${memory[500]!.toFixed(1)} kB (RSS growth with 500 open boards / 500)`);
-  console.log('(target: a move on 50 boards p95 < 200 ms)');
+  const boardP99 = median(ours.map((r) => r.p99));
+  console.log(`board page: ${cards} cards (${pageKb.toFixed(0)} kB), ${connections} connections, ${seconds} s, median of ${runs} runs`);
+  console.log(`  board runs ${ours.map((r) => r.rps.toFixed(0)).join(', ')} req/s; fortunes runs ${baseline.map((r) => r.rps).join(', ')} req/s`);
+  report('board (W3)', [
+    { figure: `board page, ${cards} cards`, value: boardRps, unit: 'req/s', ratio: boardRps / fortunesRps, target: '>= 0.4x fortunes', met: boardRps / fortunesRps >= 0.4 },
+    { figure: 'board page p99', value: boardP99, unit: 'ms' },
+    { figure: 'fortunes page', value: fortunesRps, unit: 'req/s', ratio: 1 },
+    { figure: 'card query alone p50', value: percentile(queryMs, 50), unit: 'ms' },
+    ...[50, 500].map((count) => {
+      const p95 = percentile(fanOut[count]!, 95);
+      return { figure: `a move reaching ${count} open boards p95 (${moves} moves)`, value: p95, unit: 'ms', ...(count === 50 ? { target: '< 200 ms', met: p95 < 200 } : {}) };
+    }),
+    // 50 streams move the RSS less than the garbage collector does: the figure of 500 is the one that says something.
+    { figure: 'memory per open board (RSS growth with 500 open / 500)', value: memory[500]!, unit: 'kB' },
+  ]);
 } finally {
   for (const req of streams) req.destroy();
   await stop();

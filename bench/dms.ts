@@ -26,6 +26,7 @@ import { dmsFilePath } from '../lib/uploadFiles';
 import { createLocation } from '../test/support/fixtures';
 import { startPlatformOn } from '../test/support/harness';
 import { startInfrastructure } from '../test/support/infrastructure';
+import { report, type Figure } from './report';
 import { percentile } from './webProcess';
 
 const { values: args } = parseArgs({
@@ -76,6 +77,7 @@ try {
   await mkdir(folder, { recursive: true });
   await chmod(folder, 0o755); // the PostgreSQL server reads the bare COPY's file itself
   const results: string[] = [];
+  const summary: Figure[] = [];
   for (const rows of sizes) {
     const supplementFile = path.join(folder, `vehicles-${rows}.csv`);
     const fullFile = path.join(folder, `vehicles-${rows}-changed.csv`);
@@ -118,6 +120,11 @@ try {
     const copy = median(copyMs);
     for (const mode of ['supplement', 'full'] as const) {
       const ms = median(figures[mode].ms);
+      const peak = Math.max(...figures[mode].rss);
+      summary.push(
+        { figure: `${rows.toLocaleString('en')} vehicles, ${mode}`, value: ms / 1000, unit: 's', ratio: copy / ms, baseline: 'bare COPY', target: rows === 100_000 ? '< 3 s, >= 0.5x COPY' : '>= 0.5x COPY', met: copy / ms >= 0.5 && (rows !== 100_000 || ms < 3000) },
+        { figure: `${rows.toLocaleString('en')} vehicles, ${mode}: peak RSS`, value: peak, unit: 'MB', ...(rows === 1_000_000 ? { target: '< 300 MB', met: peak < 300 } : {}) },
+      );
       results.push(
         `| ${rows.toLocaleString('en')} | ${mode} | ${(median(figures[mode].preview) / 1000).toFixed(2)} s | ${(ms / 1000).toFixed(2)} s | ${Math.round(rows / (ms / 1000)).toLocaleString('en')} | ${(copy / 1000).toFixed(2)} s | ${Math.round(rows / (copy / 1000)).toLocaleString('en')} | ${(copy / ms).toFixed(2)} | ${Math.round(Math.max(...figures[mode].rss))} MB |`,
       );
@@ -130,6 +137,7 @@ try {
   console.log('| rows | mode | preview | import | rows/s | bare COPY | COPY rows/s | ratio to COPY | peak RSS (preview + import) |');
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const line of results) console.log(line);
+  report('DMS import (P9/D5)', summary);
 } finally {
   await admin.end().catch(() => undefined);
   await platform.close();

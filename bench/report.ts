@@ -35,8 +35,10 @@ export interface Figure {
   figure: string;
   value: number;
   unit: string;
-  /** the figure divided by the fortunes page's in the same run, where it is a page */
+  /** the figure divided by its baseline's in the same run (the fortunes page, unless `baseline` names another) */
   ratio?: number;
+  /** what `ratio` compares with; "fortunes" when absent */
+  baseline?: string;
   /** the goal, as text, e.g. ">= 0.5x fortunes, p99 < 50 ms" */
   target?: string;
   /** whether the goal is met; absent when the figure has none */
@@ -50,7 +52,7 @@ export interface Figure {
  */
 export function report(bench: string, figures: Figure[]): void {
   console.log(`\n${bench}`);
-  console.log('| figure | value | ratio to fortunes | target | met |');
+  console.log('| figure | value | ratio | target | met |');
   console.log('|---|---|---|---|---|');
   for (const f of figures) console.log(row(f));
   const file = process.env.BENCH_REPORT;
@@ -61,5 +63,5 @@ const number = (value: number) => (Math.abs(value) >= 100 ? value.toFixed(0) : M
 
 export function row(f: Figure & { bench?: string }): string {
   const met = f.met === undefined ? '' : f.met ? 'yes' : 'NO';
-  return `|${f.bench ? ` ${f.bench} |` : ''} ${f.figure} | ${number(f.value)} ${f.unit} | ${f.ratio === undefined ? '' : f.ratio.toFixed(2)} | ${f.target ?? ''} | ${met} |`;
+  return `|${f.bench ? ` ${f.bench} |` : ''} ${f.figure} | ${number(f.value)} ${f.unit} | ${f.ratio === undefined ? '' : `${f.ratio.toFixed(2)}× ${f.baseline ?? 'fortunes'}`} | ${f.target ?? ''} | ${met} |`;
 }
