@@ -95,6 +95,8 @@ export async function runtimeFiles(): Promise<string[]> {
  * outdir) as dist/ and the runtime files in their places, copied into `target`.
  */
 export async function stage(target: string, built: string = defaultOutdir): Promise<void> {
+  const inside = path.relative(target, appRoot);
+  if (!inside || !inside.startsWith('..')) throw new Error(`refusing to stage into ${target}: it holds the project (${appRoot})`);
   await rm(target, { recursive: true, force: true });
   await mkdir(target, { recursive: true });
   await cp(built, path.join(target, 'dist'), { recursive: true });
