@@ -1,12 +1,15 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readFile, rm, stat, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startWebProcess, request } from '../bench/webProcess';
 import { appRoot } from '../lib/appRoot';
 import { build, stage } from '../scripts/build';
 import { createLocation } from './support/fixtures';
+import { createDatabase } from './support/harness';
 import { startPlatform, type Platform } from './support/platform';
 
 /**
@@ -76,6 +79,27 @@ function scriptsOf(command: string[]): string[] {
 
 /** The arguments of a stage's last `keyword` instruction (the one that counts). */
 const last = (stage: Stage, keyword: string) => stage.instructions.filter((i) => i.keyword === keyword).at(-1)!.args;
+
+/** Runs `node <args>` in `cwd` with `env` to its exit, or until `done(output)` and then stops it (SIGTERM: a clean stop exits 0). */
+function runNode(cwd: string, args: string[], env: Record<string, string>, done: (output: string) => boolean = () => false) {
+  return new Promise<{ code: number | null; output: string }>((resolve) => {
+    const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    let stopping = false;
+    const read = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      if (!stopping && done(output)) {
+        stopping = true;
+        child.kill('SIGTERM');
+      }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.once('exit', (code, signal) => resolve({ code: code ?? (signal ? 128 : null), output }));
+  });
+}
+
+const production = { NODE_ENV: 'production', SESSION_SECRET: 'a'.repeat(40), TRUST_PROXY: '127.0.0.1' };
 
 const exists = (file: string) => stat(file).then(() => true, () => false);
 
@@ -196,7 +220,14 @@ describe('docker-compose.yml and the Dockerfile', () => {
     expect(words(namespace!.command).join(' ')).toContain('temporal operator namespace create');
   });
 
-  describe('the compiled web process, started from the image layout', () => {
+  it('node dist/migrate.js, run in the image layout, brings a fresh database up to date', async () => {
+    const databaseUrl = await createDatabase(inject('databaseAdminUrl'));
+    const { code, output } = await runNode(path.join(image, workdir), ['dist/migrate.js'], { ...production, DATABASE_URL: databaseUrl });
+    expect(code, output).toBe(0);
+    expect(output).toContain('database schema up to date');
+  });
+
+  describe('the compiled processes, started from the image layout', () => {
     let platform: Platform;
     let web: Awaited<ReturnType<typeof startWebProcess>> | undefined;
 
@@ -223,6 +254,26 @@ describe('docker-compose.yml and the Dockerfile', () => {
       expect(page.body).toContain(location.name);
       expect((await request(`${web.baseUrl}/static/htmx.min.js`)).status).toBe(200);
       expect((await request(`${web.baseUrl}/static/app.css`)).status).toBe(200);
+    });
+
+    it('node dist/worker.js polls its task queue on the prebuilt workflow bundle', async () => {
+      const { code, output } = await runNode(
+        path.join(image, workdir),
+        ['dist/worker.js'],
+        {
+          ...production,
+          LOG_LEVEL: 'info',
+          DATABASE_URL: platform.config.DATABASE_URL,
+          TEMPORAL_ADDRESS: platform.config.TEMPORAL_ADDRESS,
+          TEMPORAL_NAMESPACE: platform.config.TEMPORAL_NAMESPACE,
+          TEMPORAL_TASK_QUEUE: `compose-${randomUUID()}`,
+          SMTP_URL: platform.config.SMTP_URL,
+        },
+        (text) => text.includes('worker polling'),
+      );
+      expect(output).toContain('worker polling');
+      expect(code, output).toBe(0);
+      expect(output, 'no webpack bundling at start').not.toMatch(/webpack/i);
     });
   });
 });
