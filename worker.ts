@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { activityDeps, createActivities, type ActivityDeps } from './activities';
 import { createMailTransport } from './activities/mail/transport';
 import { createDb, migrate } from './db/knex';
+import { fromRoot } from './lib/appRoot';
 import { ConfigError, loadConfig } from './lib/config';
 import { createI18n } from './lib/i18n';
 import { createLogger } from './lib/logger';
@@ -13,14 +15,31 @@ import { ensureJobWorkflows } from './clients/jobLifecycle';
 import { ensureLeadWorkflows } from './clients/leadWorkflow';
 import { createTemporalClient, ensureSearchAttributes } from './clients/temporal';
 
-export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+/** The workflows' source, which the worker bundles with webpack when it runs from source (tsx worker.ts). */
+export const workflowsPath = fromRoot('workflows', 'index.ts');
+/** The workflow bundle `npm run build` prepares (scripts/build.ts), which the compiled worker (dist/worker.js) loads. */
+export const prebuiltWorkflowBundlePath = fromRoot('dist', 'workflow-bundle.js');
+/** Whether this is the compiled worker (dist/worker.js) rather than worker.ts under tsx or vitest. */
+const compiled = fileURLToPath(import.meta.url).endsWith('.js');
+
+/**
+ * The workflow code the worker runs: the bundle prepared at build time when
+ * compiled (so it starts without webpack), otherwise bundled from source at start.
+ */
+export function defaultWorkflowCode(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  if (!compiled) return { workflowsPath };
+  if (!existsSync(prebuiltWorkflowBundlePath)) {
+    throw new Error(`the workflow bundle ${prebuiltWorkflowBundlePath} is missing: run npm run build`);
+  }
+  return { workflowBundle: { codePath: prebuiltWorkflowBundlePath } };
+}
 
 export interface WorkerSetup {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
-  /** a pre-built bundle (tests build it once per run); otherwise bundled from workflowsPath at start */
+  /** a pre-built bundle (tests build it once per run); otherwise defaultWorkflowCode() */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
@@ -31,7 +50,7 @@ export async function createWorker({ connection, namespace, taskQueue, deps, wor
     namespace,
     taskQueue,
     activities: createActivities(deps),
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
+    ...(workflowBundle ? { workflowBundle } : defaultWorkflowCode()),
   });
 }
 

@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
+import { appRoot } from '../lib/appRoot';
 import { freePort } from '../lib/stack';
+import { ensureBuilt } from '../scripts/build';
 import type { Platform } from '../test/support/harness';
 
 /** The value at percentile `p` (0-100) of `values`. */
@@ -38,16 +40,36 @@ export function request(
   });
 }
 
+export interface WebProcessOptions {
+  /**
+   * 'compiled' (the default: benchmarks measure the production build): node
+   * dist/server.js, built first (scripts/build.ts) when missing or older than
+   * the sources; 'source': tsx web/server.ts. BENCH_WEB=source switches the default.
+   */
+  run?: 'compiled' | 'source';
+  /** the folder it runs in: the project root, or an image's layout staged by scripts/build.ts stage() (taken as built) */
+  cwd?: string;
+}
+
 /**
- * The production entry point (web/server.ts) in its own process, on the
- * benchmark's platform (its database, Temporal namespace and task queue), so
- * its memory is its own; answers once it serves. `env` adds to its
- * environment (NODE_ENV and the rest), `nodeArgs` to its command line.
+ * The production entry point (dist/server.js, or web/server.ts) in its own
+ * process, on the benchmark's platform (its database, Temporal namespace and
+ * task queue), so its memory is its own; answers once it serves. `env` adds
+ * to its environment (NODE_ENV and the rest), `nodeArgs` to its command line
+ * (e.g. --cpu-prof).
  */
-export async function startWebProcess(platform: Platform, env: Record<string, string>, nodeArgs: string[] = []): Promise<{ baseUrl: string; web: ChildProcess; stop(): Promise<void> }> {
+export async function startWebProcess(
+  platform: Platform,
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+  { run = process.env.BENCH_WEB === 'source' ? 'source' : 'compiled', cwd = appRoot }: WebProcessOptions = {},
+): Promise<{ baseUrl: string; web: ChildProcess; stop(): Promise<void> }> {
+  if (run === 'compiled' && cwd === appRoot) await ensureBuilt();
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const web = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'web/server.ts'], {
+  const entry = run === 'compiled' ? ['dist/server.js'] : ['--import', 'tsx', 'web/server.ts'];
+  const web = spawn(process.execPath, [...nodeArgs, ...entry], {
+    cwd,
     env: {
       ...process.env,
       LOG_LEVEL: 'warn',

@@ -3,10 +3,11 @@ import path from 'node:path';
 import ms from 'ms';
 import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
+import { appRoot } from './appRoot';
 import { fallbackPhoneRegion, isPhoneRegion } from './phones';
 
-/** Project root: every relative path in the configuration is resolved from here. */
-export const ROOT = path.resolve(import.meta.dirname, '..');
+/** Project root (lib/appRoot.ts): every relative path in the configuration is resolved from here. */
+export const ROOT = appRoot;
 
 const duration = (fallback: string) =>
   z

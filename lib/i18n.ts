@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import i18next, { type i18n, type TFunction } from 'i18next';
+import { fromRoot } from './appRoot';
 
 export const languages = ['en', 'nl', 'fr', 'de'] as const;
 export type Language = (typeof languages)[number];
@@ -12,7 +13,7 @@ export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (languages as readonly string[]).includes(value);
 }
 
-const localeDir = path.join(import.meta.dirname, 'locales');
+const localeDir = fromRoot('lib', 'locales');
 
 /**
  * One language's strings: `locales/<lng>.json` plus every `locales/<area>.<lng>.json`

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import cookieParser from 'cookie-parser';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -7,6 +6,7 @@ import type { i18n } from 'i18next';
 import type { Knex } from 'knex';
 import type pg from 'pg';
 import { pinoHttp } from 'pino-http';
+import { fromRoot } from '../lib/appRoot';
 import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
 import { createPlannerApiRouter } from './api/routes';
@@ -78,8 +78,8 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
       strictTransportSecurity: production,
     }),
   );
-  app.use('/static', express.static(path.join(import.meta.dirname, 'public'), { maxAge: production ? '1d' : 0 }));
-  const vendor = path.join(import.meta.dirname, '..', 'node_modules');
+  app.use('/static', express.static(fromRoot('web', 'public'), { maxAge: production ? '1d' : 0 }));
+  const vendor = fromRoot('node_modules');
   // Relative to a root: a checkout in a folder whose name starts with a dot (~/.src/workshop) serves them too.
   app.get('/static/htmx.min.js', (_req, res) => res.sendFile('htmx.org/dist/htmx.min.js', { root: vendor }));
   app.get('/static/htmx-sse.min.js', (_req, res) => res.sendFile('htmx-ext-sse/dist/sse.min.js', { root: vendor }));

@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { Eta } from 'eta';
 import type { Request, Response } from 'express';
+import { fromRoot } from '../lib/appRoot';
 
 /** Templates live beside their feature: web/<feature>/views/<name>.eta; the layout in web/views. */
 export const eta = new Eta({
-  views: import.meta.dirname,
+  views: fromRoot('web'),
   cache: process.env.NODE_ENV === 'production',
   autoEscape: true,
 });

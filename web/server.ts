@@ -8,7 +8,7 @@ import { pruneExpiredHits } from '../db/rateLimits';
 import { createApp } from './app';
 import { LiveChanges } from './live';
 
-/** Web process entry point: `tsx web/server.ts`. Scale out by running more of these. */
+/** Web process entry point: `node dist/server.js` (npm run build), or `tsx web/server.ts` from source. Scale out by running more of these. */
 async function main() {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL, 'web');

@@ -1,8 +1,8 @@
-import path from 'node:path';
 import { Eta } from 'eta';
+import { fromRoot } from '../../lib/appRoot';
 import { linkify } from '../../lib/templates';
 
-const views = path.join(import.meta.dirname, 'templates');
+const views = fromRoot('activities', 'mail', 'templates');
 
 /**
  * The HTML layout of every e-mail to a customer (activities/mail/templates/

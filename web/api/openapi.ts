@@ -1,9 +1,9 @@
-import path from 'node:path';
 import { z } from 'zod';
+import { fromRoot } from '../../lib/appRoot';
 import { apiSchemas, maxAppointmentsPerPush } from './schema';
 
 /** The published description of the planner API; the app serves this file (GET /api/openapi.yaml, /api/openapi.json). */
-export const openApiFile = path.join(import.meta.dirname, 'openapi.json');
+export const openApiFile = fromRoot('web', 'api', 'openapi.json');
 
 /** The example of the request body, in the document and accepted by the route (test/api.push.db.test.ts). */
 export const pushExample = {
