@@ -6,9 +6,8 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Knex } from 'knex';
-import { findJobState, jobsInProgress, snapshotOf } from '../db/jobs';
+import { findJobState, snapshotOf } from '../db/jobs';
 import { normalizePlate } from '../lib/plates';
-import { startMissingWorkflows } from './temporal';
 import {
   advanceUpdate,
   jobLifecycleWorkflowType,
@@ -64,16 +63,6 @@ export async function startJobLifecycle(deps: LifecycleDeps, job: JobRef): Promi
     // A picked-up job's completed workflow is never started again.
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
-}
-
-/**
- * At worker start: every job that is not picked up has its running D4
- * workflow (demo seed, imports, a start lost to an outage), so operators
- * find each one in the Web UI by plate or job number. Answers how many were started.
- */
-export async function ensureJobWorkflows(deps: LifecycleDeps): Promise<number> {
-  const jobs = await jobsInProgress(deps.db);
-  return startMissingWorkflows(deps.temporal, jobLifecycleWorkflowType, jobs, (job) => jobWorkflowId(job.job_number), (job) => startJobLifecycle(deps, job));
 }
 
 /**

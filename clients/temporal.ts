@@ -34,30 +34,6 @@ export interface WorkflowDeps {
 }
 
 /**
- * Starts the workflows of `workflowType` that should run but do not (rows
- * written by the demo seed or an import, a start lost to an outage): one
- * visibility query for the running ones, then a start for each one missing.
- * Visibility may lag a moment behind, so `start` must tolerate a workflow
- * that runs after all. Answers how many were started.
- */
-export async function startMissingWorkflows<T>(
-  client: Client,
-  workflowType: string,
-  wanted: T[],
-  workflowId: (item: T) => string,
-  start: (item: T) => Promise<void>,
-): Promise<number> {
-  if (wanted.length === 0) return 0;
-  const running = new Set<string>();
-  for await (const execution of client.workflow.list({ query: `WorkflowType = '${workflowType}' AND ExecutionStatus = 'Running'` })) {
-    running.add(execution.workflowId);
-  }
-  const missing = wanted.filter((item) => !running.has(workflowId(item)));
-  for (const item of missing) await start(item);
-  return missing.length;
-}
-
-/**
  * A plate staff saved: when it differs (normalised) from the one before, the
  * running workflow `workflowId` (a job's, a lead's) updates its Plate search
  * attribute, so operators find it by the new one. One that has ended keeps
