@@ -185,6 +185,25 @@ async function explainHotQueries(db: Knex, databaseUrl: string): Promise<{ query
   return results;
 }
 
+/** Sequential scans and the rows they read, per table, as PostgreSQL counts them (pg_stat_user_tables). */
+async function tableScans(db: Knex): Promise<Map<string, { scans: number; read: number; live: number }>> {
+  await db.raw('select pg_stat_force_next_flush()').catch(() => undefined); // PostgreSQL 15+: this backend's counts are flushed
+  const { rows } = await db.raw(`select relname, seq_scan, seq_tup_read, n_live_tup from pg_stat_user_tables`);
+  return new Map(rows.map((r: { relname: string; seq_scan: string; seq_tup_read: string; n_live_tup: string }) => [r.relname, { scans: Number(r.seq_scan), read: Number(r.seq_tup_read), live: Number(r.n_live_tup) }]));
+}
+
+/** The tables of at least `minRows` rows that were read whole (seq scans) between two counts, with how many times over. */
+function fullScans(before: Awaited<ReturnType<typeof tableScans>>, after: Awaited<ReturnType<typeof tableScans>>, minRows = 1000): string[] {
+  const found: string[] = [];
+  for (const [table, now] of after) {
+    const then = before.get(table) ?? { scans: 0, read: 0, live: 0 };
+    const scans = now.scans - then.scans;
+    const read = now.read - then.read;
+    if (now.live >= minRows && scans > 0 && read >= now.live) found.push(`${table}: ${scans} seq scans read ${read} rows (${(read / now.live).toFixed(1)}x its ${now.live})`);
+  }
+  return found;
+}
+
 /** The rows that need a workflow, as the old start-up scans counted them. */
 async function rowCounts(db: Knex) {
   const one = async (sql: string) => Number((await db.raw(sql)).rows[0].n);
@@ -282,7 +301,13 @@ interface SizeFigures {
   webPeakMb: number;
   openWorkflows: number;
   temporalMb: number;
+  /** the file before any workflow (the namespace registered) */
+  temporalEmptyMb: number;
+  /** until the started workflows' first tasks were done (the bench's in-process worker) */
+  drainMs: number;
   explained: Awaited<ReturnType<typeof explainHotQueries>>;
+  /** tables read whole during the sweep, the worker's start, its first tasks and the page load */
+  scanned: string[];
 }
 
 async function measureSize(name: 'demo' | 'group', infra: Awaited<ReturnType<typeof startInfrastructure>>, fortunesDb: string): Promise<SizeFigures> {
@@ -291,12 +316,14 @@ async function measureSize(name: 'demo' | 'group', infra: Awaited<ReturnType<typ
   const platform = await startPlatformOn({ ...infra, temporalAddress: temporal.address });
   try {
     const { db } = platform;
+    const temporalEmptyMb = await temporalFileMb(dbFile);
     console.log(`[${name}] seeding…`);
     const s0 = performance.now();
     const target = name === 'demo' ? await seedDemo(db).then(() => ({ slug: 'ghent', staffEmail: 'admin@demo.test' })) : await seedGroup(db);
     const seedMs = performance.now() - s0;
     console.log(`[${name}] seeded in ${(seedMs / 1000).toFixed(1)} s`);
     const rows = await rowCounts(db);
+    const scansBefore = await tableScans(db);
     // The product's own path: the outbox the rows' triggers filled, swept with 50 starts in flight.
     const t0 = performance.now();
     const sweep = createWorkflowStartActivities({ db, temporal: platform.temporal, taskQueue: platform.config.TEMPORAL_TASK_QUEUE });
@@ -310,6 +337,25 @@ async function measureSize(name: 'demo' | 'group', infra: Awaited<ReturnType<typ
       if (openWorkflows >= swept.started) break;
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
+    // The new workflows' first tasks done (by the bench's own worker) before the measured worker starts, so it starts alone.
+    const backlog = async () => {
+      let total = 0;
+      for (const taskQueueType of [1, 2]) {
+        const answer = await platform.temporal.connection.workflowService.describeTaskQueue({
+          namespace: platform.config.TEMPORAL_NAMESPACE,
+          taskQueue: { name: platform.config.TEMPORAL_TASK_QUEUE, kind: 1 },
+          taskQueueType,
+          reportStats: true,
+        });
+        total += Number(answer.stats?.approximateBacklogCount ?? 0);
+      }
+      return total;
+    };
+    const d0 = performance.now();
+    for (const deadline = Date.now() + 240_000; Date.now() < deadline && (await backlog()) > 0; ) await new Promise((resolve) => setTimeout(resolve, 1000));
+    const drainMs = performance.now() - d0;
+    console.log(`[${name}] task queue backlog drained in ${(drainMs / 1000).toFixed(1)} s`);
+    await platform.stopWorker();
     const worker = await measureWorkerStart(platform);
     console.log(`[${name}] worker polling after ${worker.startMs.toFixed(0)} ms`);
 
@@ -343,8 +389,9 @@ async function measureSize(name: 'demo' | 'group', infra: Awaited<ReturnType<typ
       clearInterval(sampler);
       await new Promise((resolve) => setTimeout(resolve, 2000)); // what autocannon left queued drains before the web stops
       const temporalMb = await temporalFileMb(dbFile);
+      const scanned = fullScans(scansBefore, await tableScans(db));
       const explained = await explainHotQueries(db, platform.config.DATABASE_URL);
-      return { rows, seedMs, startsMs, started: swept.started, pages: figures, fortunes: baseline, worker, webIdleMb, webPeakMb, openWorkflows, temporalMb, explained };
+      return { rows, seedMs, startsMs, started: swept.started, pages: figures, fortunes: baseline, worker, webIdleMb, webPeakMb, openWorkflows, temporalMb, temporalEmptyMb, drainMs, explained, scanned };
     } finally {
       await stop();
     }
@@ -379,6 +426,8 @@ try {
   for (const [size, s] of [['demo', demo], ['group', large]] as const) {
     console.log(`\nhot queries at ${size} size (EXPLAIN ANALYZE):`);
     for (const q of s.explained) console.log(`  ${q.query}: ${q.ms.toFixed(2)} ms${q.scans.length ? `; seq scan of ${q.scans.join(', ')}` : ''}`);
+    console.log(`tables read whole at ${size} size (sweep, worker start, page load; pg_stat_user_tables):${s.scanned.length ? '' : ' none'}`);
+    for (const line of s.scanned) console.log(`  ${line}`);
   }
 
   const figures: Figure[] = [];
@@ -405,8 +454,10 @@ try {
   both('web RSS peak under page load', 'MB', (s) => s.webPeakMb, { target: '< 200 MB' });
   both('Temporal open workflows', '', (s) => s.openWorkflows, {}, workflowRatio);
   both('Temporal SQLite file', 'MB', (s) => s.temporalMb, {}, workflowRatio);
+  both('Temporal SQLite growth per open workflow', 'kB', (s) => ((s.temporalMb - s.temporalEmptyMb) * 1024) / Math.max(s.openWorkflows, 1), {}, workflowRatio);
   both('seed (set-based)', 'ms', (s) => s.seedMs);
   both('workflow starts (sweep, 50 in flight)', 'ms', (s) => s.startsMs, {}, workflowRatio);
+  both('their first workflow tasks done (one worker)', 'ms', (s) => s.drainMs, {}, workflowRatio);
   const met = (figure: Figure, ok: boolean) => Object.assign(figure, { met: ok });
   met(figures.find((f) => f.figure.startsWith('worker start until polling (group'))!, large.worker.startMs < demo.worker.startMs * 1.5);
   for (const f of figures.filter((f) => f.figure.startsWith('web RSS peak'))) f.met = f.value < 200;
