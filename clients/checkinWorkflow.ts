@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type SignalDefinition } from '@temporalio/client';
 import { cancelCheckinSignal, checkInWorkflowType, checkinWorkflowId, rescheduleSignal, type CheckInWorkflow } from '../workflows/checkIn.contract';
-import type { WorkflowDeps } from './temporal';
+import { workflowStarted, type WorkflowDeps } from './temporal';
 
 export type CheckinWorkflowDeps = WorkflowDeps;
 
@@ -22,6 +22,7 @@ export async function startCheckinWorkflow(deps: CheckinWorkflowDeps, appointmen
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
+  await workflowStarted(deps, 'checkin', appointmentId);
 }
 
 /**

@@ -8,6 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Knex } from 'knex';
 import { findJobState, snapshotOf } from '../db/jobs';
 import { normalizePlate } from '../lib/plates';
+import { workflowStarted } from './temporal';
 import {
   advanceUpdate,
   jobLifecycleWorkflowType,
@@ -63,6 +64,7 @@ export async function startJobLifecycle(deps: LifecycleDeps, job: JobRef): Promi
     // A picked-up job's completed workflow is never started again.
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
+  await workflowStarted(deps, 'job', job.id);
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   type RejectInput,
 } from '../workflows/lead.contract';
 import { locationKey, plateKey } from '../workflows/searchAttributes.contract';
-import type { WorkflowDeps } from './temporal';
+import { workflowStarted, type WorkflowDeps } from './temporal';
 
 /**
  * Starts a lead's D3 workflow. Starting it again is harmless: a running one
@@ -34,6 +34,7 @@ export async function startLeadWorkflow(
       { key: locationKey, value: lead.locationSlug },
     ],
   });
+  await workflowStarted(deps, 'lead', lead.id);
 }
 
 /** A refused Update: the lead was decided by someone else first. */

@@ -1,4 +1,6 @@
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import type { Knex } from 'knex';
+import { forgetWorkflowStarts, type WorkflowStartKind } from '../db/workflowStarts';
 import { normalizePlate } from '../lib/plates';
 import type { Logger } from '../lib/logger';
 import { plateChangedSignal, searchAttributeKeys } from '../workflows/searchAttributes.contract';
@@ -31,6 +33,18 @@ export async function ensureSearchAttributes(client: Client, namespace: string, 
 export interface WorkflowDeps {
   temporal: Client;
   taskQueue: string;
+  /** when given, a successful start takes its row out of the workflow-start outbox (workflowStarted) */
+  db?: Knex;
+}
+
+/**
+ * After a successful start: the outbox row the writer's transaction left
+ * (db/workflowStarts.ts) is done with, so the sweep need not confirm it.
+ * Without `db` (an activity that has none at hand) the sweep confirms it a
+ * moment later: the start functions are idempotent.
+ */
+export async function workflowStarted(deps: WorkflowDeps, kind: WorkflowStartKind, key: number): Promise<void> {
+  if (deps.db) await forgetWorkflowStarts(deps.db, kind, [key]);
 }
 
 /**

@@ -90,6 +90,20 @@ describe('workflow-start outbox: a row whose workflow start failed still gets it
     for (const id of [leadWorkflowId(leadId), checkinWorkflowId(appointment.id), jobWorkflowId(job.job_number)]) expect(await runs(id)).toBe(1);
   });
 
+  it('a writer whose start succeeds takes its row out of the outbox: the sweep has nothing to confirm', async () => {
+    const { companyId, location } = await createLocation(platform.db);
+    const appointment = await createStaffAppointment(platform.db, companyId, {
+      locationId: location.id, startsAt: new Date(Date.now() + 72 * HOUR), endsAt: new Date(Date.now() + 73 * HOUR), notes: '', staffId: null as unknown as number,
+      customer: { first_name: 'Started', last_name: 'Test', email: uniqueEmail('started'), phone: '', language: 'en' }, vehicle: { plate: '', vin: '', make: '', model: '' },
+    });
+    const job = await createJob(platform.db, location);
+    expect(await outbox('checkin', appointment.id)).toBeDefined();
+    await startCheckinWorkflow(deps(), appointment.id);
+    await startJobLifecycle(deps(), job);
+    expect(await outbox('checkin', appointment.id)).toBeUndefined();
+    expect(await outbox('job', job.id)).toBeUndefined();
+  });
+
   it('a start that keeps failing stays in the outbox for the next sweep, and the sweep says so', async () => {
     const { location } = await createLocation(platform.db);
     const job = await createJob(platform.db, location);

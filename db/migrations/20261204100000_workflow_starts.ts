@@ -6,9 +6,10 @@ import type { Knex } from 'knex';
  * not picked up: D4) leaves a workflow_starts row in the transaction that
  * wrote it, through a trigger, so every writer (web, API, imports, the DMS
  * merge, the demo seed, a hand-written insert) is covered. The web and the
- * activities start the workflow at once, as before; the worker's sweep
- * (workflows/workflowStarts.ts, every minute) starts, idempotently, those of
- * rows older than a short grace period and deletes them. This replaces the
+ * activities start the workflow at once, as before, and a successful start
+ * takes its row out (clients/temporal.ts workflowStarted); the worker's
+ * sweep (workflows/workflowStarts.ts, every minute) starts, idempotently,
+ * those of rows older than a short grace period and deletes them. This replaces the
  * scans of every lead, appointment and job the worker made at each start.
  *
  * The table is seeded once with today's candidates (what those scans
