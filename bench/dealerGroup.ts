@@ -185,6 +185,24 @@ async function explainHotQueries(db: Knex, databaseUrl: string): Promise<{ query
   return results;
 }
 
+/**
+ * What the worker's start-up did before the outbox (the removed
+ * ensureLead/Checkin/JobWorkflows, when nothing was missing): the three
+ * candidate queries and one visibility listing of the running workflows of
+ * each type. The same queries, timed, for the before/after figure.
+ */
+async function formerStartupScanMs(platform: Platform): Promise<number> {
+  const { db, temporal } = platform;
+  const t0 = performance.now();
+  await db('leads').join('locations', 'locations.id', 'leads.location_id').where('leads.status', 'new').orderBy('leads.id').select('leads.id', 'leads.plate', 'locations.slug');
+  await db('appointments').where({ status: 'planned' }).where('starts_at', '>', new Date()).orderBy('id').select('id');
+  await db('jobs').join('locations', 'locations.id', 'jobs.location_id').join('vehicles', 'vehicles.id', 'jobs.vehicle_id').whereNot('jobs.step', 'picked_up').orderBy('jobs.id').select('jobs.id', 'jobs.job_number', 'vehicles.plate', 'locations.slug');
+  for (const type of ['leadWorkflow', 'checkInWorkflow', 'jobLifecycleWorkflow']) {
+    for await (const execution of temporal.workflow.list({ query: `WorkflowType = '${type}' AND ExecutionStatus = 'Running'` })) void execution;
+  }
+  return performance.now() - t0;
+}
+
 /** Sequential scans and the rows they read, per table, as PostgreSQL counts them (pg_stat_user_tables). */
 async function tableScans(db: Knex): Promise<Map<string, { scans: number; read: number; live: number }>> {
   await db.raw('select pg_stat_force_next_flush()').catch(() => undefined); // PostgreSQL 15+: this backend's counts are flushed
@@ -305,6 +323,8 @@ interface SizeFigures {
   temporalEmptyMb: number;
   /** until the started workflows' first tasks were done (the bench's in-process worker) */
   drainMs: number;
+  /** the start-up scans the worker made before the outbox, timed on this data */
+  formerScanMs: number;
   explained: Awaited<ReturnType<typeof explainHotQueries>>;
   /** tables read whole during the sweep, the worker's start, its first tasks and the page load */
   scanned: string[];
@@ -356,6 +376,7 @@ async function measureSize(name: 'demo' | 'group', infra: Awaited<ReturnType<typ
     const drainMs = performance.now() - d0;
     console.log(`[${name}] task queue backlog drained in ${(drainMs / 1000).toFixed(1)} s`);
     await platform.stopWorker();
+    const formerScanMs = await formerStartupScanMs(platform);
     const worker = await measureWorkerStart(platform);
     console.log(`[${name}] worker polling after ${worker.startMs.toFixed(0)} ms`);
 
@@ -391,7 +412,7 @@ async function measureSize(name: 'demo' | 'group', infra: Awaited<ReturnType<typ
       const temporalMb = await temporalFileMb(dbFile);
       const scanned = fullScans(scansBefore, await tableScans(db));
       const explained = await explainHotQueries(db, platform.config.DATABASE_URL);
-      return { rows, seedMs, startsMs, started: swept.started, pages: figures, fortunes: baseline, worker, webIdleMb, webPeakMb, openWorkflows, temporalMb, temporalEmptyMb, drainMs, explained, scanned };
+      return { rows, seedMs, startsMs, started: swept.started, pages: figures, fortunes: baseline, worker, webIdleMb, webPeakMb, openWorkflows, temporalMb, temporalEmptyMb, drainMs, formerScanMs, explained, scanned };
     } finally {
       await stop();
     }
@@ -448,6 +469,7 @@ try {
   figures.push({ figure: 'fortunes req/s (demo run)', value: demo.fortunes.rps, unit: 'req/s' });
   figures.push({ figure: 'fortunes req/s (group run)', value: large.fortunes.rps, unit: 'req/s' });
   both('worker start until polling', 'ms', (s) => s.worker.startMs, { target: 'independent of rows' });
+  both('start-up scans the worker no longer makes (before: 3 queries + 3 visibility listings)', 'ms', (s) => s.formerScanMs, {}, workflowRatio);
   both('worker RSS at polling', 'MB', (s) => s.worker.rssMb);
   both('worker RSS 10 s later', 'MB', (s) => s.worker.rssLaterMb);
   both('web RSS idle', 'MB', (s) => s.webIdleMb);
