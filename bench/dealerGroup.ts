@@ -210,13 +210,21 @@ async function tableScans(db: Knex): Promise<Map<string, { scans: number; read: 
   return new Map(rows.map((r: { relname: string; seq_scan: string; seq_tup_read: string; n_live_tup: string }) => [r.relname, { scans: Number(r.seq_scan), read: Number(r.seq_tup_read), live: Number(r.n_live_tup) }]));
 }
 
-/** The tables of at least `minRows` rows that were read whole (seq scans) between two counts, with how many times over. */
-function fullScans(before: Awaited<ReturnType<typeof tableScans>>, after: Awaited<ReturnType<typeof tableScans>>, minRows = 1000): string[] {
+type TableScans = Awaited<ReturnType<typeof tableScans>>;
+
+/** The tables of at least `minRows` rows that were read whole (seq scans) within the windows (pairs of counts), with how many times over. */
+function fullScans(windows: [TableScans, TableScans][], minRows = 1000): string[] {
   const found: string[] = [];
-  for (const [table, now] of after) {
-    const then = before.get(table) ?? { scans: 0, read: 0, live: 0 };
-    const scans = now.scans - then.scans;
-    const read = now.read - then.read;
+  const last = windows[windows.length - 1]![1];
+  for (const [table, now] of last) {
+    let scans = 0;
+    let read = 0;
+    for (const [before, after] of windows) {
+      const from = before.get(table) ?? { scans: 0, read: 0, live: 0 };
+      const to = after.get(table) ?? from;
+      scans += to.scans - from.scans;
+      read += to.read - from.read;
+    }
     if (now.live >= minRows && scans > 0 && read >= now.live) found.push(`${table}: ${scans} seq scans read ${read} rows (${(read / now.live).toFixed(1)}x its ${now.live})`);
   }
   return found;
@@ -376,7 +384,9 @@ async function measureSize(name: 'demo' | 'group', infra: Awaited<ReturnType<typ
     const drainMs = performance.now() - d0;
     console.log(`[${name}] task queue backlog drained in ${(drainMs / 1000).toFixed(1)} s`);
     await platform.stopWorker();
+    const scansBeforeFormer = await tableScans(db);
     const formerScanMs = await formerStartupScanMs(platform);
+    const scansAfterFormer = await tableScans(db);
     const worker = await measureWorkerStart(platform);
     console.log(`[${name}] worker polling after ${worker.startMs.toFixed(0)} ms`);
 
@@ -410,7 +420,8 @@ async function measureSize(name: 'demo' | 'group', infra: Awaited<ReturnType<typ
       clearInterval(sampler);
       await new Promise((resolve) => setTimeout(resolve, 2000)); // what autocannon left queued drains before the web stops
       const temporalMb = await temporalFileMb(dbFile);
-      const scanned = fullScans(scansBefore, await tableScans(db));
+      // The former start-up's scans are the bench's own emulation: left out.
+      const scanned = fullScans([[scansBefore, scansBeforeFormer], [scansAfterFormer, await tableScans(db)]]);
       const explained = await explainHotQueries(db, platform.config.DATABASE_URL);
       return { rows, seedMs, startsMs, started: swept.started, pages: figures, fortunes: baseline, worker, webIdleMb, webPeakMb, openWorkflows, temporalMb, temporalEmptyMb, drainMs, formerScanMs, explained, scanned };
     } finally {
@@ -476,10 +487,12 @@ try {
   both('web RSS peak under page load', 'MB', (s) => s.webPeakMb, { target: '< 200 MB' });
   both('Temporal open workflows', '', (s) => s.openWorkflows, {}, workflowRatio);
   both('Temporal SQLite file', 'MB', (s) => s.temporalMb, {}, workflowRatio);
-  both('Temporal SQLite growth per open workflow', 'kB', (s) => ((s.temporalMb - s.temporalEmptyMb) * 1024) / Math.max(s.openWorkflows, 1), {}, workflowRatio);
+  // Per workflow only at group size: at demo size the file's growth is the namespace's and the Schedules', not its 11 workflows'.
+  figures.push({ figure: 'Temporal SQLite growth per open workflow (group)', value: ((large.temporalMb - large.temporalEmptyMb) * 1024) / large.openWorkflows, unit: 'kB' });
   both('seed (set-based)', 'ms', (s) => s.seedMs);
   both('workflow starts (sweep, 50 in flight)', 'ms', (s) => s.startsMs, {}, workflowRatio);
-  both('their first workflow tasks done (one worker)', 'ms', (s) => s.drainMs, {}, workflowRatio);
+  // The task queue's backlog count is approximate and lazy: at demo size it reads 0 before the first poll, so only the group's figure says something.
+  figures.push({ figure: `first workflow tasks of the ${large.openWorkflows} new workflows done by one worker (group)`, value: large.drainMs, unit: 'ms' });
   const met = (figure: Figure, ok: boolean) => Object.assign(figure, { met: ok });
   met(figures.find((f) => f.figure.startsWith('worker start until polling (group'))!, large.worker.startMs < demo.worker.startMs * 1.5);
   for (const f of figures.filter((f) => f.figure.startsWith('web RSS peak'))) f.met = f.value < 200;
