@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { activityDeps, createActivities, type ActivityDeps } from './activities';
 import { createMailTransport } from './activities/mail/transport';
@@ -7,13 +8,11 @@ import { createDb, migrate } from './db/knex';
 import { fromRoot } from './lib/appRoot';
 import { ConfigError, loadConfig } from './lib/config';
 import { createI18n } from './lib/i18n';
-import { createLogger } from './lib/logger';
+import { createLogger, type Logger } from './lib/logger';
 import { ensureHousekeepingSchedule } from './clients/housekeeping';
 import { ensureAppointmentImportSchedule } from './clients/importSchedule';
-import { ensureCheckinWorkflows } from './clients/checkinWorkflow';
-import { ensureJobWorkflows } from './clients/jobLifecycle';
-import { ensureLeadWorkflows } from './clients/leadWorkflow';
 import { createTemporalClient, ensureSearchAttributes } from './clients/temporal';
+import { ensureWorkflowStartsSchedule } from './clients/workflowStarts';
 
 /** The workflows' source, which the worker bundles with webpack when it runs from source (tsx worker.ts). */
 export const workflowsPath = fromRoot('workflows', 'index.ts');
@@ -54,6 +53,21 @@ export async function createWorker({ connection, namespace, taskQueue, deps, wor
   });
 }
 
+/**
+ * The worker's own Schedules, created by the first worker to start. Costs
+ * the same however many leads, appointments and jobs there are: the rows
+ * that need a workflow are the workflow-start sweep's (every minute, from
+ * the outbox db/workflowStarts.ts), not the start-up's.
+ */
+export async function ensureSchedules(client: Client, taskQueue: string, log: Logger): Promise<void> {
+  const housekeeping = await ensureHousekeepingSchedule(client, taskQueue);
+  if (housekeeping !== 'kept') log.info(`housekeeping schedule ${housekeeping} (every 6 hours, task queue "${taskQueue}")`);
+  const imports = await ensureAppointmentImportSchedule(client, taskQueue);
+  if (imports !== 'kept') log.info(`appointment import schedule ${imports} (every hour, task queue "${taskQueue}")`);
+  const starts = await ensureWorkflowStartsSchedule(client, taskQueue);
+  if (starts !== 'kept') log.info(`workflow-start sweep schedule ${starts} (every minute, task queue "${taskQueue}")`);
+}
+
 async function main() {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL, 'worker');
@@ -70,16 +84,7 @@ async function main() {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     deps: activityDeps(config, { db, transport, i18n: await createI18n(), temporal: client }),
   });
-  const leads = await ensureLeadWorkflows(db, { temporal: client, taskQueue: config.TEMPORAL_TASK_QUEUE });
-  if (leads > 0) log.info(`started the workflow of ${leads} New lead(s) that had none`);
-  const checkins = await ensureCheckinWorkflows(db, { temporal: client, taskQueue: config.TEMPORAL_TASK_QUEUE });
-  if (checkins > 0) log.info(`started the check-in workflow of ${checkins} upcoming appointment(s) that had none`);
-  const jobs = await ensureJobWorkflows({ db, temporal: client, taskQueue: config.TEMPORAL_TASK_QUEUE });
-  if (jobs > 0) log.info(`started the D4 workflow of ${jobs} job(s) that had none`);
-  const housekeeping = await ensureHousekeepingSchedule(client, config.TEMPORAL_TASK_QUEUE);
-  if (housekeeping !== 'kept') log.info(`housekeeping schedule ${housekeeping} (every 6 hours, task queue "${config.TEMPORAL_TASK_QUEUE}")`);
-  const imports = await ensureAppointmentImportSchedule(client, config.TEMPORAL_TASK_QUEUE);
-  if (imports !== 'kept') log.info(`appointment import schedule ${imports} (every hour, task queue "${config.TEMPORAL_TASK_QUEUE}")`);
+  await ensureSchedules(client, config.TEMPORAL_TASK_QUEUE, log);
   log.info(`worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}; SMS provider: ${config.SMS_PROVIDER}`);
   await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks finish
   transport.close();

@@ -13,6 +13,7 @@ import { createMailActivities } from './mail';
 import { createInvitationActivities } from './mail/invitation';
 import type { Transporter } from './mail/transport';
 import { createMessagingActivities } from './messaging';
+import { createWorkflowStartActivities } from './workflowStarts';
 import { devMessageStore } from '../db/devMessages';
 import type { Config } from '../lib/config';
 import { createMessaging, type Messaging } from '../lib/messaging';
@@ -80,6 +81,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createInvitationActivities(deps),
     ...createMessagingActivities(deps),
     ...createHousekeepingActivities(deps),
+    ...createWorkflowStartActivities(deps),
     ...createImportActivities(deps),
     ...createConversationActivities(deps),
     ...createDmsImportActivities({ db: deps.db, dms: { uploadDir: deps.uploadDir, batchRows: deps.imports.dmsBatchRows, maxRecordBytes: deps.imports.maxRecordBytes } }),

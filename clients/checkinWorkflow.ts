@@ -1,8 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type SignalDefinition } from '@temporalio/client';
-import type { Knex } from 'knex';
-import { upcomingAppointments } from '../db/checkin';
 import { cancelCheckinSignal, checkInWorkflowType, checkinWorkflowId, rescheduleSignal, type CheckInWorkflow } from '../workflows/checkIn.contract';
-import { startMissingWorkflows, type WorkflowDeps } from './temporal';
+import { workflowStarted, type WorkflowDeps } from './temporal';
 
 export type CheckinWorkflowDeps = WorkflowDeps;
 
@@ -24,6 +22,7 @@ export async function startCheckinWorkflow(deps: CheckinWorkflowDeps, appointmen
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
+  await workflowStarted(deps, 'checkin', appointmentId);
 }
 
 /**
@@ -49,10 +48,4 @@ async function signal(deps: CheckinWorkflowDeps, appointmentId: number, definiti
     if (!(error instanceof WorkflowNotFoundError)) throw error;
     return false;
   }
-}
-
-/** At worker start: every planned appointment still to come has its check-in workflow. Answers how many were started. */
-export async function ensureCheckinWorkflows(db: Knex, deps: CheckinWorkflowDeps): Promise<number> {
-  const appointments = await upcomingAppointments(db);
-  return startMissingWorkflows(deps.temporal, checkInWorkflowType, appointments, ({ id }) => checkinWorkflowId(id), ({ id }) => startCheckinWorkflow(deps, id));
 }

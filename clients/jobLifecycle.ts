@@ -6,9 +6,9 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Knex } from 'knex';
-import { findJobState, jobsInProgress, snapshotOf } from '../db/jobs';
+import { findJobState, snapshotOf } from '../db/jobs';
 import { normalizePlate } from '../lib/plates';
-import { startMissingWorkflows } from './temporal';
+import { workflowStarted } from './temporal';
 import {
   advanceUpdate,
   jobLifecycleWorkflowType,
@@ -64,16 +64,7 @@ export async function startJobLifecycle(deps: LifecycleDeps, job: JobRef): Promi
     // A picked-up job's completed workflow is never started again.
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
-}
-
-/**
- * At worker start: every job that is not picked up has its running D4
- * workflow (demo seed, imports, a start lost to an outage), so operators
- * find each one in the Web UI by plate or job number. Answers how many were started.
- */
-export async function ensureJobWorkflows(deps: LifecycleDeps): Promise<number> {
-  const jobs = await jobsInProgress(deps.db);
-  return startMissingWorkflows(deps.temporal, jobLifecycleWorkflowType, jobs, (job) => jobWorkflowId(job.job_number), (job) => startJobLifecycle(deps, job));
+  await workflowStarted(deps, 'job', job.id);
 }
 
 /**

@@ -1,6 +1,4 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { Knex } from 'knex';
-import { leadsWithoutDecision } from '../db/leads';
 import { normalizePlate } from '../lib/plates';
 import {
   acceptUpdate,
@@ -14,7 +12,7 @@ import {
   type RejectInput,
 } from '../workflows/lead.contract';
 import { locationKey, plateKey } from '../workflows/searchAttributes.contract';
-import { startMissingWorkflows, type WorkflowDeps } from './temporal';
+import { workflowStarted, type WorkflowDeps } from './temporal';
 
 /**
  * Starts a lead's D3 workflow. Starting it again is harmless: a running one
@@ -36,17 +34,7 @@ export async function startLeadWorkflow(
       { key: locationKey, value: lead.locationSlug },
     ],
   });
-}
-
-/** At worker start: every New lead has its workflow. Answers how many were started. */
-export async function ensureLeadWorkflows(db: Knex, deps: WorkflowDeps): Promise<number> {
-  const leads = await leadsWithoutDecision(db);
-  const start = (lead: (typeof leads)[number]) =>
-    startLeadWorkflow(deps, lead).catch((error: unknown) => {
-      // Its workflow ended already: the lead's decision stands (the row is only behind).
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    });
-  return startMissingWorkflows(deps.temporal, leadWorkflowType, leads, (lead) => leadWorkflowId(lead.id), start);
+  await workflowStarted(deps, 'lead', lead.id);
 }
 
 /** A refused Update: the lead was decided by someone else first. */

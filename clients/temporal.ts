@@ -1,4 +1,6 @@
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import type { Knex } from 'knex';
+import { forgetWorkflowStarts, type WorkflowStartKind } from '../db/workflowStarts';
 import { normalizePlate } from '../lib/plates';
 import type { Logger } from '../lib/logger';
 import { plateChangedSignal, searchAttributeKeys } from '../workflows/searchAttributes.contract';
@@ -31,30 +33,18 @@ export async function ensureSearchAttributes(client: Client, namespace: string, 
 export interface WorkflowDeps {
   temporal: Client;
   taskQueue: string;
+  /** when given, a successful start takes its row out of the workflow-start outbox (workflowStarted) */
+  db?: Knex;
 }
 
 /**
- * Starts the workflows of `workflowType` that should run but do not (rows
- * written by the demo seed or an import, a start lost to an outage): one
- * visibility query for the running ones, then a start for each one missing.
- * Visibility may lag a moment behind, so `start` must tolerate a workflow
- * that runs after all. Answers how many were started.
+ * After a successful start: the outbox row the writer's transaction left
+ * (db/workflowStarts.ts) is done with, so the sweep need not confirm it.
+ * Without `db` (an activity that has none at hand) the sweep confirms it a
+ * moment later: the start functions are idempotent.
  */
-export async function startMissingWorkflows<T>(
-  client: Client,
-  workflowType: string,
-  wanted: T[],
-  workflowId: (item: T) => string,
-  start: (item: T) => Promise<void>,
-): Promise<number> {
-  if (wanted.length === 0) return 0;
-  const running = new Set<string>();
-  for await (const execution of client.workflow.list({ query: `WorkflowType = '${workflowType}' AND ExecutionStatus = 'Running'` })) {
-    running.add(execution.workflowId);
-  }
-  const missing = wanted.filter((item) => !running.has(workflowId(item)));
-  for (const item of missing) await start(item);
-  return missing.length;
+export async function workflowStarted(deps: WorkflowDeps, kind: WorkflowStartKind, key: number): Promise<void> {
+  if (deps.db) await forgetWorkflowStarts(deps.db, kind, [key]);
 }
 
 /**

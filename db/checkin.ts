@@ -86,11 +86,6 @@ export async function lockAppointment<T>(db: Knex, appointmentId: number, work: 
   });
 }
 
-/** Planned appointments still to come, for making sure each has its check-in workflow. */
-export async function upcomingAppointments(db: Knex, now = new Date()): Promise<{ id: number }[]> {
-  return db('appointments').where({ status: 'planned' }).where('starts_at', '>', now).orderBy('id').select('id');
-}
-
 // ---- C4: the welcome step ----------------------------------------------------
 
 export interface ContactPreferences {

@@ -105,16 +105,6 @@ export async function findJobByNumber(db: Knex, companyId: number, jobNumber: st
     );
 }
 
-/** Every job whose D4 workflow should be running: all but the picked-up ones (their workflow completed). */
-export async function jobsInProgress(db: Knex): Promise<{ id: number; job_number: string; plate: string; location_slug: string }[]> {
-  return db('jobs')
-    .join('locations', 'locations.id', 'jobs.location_id')
-    .join('vehicles', 'vehicles.id', 'jobs.vehicle_id')
-    .whereNot('jobs.step', 'picked_up')
-    .orderBy('jobs.id')
-    .select('jobs.id', 'jobs.job_number', 'vehicles.plate', 'locations.slug as location_slug');
-}
-
 /** The channel web processes LISTEN on to refresh open status pages. */
 export const jobChangedChannel = 'job_changed';
 

@@ -127,12 +127,3 @@ export async function appointmentEnd(db: Knex, appointmentId: number): Promise<D
   const row = await db('appointments').where({ id: appointmentId }).whereNot({ status: 'cancelled' }).first('ends_at');
   return row?.ends_at ?? null;
 }
-
-/** New leads (oldest first), for making sure each has its workflow. */
-export async function leadsWithoutDecision(db: Knex): Promise<{ id: number; plate: string; locationSlug: string }[]> {
-  return db('leads')
-    .join('locations', 'locations.id', 'leads.location_id')
-    .where('leads.status', 'new')
-    .orderBy('leads.id')
-    .select('leads.id', 'leads.plate', 'locations.slug as locationSlug');
-}

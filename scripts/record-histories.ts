@@ -3,7 +3,7 @@
  * replay test (test/workflows.replay.test.ts). Run it when a workflow's
  * shape changes on purpose (behind patched()), and keep the older files:
  * they are what running executions look like.
- *   npx tsx scripts/record-histories.ts [version] [only: booking,lead,checkin,message,import,conversation,dms]
+ *   npx tsx scripts/record-histories.ts [version] [only: booking,lead,checkin,message,import,conversation,dms,starts]
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -37,6 +37,7 @@ import { findConversation } from '../db/conversations';
 import { boardAppointment } from '../test/support/conversation';
 import { conversationWorkflowId, conversationWorkflowType, type ConversationWorkflow } from '../workflows/conversation.contract';
 
+import { workflowStartsWorkflowType, type WorkflowStartsWorkflow } from '../workflows/workflowStarts.contract';
 import { createImportSource, dropFile, plannerCsv, watchedFolder } from '../test/support/imports';
 import { confirmDmsImport, remapDmsImport, undoDmsImport } from '../clients/dmsImport';
 import { addDmsSource, findDmsSource } from '../db/dmsSources';
@@ -244,6 +245,16 @@ try {
     await saveWorkflow('dms-import-remapped-imported', dmsImportWorkflowId(runId));
     await undoDmsImport(deps, runId, null);
     await saveWorkflow('dms-undo', dmsUndoWorkflowId(runId));
+  }
+
+  if (wanted('starts')) {
+    // Issue 14: the workflow-start sweep over a job whose writer started nothing.
+    const { location } = await createLocation(platform.db);
+    await createJob(platform.db, location);
+    await platform.db('workflow_starts').update({ created_at: platform.db.raw(`now() - interval '5 minutes'`) });
+    const workflowId = `workflow-starts-record-${version}`;
+    await platform.temporal.workflow.start<WorkflowStartsWorkflow>(workflowStartsWorkflowType, { workflowId, taskQueue: platform.config.TEMPORAL_TASK_QUEUE });
+    await saveWorkflow('workflow-starts-swept', workflowId);
   }
 } finally {
   await platform.close();

@@ -4,7 +4,7 @@ import { findJobForEdit, findJobState, snapshotOf } from '../db/jobs';
 import { normalizePlate } from '../lib/plates';
 import { editJob } from '../web/jobs/service';
 import { confirmByToken } from '../web/booking/service';
-import { advanceJob, ensureJobWorkflows } from '../clients/jobLifecycle';
+import { advanceJob } from '../clients/jobLifecycle';
 import { seedDemo } from '../db/seeds/demo';
 import { jobStatusQuery, jobWorkflowId, type JobEvent } from '../workflows/jobLifecycle.contract';
 import { plateKey } from '../workflows/searchAttributes.contract';
@@ -132,15 +132,18 @@ describe('D4 job lifecycle workflow against real Temporal and PostgreSQL', () =>
     expect(found).toContain(jobWorkflowId(result.jobNumber));
   });
 
-  it('at worker start every job not picked up gets its running workflow, the demo jobs included; a picked-up one none', async () => {
+  it('from the workflow-start sweep every job not picked up gets its running workflow, the demo jobs included; a picked-up one none', async () => {
     const demoJobs = await seedDemo(platform.db);
     expect(demoJobs.length).toBeGreaterThanOrEqual(2);
     const { location } = await createLocation(platform.db);
     const pickedUp = await createJob(platform.db, location);
     await platform.db('jobs').where({ id: pickedUp.id }).update({ step: 'picked_up' });
 
-    expect(await ensureJobWorkflows(deps())).toBeGreaterThanOrEqual(demoJobs.length);
-    await ensureJobWorkflows(deps()); // a second worker starting: the running ones are kept
+    const sweep = () => platform.activities.startOutstandingWorkflows({ graceMs: 0 });
+    expect((await sweep()).started).toBeGreaterThanOrEqual(demoJobs.length);
+    const rows = await platform.db('jobs').whereIn('job_number', demoJobs.map((demo) => demo.jobNumber)).select('id');
+    await platform.db('workflow_starts').insert(rows.map(({ id }) => ({ kind: 'job', key: id })));
+    await sweep(); // the rows once more (a second sweep): the running ones are kept
     for (const demo of demoJobs) {
       const handle = platform.temporal.workflow.getHandle(jobWorkflowId(demo.jobNumber));
       const described = await handle.describe();

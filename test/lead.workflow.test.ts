@@ -7,7 +7,7 @@ import { cancelByCustomer, createLeadAppointment, leadEvents, rejectLead, submit
 import type { ServiceRequest } from '../web/leads/portal/form';
 import { checkinWorkflowId } from '../workflows/checkIn.contract';
 import { leadStateQuery, leadWorkflowId } from '../workflows/lead.contract';
-import { acceptLead, ensureLeadWorkflows } from '../clients/leadWorkflow';
+import { acceptLead } from '../clients/leadWorkflow';
 import { createLocation, createStaff, uniqueEmail, uniquePlate } from './support/fixtures';
 import { httpClient } from './support/httpClient';
 import { mailsTo, waitForMail } from './support/mail';
@@ -244,7 +244,7 @@ describe('D3 lead workflow (M1-M3) against real Temporal, PostgreSQL, SMTP and a
     }
   });
 
-  it('a New lead written without its workflow (demo seed, import) gets one at worker start, once', async () => {
+  it('a New lead written without its workflow (demo seed, import) gets one from the workflow-start sweep, once', async () => {
     const { location, companyId } = await createLocation(platform.db);
     const email = uniqueEmail('seeded');
     const [{ id }] = await platform
@@ -254,9 +254,10 @@ describe('D3 lead workflow (M1-M3) against real Temporal, PostgreSQL, SMTP and a
         last_name: 'Lead', email, plate: uniquePlate(), gdpr_consent_at: new Date(),
       })
       .returning('id');
-    const ensure = () => ensureLeadWorkflows(platform.db, { temporal: platform.temporal, taskQueue: platform.config.TEMPORAL_TASK_QUEUE });
-    expect(await ensure()).toBeGreaterThanOrEqual(1);
-    await ensure(); // a second worker starting: the running workflow is kept
+    const sweep = () => platform.activities.startOutstandingWorkflows({ graceMs: 0 });
+    expect((await sweep()).started).toBeGreaterThanOrEqual(1);
+    await platform.db('workflow_starts').insert({ kind: 'lead', key: id }); // the row once more: the running workflow is kept
+    expect(await sweep()).toMatchObject({ started: 1, failed: 0 });
     const handle = platform.temporal.workflow.getHandle(leadWorkflowId(id));
     await waitUntil('acknowledged', async () => (await handle.query(leadStateQuery)).acknowledged);
     expect(await mailsTo(email)).toHaveLength(1);

@@ -5,6 +5,7 @@ export { messageWorkflow } from './message';
 export { leadWorkflow } from './lead';
 export { checkInWorkflow } from './checkIn';
 export { housekeepingWorkflow } from './housekeeping';
+export { workflowStartsWorkflow } from './workflowStarts';
 export { appointmentImportScheduleWorkflow, appointmentImportWorkflow } from './appointmentImport';
 export { conversationWorkflow } from './conversation';
 export { dmsImportWorkflow, dmsUndoWorkflow } from './dmsImport';

@@ -12,6 +12,7 @@ import { insertJobAppointment } from '../appointments';
 import { normalizePlate } from '../../lib/plates';
 import { phoneColumns } from '../customers';
 import { upsertStaff, type Role } from '../staff';
+import { markWorkflowStartsDue } from '../workflowStarts';
 
 export const demoStaff: { email: string; name: string; role: Role }[] = [
   { email: 'admin@demo.test', name: 'Ada Admin', role: 'admin' },
@@ -57,6 +58,8 @@ export async function seedDemo(db: Knex): Promise<DemoJob[]> {
   const jobs = await seedDemoJobs(db, company.id);
   await seedDemoBoard(db, company.id);
   await seedDemoDms(db, company.id);
+  // The seed starts no workflow: its leads, appointments and jobs are the worker's sweep's at once (db/workflowStarts.ts).
+  await markWorkflowStartsDue(db);
   return jobs;
 }
 
