@@ -18,6 +18,9 @@
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import type { Knex } from 'knex';
+import { listJobs } from '../db/jobs';
+import { listLeads } from '../db/leadManager';
 import '../test/setup'; // quiet Temporal runtime logs
 import { appointmentWithCheckinLink } from '../test/support/checkin';
 import { createLocation, createStaff } from '../test/support/fixtures';
@@ -110,6 +113,23 @@ try {
   await db.raw(`insert into lead_events (lead_id, from_status, to_status) select id, null, 'new' from leads where company_id = ?`, [companyId]);
   await db.raw('analyze');
   console.log(`seeded ${rows} jobs and ${rows} leads in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+  // The staff lists' queries at this size: their plans (index scans, not a sort of every row) and times.
+  const explain = async (name: string, run: () => Promise<unknown>) => {
+    let captured: { sql: string; bindings: unknown[] } | undefined;
+    const listen = (query: { sql: string; bindings: unknown[] }) => (captured ??= query);
+    db.on('query', listen);
+    await run();
+    db.off('query', listen);
+    const { rows: plan } = await db.raw(`explain (analyze, costs off) ${captured!.sql.replace(/\$\d+/g, '?')}`, captured!.bindings as Knex.RawBinding[]);
+    const lines = (plan as { 'QUERY PLAN': string }[]).map((row) => row['QUERY PLAN']);
+    console.log(`${name}:\n  ${lines.filter((line) => /Scan|Sort|Execution Time|Limit/.test(line)).join('\n  ')}`);
+  };
+  await explain('jobs list, first page', () => listJobs(db, companyId));
+  const { next } = await listJobs(db, companyId);
+  await explain('jobs list, second page', () => listJobs(db, companyId, { before: next! }));
+  await explain('lead manager (New), first page', () => listLeads(db, companyId, { status: 'new', search: '' }));
+  await explain('lead manager (all statuses), first page', () => listLeads(db, companyId, { status: 'all', search: '' }));
 
   // Log in as the service advisor (the lead manager is theirs).
   const jar = new Map<string, string>();
