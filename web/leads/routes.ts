@@ -1,7 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { type Request, type Response } from 'express';
 import type { Knex } from 'knex';
-import { DateTime } from 'luxon';
 import {
   findLead,
   hasActiveAcceptor,
@@ -19,7 +18,7 @@ import { listLocations } from '../../db/locations';
 import { messagesForLead } from '../../db/messages';
 import { closedLeadStatuses, mayEditLead } from '../../lib/permissions';
 import { plateChanged } from '../../clients/temporal';
-import { formatLocalDateTimeShort } from '../../lib/time';
+import { formatCalendarDateMedium, formatLocalDateTimeShort } from '../../lib/time';
 import { leadWorkflowId } from '../../workflows/lead.contract';
 import type { FieldErrors } from '../errors';
 import { requireStaff } from '../middleware/auth';
@@ -48,7 +47,7 @@ function leadListUrl(filter: LeadFilter, before?: ListCursor): string {
 }
 
 /** "Tue, 1 Dec 2026": a desired day, as a calendar day (no time zone involved). */
-const desiredDay = (isoDate: string, language: string) => DateTime.fromISO(isoDate).setLocale(language).toLocaleString(DateTime.DATE_MED_WITH_WEEKDAY);
+const desiredDay = formatCalendarDateMedium;
 
 /** M1, M4-M6 staff side: the lead manager (filters, live search, refresh), the lead page with its edit form, the badge. */
 export function createLeadsRouter({ db, temporal }: { db: Knex; temporal: Client }) {
