@@ -15,6 +15,7 @@
  * BENCH_CPU_PROFILE=<folder> writes the web process's CPU profile there when it
  * stops; BENCH_PAGES=home,status limits the pages measured.
  */
+import { readdir, readFile } from 'node:fs/promises';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -56,6 +57,24 @@ const cookiesOf = (headers: http.IncomingHttpHeaders, jar = new Map<string, stri
   return jar;
 };
 const cookieHeader = (jar: Map<string, string>) => [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+
+/** CPU seconds so far of the web process and of every PostgreSQL process (where the time of a page goes: ours or the database's). */
+async function cpuTimes(webPid: number): Promise<{ at: number; web: number; postgres: number }> {
+  const ticks = async (pid: string) => {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100;
+  };
+  let postgres = 0;
+  for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
+    if ((await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim() === 'postgres') postgres += await ticks(pid);
+  }
+  return { at: performance.now() / 1000, web: await ticks(String(webPid)), postgres };
+}
+const cpuShares = (from: Awaited<ReturnType<typeof cpuTimes>>, to: Awaited<ReturnType<typeof cpuTimes>>) => {
+  const seconds = to.at - from.at;
+  return { web: Math.round((100 * (to.web - from.web)) / seconds), postgres: Math.round((100 * Math.max(0, to.postgres - from.postgres)) / seconds) };
+};
 
 interface Page {
   key: string;
@@ -123,7 +142,7 @@ try {
     db.off('query', listen);
     const { rows: plan } = await db.raw(`explain (analyze, costs off) ${captured!.sql.replace(/\$\d+/g, '?')}`, captured!.bindings as Knex.RawBinding[]);
     const lines = (plan as { 'QUERY PLAN': string }[]).map((row) => row['QUERY PLAN']);
-    console.log(`${name}:\n  ${lines.filter((line) => /Scan|Sort|Execution Time|Limit/.test(line)).join('\n  ')}`);
+    console.log(`${name}:\n  ${lines.filter((line) => /Scan|Sort|Planning Time|Execution Time|Limit/.test(line)).join('\n  ')}`);
   };
   await explain('jobs list, first page', () => listJobs(db, companyId));
   const { next } = await listJobs(db, companyId);
@@ -176,11 +195,15 @@ try {
       const url = `${baseUrl}${page.path}`;
       const headers = { ...proxied, ...page.headers };
       await autocannon({ url, connections, duration: 3, headers });
+      const before = await cpuTimes(web.pid!);
       const result = await autocannon({ url, connections, duration: seconds, headers });
       if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0 || result.requests.total === 0)
         throw new Error(`${page.name}: ${result.requests.total} requests, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
       ours.get(page.key)!.push({ rps: result.requests.average, p99: result.latency.p99 });
-      console.log(`run ${run + 1}: ${page.name} ${result.requests.average.toFixed(0)} req/s, p99 ${result.latency.p99} ms (fortunes ${baseline.at(-1)!.rps})`);
+      const cpu = cpuShares(before, await cpuTimes(web.pid!));
+      console.log(
+        `run ${run + 1}: ${page.name} ${result.requests.average.toFixed(0)} req/s, p99 ${result.latency.p99} ms (fortunes ${baseline.at(-1)!.rps}); CPU: web ${cpu.web}%, PostgreSQL ${cpu.postgres}%`,
+      );
     }
   }
   clearInterval(sampler);
