@@ -13,7 +13,8 @@
  * The web process is the production entry point in its own process.
  *   npm run bench:pages [-- --seconds 10 --runs 3 --rows 5000]
  * BENCH_CPU_PROFILE=<folder> writes the web process's CPU profile there when it
- * stops; BENCH_PAGES=home,status limits the pages measured.
+ * stops; BENCH_PAGES=home,status limits the pages measured; BENCH_WEB_NODE_ARGS
+ * adds to the web process's node options.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -90,6 +91,8 @@ interface Page {
 const infrastructure = await startInfrastructure();
 const platform = await startPlatformOn(infrastructure);
 const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+// BENCH_WEB_NODE_ARGS="--max-old-space-size=96": what the web process's memory does with Node's heap limits.
+profile.push(...(process.env.BENCH_WEB_NODE_ARGS?.split(' ').filter(Boolean) ?? []));
 const { baseUrl, web, stop } = await startWebProcess(
   platform,
   { NODE_ENV: 'production', SESSION_SECRET: 'bench-only-session-secret-0123456789abcdef', TRUST_PROXY: 'loopback' },
