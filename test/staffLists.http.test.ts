@@ -49,7 +49,7 @@ describe('jobs list and lead manager pages', () => {
   it('the lead manager shows 50 leads a page; "Older leads" keeps status, location and search, its refresh polls that page', async () => {
     const { companyId, location } = await createLocation(platform.db);
     await insertLeads(platform.db, location, 70, 'Pager');
-    await insertLeads(platform.db, location, 5, 'Pager', 'contacted');
+    await insertLeads(platform.db, location, 5, 'Pager', 'rejected');
     const { email, password } = await createStaff(platform.db, companyId, 'service_advisor');
     const browser = httpClient(platform.baseUrl);
     await browser.login(email, password);
@@ -68,7 +68,7 @@ describe('jobs list and lead manager pages', () => {
     const cursor = new URL(older, platform.baseUrl).searchParams.get('before')!;
     expect(second.html).toContain(`hx-get="/staff/leads?before=${cursor}"`);
 
-    // All statuses: the five contacted ones are the newest of the 75 too (same minutes), so 75 in two pages.
+    // All statuses: the five rejected ones too, so 75 in two pages.
     const all = await browser.page(`/staff/leads?status=all&q=pager`);
     const allSecond = await browser.page(linkOf(all.html, 'leads-older')!);
     expect(leadNumbers(all.html).length + leadNumbers(allSecond.html).length).toBe(75);

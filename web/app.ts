@@ -152,6 +152,8 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
     createBookingRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, linkTtlMs: config.BOOKING_LINK_TTL, uploads }),
   );
   app.use(createStatusRouter({ db, changes, lookupLimit: config.LOOKUP_RATE_LIMIT }));
+  // The customers' own pages first: a check-in link need not pass every staff router's routes (only it serves /c/).
+  app.use(createCheckinRouter(checkinDeps));
   app.use(createJobPhotosRouter({ db, uploads }));
   app.use(createRepairRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, linkTtlMs: config.BOOKING_LINK_TTL }));
   app.use(createStaffRouter({ db, secureCookies: production }));
@@ -179,7 +181,6 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   app.use(createCustomersRouter({ db }));
   app.use(createConversationsRouter({ ...leadDeps, smsAvailable, whatsappAvailable: config.WHATSAPP_PROVIDER !== 'none' }));
   app.use(createLocationServicesRouter({ db }));
-  app.use(createCheckinRouter(checkinDeps));
   app.use(createVisitRouter({ ...leadDeps, leads: leadEvents(leadDeps), i18n, publicUrl: config.PUBLIC_URL }));
   app.use(createLeadsRouter({ db, temporal }));
   app.use(createOnlineBookingRouter({ db, whatsappAvailable: config.WHATSAPP_PROVIDER !== 'none' }));

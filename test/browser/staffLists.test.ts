@@ -15,7 +15,7 @@ describe('browser: the jobs list and the lead manager page on, keeping the searc
     await insertJobs(db, location, 55, 'Pagina');
     await insertJobs(db, location, 3, 'Other');
     await insertLeads(db, location, 60, 'Pager');
-    await insertLeads(db, location, 4, 'Pager', 'contacted');
+    await insertLeads(db, location, 4, 'Pager', 'rejected');
     const { email, password } = await createStaff(db, companyId, 'service_advisor');
     const context = await t.browser.newContext();
     const page = await context.newPage();
