@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { columnOfStep } from '../lib/board';
 import { cursorAtSql, type ListCursor } from '../lib/listCursor';
 import { normalizePlate } from '../lib/plates';
+import { preparedQuery } from './prepared';
 import { recordJobBoardChange } from './boardEvents';
 import { jobAppointmentColumn, jobEstimateColumn, syncJobAppointment, type JobAppointmentChange } from './appointments';
 import type { JobSnapshot } from '../workflows/jobLifecycle.contract';
@@ -76,7 +77,7 @@ export async function listJobs(
       if (plate) where.orWhere('vehicles.plate_normalized', 'like', `%${plate}%`);
     });
   }
-  const rows = (await query) as (JobListRow & { cursor_at: string })[];
+  const rows = await preparedQuery<JobListRow & { cursor_at: string }>(db, query);
   const jobs = rows.slice(0, limit).map(({ cursor_at: _at, ...job }) => job);
   const last = rows.length > limit ? rows[limit - 1]! : undefined;
   return { jobs, next: last ? { at: last.cursor_at, id: last.id } : null };

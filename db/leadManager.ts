@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { cursorAtSql, type ListCursor } from '../lib/listCursor';
 import { closedLeadStatuses } from '../lib/permissions';
 import { normalizePlate } from '../lib/plates';
+import { preparedQuery } from './prepared';
 import type { ContactFields } from './appointments';
 import type { LeadSummary } from './leads';
 import type { Role } from './staff';
@@ -89,7 +90,7 @@ export async function listLeads(
       }
     });
   }
-  const rows = (await query) as (LeadRow & { cursor_at: string })[];
+  const rows = await preparedQuery<LeadRow & { cursor_at: string }>(db, query);
   const leads = rows.slice(0, limit).map(({ cursor_at: _at, ...lead }) => lead);
   const last = rows.length > limit ? rows[limit - 1]! : undefined;
   return { leads, next: last ? { at: last.cursor_at, id: last.id } : null };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type pg from 'pg';
 
@@ -13,10 +14,22 @@ import type pg from 'pg';
 export async function preparedRows<T>(db: Knex, statement: { name: string; text: string }, values: unknown[]): Promise<T[]> {
   // In a transaction the statement runs on the transaction's connection, as a plain query.
   if (db.isTransaction) return (await db.raw(statement.text.replace(/\$\d+/g, '?'), values as Knex.RawBinding[])).rows as T[];
+  // As knex's own queries do, so whatever listens to the queries (logging, a benchmark's EXPLAIN) sees these too.
+  db.emit('query', { sql: statement.text, bindings: values, method: 'select', options: {} });
   const connection = (await db.client.acquireConnection()) as pg.PoolClient;
   try {
     return (await connection.query<T & pg.QueryResultRow>({ name: statement.name, text: statement.text, values })).rows;
   } finally {
     await db.client.releaseConnection(connection);
   }
+}
+
+/**
+ * The rows of a query built with knex, run as a named statement named by
+ * its SQL text: each shape of the query (with or without a search, a
+ * cursor) is one statement, whatever the values.
+ */
+export async function preparedQuery<T>(db: Knex, query: Knex.QueryBuilder | Knex.Raw): Promise<T[]> {
+  const { sql, bindings } = query.toSQL().toNative();
+  return preparedRows<T>(db, { name: `q-${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`, text: sql }, [...bindings]);
 }
