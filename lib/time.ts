@@ -10,8 +10,13 @@ const dateTimeFormat = { weekday: 'long', day: 'numeric', month: 'long', year: '
  * formatter's format; lib/time.test.ts compares them).
  */
 const formatters = new Map<string, Intl.DateTimeFormat>();
+/** The forms used here are a few constant objects: each is known by a number. */
+const formIds = new WeakMap<Intl.DateTimeFormatOptions, number>();
+let forms = 0;
 function formatter(language: string, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${language}|${timeZone}|${JSON.stringify(options)}`;
+  let form = formIds.get(options);
+  if (form === undefined) formIds.set(options, (form = forms++));
+  const key = `${language}|${timeZone}|${form}`;
   let format = formatters.get(key);
   if (!format) {
     format = new Intl.DateTimeFormat(language, { ...options, timeZone });
