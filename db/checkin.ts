@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { appointmentVehicleColumns } from './appointments';
 import { phoneColumns } from './customers';
+import { preparedRows } from './prepared';
 
 /** How a customer wants to hear from the workshop (C1, C4). */
 export type PreferredChannel = 'email' | 'sms';
@@ -58,10 +59,10 @@ function checkinAppointments(db: Knex) {
 
 /** The appointment whose check-in link hashes to `tokenHash`, whatever its status. */
 export async function findCheckinByTokenHash(db: Knex, tokenHash: string): Promise<CheckinAppointment | undefined> {
-  return checkinAppointments(db)
-    .join('checkin_links as k', 'k.appointment_id', 'a.id')
-    .where('k.token_hash', tokenHash)
-    .first<CheckinAppointment>();
+  // Every visit of a check-in page starts here: one prepared statement (the same text for every token).
+  const { sql, bindings } = checkinAppointments(db).join('checkin_links as k', 'k.appointment_id', 'a.id').where('k.token_hash', tokenHash).limit(1).toSQL().toNative();
+  const [appointment] = await preparedRows<CheckinAppointment>(db, { name: 'checkin-by-token-hash', text: sql }, [...bindings]);
+  return appointment;
 }
 
 /** One appointment for its check-in messages (D2), whatever its status. */

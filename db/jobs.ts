@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import { columnOfStep } from '../lib/board';
+import { cursorAtSql, type ListCursor } from '../lib/listCursor';
 import { normalizePlate } from '../lib/plates';
+import { preparedQuery } from './prepared';
 import { recordJobBoardChange } from './boardEvents';
 import { jobAppointmentColumn, jobEstimateColumn, syncJobAppointment, type JobAppointmentChange } from './appointments';
 import type { JobSnapshot } from '../workflows/jobLifecycle.contract';
@@ -50,15 +52,21 @@ function jobsQuery(db: Knex, companyId: number) {
     .where('jobs.company_id', companyId);
 }
 
-/** Newest first; `search` matches job number, plate (normalised) or customer name. */
-export async function listJobs(db: Knex, companyId: number, search = '', limit = 100): Promise<JobListRow[]> {
+/** Newest first; `search` matches job number, plate (normalised) or customer name; `before` pages on (keyset). */
+export async function listJobs(
+  db: Knex,
+  companyId: number,
+  { search = '', before, limit = 50 }: { search?: string; before?: ListCursor; limit?: number } = {},
+): Promise<{ jobs: JobListRow[]; next: ListCursor | null }> {
   const query = jobsQuery(db, companyId)
     .select(
       ...jobColumns(db),
       db.raw('(select count(*)::int from photos where photos.job_id = jobs.id) as photo_count'),
+      db.raw(`${cursorAtSql('jobs.created_at')} as cursor_at`),
     )
-    .orderBy('jobs.created_at', 'desc')
-    .limit(limit);
+    .orderBy([{ column: 'jobs.created_at', order: 'desc' }, { column: 'jobs.id', order: 'desc' }])
+    .limit(limit + 1);
+  if (before) query.whereRaw('(jobs.created_at, jobs.id) < (?::timestamptz, ?)', [before.at, before.id]);
   const term = search.trim();
   if (term) {
     const plate = normalizePlate(term);
@@ -69,7 +77,10 @@ export async function listJobs(db: Knex, companyId: number, search = '', limit =
       if (plate) where.orWhere('vehicles.plate_normalized', 'like', `%${plate}%`);
     });
   }
-  return query;
+  const rows = await preparedQuery<JobListRow & { cursor_at: string }>(db, query);
+  const jobs = rows.slice(0, limit).map(({ cursor_at: _at, ...job }) => job);
+  const last = rows.length > limit ? rows[limit - 1]! : undefined;
+  return { jobs, next: last ? { at: last.cursor_at, id: last.id } : null };
 }
 
 export interface JobDetail extends JobListRow, JobStateRow {

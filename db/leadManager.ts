@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
+import { cursorAtSql, type ListCursor } from '../lib/listCursor';
 import { closedLeadStatuses } from '../lib/permissions';
 import { normalizePlate } from '../lib/plates';
+import { preparedQuery } from './prepared';
 import type { ContactFields } from './appointments';
 import type { LeadSummary } from './leads';
 import type { Role } from './staff';
@@ -30,8 +32,16 @@ export interface LeadRow extends Omit<LeadSummary, 'company_id' | 'language'> {
 
 const likeAnywhere = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`;
 
-/** The lead manager's table: newest request first, at most `limit` rows. */
-export async function listLeads(db: Knex, companyId: number, filter: LeadFilter, limit = 200): Promise<LeadRow[]> {
+/**
+ * The lead manager's table: newest request first, `limit` rows from `before`
+ * on (keyset), and the cursor of the next page when there are more.
+ */
+export async function listLeads(
+  db: Knex,
+  companyId: number,
+  filter: LeadFilter,
+  { before, limit = 50 }: { before?: ListCursor; limit?: number } = {},
+): Promise<{ leads: LeadRow[]; next: ListCursor | null }> {
   const query = db('leads')
     .join('locations', 'locations.id', 'leads.location_id')
     .where('leads.company_id', companyId)
@@ -52,9 +62,11 @@ export async function listLeads(db: Knex, companyId: number, filter: LeadFilter,
       'leads.location_id',
       'locations.name as location_name',
       'locations.time_zone',
+      db.raw(`${cursorAtSql('leads.created_at')} as cursor_at`),
     )
     .orderBy([{ column: 'leads.created_at', order: 'desc' }, { column: 'leads.id', order: 'desc' }])
-    .limit(limit);
+    .limit(limit + 1);
+  if (before) query.whereRaw('(leads.created_at, leads.id) < (?::timestamptz, ?)', [before.at, before.id]);
   if (filter.status !== 'all') query.where('leads.status', filter.status);
   if (filter.locationId) query.where('leads.location_id', filter.locationId);
   if (filter.from) query.where('leads.desired_date', '>=', filter.from);
@@ -78,7 +90,10 @@ export async function listLeads(db: Knex, companyId: number, filter: LeadFilter,
       }
     });
   }
-  return query;
+  const rows = await preparedQuery<LeadRow & { cursor_at: string }>(db, query);
+  const leads = rows.slice(0, limit).map(({ cursor_at: _at, ...lead }) => lead);
+  const last = rows.length > limit ? rows[limit - 1]! : undefined;
+  return { leads, next: last ? { at: last.cursor_at, id: last.id } : null };
 }
 
 export interface LeadBadge {

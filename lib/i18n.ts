@@ -48,3 +48,36 @@ export async function createI18n(): Promise<i18n> {
   });
   return instance;
 }
+
+const translators = new WeakMap<i18n, Map<string, TFunction>>();
+/** Beyond this many keys a language's memo starts over: keys built from unexpected values cannot grow it without end. */
+const memoLimit = 10_000;
+
+/**
+ * The `t` of one language, made once per instance and language (not per
+ * request), remembering the strings it looked up without options: a page
+ * asks for the same few hundred keys every time, and i18next's lookup
+ * (key splitting, fallbacks, nesting, post-processing) is no cheaper the
+ * hundredth time. Calls with options (interpolation, plurals) go to i18next.
+ * The resources are loaded once at start (createI18n) and never change.
+ */
+export function fixedT(instance: i18n, lng: string): TFunction {
+  let byLanguage = translators.get(instance);
+  if (!byLanguage) translators.set(instance, (byLanguage = new Map()));
+  let t = byLanguage.get(lng);
+  if (t) return t;
+  const fixed = instance.getFixedT(lng);
+  let memo = new Map<string, string>();
+  t = ((key: unknown, ...rest: unknown[]) => {
+    if (rest.length > 0 || typeof key !== 'string') return (fixed as unknown as (...args: unknown[]) => string)(key, ...rest);
+    let text = memo.get(key);
+    if (text === undefined) {
+      text = fixed(key) as string;
+      if (memo.size >= memoLimit) memo = new Map();
+      memo.set(key, text);
+    }
+    return text;
+  }) as unknown as TFunction;
+  byLanguage.set(lng, t);
+  return t;
+}

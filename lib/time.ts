@@ -2,25 +2,77 @@ import { DateTime } from 'luxon';
 
 const dateTimeFormat = { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit' } as const;
 
+/**
+ * One Intl formatter per language, time zone and form, made once: a staff
+ * list formats two dates a row, and a luxon DateTime per date (its zone
+ * offset worked out through Intl, its locale set up) cost more than the
+ * rest of the page. The text is luxon's own (its toLocaleString is this
+ * formatter's format; lib/time.test.ts compares them).
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+/** The forms used here are a few constant objects: each is known by a number. */
+const formIds = new WeakMap<Intl.DateTimeFormatOptions, number>();
+let forms = 0;
+function formatter(language: string, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  let form = formIds.get(options);
+  if (form === undefined) formIds.set(options, (form = forms++));
+  const key = `${language}|${timeZone}|${form}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(language, { ...options, timeZone });
+    // Languages and zones are few; a key from elsewhere cannot grow the map without end.
+    if (formatters.size >= 1_000) formatters.clear();
+    formatters.set(key, format);
+  }
+  return format;
+}
+
+/**
+ * Zones luxon takes for fixed offsets (UTC, GMT+1) rather than IANA zones:
+ * it formats those its own way (a narrow no-break space before AM/PM), so
+ * they keep going through luxon. Locations name IANA zones (Europe/Brussels).
+ */
+const fixedOffsetZone = /^(utc|gmt)([+-].*)?$/i;
+
+/** `date` in `timeZone` as `language` writes it in the form `options`. */
+function formatIn(date: Date, timeZone: string, language: string, options: Intl.DateTimeFormatOptions): string {
+  if (fixedOffsetZone.test(timeZone)) return DateTime.fromJSDate(date, { zone: timeZone }).setLocale(language).toLocaleString(options);
+  return formatter(language, timeZone, options).format(date);
+}
+
 /** "Tuesday 24 November 2026, 08:00" in the location's time zone and the reader's language. */
 export function formatLocalDateTime(date: Date, timeZone: string, language: string): string {
-  return DateTime.fromJSDate(date, { zone: timeZone }).setLocale(language).toLocaleString(dateTimeFormat);
+  return formatIn(date, timeZone, language, dateTimeFormat);
 }
 
 /** A staff list's compact form: "24 Nov 2026, 08:00". */
 export function formatLocalDateTimeShort(date: Date, timeZone: string, language: string): string {
-  return DateTime.fromJSDate(date, { zone: timeZone }).setLocale(language).toLocaleString(DateTime.DATETIME_MED);
+  return formatIn(date, timeZone, language, DateTime.DATETIME_MED);
 }
+
+/** "2026-12-01" as a day of the calendar: no time zone moves it (formatted at midnight UTC, in UTC). */
+const calendarDay = (isoDate: string) => {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  return match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : new Date(NaN);
+};
 
 /** A calendar day ("2026-12-01") as "Tuesday 1 December 2026" in the reader's language. */
 export function formatCalendarDate(isoDate: string, language: string): string {
-  return DateTime.fromISO(isoDate).setLocale(language).toLocaleString(DateTime.DATE_HUGE);
+  const day = calendarDay(isoDate);
+  return Number.isNaN(day.getTime()) ? isoDate : formatter(language, 'UTC', DateTime.DATE_HUGE).format(day);
+}
+
+/** A calendar day ("2026-12-01") as "Tue, 1 Dec 2026" in the reader's language. */
+export function formatCalendarDateMedium(isoDate: string, language: string): string {
+  const day = calendarDay(isoDate);
+  return Number.isNaN(day.getTime()) ? isoDate : formatter(language, 'UTC', DateTime.DATE_MED_WITH_WEEKDAY).format(day);
 }
 
 /** A visit's day and times in the location's time zone, as `language` writes them (check-in and the customer's own link). */
 export function visitTimes(at: { starts_at: Date; ends_at: Date }, timeZone: string, language: string) {
-  const zone = { zone: timeZone };
-  const start = DateTime.fromJSDate(at.starts_at, zone).setLocale(language);
-  const end = DateTime.fromJSDate(at.ends_at, zone).setLocale(language);
-  return { date: start.toLocaleString(DateTime.DATE_HUGE), time: start.toLocaleString(DateTime.TIME_SIMPLE), endTime: end.toLocaleString(DateTime.TIME_SIMPLE) };
+  return {
+    date: formatIn(at.starts_at, timeZone, language, DateTime.DATE_HUGE),
+    time: formatIn(at.starts_at, timeZone, language, DateTime.TIME_SIMPLE),
+    endTime: formatIn(at.ends_at, timeZone, language, DateTime.TIME_SIMPLE),
+  };
 }

@@ -13,7 +13,7 @@ describe('M1/M4-M6: the lead manager, its permissions and its badge (PostgreSQL,
   afterAll(() => platform?.close());
 
   const all: LeadFilter = { status: 'all', search: '' };
-  const ids = async (companyId: number, filter: Partial<LeadFilter>) => (await listLeads(platform.db, companyId, { ...all, ...filter })).map((l) => l.id).sort();
+  const ids = async (companyId: number, filter: Partial<LeadFilter>) => (await listLeads(platform.db, companyId, { ...all, ...filter })).leads.map((l) => l.id).sort();
 
   it('filters by status, location and desired day, and searches name, e-mail, phone, plate and VIN in any notation', async () => {
     const db = platform.db;
@@ -46,7 +46,7 @@ describe('M1/M4-M6: the lead manager, its permissions and its badge (PostgreSQL,
     expect(await ids(companyId, { search: 'nobody-at-all' })).toEqual([]);
     // Newest first.
     await db('leads').where({ id: marie }).update({ created_at: db.raw(`now() + interval '1 minute'`) });
-    expect((await listLeads(db, companyId, { status: 'new', search: '' }))[0]!.id).toBe(marie);
+    expect((await listLeads(db, companyId, { status: 'new', search: '' })).leads[0]!.id).toBe(marie);
   });
 
   it('counts New leads up to ten for the badge, refreshes at the smallest setting, and knows whether anybody takes requests', async () => {

@@ -69,6 +69,9 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   const production = config.NODE_ENV === 'production';
   app.set('trust proxy', config.TRUST_PROXY);
   app.disable('x-powered-by');
+  // Pages are rendered per visitor (CSRF tokens, live state) and never answered 304: an ETag was a SHA-1 of every
+  // page and a Buffer copy of it for nothing. Static files keep theirs (express.static, sendFile).
+  app.set('etag', false);
 
   app.use(
     helmet({
@@ -138,7 +141,7 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   const dmsDeps = { db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, uploadDir: config.UPLOAD_DIR, maxFileBytes: config.DMS_MAX_FILE_BYTES };
   uploadRoutes.post(...dmsUploadRoute(dmsDeps));
   app.use(uploadRoutes);
-  app.use(csrfMiddleware());
+  app.use(csrfMiddleware(app, { secret: config.SESSION_SECRET, secureCookies: production }));
   app.use(loadStaff(db));
   app.use(messagingLocals({ smsProvider: config.SMS_PROVIDER, whatsappProvider: config.WHATSAPP_PROVIDER }));
   // M4/M6: what the staff member may do and the New-leads count, for every staff page.
@@ -149,6 +152,8 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
     createBookingRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, linkTtlMs: config.BOOKING_LINK_TTL, uploads }),
   );
   app.use(createStatusRouter({ db, changes, lookupLimit: config.LOOKUP_RATE_LIMIT }));
+  // The customers' own pages first: a check-in link need not pass every staff router's routes (only it serves /c/).
+  app.use(createCheckinRouter(checkinDeps));
   app.use(createJobPhotosRouter({ db, uploads }));
   app.use(createRepairRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, linkTtlMs: config.BOOKING_LINK_TTL }));
   app.use(createStaffRouter({ db, secureCookies: production }));
@@ -176,7 +181,6 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   app.use(createCustomersRouter({ db }));
   app.use(createConversationsRouter({ ...leadDeps, smsAvailable, whatsappAvailable: config.WHATSAPP_PROVIDER !== 'none' }));
   app.use(createLocationServicesRouter({ db }));
-  app.use(createCheckinRouter(checkinDeps));
   app.use(createVisitRouter({ ...leadDeps, leads: leadEvents(leadDeps), i18n, publicUrl: config.PUBLIC_URL }));
   app.use(createLeadsRouter({ db, temporal }));
   app.use(createOnlineBookingRouter({ db, whatsappAvailable: config.WHATSAPP_PROVIDER !== 'none' }));

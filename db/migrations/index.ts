@@ -19,6 +19,7 @@ import * as conversations from './20261202020000_conversations';
 import * as apiKeys from './20261202030000_api_keys';
 import * as appointmentFileImports from './20261202040000_appointment_file_imports';
 import * as dmsDatastore from './20261203000000_dms_datastore';
+import * as staffListIndexes from './20261204010000_staff_list_indexes';
 import * as workflowStarts from './20261204100000_workflow_starts';
 
 /**
@@ -47,6 +48,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261202030000_api_keys': apiKeys,
   '20261202040000_appointment_file_imports': appointmentFileImports,
   '20261203000000_dms_datastore': dmsDatastore,
+  '20261204010000_staff_list_indexes': staffListIndexes,
   '20261204100000_workflow_starts': workflowStarts,
 };
 

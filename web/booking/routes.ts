@@ -9,6 +9,7 @@ import { NotAnImageError, photoRefusal, sendUpload, storePhoto, uploadedFiles, t
 import { availableSlots, bookingByToken, confirmByToken, formatSlot, requestEstimate, type BookingDeps } from './service';
 import { contactSchema, locationSchema, missingStep, slotSchema, vehicleSchema, type EstimateWizard } from './wizard';
 import { oncePerRequest } from '../perRequest';
+import { sessionIfAny } from '../middleware/session';
 import { featureRouter } from '../router';
 
 const view = (name: string) => `booking/views/${name}`;
@@ -28,10 +29,11 @@ const portal = oncePerRequest(async (req: Request, res: Response, db: Knex): Pro
     return undefined;
   }
   const locations = await listPortalLocations(db, location.company_id);
-  let wizard = req.session.estimate;
+  let wizard = sessionIfAny(req)?.estimate;
   if (!wizard || wizard.portal !== location.slug) {
     wizard = { portal: location.slug, photoIds: [] };
-    req.session.estimate = wizard;
+    // Only a form post keeps a wizard: a customer who only opens the first step leaves no session behind.
+    if (req.method === 'POST') req.session.estimate = wizard;
   }
   res.locals.location = location;
   res.locals.multipleLocations = locations.length > 1;

@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import { offeredServices, saveContactPreferences, submitCheckin, type CheckinAppointment } from '../../db/checkin';
 import { checkinItemsOf } from '../../db/checkinItems';
 import { workLinesOf } from '../../db/workLines';
-import { isLanguage } from '../../lib/i18n';
+import { fixedT, isLanguage } from '../../lib/i18n';
 import { formatPrice, totalsByCurrency } from '../../lib/money';
 import { fieldErrors, type FieldErrors, parseForm } from '../errors';
 import { render } from '../render';
@@ -14,6 +14,7 @@ import { uploadedFiles } from '../uploads';
 import { RefusedFileError, storeCheckinFile, withStoredFiles, type CheckinUploadLimits } from './uploads';
 import { maxRemarks, missingStepBefore, newDraft, parseServiceAnswers, remarkSchema, steps, welcomeSchema, type CheckinDraft, type Step } from './wizard';
 import { oncePerRequest } from '../perRequest';
+import { sessionIfAny } from '../middleware/session';
 import { featureRouter } from '../router';
 
 export interface CheckinDeps {
@@ -48,11 +49,11 @@ const load = oncePerRequest(async (req: Request, res: Response, deps: CheckinDep
   if (!isLanguage(req.query.lang) && !isLanguage(req.cookies?.lang) && isLanguage(appointment.language)) {
     req.language = appointment.language;
     res.locals.lang = appointment.language;
-    res.locals.t = i18n.getFixedT(appointment.language);
+    res.locals.t = fixedT(i18n, appointment.language);
   }
   const base = `/c/${String(req.params.token)}`;
   const key = String(appointment.id);
-  let draft = req.session.checkin?.[key];
+  let draft = sessionIfAny(req)?.checkin?.[key];
   if (!draft) {
     draft = newDraft();
     // Only a form post keeps a draft: a customer who only reads leaves no session behind.

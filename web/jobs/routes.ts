@@ -13,6 +13,10 @@ import { advanceJob, type LifecycleDeps } from '../../clients/jobLifecycle';
 import { isLocalDateTime } from '../../lib/validation';
 import { allowedEvents, timeline } from './timeline';
 import { featureRouter } from '../router';
+import { formatListCursor, parseListCursor, type ListCursor } from '../../lib/listCursor';
+
+/** Rows per page of the jobs list. */
+const jobsPerPage = 50;
 
 const stepSchema = z.object({
   type: z.enum(jobEventTypes),
@@ -30,12 +34,27 @@ export function createJobsRouter(deps: LifecycleDeps & { uploadDir: string }) {
 
   router.get('/staff/jobs', async (req, res) => {
     const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 100) : '';
-    const jobs = await listJobs(db, req.staff!.company_id, q);
+    const before = parseListCursor(req.query.before);
+    const { jobs, next } = await listJobs(db, req.staff!.company_id, { search: q, before, limit: jobsPerPage });
     const rows = jobs.map((job) => ({
       ...job,
       estimateLabel: job.estimate_at ? formatLocalDateTimeShort(job.estimate_at, job.time_zone, req.language) : '',
     }));
-    render(req, res, 'jobs/views/jobs', { jobs: rows, q }, 'jobs/views/_jobRows');
+    // The pager keeps the search: a plain link, so it works without JavaScript (and boosted with it).
+    const pageUrl = (cursor?: ListCursor) => {
+      const params = new URLSearchParams();
+      if (q) params.set('q', q);
+      if (cursor) params.set('before', formatListCursor(cursor));
+      const query = params.toString();
+      return `/staff/jobs${query ? `?${query}` : ''}`;
+    };
+    render(
+      req,
+      res,
+      'jobs/views/jobs',
+      { jobs: rows, q, olderUrl: next ? pageUrl(next) : '', newestUrl: before ? pageUrl() : '' },
+      'jobs/views/_jobRows',
+    );
   });
 
   async function jobPage(req: Request, res: Response, job: JobDetail, errors: Record<string, string> = {}, values: Record<string, string> = {}) {

@@ -1,7 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { type Request, type Response } from 'express';
 import type { Knex } from 'knex';
-import { DateTime } from 'luxon';
 import {
   findLead,
   hasActiveAcceptor,
@@ -11,13 +10,15 @@ import {
   listLeads,
   updateLeadDetails,
   type LeadDetail,
+  type LeadFilter,
 } from '../../db/leadManager';
+import { formatListCursor, parseListCursor, type ListCursor } from '../../lib/listCursor';
 import { leadCustomerId } from '../../db/customerTimeline';
 import { listLocations } from '../../db/locations';
 import { messagesForLead } from '../../db/messages';
 import { closedLeadStatuses, mayEditLead } from '../../lib/permissions';
 import { plateChanged } from '../../clients/temporal';
-import { formatLocalDateTimeShort } from '../../lib/time';
+import { formatCalendarDateMedium, formatLocalDateTimeShort } from '../../lib/time';
 import { leadWorkflowId } from '../../workflows/lead.contract';
 import type { FieldErrors } from '../errors';
 import { requireStaff } from '../middleware/auth';
@@ -28,10 +29,25 @@ import { leadFormValues, leadFormValuesOf, parseLeadForm, parseLeadFilter, type 
 import { featureRouter } from '../router';
 
 const view = (name: string) => `leads/views/${name}`;
-const listLimit = 200;
+/** Rows per page of the lead manager. */
+const leadsPerPage = 50;
+
+/** A query parameter sent twice arrives as an array: the first one counts. */
+const single = (value: unknown) => (Array.isArray(value) ? value[0] : value);
+
+/** The lead manager with these filters, from `before` on: the pager's links keep the filters. */
+function leadListUrl(filter: LeadFilter, before?: ListCursor): string {
+  const params = new URLSearchParams({ status: filter.status });
+  if (filter.locationId) params.set('location', String(filter.locationId));
+  if (filter.from) params.set('from', filter.from);
+  if (filter.to) params.set('to', filter.to);
+  if (filter.search) params.set('q', filter.search);
+  if (before) params.set('before', formatListCursor(before));
+  return `/staff/leads?${params}`;
+}
 
 /** "Tue, 1 Dec 2026": a desired day, as a calendar day (no time zone involved). */
-const desiredDay = (isoDate: string, language: string) => DateTime.fromISO(isoDate).setLocale(language).toLocaleString(DateTime.DATE_MED_WITH_WEEKDAY);
+const desiredDay = formatCalendarDateMedium;
 
 /** M1, M4-M6 staff side: the lead manager (filters, live search, refresh), the lead page with its edit form, the badge. */
 export function createLeadsRouter({ db, temporal }: { db: Knex; temporal: Client }) {
@@ -51,13 +67,14 @@ export function createLeadsRouter({ db, temporal }: { db: Knex; temporal: Client
     const filter = parseLeadFilter(req.query);
     const fragment = wantsFragment(req);
     // The table alone (polling, live search) needs neither the location choices nor the acceptor warning.
-    const [rows, refreshSeconds, locations, acceptorSet] = await Promise.all([
-      listLeads(db, companyId, filter, listLimit + 1),
+    const before = parseListCursor(single(req.query.before));
+    const [{ leads: rows, next }, refreshSeconds, locations, acceptorSet] = await Promise.all([
+      listLeads(db, companyId, filter, { before, limit: leadsPerPage }),
       leadRefreshSeconds(db, companyId, filter.locationId),
       fragment ? [] : listLocations(db, companyId),
       fragment ? true : hasActiveAcceptor(db, companyId),
     ]);
-    const leads = rows.slice(0, listLimit).map((lead) => ({
+    const leads = rows.map((lead) => ({
       ...lead,
       createdLabel: formatLocalDateTimeShort(lead.created_at, lead.time_zone, req.language),
       desiredLabel: desiredDay(lead.desired_date, req.language),
@@ -67,7 +84,18 @@ export function createLeadsRouter({ db, temporal }: { db: Knex; temporal: Client
       req,
       res,
       view('leads'),
-      { leads, more: rows.length > listLimit, filter, statuses: leadStatuses, locations, refreshSeconds, acceptorMissing: !acceptorSet },
+      {
+        leads,
+        olderUrl: next ? leadListUrl(filter, next) : '',
+        newestUrl: before ? leadListUrl(filter) : '',
+        // The table's refresh polls the page it shows, with the filters as they stand in the form.
+        pollUrl: before ? `/staff/leads?before=${formatListCursor(before)}` : '/staff/leads',
+        filter,
+        statuses: leadStatuses,
+        locations,
+        refreshSeconds,
+        acceptorMissing: !acceptorSet,
+      },
       fragment ? view('_leadTable') : undefined,
     );
   });

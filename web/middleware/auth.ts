@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Knex } from 'knex';
 import { findStaff, type Role, type StaffUser } from '../../db/staff';
+import { sessionIfAny } from './session';
 
 declare global {
   namespace Express {
@@ -15,7 +16,7 @@ export function loadStaff(db: Knex) {
   return async (req: Request, res: Response, next: NextFunction) => {
     // Loaded already by a staff upload route's gate (web/app.ts), before the CSRF check.
     if (req.staff) return next();
-    const id = req.session?.staffId;
+    const id = sessionIfAny(req)?.staffId;
     if (id) {
       const user = await findStaff(db, id);
       if (user?.active) {

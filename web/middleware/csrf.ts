@@ -1,5 +1,7 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { csrfSync } from 'csrf-sync';
-import type { NextFunction, Request, Response } from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
+import { sessionIfAny } from './session';
 
 /**
  * Synchronizer-token CSRF protection for every state-changing request,
@@ -13,21 +15,89 @@ const csrf = csrfSync({
   getTokenFromRequest: (req) => (req.body?._csrf as string | undefined) ?? (req.headers['x-csrf-token'] as string | undefined),
 });
 
+export interface CsrfOptions {
+  /** SESSION_SECRET: the visitor's token is an HMAC of their CSRF cookie under it */
+  secret: string;
+  secureCookies: boolean;
+}
+
+interface VisitorTokens {
+  key: Buffer;
+  cookie: { name: string; options: { httpOnly: true; sameSite: 'lax'; secure: boolean; path: '/'; maxAge: number } };
+}
+
+const configOf = (req: Request) => req.app.locals.csrfVisitorTokens as VisitorTokens;
+
+/** Whether a session holds anything: a stored one always does (express-session stores no empty session). */
+const holdsData = (session: object) => Object.keys(session).some((key) => key !== 'cookie');
+
+const hmac = (key: Buffer, nonce: string) => createHmac('sha256', key).update(nonce).digest('base64url');
+
 /**
- * Whether the request carries this session's token (from the fields parsed
+ * A visitor without a session (a customer opening the look-up or the first
+ * step of a form) gets a signed double-submit token instead of a session
+ * row: a random value in a `__Host-` cookie (httpOnly, SameSite=Lax, Secure
+ * in production) and, in the form, its HMAC under the server's secret. A
+ * cross-site page can neither read the cookie nor compute the HMAC, nor (by
+ * the `__Host-` prefix) plant a cookie of its own. Staff sessions keep the
+ * session-bound token only.
+ */
+function visitorToken(req: Request, res: Response): string {
+  const { key, cookie } = configOf(req);
+  let nonce = req.cookies?.[cookie.name] as string | undefined;
+  if (typeof nonce !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(nonce)) {
+    nonce = randomBytes(32).toString('base64url');
+    res.cookie(cookie.name, nonce, cookie.options);
+    // A second form on the same page uses the same value.
+    req.cookies = { ...req.cookies, [cookie.name]: nonce };
+  }
+  return hmac(key, nonce);
+}
+
+function visitorTokenValid(req: Request): boolean {
+  if (sessionIfAny(req)?.staffId) return false;
+  const { key, cookie } = configOf(req);
+  const nonce = req.cookies?.[cookie.name] as string | undefined;
+  const received = csrf.getTokenFromRequest(req) as unknown;
+  if (typeof nonce !== 'string' || typeof received !== 'string' || received.length !== 43) return false;
+  return timingSafeEqual(Buffer.from(received), Buffer.from(hmac(key, nonce)));
+}
+
+/**
+ * Whether the request carries this visitor's token (from the fields parsed
  * so far, or the header): the upload parser asks before it writes a file.
  */
-export const csrfTokenValid = (req: Request) => csrf.isRequestValid(req);
+export const csrfTokenValid = (req: Request) => visitorTokenValid(req) || csrf.isRequestValid(req);
 
 /** The error a refused token gives (403, EBADCSRFTOKEN): the error page explains it. */
 export const csrfRefusal = () => csrf.invalidCsrfTokenError;
 
-export function csrfMiddleware() {
+const ignoredMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function csrfMiddleware(app: Express, { secret, secureCookies }: CsrfOptions) {
+  const tokens: VisitorTokens = {
+    key: createHmac('sha256', secret).update('workshop csrf visitor tokens').digest(),
+    cookie: {
+      name: secureCookies ? '__Host-workshop.csrf' : 'workshop.csrf',
+      options: { httpOnly: true, sameSite: 'lax', secure: secureCookies, path: '/', maxAge: 12 * 3_600_000 },
+    },
+  };
+  app.locals.csrfVisitorTokens = tokens;
+  const protect = (req: Request, _res: Response, next: NextFunction) => {
+    if (ignoredMethods.has(req.method) || csrfTokenValid(req)) return next();
+    next(csrf.invalidCsrfTokenError);
+  };
   const exposeToken = (req: Request, res: Response, next: NextFunction) => {
-    // A function, so only pages with a form create a session: a visitor who
-    // only reads pages leaves no session row behind.
-    res.locals.csrf = () => csrf.generateToken(req);
+    // A function, so only pages with a form pay for a token; once per request, however many forms.
+    let token: string | undefined;
+    res.locals.csrf = () => {
+      if (token === undefined) {
+        const session = sessionIfAny(req);
+        token = session && holdsData(session) ? csrf.generateToken(req) : visitorToken(req, res);
+      }
+      return token;
+    };
     next();
   };
-  return [csrf.csrfSynchronisedProtection, exposeToken];
+  return [protect, exposeToken];
 }

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { i18n } from 'i18next';
-import { isLanguage, languageNames, languages, type Language } from '../../lib/i18n';
+import { fixedT, isLanguage, languageNames, languages, type Language } from '../../lib/i18n';
 
 declare global {
   namespace Express {
@@ -15,6 +15,7 @@ declare global {
  * otherwise the browser's preference; otherwise English.
  */
 export function languageMiddleware(i18n: i18n, secureCookies: boolean) {
+  const choices = languages.map((code) => ({ code, name: languageNames[code] }));
   return (req: Request, res: Response, next: NextFunction) => {
     const asked = req.query.lang;
     let language: Language;
@@ -28,8 +29,8 @@ export function languageMiddleware(i18n: i18n, secureCookies: boolean) {
     }
     req.language = language;
     res.locals.lang = language;
-    res.locals.t = i18n.getFixedT(language);
-    res.locals.languages = languages.map((code) => ({ code, name: languageNames[code] }));
+    res.locals.t = fixedT(i18n, language);
+    res.locals.languages = choices;
     res.locals.currentPath = req.path;
     next();
   };

@@ -46,7 +46,7 @@ const storedBeforeRedirect = new WeakMap<object, string>();
 function saveBeforeRedirect(req: Request, res: Response, next: NextFunction) {
   const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
   res.redirect = ((...args: unknown[]) => {
-    const session = req.session;
+    const session = sessionIfAny(req);
     const holdsData = session && Object.keys(session).some((key) => key !== 'cookie');
     if (!holdsData) return redirect(...args);
     session.save((error) => {
@@ -67,12 +67,72 @@ function saveBeforeRedirect(req: Request, res: Response, next: NextFunction) {
  * undid: the next form then failed as "expired". A session unchanged since
  * saveBeforeRedirect stored it is not written again.
  */
-function storeWritingOnce(Base: ReturnType<typeof connectPgSimple>) {
+function storeWritingOnce(Base: ReturnType<typeof connectPgSimple>, touchGranularityMs: number) {
   return class extends Base {
     override set(sid: string, session: session.SessionData, done?: (error?: unknown) => void) {
       if (storedBeforeRedirect.get(session) === contentOf(session)) return done?.();
       super.set(sid, session, done);
     }
+
+    /**
+     * A rolling session's expiry moves on with every request; writing it each
+     * time is one UPDATE per staff page. It is written once it moved on by
+     * `touchGranularityMs` (the stored expiry is at most that much earlier
+     * than the cookie's: a session never lives longer than its idle timeout).
+     */
+    override touch(sid: string, session: session.SessionData, done?: (error?: unknown) => void) {
+      const stored = loadedExpiry.get(session);
+      const expires = session.cookie?.expires ? new Date(session.cookie.expires).getTime() : undefined;
+      if (stored !== undefined && expires !== undefined && expires - stored < touchGranularityMs) return done?.();
+      super.touch(sid, session, done);
+    }
+  };
+}
+
+/** The expiry a session had in the store when this request loaded it. */
+const loadedExpiry = new WeakMap<object, number>();
+
+/** Requests that came without a session cookie and whose session nothing asked for yet. */
+const notYetMade = new WeakSet<Request>();
+
+/**
+ * The visitor's session if they have one (their cookie named one, or this
+ * request made one), without making one: a page that only reads, or only
+ * shows a form (its CSRF token needs no session, web/middleware/csrf.ts),
+ * leaves no session and costs no session work.
+ */
+export function sessionIfAny(req: Request): Request['session'] | undefined {
+  return notYetMade.has(req) ? undefined : req.session;
+}
+
+/**
+ * express-session for a request with a session cookie; for one without,
+ * the session is made the first time a route reads `req.session` (for a
+ * request without a session id express-session makes it synchronously,
+ * without touching the store).
+ */
+function lazily(handler: ReturnType<typeof session>, cookieName: string) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.cookies?.[cookieName] !== undefined) return handler(req, res, next);
+    notYetMade.add(req);
+    const made = (value: unknown) => Object.defineProperty(req, 'session', { value, writable: true, configurable: true, enumerable: true });
+    Object.defineProperty(req, 'session', {
+      configurable: true,
+      enumerable: true,
+      get() {
+        notYetMade.delete(req);
+        made(undefined);
+        handler(req, res, (error?: unknown) => {
+          if (error) throw error;
+        });
+        return req.session;
+      },
+      set(value: unknown) {
+        notYetMade.delete(req);
+        made(value);
+      },
+    });
+    next();
   };
 }
 
@@ -131,7 +191,10 @@ export function rotateSession(req: Request, { keep }: { keep: boolean }): Promis
  * logs out) and after the absolute timeout, however active.
  */
 export function sessionMiddleware({ pool, secret, idleTimeoutMs, absoluteTimeoutMs, secureCookies }: SessionOptions) {
-  const PgStore = storeWritingOnce(connectPgSimple(session));
+  // How often the last activity and a rolling session's expiry are written: often enough for the idle timeout,
+  // without a write per request.
+  const seenGranularityMs = Math.min(60_000, idleTimeoutMs / 10);
+  const PgStore = storeWritingOnce(connectPgSimple(session), seenGranularityMs);
   const store = new PgStore({ pool, tableName: 'sessions', createTableIfMissing: false, pruneSessionInterval: 15 * 60 });
   const cookie = sessionCookie(secureCookies);
   const handler = session({
@@ -143,10 +206,9 @@ export function sessionMiddleware({ pool, secret, idleTimeoutMs, absoluteTimeout
     rolling: true,
     cookie: { ...cookie.options, maxAge: idleTimeoutMs },
   });
-  // How often the last activity is written: often enough for the idle timeout, without a write per request.
-  const seenGranularityMs = Math.min(60_000, idleTimeoutMs / 10);
   const staffTimeouts = (req: Request, _res: Response, next: NextFunction) => {
-    const session = req.session;
+    const session = sessionIfAny(req);
+    if (session?.cookie?.expires) loadedExpiry.set(session, new Date(session.cookie.expires).getTime());
     if (session?.staffId) {
       const now = Date.now();
       const idle = session.lastSeenAt !== undefined && now - session.lastSeenAt > idleTimeoutMs;
@@ -161,5 +223,5 @@ export function sessionMiddleware({ pool, secret, idleTimeoutMs, absoluteTimeout
     }
     next();
   };
-  return { handlers: [handler, staffTimeouts, saveBeforeRedirect], store };
+  return { handlers: [lazily(handler, cookie.name), staffTimeouts, saveBeforeRedirect], store };
 }

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { i18n } from 'i18next';
 import type { OwnVisit } from '../../db/appointmentLinks';
-import { isLanguage } from '../../lib/i18n';
+import { fixedT, isLanguage } from '../../lib/i18n';
 import { render } from '../render';
 import { featureRouter } from '../router';
 import {
@@ -39,7 +39,7 @@ async function load(deps: VisitDeps & { i18n: i18n }, req: Request, res: Respons
   if (!isLanguage(req.query.lang) && !isLanguage(req.cookies?.lang) && isLanguage(visit.language)) {
     req.language = visit.language;
     res.locals.lang = visit.language;
-    res.locals.t = deps.i18n.getFixedT(visit.language);
+    res.locals.t = fixedT(deps.i18n, visit.language);
   }
   const base = `/v/${String(req.params.token)}`;
   const open = changeable(visit);

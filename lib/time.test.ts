@@ -1,0 +1,44 @@
+import { DateTime } from 'luxon';
+import { describe, expect, it } from 'vitest';
+import { formatCalendarDate, formatCalendarDateMedium, formatLocalDateTime, formatLocalDateTimeShort, visitTimes } from './time';
+
+/** What these functions wrote with a luxon DateTime per date, before issue 14 made them cached Intl formatters. */
+const luxon = {
+  long: (date: Date, zone: string, language: string) =>
+    DateTime.fromJSDate(date, { zone }).setLocale(language).toLocaleString({ weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit' }),
+  short: (date: Date, zone: string, language: string) => DateTime.fromJSDate(date, { zone }).setLocale(language).toLocaleString(DateTime.DATETIME_MED),
+  day: (iso: string, language: string) => DateTime.fromISO(iso).setLocale(language).toLocaleString(DateTime.DATE_HUGE),
+  dayMedium: (iso: string, language: string) => DateTime.fromISO(iso).setLocale(language).toLocaleString(DateTime.DATE_MED_WITH_WEEKDAY),
+  time: (date: Date, zone: string, language: string) => DateTime.fromJSDate(date, { zone }).setLocale(language).toLocaleString(DateTime.TIME_SIMPLE),
+};
+
+const languages = ['en', 'nl', 'fr', 'de'];
+const zones = ['Europe/Brussels', 'America/New_York', 'Asia/Kolkata', 'UTC'];
+// Around both DST changes in Brussels, a leap day, the turn of a year.
+const dates = ['2026-03-29T00:59:00Z', '2026-03-29T01:00:00Z', '2026-10-25T00:30:00Z', '2026-10-25T01:30:00Z', '2028-02-29T23:15:00Z', '2026-12-31T23:59:59Z'].map((iso) => new Date(iso));
+
+describe('dates and times as luxon wrote them, from cached Intl formatters', () => {
+  it('date and time in a location zone, long and short, and a visit’s times', () => {
+    for (const language of languages)
+      for (const zone of zones)
+        for (const date of dates) {
+          expect(formatLocalDateTime(date, zone, language)).toBe(luxon.long(date, zone, language));
+          expect(formatLocalDateTimeShort(date, zone, language)).toBe(luxon.short(date, zone, language));
+          const later = new Date(date.getTime() + 90 * 60_000);
+          expect(visitTimes({ starts_at: date, ends_at: later }, zone, language)).toEqual({
+            date: DateTime.fromJSDate(date, { zone }).setLocale(language).toLocaleString(DateTime.DATE_HUGE),
+            time: luxon.time(date, zone, language),
+            endTime: luxon.time(later, zone, language),
+          });
+        }
+  });
+
+  it('a calendar day, whatever the process’s time zone', () => {
+    for (const language of languages)
+      for (const day of ['2026-01-01', '2026-03-29', '2026-10-25', '2028-02-29', '2026-12-31']) {
+        expect(formatCalendarDate(day, language)).toBe(luxon.day(day, language));
+        expect(formatCalendarDateMedium(day, language)).toBe(luxon.dayMedium(day, language));
+      }
+    expect(formatCalendarDate('not a day', 'en')).toBe('not a day');
+  });
+});
