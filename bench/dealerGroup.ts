@@ -142,8 +142,8 @@ async function explainHotQueries(db: Knex, databaseUrl: string): Promise<{ query
   const job = await db('jobs').join('vehicles', 'vehicles.id', 'jobs.vehicle_id').where('jobs.company_id', companyId).orderBy('jobs.id', 'desc').first('jobs.job_number', 'vehicles.plate');
   const hot: [string, () => Promise<unknown>][] = [
     ['staff jobs list (listJobs)', () => listJobs(db, companyId)],
-    ['staff jobs search (listJobs q=plate)', () => listJobs(db, companyId, job.plate)],
-    ['lead manager (listLeads)', () => listLeads(db, companyId, parseLeadFilter({}), 201)],
+    ['staff jobs search (listJobs q=plate)', () => listJobs(db, companyId, { search: job.plate as string })],
+    ['lead manager (listLeads)', () => listLeads(db, companyId, parseLeadFilter({}))],
     ['lead badge (leadBadge)', () => leadBadge(db, companyId)],
     ['status look-up (findJobByPlateAndNumber)', () => findJobByPlateAndNumber(db, companyId, job.plate, job.job_number)],
     ['workflow-start sweep (dueWorkflowStarts)', () => dueWorkflowStarts(db, 30_000, 200)],
