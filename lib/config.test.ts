@@ -15,11 +15,18 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ ...base, UPLOAD_DIR: '' }).UPLOAD_DIR).toBe(path.join(ROOT, '.data', 'uploads'));
   });
 
+  it('LISTENs through DATABASE_URL unless DATABASE_LISTEN_URL says otherwise (a pooler in front)', () => {
+    expect(loadConfig(base).DATABASE_LISTEN_URL).toBe(base.DATABASE_URL);
+    expect(loadConfig({ ...base, DATABASE_LISTEN_URL: '' }).DATABASE_LISTEN_URL).toBe(base.DATABASE_URL);
+    expect(loadConfig({ ...base, DATABASE_LISTEN_URL: 'postgres://u:p@db-direct/db' }).DATABASE_LISTEN_URL).toBe('postgres://u:p@db-direct/db');
+  });
+
   it('names the bad variable', () => {
     expect(() => loadConfig({ ...base, BOOKING_LINK_TTL: 'soon' })).toThrow(/BOOKING_LINK_TTL: "soon" is not a duration/);
     expect(() => loadConfig({ ...base, PORT: 'eighty' })).toThrow(/PORT:/);
     expect(() => loadConfig({})).toThrow(/DATABASE_URL:/);
     expect(() => loadConfig({ ...base, DATABASE_URL: 'mysql://x' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, DATABASE_LISTEN_URL: 'pgbouncer:6432' })).toThrow(/DATABASE_LISTEN_URL: must be a postgres:\/\/ connection URL/);
     expect(() => loadConfig({ ...base, DEFAULT_PHONE_REGION: 'Belgium' })).toThrow(/DEFAULT_PHONE_REGION: must be a two-letter region code/);
     expect(loadConfig(base).DEFAULT_PHONE_REGION).toBe('BE');
     expect(loadConfig({ ...base, DEFAULT_PHONE_REGION: 'nl' }).DEFAULT_PHONE_REGION).toBe('NL');

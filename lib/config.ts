@@ -37,6 +37,8 @@ const schema = z.object({
   PUBLIC_URL: z.url().default('http://localhost:3000'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL'),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).default(10),
+  // LISTEN needs a session of its own: behind a transaction-mode pooler, PostgreSQL itself (or a session-mode pool). Defaults to DATABASE_URL.
+  DATABASE_LISTEN_URL: z.preprocess(unsetWhenEmpty, z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL').optional()),
   TEMPORAL_ADDRESS: z.string().default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('workshop'),
@@ -135,7 +137,8 @@ function trustProxy(text: string): { value: false | number | string } | { refuse
 export type SmsProvider = (typeof smsProviders)[number];
 export type WhatsappProvider = (typeof whatsappProviders)[number];
 
-export type Config = Omit<z.infer<typeof schema>, 'SESSION_SECRET' | 'SMS_PROVIDER' | 'WHATSAPP_PROVIDER' | 'IMPORT_SECRET_KEY'> & {
+export type Config = Omit<z.infer<typeof schema>, 'SESSION_SECRET' | 'SMS_PROVIDER' | 'WHATSAPP_PROVIDER' | 'IMPORT_SECRET_KEY' | 'DATABASE_LISTEN_URL'> & {
+  DATABASE_LISTEN_URL: string;
   SESSION_SECRET: string;
   IMPORT_SECRET_KEY: string;
   SMS_PROVIDER: SmsProvider;
@@ -211,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return {
     ...config,
+    DATABASE_LISTEN_URL: config.DATABASE_LISTEN_URL ?? config.DATABASE_URL,
     SESSION_SECRET: secret,
     SMS_PROVIDER: smsProvider,
     WHATSAPP_PROVIDER: whatsappProvider,

@@ -18,7 +18,7 @@ async function main() {
   // An idle client losing its server (restart, failover) must not crash the process; the pool reconnects.
   pool.on('error', (error) => log.warn({ err: error }, 'idle session database connection lost'));
   const temporal = await createTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
-  const changes = new LiveChanges(config.DATABASE_URL, log);
+  const changes = new LiveChanges(config.DATABASE_LISTEN_URL, log);
   await changes.start();
   const app = createApp({ config, db, pool, temporal, i18n: await createI18n(), log, changes });
   // Expired rate-limit windows are reset on the next hit anyway; this keeps the table small.

@@ -127,7 +127,7 @@ export async function startPlatformOn(infra: Infrastructure, env: Record<string,
 
   /** One web process: its app, its LISTEN connection, its HTTP server. */
   const startWeb = async (webPort: number) => {
-    const changes = new LiveChanges(config.DATABASE_URL, log);
+    const changes = new LiveChanges(config.DATABASE_LISTEN_URL, log);
     await changes.start();
     const app = createApp({ config, db, pool, temporal, i18n, log, changes });
     const server: Server = await new Promise((resolve) => {
