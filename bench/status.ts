@@ -11,7 +11,8 @@
  * measured `--changes` times (each a step of the job's D4 workflow); the
  * figures are medians.
  *   npm run bench:status [-- --seconds 5 --concurrency 10 --streams 2000 --changes 5]
- * BENCH_CPU_PROFILE=<folder>: the web process writes a CPU profile there when it stops.
+ * BENCH_CPU_PROFILE=<folder>: the web process writes a CPU profile there when it stops;
+ * BENCH_NODE_ARGS adds to its command line (e.g. "--max-semi-space-size=8").
  */
 import http from 'node:http';
 import { parseArgs } from 'node:util';
@@ -44,7 +45,7 @@ const request = (url: string, options: { method?: string; headers?: Record<strin
 
 const infrastructure = await startInfrastructure();
 const platform = await startPlatformOn(infrastructure);
-const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+const profile = [...(process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : []), ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
 const { baseUrl, web, stop } = await startWebProcess(
   platform,
   { NODE_ENV: 'production', SESSION_SECRET: 'bench-only-session-secret-0123456789abcdef', TRUST_PROXY: 'loopback' },
