@@ -39,7 +39,19 @@ export function createBookingActivities({ db, temporal, taskQueue, i18n, publicU
     async releaseHold(bookingId: string): Promise<void> {
       await releaseHold(db, bookingId);
     },
-    /** P3: customer, vehicle, job and its estimate appointment; the appointment's check-in (D2) starts with it, and its confirmation goes out (B1). */
+    /** P3: customer, vehicle, job and its estimate appointment, in one transaction (startJobFollowUps then starts what follows from them). */
+    async createJobRow(bookingId: string): Promise<{ jobId: number; jobNumber: string; appointmentId: number | null }> {
+      return createJobFromBooking(db, bookingId);
+    },
+    /** P3, once the job row is written: the appointment's check-in (D2) starts, and its confirmation goes out (B1). */
+    async startJobFollowUps(bookingId: string, appointmentId: number): Promise<void> {
+      await startCheckinWorkflow({ temporal, taskQueue }, appointmentId);
+      await sendConfirmation(bookingId, appointmentId);
+    },
+    /**
+     * P3 as executions started before the booking-answers-at-job-row patch
+     * run it: the job row, then the check-in (D2) and the confirmation (B1).
+     */
     async createJobFromBooking(bookingId: string): Promise<{ jobId: number; jobNumber: string }> {
       const { jobId, jobNumber, appointmentId } = await createJobFromBooking(db, bookingId);
       if (appointmentId !== null) {

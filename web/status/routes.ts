@@ -49,15 +49,31 @@ export function createStatusRouter({ db, changes, lookupLimit }: { db: Knex; cha
     render(req, res, 'status/views/status', { job, ...timelineData(req, res, job) });
   });
 
-  // One change notifies every open page of the job at once: they share one read of it.
-  const reading = new Map<number, Promise<PortalJob | undefined>>();
+  // One change notifies every open page of the job at once: they share one read of it, and the pages in
+  // one language one rendering of its timeline, as the bytes of one event written to each (render once, write many).
+  interface Change {
+    job: PortalJob | undefined;
+    events: Map<string, Buffer>;
+  }
+  const reading = new Map<number, Promise<Change>>();
   const freshJob = (jobId: number) => {
     let read = reading.get(jobId);
     if (!read) {
-      read = findPortalJob(db, jobId).finally(() => reading.delete(jobId));
+      read = findPortalJob(db, jobId)
+        .then((job) => ({ job, events: new Map<string, Buffer>() }))
+        .finally(() => reading.delete(jobId));
       reading.set(jobId, read);
     }
     return read;
+  };
+  const timelineEvent = (req: Request, res: Response, change: Change & { job: PortalJob }) => {
+    let event = change.events.get(req.language);
+    if (!event) {
+      const html = eta.render('/jobs/views/_timeline', timelineData(req, res, change.job));
+      event = Buffer.from(`event: timeline\ndata: ${html.replace(/\n/g, '\ndata: ')}\n\n`);
+      change.events.set(req.language, event);
+    }
+    return event;
   };
 
   // Server-sent events: the timeline again each time the job changes.
@@ -67,10 +83,9 @@ export function createStatusRouter({ db, changes, lookupLimit }: { db: Knex; cha
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.write(': connected\n\n');
     const send = async () => {
-      const fresh = await freshJob(job.id);
-      if (!fresh) return;
-      const html = eta.render('/jobs/views/_timeline', timelineData(req, res, fresh));
-      res.write(`event: timeline\ndata: ${html.replace(/\n/g, '\ndata: ')}\n\n`);
+      const change = await freshJob(job.id);
+      if (!change.job) return;
+      res.write(timelineEvent(req, res, change as Change & { job: PortalJob }));
     };
     const unsubscribe = changes.subscribe(job.id, () => void send().catch(() => undefined));
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 25_000);
