@@ -14,6 +14,7 @@ import { invitationWorkflowType, type InvitationWorkflow } from './invitation.co
 import { jobLifecycleWorkflowType, type JobLifecycleWorkflow } from './jobLifecycle.contract';
 import { leadWorkflowType, type LeadWorkflow } from './lead.contract';
 import { messageWorkflowType, type MessageWorkflow } from './message.contract';
+import { workflowStartsWorkflowType, type WorkflowStartsWorkflow } from './workflowStarts.contract';
 import * as workflows from './index';
 
 // Clients start workflows by the contract's type name and function type; the
@@ -32,6 +33,7 @@ const registered = {
   [jobLifecycleWorkflowType]: workflows.jobLifecycleWorkflow satisfies JobLifecycleWorkflow,
   [leadWorkflowType]: workflows.leadWorkflow satisfies LeadWorkflow,
   [messageWorkflowType]: workflows.messageWorkflow satisfies MessageWorkflow,
+  [workflowStartsWorkflowType]: workflows.workflowStartsWorkflow satisfies WorkflowStartsWorkflow,
 };
 
 describe('workflow contracts', () => {
