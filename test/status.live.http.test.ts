@@ -85,4 +85,29 @@ describe('live status pages (P5): one change, rendered once per language, to the
       for (const s of streams) s.close();
     }
   });
+
+  it('words a job waiting for the customer for the customer, on the page as loaded and as the live update redraws it', async () => {
+    const { location } = await createLocation(platform.db);
+    const deps = { db: platform.db, temporal: platform.temporal, taskQueue: platform.config.TEMPORAL_TASK_QUEUE };
+    const job = await createJob(platform.db, location, '1-LIV-103');
+    const at = () => new Date().toISOString();
+    for (const type of ['appointment', 'vehicle_in', 'activity_started'] as const) await advanceJob(deps, job, { type, at: at() });
+    const client = httpClient(platform.baseUrl);
+    await client.formPage(`/p/${location.slug}/lookup/status?lang=en`);
+    expect((await client.post(`/p/${location.slug}/lookup/status`, { plate: '1LIV103', jobNumber: job.job_number })).status).toBe(303);
+    const page = openStream(`${platform.baseUrl}/p/${location.slug}/status/${job.job_number}/events`, client.cookieHeader());
+    try {
+      await page.ready;
+      await advanceJob(deps, job, { type: 'waiting_for_customer', at: at() });
+      await expect.poll(() => page.events.length, { timeout: 15_000 }).toBe(1);
+      const loaded = (await client.page(`/p/${location.slug}/status/${job.job_number}`)).html;
+      for (const html of [loaded, page.events[0]!]) {
+        expect(html).toContain('data-step="waiting_customer" aria-current="step"');
+        expect(html).toContain('We are waiting for your decision');
+        expect(html).not.toContain('Waiting for customer');
+      }
+    } finally {
+      page.close();
+    }
+  });
 });
