@@ -24,7 +24,7 @@ import { createLocation, createStaff } from '../test/support/fixtures';
 import { createDatabase, startPlatformOn } from '../test/support/harness';
 import { startInfrastructure } from '../test/support/infrastructure';
 import { fortunes, median, report } from './report';
-import { percentile, request as plainRequest, rssMb, startWebProcess } from './webProcess';
+import { cookieHeader, cookiesOf, percentile, proxied, proxiedRequest as request, rssMb, startWebProcess } from './webProcess';
 
 const { values: args } = parseArgs({
   options: {
@@ -41,20 +41,7 @@ const moves = Number(args.moves);
 const cards = Number(args.cards);
 const connections = Number(args.connections);
 
-/** What the TLS proxy in front of production adds to every request. */
-const proxied = { 'x-forwarded-proto': 'https' };
-const request = (url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
-  plainRequest(url, { ...options, headers: { ...proxied, ...options.headers } });
 
-const cookiesOf = (headers: http.IncomingHttpHeaders, jar = new Map<string, string>()) => {
-  for (const cookie of headers['set-cookie'] ?? []) {
-    const [pair] = cookie.split(';');
-    const [name, value] = pair!.split('=');
-    jar.set(name!, value!);
-  }
-  return jar;
-};
-const cookieHeader = (jar: Map<string, string>) => [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
 
 const infrastructure = await startInfrastructure();
 const platform = await startPlatformOn(infrastructure);

@@ -22,7 +22,7 @@ import { createLocation } from '../test/support/fixtures';
 import { startPlatformOn } from '../test/support/harness';
 import { startInfrastructure } from '../test/support/infrastructure';
 import { median, report } from './report';
-import { rssMb, startWebProcess } from './webProcess';
+import { proxied, rssMb, startWebProcess } from './webProcess';
 
 const { values: args } = parseArgs({
   options: {
@@ -37,7 +37,6 @@ const concurrency = Number(args.concurrency);
 const seconds = Number(args.seconds);
 const runs = Number(args.runs);
 // Behind its TLS proxy, as in production: every request says https (the session cookie is Secure).
-const proxied = { 'x-forwarded-proto': 'https' };
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;

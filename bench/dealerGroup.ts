@@ -19,7 +19,6 @@
  */
 import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -38,7 +37,7 @@ import { freePort, startTemporal } from '../lib/stack';
 import { createDatabase, startPlatformOn, type Platform } from '../test/support/harness';
 import { startInfrastructure } from '../test/support/infrastructure';
 import { fortunes, report, type Figure } from './report';
-import { request as plainRequest, rssMb, startWebProcess } from './webProcess';
+import { cookiesOf, proxied, proxiedRequest as request, rssMb, startWebProcess } from './webProcess';
 
 const { values: args } = parseArgs({
   options: {
@@ -58,10 +57,6 @@ const group = Object.fromEntries(
   Object.entries({ locations: 50, jobs: 20_000, openJobs: 2_000, appointments: 5_000, leads: 2_000, newLeads: 500, staff: 200 }).map(([key, n]) => [key, key === 'locations' ? n : Math.round(n * scale)]),
 ) as Record<'locations' | 'jobs' | 'openJobs' | 'appointments' | 'leads' | 'newLeads' | 'staff', number>;
 const production = { NODE_ENV: 'production', LOG_LEVEL: 'fatal', SESSION_SECRET: 'bench-only-session-secret-0123456789abcdef', TRUST_PROXY: 'loopback' };
-/** What the TLS proxy in front of production adds to every request. */
-const proxied = { 'x-forwarded-proto': 'https' };
-const request = (url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
-  plainRequest(url, { ...options, headers: { ...proxied, ...options.headers } });
 
 /** A dealer group of 50 locations, written set-based (generate_series): the triggers put what needs a workflow into the outbox. */
 async function seedGroup(db: Knex): Promise<{ slug: string; staffEmail: string }> {
@@ -242,14 +237,6 @@ async function rowCounts(db: Knex) {
   };
 }
 
-const cookiesOf = (headers: http.IncomingHttpHeaders, jar = new Map<string, string>()) => {
-  for (const cookie of headers['set-cookie'] ?? []) {
-    const [pair] = cookie.split(';');
-    const [name, value] = pair!.split('=');
-    jar.set(name!, value!);
-  }
-  return jar;
-};
 
 async function login(baseUrl: string, email: string): Promise<string> {
   const jar = new Map<string, string>();

@@ -17,7 +17,6 @@
  * adds to the web process's node options.
  */
 import { readdir, readFile } from 'node:fs/promises';
-import http from 'node:http';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import type { Knex } from 'knex';
@@ -29,7 +28,7 @@ import { createLocation, createStaff } from '../test/support/fixtures';
 import { createDatabase, startPlatformOn } from '../test/support/harness';
 import { startInfrastructure } from '../test/support/infrastructure';
 import { fortunes, median, report, type Figure } from './report';
-import { request as plainRequest, rssMb, startWebProcess } from './webProcess';
+import { cookieHeader, cookiesOf, proxied, proxiedRequest as request, rssMb, startWebProcess } from './webProcess';
 
 const { values: args } = parseArgs({
   options: {
@@ -44,20 +43,7 @@ const runs = Number(args.runs);
 const rows = Number(args.rows);
 const connections = Number(args.connections);
 
-/** What the TLS proxy in front of production adds to every request. */
-const proxied = { 'x-forwarded-proto': 'https' };
-const request = (url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
-  plainRequest(url, { ...options, headers: { ...proxied, ...options.headers } });
 
-const cookiesOf = (headers: http.IncomingHttpHeaders, jar = new Map<string, string>()) => {
-  for (const cookie of headers['set-cookie'] ?? []) {
-    const [pair] = cookie.split(';');
-    const [name, value] = pair!.split('=');
-    jar.set(name!, value!);
-  }
-  return jar;
-};
-const cookieHeader = (jar: Map<string, string>) => [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
 
 /** CPU seconds so far of the web process and of every PostgreSQL process (where the time of a page goes: ours or the database's). */
 async function cpuTimes(webPid: number): Promise<{ at: number; web: number; postgres: number }> {

@@ -22,7 +22,7 @@ import { createJob, createLocation } from '../test/support/fixtures';
 import { startPlatformOn } from '../test/support/harness';
 import { startInfrastructure } from '../test/support/infrastructure';
 import { median, report } from './report';
-import { percentile, request as plainRequest, rssMb, startWebProcess } from './webProcess';
+import { percentile, proxied, request as plainRequest, rssMb, startWebProcess } from './webProcess';
 
 const { values: args } = parseArgs({
   options: {
@@ -39,7 +39,6 @@ const changes = Number(args.changes);
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 // Behind its TLS proxy, as in production: every request says https (the session cookie is Secure).
-const proxied = { 'x-forwarded-proto': 'https' };
 const request = (url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
   plainRequest(url, { ...options, headers: { ...proxied, ...options.headers }, agent });
 

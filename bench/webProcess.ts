@@ -51,6 +51,26 @@ export interface WebProcessOptions {
   cwd?: string;
 }
 
+/** What the TLS proxy in front of production adds to every request. */
+export const proxied = { 'x-forwarded-proto': 'https' };
+
+/** One request as it reaches the web process through its TLS proxy. */
+export const proxiedRequest = (url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
+  request(url, { ...options, headers: { ...proxied, ...options.headers } });
+
+/** The cookies an answer sets, added to `jar`. */
+export const cookiesOf = (headers: http.IncomingHttpHeaders, jar = new Map<string, string>()) => {
+  for (const cookie of headers['set-cookie'] ?? []) {
+    const [pair] = cookie.split(';');
+    const [name, value] = pair!.split('=');
+    jar.set(name!, value!);
+  }
+  return jar;
+};
+
+/** A cookie jar as the Cookie header sends it. */
+export const cookieHeader = (jar: Map<string, string>) => [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+
 /**
  * The production entry point (dist/server.js, or web/server.ts) in its own
  * process, on the benchmark's platform (its database, Temporal namespace and

@@ -38,7 +38,8 @@ export const runtimeAssets = {
 
 export const defaultOutdir = path.join(appRoot, 'dist');
 
-const quietLogger = {
+/** The Temporal bundler's logger, warnings and errors only (also the tests' bundle, test/support/infrastructure.ts). */
+export const quietLogger = {
   log: () => undefined,
   trace: () => undefined,
   debug: () => undefined,

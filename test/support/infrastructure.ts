@@ -4,6 +4,7 @@ import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { startPostgres } from '../../lib/postgres';
 import { freePorts, startMailCatcher, startTemporal, type Service } from '../../lib/stack';
+import { quietLogger } from '../../scripts/build';
 import { workflowsPath } from '../../worker';
 import type { Infrastructure } from './harness';
 
@@ -11,15 +12,6 @@ export interface RunningInfrastructure extends Infrastructure {
   mailApiUrl: string;
   stop(): Promise<void>;
 }
-
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (message: string) => console.warn(message),
-  error: (message: string) => console.error(message),
-};
 
 /**
  * The real servers for a test run, a benchmark or a recording: PostgreSQL,
