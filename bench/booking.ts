@@ -197,10 +197,16 @@ async function main() {
 
 /** Walks a fresh session through contact and vehicle, as a browser without JavaScript would. */
 async function wizardAtSlotStep(baseUrl: string, slug: string): Promise<string> {
+  // Every cookie the pages set, as a browser keeps them (the visitor's CSRF cookie, then the session's).
+  const jar = new Map<string, string>();
   let cookie = '';
   const remember = (response: Response) => {
-    const set = response.headers.get('set-cookie');
-    if (set) cookie = set.split(';')[0]!;
+    for (const set of response.headers.getSetCookie()) {
+      const [pair] = set.split(';');
+      const at = pair!.indexOf('=');
+      jar.set(pair!.slice(0, at), pair!.slice(at + 1));
+    }
+    cookie = [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
   };
   const page = await fetch(`${baseUrl}/p/${slug}/estimate/contact`, { headers: proxied });
   remember(page);
