@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Knex } from 'knex';
 import {
@@ -63,15 +63,7 @@ async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Prom
 export function createWorkflowStartActivities({ db, temporal, taskQueue }: { db: Knex; temporal: Client; taskQueue: string }) {
   const deps = { db, temporal, taskQueue };
   const wanted: Record<WorkflowStartKind, (keys: number[]) => Promise<{ key: number; start: () => Promise<void> }[]>> = {
-    lead: async (keys) =>
-      (await newLeadsAmong(db, keys)).map((lead) => ({
-        key: lead.id,
-        start: () =>
-          startLeadWorkflow(deps, lead).catch((error: unknown) => {
-            // Its workflow ended already: the lead's decision stands (the row is only behind).
-            if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-          }),
-      })),
+    lead: async (keys) => (await newLeadsAmong(db, keys)).map((lead) => ({ key: lead.id, start: () => startLeadWorkflow(deps, lead) })),
     checkin: async (keys) => (await upcomingAppointmentsAmong(db, keys)).map((id) => ({ key: id, start: () => startCheckinWorkflow(deps, id) })),
     job: async (keys) => (await jobsInProgressAmong(db, keys)).map((job) => ({ key: job.id, start: () => startJobLifecycle(deps, job) })),
   };
@@ -92,7 +84,11 @@ export function createWorkflowStartActivities({ db, temporal, taskQueue }: { db:
         if (page.length === 0) break;
         cursor = page[page.length - 1]!;
         const byKind = new Map<WorkflowStartKind, WorkflowStart[]>();
-        for (const row of page) byKind.set(row.kind, [...(byKind.get(row.kind) ?? []), row]);
+        for (const row of page) {
+          const rows = byKind.get(row.kind);
+          if (rows) rows.push(row);
+          else byKind.set(row.kind, [row]);
+        }
         for (const [kind, rows] of byKind) {
           const keys = rows.map((row) => row.key);
           const starts = await wanted[kind](keys);

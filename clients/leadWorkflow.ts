@@ -23,17 +23,22 @@ export async function startLeadWorkflow(
   deps: WorkflowDeps,
   lead: { id: number; plate: string; locationSlug: string },
 ): Promise<void> {
-  await deps.temporal.workflow.start<LeadWorkflow>(leadWorkflowType, {
-    workflowId: leadWorkflowId(lead.id),
-    taskQueue: deps.taskQueue,
-    args: [{ leadId: lead.id }],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    typedSearchAttributes: [
-      { key: plateKey, value: normalizePlate(lead.plate) },
-      { key: locationKey, value: lead.locationSlug },
-    ],
-  });
+  try {
+    await deps.temporal.workflow.start<LeadWorkflow>(leadWorkflowType, {
+      workflowId: leadWorkflowId(lead.id),
+      taskQueue: deps.taskQueue,
+      args: [{ leadId: lead.id }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [
+        { key: plateKey, value: normalizePlate(lead.plate) },
+        { key: locationKey, value: lead.locationSlug },
+      ],
+    });
+  } catch (error) {
+    // Its workflow ended already: the lead's decision stands (the row is only behind).
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
   await workflowStarted(deps, 'lead', lead.id);
 }
 

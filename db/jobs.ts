@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { columnOfStep } from '../lib/board';
-import { cursorAtSql, type ListCursor } from '../lib/listCursor';
+import { cursorAtSql, pageOf, type ListCursor } from '../lib/listCursor';
 import { normalizePlate } from '../lib/plates';
 import { preparedQuery } from './prepared';
 import { recordJobBoardChange } from './boardEvents';
@@ -77,10 +77,8 @@ export async function listJobs(
       if (plate) where.orWhere('vehicles.plate_normalized', 'like', `%${plate}%`);
     });
   }
-  const rows = await preparedQuery<JobListRow & { cursor_at: string }>(db, query);
-  const jobs = rows.slice(0, limit).map(({ cursor_at: _at, ...job }) => job);
-  const last = rows.length > limit ? rows[limit - 1]! : undefined;
-  return { jobs, next: last ? { at: last.cursor_at, id: last.id } : null };
+  const { rows, next } = pageOf(await preparedQuery<JobListRow & { cursor_at: string }>(db, query), limit);
+  return { jobs: rows, next };
 }
 
 export interface JobDetail extends JobListRow, JobStateRow {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { cursorAtSql, type ListCursor } from '../lib/listCursor';
+import { cursorAtSql, pageOf, type ListCursor } from '../lib/listCursor';
 import { closedLeadStatuses } from '../lib/permissions';
 import { normalizePlate } from '../lib/plates';
 import { preparedQuery } from './prepared';
@@ -90,10 +90,8 @@ export async function listLeads(
       }
     });
   }
-  const rows = await preparedQuery<LeadRow & { cursor_at: string }>(db, query);
-  const leads = rows.slice(0, limit).map(({ cursor_at: _at, ...lead }) => lead);
-  const last = rows.length > limit ? rows[limit - 1]! : undefined;
-  return { leads, next: last ? { at: last.cursor_at, id: last.id } : null };
+  const { rows, next } = pageOf(await preparedQuery<LeadRow & { cursor_at: string }>(db, query), limit);
+  return { leads: rows, next };
 }
 
 export interface LeadBadge {

@@ -26,3 +26,13 @@ export const formatListCursor = (cursor: ListCursor) => `${cursor.at}_${cursor.i
 
 /** The SQL that gives a row's `at` in the cursor's form (UTC, microseconds). */
 export const cursorAtSql = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/**
+ * A page of a list read with `limit + 1` rows (each with its `cursor_at`,
+ * cursorAtSql): the first `limit` rows without it, and the cursor of the
+ * next page when the extra row says there is one.
+ */
+export function pageOf<T extends { id: number; cursor_at: string }>(rows: T[], limit: number): { rows: Omit<T, 'cursor_at'>[]; next: ListCursor | null } {
+  const last = rows.length > limit ? rows[limit - 1]! : undefined;
+  return { rows: rows.slice(0, limit).map(({ cursor_at: _at, ...row }) => row), next: last ? { at: last.cursor_at, id: last.id } : null };
+}
