@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { csrfSync } from 'csrf-sync';
 import type { Express, NextFunction, Request, Response } from 'express';
-import { sessionIfAny } from './session';
+import { holdsData, sessionIfAny } from './session';
 
 /**
  * Synchronizer-token CSRF protection for every state-changing request,
@@ -28,8 +28,6 @@ interface VisitorTokens {
 
 const configOf = (req: Request) => req.app.locals.csrfVisitorTokens as VisitorTokens;
 
-/** Whether a session holds anything: a stored one always does (express-session stores no empty session). */
-const holdsData = (session: object) => Object.keys(session).some((key) => key !== 'cookie');
 
 const hmac = (key: Buffer, nonce: string) => createHmac('sha256', key).update(nonce).digest('base64url');
 

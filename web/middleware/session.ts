@@ -34,6 +34,9 @@ const contentOf = (session: object) => JSON.stringify(session, function (key, va
   return this === session && key === 'cookie' ? undefined : value;
 });
 
+/** Whether a session holds anything: a stored one always does (express-session stores no empty session). */
+export const holdsData = (session: object) => Object.keys(session).some((key) => key !== 'cookie');
+
 /** Sessions stored by saveBeforeRedirect, with what they held then. */
 const storedBeforeRedirect = new WeakMap<object, string>();
 
@@ -47,8 +50,7 @@ function saveBeforeRedirect(req: Request, res: Response, next: NextFunction) {
   const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
   res.redirect = ((...args: unknown[]) => {
     const session = sessionIfAny(req);
-    const holdsData = session && Object.keys(session).some((key) => key !== 'cookie');
-    if (!holdsData) return redirect(...args);
+    if (!session || !holdsData(session)) return redirect(...args);
     session.save((error) => {
       if (error) return next(error);
       storedBeforeRedirect.set(session, contentOf(session));
