@@ -29,6 +29,11 @@ export function createBookingActivities({ db, temporal, taskQueue, i18n, publicU
     await temporal.workflow.start<MessageWorkflow>(messageWorkflowType, { workflowId: messageWorkflowId(key), taskQueue, args: [key], workflowIdConflictPolicy: 'USE_EXISTING' });
   }
 
+
+  async function startJobFollowUps(bookingId: string, appointmentId: number): Promise<void> {
+    await startCheckinWorkflow({ temporal, taskQueue }, appointmentId);
+    await sendConfirmation(bookingId, appointmentId);
+  }
   return {
     async holdSlot(bookingId: string, expiresAtIso: string): Promise<HoldResult> {
       if (!(await findBooking(db, bookingId))) {
@@ -44,20 +49,14 @@ export function createBookingActivities({ db, temporal, taskQueue, i18n, publicU
       return createJobFromBooking(db, bookingId);
     },
     /** P3, once the job row is written: the appointment's check-in (D2) starts, and its confirmation goes out (B1). */
-    async startJobFollowUps(bookingId: string, appointmentId: number): Promise<void> {
-      await startCheckinWorkflow({ temporal, taskQueue }, appointmentId);
-      await sendConfirmation(bookingId, appointmentId);
-    },
+    startJobFollowUps,
     /**
      * P3 as executions started before the booking-answers-at-job-row patch
      * run it: the job row, then the check-in (D2) and the confirmation (B1).
      */
     async createJobFromBooking(bookingId: string): Promise<{ jobId: number; jobNumber: string }> {
       const { jobId, jobNumber, appointmentId } = await createJobFromBooking(db, bookingId);
-      if (appointmentId !== null) {
-        await startCheckinWorkflow({ temporal, taskQueue }, appointmentId);
-        await sendConfirmation(bookingId, appointmentId);
-      }
+      if (appointmentId !== null) await startJobFollowUps(bookingId, appointmentId);
       return { jobId, jobNumber };
     },
     /**

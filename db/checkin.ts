@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { appointmentVehicleColumns } from './appointments';
 import { phoneColumns } from './customers';
-import { preparedRows } from './prepared';
+import { preparedQuery } from './prepared';
 
 /** How a customer wants to hear from the workshop (C1, C4). */
 export type PreferredChannel = 'email' | 'sms';
@@ -60,8 +60,7 @@ function checkinAppointments(db: Knex) {
 /** The appointment whose check-in link hashes to `tokenHash`, whatever its status. */
 export async function findCheckinByTokenHash(db: Knex, tokenHash: string): Promise<CheckinAppointment | undefined> {
   // Every visit of a check-in page starts here: one prepared statement (the same text for every token).
-  const { sql, bindings } = checkinAppointments(db).join('checkin_links as k', 'k.appointment_id', 'a.id').where('k.token_hash', tokenHash).limit(1).toSQL().toNative();
-  const [appointment] = await preparedRows<CheckinAppointment>(db, { name: 'checkin-by-token-hash', text: sql }, [...bindings]);
+  const [appointment] = await preparedQuery<CheckinAppointment>(db, checkinAppointments(db).join('checkin_links as k', 'k.appointment_id', 'a.id').where('k.token_hash', tokenHash).limit(1));
   return appointment;
 }
 

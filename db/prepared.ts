@@ -11,7 +11,7 @@ import type pg from 'pg';
  * `text` must name its columns (no `select *`): a prepared statement's
  * result columns are fixed, and a migration may add columns to a table.
  */
-export async function preparedRows<T>(db: Knex, statement: { name: string; text: string }, values: unknown[]): Promise<T[]> {
+async function preparedRows<T>(db: Knex, statement: { name: string; text: string }, values: unknown[]): Promise<T[]> {
   // In a transaction the statement runs on the transaction's connection, as a plain query.
   if (db.isTransaction) return (await db.raw(statement.text.replace(/\$\d+/g, '?'), values as Knex.RawBinding[])).rows as T[];
   // As knex's own queries do, so whatever listens to the queries (logging, a benchmark's EXPLAIN) sees these too.
