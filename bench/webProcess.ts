@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { closeSync, openSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import http from 'node:http';
 import { appRoot } from '../lib/appRoot';
 import { freePort } from '../lib/stack';
@@ -83,16 +86,19 @@ export async function startWebProcess(
   env: Record<string, string>,
   nodeArgs: string[] = [],
   { run = process.env.BENCH_WEB === 'source' ? 'source' : 'compiled', cwd = appRoot }: WebProcessOptions = {},
-): Promise<{ baseUrl: string; web: ChildProcess; stop(): Promise<void> }> {
+): Promise<{ baseUrl: string; web: ChildProcess; logFile: string; stop(): Promise<void> }> {
   if (run === 'compiled' && cwd === appRoot) await ensureBuilt();
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const entry = run === 'compiled' ? ['dist/server.js'] : ['--import', 'tsx', 'web/server.ts'];
+  // It logs as production does (every request at info), to a file rather than this terminal.
+  const logFile = path.join(await mkdtemp(path.join(os.tmpdir(), 'workshop-bench-web-')), 'web.log');
+  const logFd = openSync(logFile, 'a');
   const web = spawn(process.execPath, [...nodeArgs, ...entry], {
     cwd,
     env: {
       ...process.env,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
       PORT: String(port),
       PUBLIC_URL: baseUrl,
       DATABASE_URL: platform.config.DATABASE_URL,
@@ -102,17 +108,22 @@ export async function startWebProcess(
       SMTP_URL: platform.config.SMTP_URL,
       ...env,
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', logFd, 'inherit'],
+  });
+  closeSync(logFd);
+  web.once('exit', (code) => {
+    if (code !== 0 && code !== null) console.error(`the web process stopped (exit ${code}); its log: ${logFile}`);
   });
   const stop = async () => {
     if (web.exitCode !== null) return;
     web.kill('SIGTERM');
-    await new Promise((resolve) => web.once('exit', resolve));
+    const code = await new Promise((resolve) => web.once('exit', resolve));
+    if (code === 0) await rm(path.dirname(logFile), { recursive: true, force: true });
   };
   for (;;) {
     if (await request(`${baseUrl}/healthz`).catch(() => undefined)) break;
     if (web.exitCode !== null) throw new Error(`the web process stopped (exit ${web.exitCode})`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return { baseUrl, web, stop };
+  return { baseUrl, web, logFile, stop };
 }

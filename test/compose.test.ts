@@ -264,13 +264,25 @@ describe('docker-compose.yml and the Dockerfile', () => {
       const { location } = await createLocation(platform.db);
       web = await startWebProcess(
         platform,
-        { ...production, LOG_LEVEL: 'warn' },
+        { ...production, LOG_LEVEL: 'info' },
         onlyProductionPackages,
         { run: 'compiled', cwd: path.join(image, workdir) },
       );
       expect((await request(`${web.baseUrl}/healthz`)).status).toBe(200);
-      const page = await request(`${web.baseUrl}/p/${location.slug}`, { headers: { 'accept-language': 'nl' } });
+      const page = await request(`${web.baseUrl}/p/${location.slug}`, {
+        headers: { 'accept-language': 'nl', cookie: 'workshop.sid=s%3Asecret-session-cookie', authorization: 'Bearer wsk_secret-api-key', 'user-agent': 'compose-test' },
+      });
       expect(page.status).toBe(200);
+      // The access log, as production writes it (asynchronously, at info): the request, never its cookies or keys.
+      const logged = async () => {
+        const lines = (await readFile(web!.logFile, 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, any>);
+        return { text: lines.map((line) => JSON.stringify(line)).join('\n'), line: lines.find((line) => line.req?.url === `/p/${location.slug}`) };
+      };
+      await expect.poll(async () => (await logged()).line, { timeout: 5000 }).toBeDefined();
+      const { text, line } = await logged();
+      expect(line).toMatchObject({ level: 30, name: 'web', msg: 'request completed', req: { method: 'GET', userAgent: 'compose-test' }, res: { statusCode: 200 } });
+      expect(typeof line!.responseTime).toBe('number');
+      expect(text).not.toContain('secret');
       expect(page.body).toContain('<html lang="nl"');
       expect(page.body).toContain(location.name);
       expect((await request(`${web.baseUrl}/static/htmx.min.js`)).status).toBe(200);

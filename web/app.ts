@@ -8,7 +8,7 @@ import type pg from 'pg';
 import { pinoHttp } from 'pino-http';
 import { fromRoot } from '../lib/appRoot';
 import type { Config } from '../lib/config';
-import type { Logger } from '../lib/logger';
+import { accessLogSerializers, type Logger } from '../lib/logger';
 import { createPlannerApiRouter } from './api/routes';
 import { createApiKeysRouter } from './api/keys';
 import { createAppointmentsRouter } from './appointments/routes';
@@ -92,7 +92,14 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
     res.json({ ok: true });
   });
 
-  app.use(pinoHttp({ logger: log, autoLogging: { ignore: (req) => req.url?.startsWith('/static') ?? false } }));
+  app.use(
+    pinoHttp({
+      logger: log,
+      serializers: accessLogSerializers,
+      wrapSerializers: false,
+      autoLogging: { ignore: (req) => req.url?.startsWith('/static') ?? false },
+    }),
+  );
   app.use(cookieParser());
   // Before anything that can refuse a request, so every refusal is worded in the visitor's language.
   const language = languageMiddleware(i18n, production);
