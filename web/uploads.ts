@@ -4,11 +4,14 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
 import type { NewPhoto } from '../db/photos';
 import { incomingFolder } from '../lib/uploadFiles';
 import { csrfRefusal, csrfTokenValid } from './middleware/csrf';
 import { cleanFields, cleanFormValue } from './middleware/formText';
+
+/** sharp (libvips) loads with the first upload, not at start: about 20 MB that a web process serving pages never uses. */
+export const imageTool = async () => (await import('sharp')).default;
 
 /** Why the files of an upload were refused as a whole: each form words it in the customer's language. */
 export type UploadRefusal = 'fileTooLarge' | 'tooManyFiles' | 'fileType' | 'textTooLong' | 'uploadFailed';
@@ -158,7 +161,7 @@ export async function storePhoto(file: Express.Multer.File, dir: string): Promis
   };
   let metadata: Metadata;
   try {
-    metadata = await sharp(file.path).metadata();
+    metadata = await (await imageTool())(file.path).metadata();
   } catch {
     throw await refuse();
   }
@@ -172,7 +175,7 @@ export async function storePhoto(file: Express.Multer.File, dir: string): Promis
   const thumbnail = path.join(folder, `${id}.thumb.webp`);
   await rename(file.path, original);
   try {
-    await sharp(original).rotate().resize({ width: 480, height: 360, fit: 'inside', withoutEnlargement: true }).webp({ quality: 75 }).toFile(thumbnail);
+    await (await imageTool())(original).rotate().resize({ width: 480, height: 360, fit: 'inside', withoutEnlargement: true }).webp({ quality: 75 }).toFile(thumbnail);
   } catch {
     // Its header decoded but the picture does not: it is no photo after all.
     await Promise.all([rm(original, { force: true }), rm(thumbnail, { force: true })]);

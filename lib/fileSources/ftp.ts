@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { Client } from 'basic-ftp';
 import { SourceError, type FileSource, type SourceSettings } from './types';
 
-/** An FTP server (basic-ftp), with explicit TLS when the source asks for it. */
+/** An FTP server (basic-ftp), with explicit TLS when the source asks for it; the client loads on first use, as the SFTP one does. */
 export async function openFtp(settings: SourceSettings): Promise<FileSource> {
+  const { Client } = await import('basic-ftp');
   const client = new Client(settings.timeoutMs);
   try {
     await client.access({ host: settings.host, port: settings.port ?? 21, user: settings.username || 'anonymous', password: settings.secret, secure: settings.tls });

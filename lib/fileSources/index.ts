@@ -4,7 +4,7 @@ import { openSftp } from './sftp';
 import type { FileSource, SourceSettings } from './types';
 
 export { completeFiles, matchesPattern } from './complete';
-export { hostKeyFingerprint } from './sftp';
+export { hostKeyFingerprint } from './hostKey';
 export { SourceError, type FileSource, type RemoteFile, type SourceKind, type SourceSettings } from './types';
 
 /**

@@ -1,18 +1,18 @@
-import { createHash } from 'node:crypto';
 import path from 'node:path';
-import SftpClient from 'ssh2-sftp-client';
+import type SftpClient from 'ssh2-sftp-client';
+import { hostKeyFingerprint } from './hostKey';
 import { SourceError, type FileSource, type SourceSettings } from './types';
-
-/** The OpenSSH way of naming a host key: SHA256:<base64 without padding>. */
-export function hostKeyFingerprint(key: Buffer): string {
-  return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
-}
 
 const isPrivateKey = (secret: string) => /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(secret);
 
-/** An SFTP server (ssh2-sftp-client); the host key is checked when the source names one. */
+/**
+ * An SFTP server (ssh2-sftp-client); the host key is checked when the source
+ * names one. The client loads on first use, so a web process that never
+ * tests a connection does not carry it.
+ */
 export async function openSftp(settings: SourceSettings): Promise<FileSource> {
-  const client = new SftpClient('import');
+  const { default: Client } = await import('ssh2-sftp-client');
+  const client = new Client('import');
   let presented: string | undefined;
   try {
     await client.connect({

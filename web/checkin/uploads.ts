@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { access, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { fileTypeFromFile } from 'file-type';
 import type { Knex } from 'knex';
-import sharp from 'sharp';
 import type { RemarkFileInput, RemarkInput } from '../../db/checkin';
 import { lockAppointment } from '../../db/checkin';
 import { checkinFilePath, folderBytes } from '../../lib/uploadFiles';
-import { originalName, uploadParser } from '../uploads';
+import { imageTool, originalName, uploadParser } from '../uploads';
 
 export interface CheckinUploadLimits {
   dir: string;
@@ -75,14 +73,15 @@ export async function storeCheckinFile(db: Knex, file: Express.Multer.File, appo
 }
 
 async function moveIntoCheckin(db: Knex, file: Express.Multer.File, appointmentId: number, limits: CheckinUploadLimits): Promise<RemarkFileInput> {
-  const detected = await fileTypeFromFile(file.path);
+  // Loaded with the first check-in upload, like sharp (web/uploads.ts imageTool).
+  const detected = await (await import('file-type')).fileTypeFromFile(file.path);
   const mime = detected?.mime ?? '';
   const kind = photoTypes.has(mime) ? 'photo' : videoTypes.has(mime) ? 'video' : undefined;
   const name = originalName(file);
   if (!kind) throw new RefusedFileError('type', name);
   if (file.size > (kind === 'photo' ? limits.photoMaxBytes : limits.videoMaxBytes)) throw new RefusedFileError('size', name);
   if (decodablePhotos.has(mime)) {
-    const metadata = await sharp(file.path).metadata().catch(() => undefined);
+    const metadata = await (await imageTool())(file.path).metadata().catch(() => undefined);
     if (!metadata?.width || !metadata.height) throw new RefusedFileError('type', name);
   }
   const folder = path.join(limits.dir, 'checkin', String(appointmentId));
