@@ -66,6 +66,9 @@ export function slotRules(location: Location): SlotRules {
   };
 }
 
+/** NOTIFYed at the commit of any change to `locations` (migration 20261205000000). */
+export const locationChangedChannel = 'location_changed';
+
 export async function findLocationBySlug(db: Knex, slug: string): Promise<Location | undefined> {
   return db<Location>('locations').where({ slug }).first();
 }

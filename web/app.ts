@@ -43,6 +43,7 @@ import { createJobsRouter } from './jobs/routes';
 import { createJobEditRouter } from './jobs/edit';
 import { createMessagingRouter, messagingLocals } from './messaging/routes';
 import type { LiveChanges } from './live';
+import { PortalLocations, usePortalLocations } from './portalLocations';
 import { createLocationServicesRouter } from './staff/locationServices';
 import { createStaffRouter } from './staff/routes';
 import { createRepairRouter } from './repair/routes';
@@ -154,6 +155,7 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   // M4/M6: what the staff member may do and the New-leads count, for every staff page.
   app.use(loadPermissions(db), loadLeadBadge(db));
 
+  usePortalLocations(app, new PortalLocations(db, changes));
   app.use(createPortalRouter({ db }));
   app.use(
     createBookingRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, linkTtlMs: config.BOOKING_LINK_TTL, uploads }),

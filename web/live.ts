@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { boardChangedChannel, type BoardNotice } from '../db/boardEvents';
 import { jobChangedChannel } from '../db/jobs';
+import { locationChangedChannel } from '../db/locations';
 import type { Logger } from '../lib/logger';
 
 type Listener<T> = (value: T) => void;
@@ -26,7 +27,8 @@ class Listeners<T> {
 
 /**
  * Fan-out of changes to the open pages of this process: status pages (a
- * job changed) and boards (a card changed, W3). One PostgreSQL connection
+ * job changed) and boards (a card changed, W3), and to what it keeps in
+ * memory (the portal's locations). One PostgreSQL connection
  * LISTENs for every page; any worker or web replica that changes a job or
  * a card NOTIFYs at commit, so pages update whichever process served them.
  * Reconnects after a lost connection; `onReconnect` listeners then catch up
@@ -36,6 +38,7 @@ export class LiveChanges {
   private readonly jobs = new Listeners<void>();
   private readonly boards = new Listeners<BoardNotice>();
   private readonly reconnected = new Set<() => void>();
+  private readonly locations = new Set<() => void>();
   private client: pg.Client | undefined;
   private stopped = false;
   private lost = false;
@@ -52,6 +55,8 @@ export class LiveChanges {
       else if (message.channel === boardChangedChannel && message.payload) {
         const notice = JSON.parse(message.payload) as BoardNotice;
         this.boards.emit(notice.company, notice);
+      } else if (message.channel === locationChangedChannel) {
+        for (const listener of this.locations) listener();
       }
     });
     client.on('error', (error) => {
@@ -59,7 +64,7 @@ export class LiveChanges {
       this.reconnect();
     });
     await client.connect();
-    await client.query(`listen ${jobChangedChannel}; listen ${boardChangedChannel}`);
+    await client.query(`listen ${jobChangedChannel}; listen ${boardChangedChannel}; listen ${locationChangedChannel}`);
     this.client = client;
     if (this.lost) {
       this.lost = false;
@@ -89,6 +94,17 @@ export class LiveChanges {
   /** Calls `listener` with every card change of company `companyId`; returns the unsubscribe function. */
   subscribeBoard(companyId: number, listener: Listener<BoardNotice>): () => void {
     return this.boards.add(companyId, listener);
+  }
+
+  /** Calls `listener` whenever a location is added, changed or removed; returns the unsubscribe function. */
+  onLocationsChanged(listener: () => void): () => void {
+    this.locations.add(listener);
+    return () => this.locations.delete(listener);
+  }
+
+  /** Whether notices arrive now: false before start, while the connection is lost, and after stop. */
+  get listening(): boolean {
+    return this.client !== undefined && !this.stopped;
   }
 
   /** Calls `listener` after the LISTEN connection was lost and is back (notices in between were missed). */

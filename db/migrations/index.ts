@@ -21,6 +21,7 @@ import * as appointmentFileImports from './20261202040000_appointment_file_impor
 import * as dmsDatastore from './20261203000000_dms_datastore';
 import * as staffListIndexes from './20261204010000_staff_list_indexes';
 import * as workflowStarts from './20261204100000_workflow_starts';
+import * as locationChangesNotify from './20261205000000_location_changes_notify';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so
@@ -50,6 +51,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261203000000_dms_datastore': dmsDatastore,
   '20261204010000_staff_list_indexes': staffListIndexes,
   '20261204100000_workflow_starts': workflowStarts,
+  '20261205000000_location_changes_notify': locationChangesNotify,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,7 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Knex } from 'knex';
 import { deletePhotosNotInUse, findPhoto, insertPhoto } from '../../db/photos';
-import { findLocationBySlug, listPortalLocations, type Location } from '../../db/locations';
+import { listPortalLocations, type Location } from '../../db/locations';
+import { portalLocation } from '../portalLocations';
 import { fieldErrors, parseForm } from '../errors';
 import { render } from '../render';
 import { deletePhotoFiles, photoFilePath } from '../../lib/uploadFiles';
@@ -22,7 +23,7 @@ interface Portal {
 
 /** The estimate portal of :slug and this visitor's wizard, once per request; the 404 page when the location takes no estimates. */
 const portal = oncePerRequest(async (req: Request, res: Response, db: Knex): Promise<Portal | undefined> => {
-  const location = await findLocationBySlug(db, String(req.params.slug));
+  const location = await portalLocation(req);
   if (!location?.portal_enabled || !location.show_book_estimate) {
     res.status(404);
     render(req, res, 'portal/views/notFound');
@@ -251,7 +252,7 @@ export function createBookingRouter(deps: BookingDeps & { uploads: UploadLimits 
   });
 
   router.get('/p/:slug/estimate/sent', async (req, res) => {
-    const location = await findLocationBySlug(db, String(req.params.slug));
+    const location = await portalLocation(req);
     if (!location) return res.status(404).end();
     res.locals.location = location;
     render(req, res, view('sent'), {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { findLocationBySlug, listAllPortalLocations } from '../../db/locations';
+import { listAllPortalLocations } from '../../db/locations';
+import { portalLocation } from '../portalLocations';
 import { render } from '../render';
 import { featureRouter } from '../router';
 
@@ -22,7 +23,7 @@ export function createPortalRouter({ db }: { db: Knex }) {
   });
 
   router.get('/p/:slug', async (req, res) => {
-    const location = await findLocationBySlug(db, String(req.params.slug));
+    const location = await portalLocation(req);
     if (!location?.portal_enabled) {
       res.status(404);
       return render(req, res, 'portal/views/notFound');

@@ -22,7 +22,7 @@ export function createRepairRouter(deps: BookingDeps) {
   const { db } = deps;
 
   async function open(req: Request, res: Response): Promise<{ portal: Location; job: PortalJob; base: string } | undefined> {
-    const portal = await openPortal(db, req, res, 'repair');
+    const portal = await openPortal(req, res, 'repair');
     const job = portal && (await grantedJob(db, req, res, 'repair'));
     if (!portal || !job) return undefined;
     res.set('Cache-Control', 'no-store');
@@ -103,7 +103,7 @@ export function createRepairRouter(deps: BookingDeps) {
   });
 
   router.get('/p/:slug/repair/:jobNumber/sent', async (req, res) => {
-    if (!(await openPortal(db, req, res, 'repair'))) return;
+    if (!(await openPortal(req, res, 'repair'))) return;
     render(req, res, 'booking/views/sent', { email: req.session.repairSentTo ?? '', minutes: Math.round(deps.linkTtlMs / 60_000) });
   });
 

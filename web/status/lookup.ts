@@ -2,7 +2,8 @@ import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { findJobByPlateAndNumber, findPortalJob, type PortalJob } from '../../db/jobs';
-import { findLocationBySlug, type Location } from '../../db/locations';
+import type { Location } from '../../db/locations';
+import { portalLocation } from '../portalLocations';
 import { fieldErrors, parseForm } from '../errors';
 import { createRateLimit } from '../middleware/rateLimit';
 import { rotateSession } from '../middleware/session';
@@ -19,8 +20,8 @@ const purposeSetting: Record<LookupPurpose, keyof Location> = {
 };
 
 /** The location of a portal page for this purpose, or a 404 page when it is off (P1 settings). */
-export async function openPortal(db: Knex, req: Request, res: Response, purpose: LookupPurpose): Promise<Location | undefined> {
-  const location = await findLocationBySlug(db, String(req.params.slug));
+export async function openPortal(req: Request, res: Response, purpose: LookupPurpose): Promise<Readonly<Location> | undefined> {
+  const location = await portalLocation(req);
   if (!lookupPurposes.includes(purpose) || !location?.portal_enabled || !location[purposeSetting[purpose]]) {
     res.status(404);
     render(req, res, 'portal/views/notFound');
@@ -44,7 +45,7 @@ export function lookupRateLimit(db: Knex, limit: number) {
     windowMs: 15 * 60_000,
     failuresOnly: true,
     refuse: async (req, res, minutes) => {
-      res.locals.location = await findLocationBySlug(db, String(req.params.slug));
+      res.locals.location = await portalLocation(req);
       if (!res.locals.location) return void res.end();
       render(req, res, 'status/views/lookup', {
         purpose: req.params.purpose,

@@ -24,7 +24,7 @@ export function jobPhotoUploadGate(db: Knex) {
 
 /** The portal and the proven job of a photo page (the 404 page or the look-up otherwise), once per request. */
 const photoPage = oncePerRequest(async (req: Request, res: Response, db: Knex) => {
-  const location = await openPortal(db, req, res, 'photos');
+  const location = await openPortal(req, res, 'photos');
   const job = location && (await grantedJob(db, req, res, 'photos'));
   return location && job ? { location, job } : undefined;
 });

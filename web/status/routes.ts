@@ -12,7 +12,7 @@ export function createStatusRouter({ db, changes, lookupLimit }: { db: Knex; cha
   const router = featureRouter();
   const limit = lookupRateLimit(db, lookupLimit);
 
-  const portal = (req: Request, res: Response, purpose: LookupPurpose) => openPortal(db, req, res, purpose);
+  const portal = (req: Request, res: Response, purpose: LookupPurpose) => openPortal(req, res, purpose);
 
   router.get('/p/:slug/lookup/:purpose', async (req, res) => {
     const purpose = req.params.purpose as LookupPurpose;

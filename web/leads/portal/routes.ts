@@ -1,5 +1,6 @@
 import { type Request, type Response } from 'express';
-import { findLocation, findLocationBySlug, type Location } from '../../../db/locations';
+import { findLocation, type Location } from '../../../db/locations';
+import { portalLocation } from '../../portalLocations';
 import { formatCalendarDate } from '../../../lib/time';
 import { fieldErrors, parseForm } from '../../errors';
 import { render } from '../../render';
@@ -14,7 +15,7 @@ export function createServiceBookingRouter(deps: LeadDeps) {
   const router = featureRouter();
 
   async function serviceLocation(req: Request, res: Response): Promise<Location | undefined> {
-    const location = await findLocationBySlug(deps.db, String(req.params.slug));
+    const location = await portalLocation(req);
     if (!location?.portal_enabled || !location.service_booking_enabled) {
       res.status(404);
       render(req, res, 'portal/views/notFound');

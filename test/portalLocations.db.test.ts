@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../lib/logger';
+import { LiveChanges } from '../web/live';
+import { PortalLocations } from '../web/portalLocations';
+import { createLocation } from './support/fixtures';
+import { startPlatform, type Platform } from './support/platform';
+
+/** Issue 14 (P1): the portal's locations in memory, dropped on every change by NOTIFY. */
+describe('the portal locations kept in memory', () => {
+  let platform: Platform;
+  let changes: LiveChanges;
+  let locations: PortalLocations;
+  /** the queries on `locations` run since the last call */
+  let queried: () => number;
+
+  beforeAll(async () => {
+    platform = await startPlatform();
+    changes = new LiveChanges(platform.config.DATABASE_LISTEN_URL, createLogger('silent', 'test'));
+    await changes.start();
+    locations = new PortalLocations(platform.db, changes);
+    let count = 0;
+    platform.db.on('query', (query: { sql: string }) => {
+      if (/from "locations"/.test(query.sql)) count++;
+    });
+    queried = () => {
+      const n = count;
+      count = 0;
+      return n;
+    };
+  });
+  afterAll(async () => {
+    await changes?.stop();
+    await platform?.close();
+  });
+
+  it('asks the database once, then serves the same frozen row', async () => {
+    const { location } = await createLocation(platform.db);
+    queried();
+    const first = await locations.bySlug(location.slug);
+    expect(first).toMatchObject({ id: location.id, slug: location.slug });
+    expect(await locations.bySlug(location.slug)).toBe(first);
+    expect(queried()).toBe(1);
+    expect(Object.isFrozen(first)).toBe(true);
+  });
+
+  it('any change to locations, from any connection, drops what is kept', async () => {
+    const { location } = await createLocation(platform.db, { name: 'Before' });
+    expect((await locations.bySlug(location.slug))!.name).toBe('Before');
+    await platform.db('locations').where({ id: location.id }).update({ name: 'After' });
+    await expect.poll(async () => (await locations.bySlug(location.slug))!.name).toBe('After');
+    // A new location elsewhere drops it too (statement-level NOTIFY).
+    queried();
+    await locations.bySlug(location.slug);
+    expect(queried()).toBe(0);
+    await createLocation(platform.db);
+    await expect.poll(async () => (queried(), await locations.bySlug(location.slug), queried())).toBe(1);
+  });
+
+  it('keeps nothing for an unknown slug, nor while it hears no changes', async () => {
+    queried();
+    expect(await locations.bySlug('no-such-portal')).toBeUndefined();
+    expect(await locations.bySlug('no-such-portal')).toBeUndefined();
+    expect(queried()).toBe(2);
+
+    const { location } = await createLocation(platform.db);
+    const deaf = new LiveChanges(platform.config.DATABASE_LISTEN_URL, createLogger('silent', 'test'));
+    const unheard = new PortalLocations(platform.db, deaf); // never started: no LISTEN connection
+    await unheard.bySlug(location.slug);
+    await unheard.bySlug(location.slug);
+    expect(queried()).toBe(2);
+  });
+
+  it('a portal page shows a setting saved a moment ago (the web process drops its copy)', async () => {
+    const { location } = await createLocation(platform.db, { show_book_estimate: true });
+    const home = async () => (await (await fetch(`${platform.baseUrl}/p/${location.slug}`, { headers: { 'accept-language': 'en' } })).text());
+    expect(await home()).toContain(`/p/${location.slug}/estimate`);
+    await platform.db('locations').where({ id: location.id }).update({ show_book_estimate: false });
+    await expect.poll(home).not.toContain(`/p/${location.slug}/estimate`);
+    await platform.db('locations').where({ id: location.id }).update({ portal_enabled: false });
+    await expect.poll(async () => (await fetch(`${platform.baseUrl}/p/${location.slug}`)).status).toBe(404);
+  });
+});
