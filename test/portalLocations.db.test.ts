@@ -56,6 +56,18 @@ describe('the portal locations kept in memory', () => {
     await expect.poll(async () => (queried(), await locations.bySlug(location.slug), queried())).toBe(1);
   });
 
+  it("a company's portal locations too: a location added to it is listed once its NOTIFY arrives", async () => {
+    const { companyId, location } = await createLocation(platform.db, { name: 'Alpha' });
+    queried();
+    expect((await locations.ofCompany(companyId)).map((l) => l.name)).toEqual(['Alpha']);
+    await locations.ofCompany(companyId);
+    expect(queried()).toBe(1);
+    await createLocation(platform.db, { companyId, name: 'Beta' });
+    await expect.poll(async () => (await locations.ofCompany(companyId)).map((l) => l.name)).toEqual(['Alpha', 'Beta']);
+    expect(Object.isFrozen((await locations.ofCompany(companyId))[0])).toBe(true);
+    expect(location.company_id).toBe(companyId);
+  });
+
   it('keeps nothing for an unknown slug, nor while it hears no changes', async () => {
     queried();
     expect(await locations.bySlug('no-such-portal')).toBeUndefined();

@@ -1,8 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Knex } from 'knex';
 import { deletePhotosNotInUse, findPhoto, insertPhoto } from '../../db/photos';
-import { listPortalLocations, type Location } from '../../db/locations';
-import { portalLocation } from '../portalLocations';
+import type { Location } from '../../db/locations';
+import { portalLocation, portalLocationsOf } from '../portalLocations';
 import { fieldErrors, parseForm } from '../errors';
 import { render } from '../render';
 import { deletePhotoFiles, photoFilePath } from '../../lib/uploadFiles';
@@ -16,8 +16,8 @@ import { featureRouter } from '../router';
 const view = (name: string) => `booking/views/${name}`;
 
 interface Portal {
-  location: Location;
-  locations: Location[];
+  location: Readonly<Location>;
+  locations: readonly Readonly<Location>[];
   wizard: EstimateWizard;
 }
 
@@ -29,7 +29,7 @@ const portal = oncePerRequest(async (req: Request, res: Response, db: Knex): Pro
     render(req, res, 'portal/views/notFound');
     return undefined;
   }
-  const locations = await listPortalLocations(db, location.company_id);
+  const locations = await portalLocationsOf(req, location);
   let wizard = sessionIfAny(req)?.estimate;
   if (!wizard || wizard.portal !== location.slug) {
     wizard = { portal: location.slug, photoIds: [] };
