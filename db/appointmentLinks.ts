@@ -116,13 +116,13 @@ export async function moveOwnVisit(db: Knex, appointmentId: number, startsAt: Da
     // Estimate and service places are counted per location: its row is the lock (as the estimate hold's).
     const location = await trx('locations')
       .where({ id: first.location_id })
-      .modify((query) => void (repairDay ? query : query.forUpdate()))
+      .modify((query) => void (repairDay ? query : query.forNoKeyUpdate()))
       .first();
     let flow: FlowType | undefined;
     if (repairDay) {
       // A repair day is counted per damage flow type: its row is the lock (as the repair hold's, holdRepairDay).
       const flowId = await effectiveFlowType(trx, first.job_id).then((found) => found.id, () => undefined);
-      flow = await trx('damage_flow_types').where({ id: flowId ?? 0 }).forUpdate().first<FlowType>();
+      flow = await trx('damage_flow_types').where({ id: flowId ?? 0 }).forNoKeyUpdate().first<FlowType>();
     }
     const visit = await trx('appointments').where({ id: appointmentId }).forUpdate().first('id', 'status', 'kind', 'starts_at', 'ends_at', 'customer_id', 'job_id');
     if (!visit || !location || !selfServiceOpen({ status: visit.status, starts_at: visit.starts_at, self_service_cutoff_hours: location.self_service_cutoff_hours }, now)) {

@@ -510,9 +510,13 @@ export async function estimateSlotUsage(db: Knex, locationId: number, from: Date
  * P2, B1: the estimate slot starting at `start` has a free place. The
  * location row is locked first, so concurrent holds and moves of one
  * location queue up (a row that always exists, even when the slot has nothing yet).
+ * FOR NO KEY UPDATE: it queues holds and moves behind each other as FOR
+ * UPDATE would, but not the inserts that merely reference the location
+ * (a new booking, appointment or job takes FOR KEY SHARE on it for its
+ * foreign key, which FOR UPDATE blocks).
  */
 export async function estimateSlotHasRoom(trx: Knex.Transaction, locationId: number, start: Date, exceptAppointmentId?: number): Promise<boolean> {
-  const location = await trx('locations').where({ id: locationId }).forUpdate().first('slot_capacity');
+  const location = await trx('locations').where({ id: locationId }).forNoKeyUpdate().first('slot_capacity');
   const taken = await estimateSlotUsage(trx, locationId, start, new Date(start.getTime() + 1), exceptAppointmentId);
   return (taken.get(start.getTime()) ?? 0) < location.slot_capacity;
 }

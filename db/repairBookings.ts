@@ -85,7 +85,9 @@ export const localDay = (date: Date, timeZone: string) =>
 /**
  * The hold of a repair booking (P4), inside holdSlot's transaction: the flow
  * type row is locked so concurrent holds for it queue up, then the day's
- * appointments are counted against its daily capacity.
+ * appointments are counted against its daily capacity. FOR NO KEY UPDATE,
+ * as the estimate hold's location (estimateSlotHasRoom): jobs that only
+ * reference the flow type are not held up.
  */
 /** What a repair hold needs of its booking (a db/bookings.ts Booking has it). */
 export interface RepairHold {
@@ -96,7 +98,7 @@ export interface RepairHold {
 }
 
 export async function holdRepairDay(trx: Knex.Transaction, booking: RepairHold): Promise<boolean> {
-  const flow = await trx('damage_flow_types').where({ id: booking.damage_flow_type_id }).forUpdate().first<FlowType>();
+  const flow = await trx('damage_flow_types').where({ id: booking.damage_flow_type_id }).forNoKeyUpdate().first<FlowType>();
   const location = await trx('locations').where({ id: booking.location_id }).first<Location>();
   if (!flow || !location || booking.job_id === null) return false;
   const usage = await repairDayUsage(trx, {
