@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createI18n, languages, loadLocale } from './i18n';
+import { createI18n, fixedT, languages, loadLocale } from './i18n';
 
 function keyPaths(value: unknown, prefix = ''): string[] {
   if (typeof value !== 'object' || value === null) return [prefix];
@@ -34,5 +34,30 @@ describe('locales (P10)', () => {
       'Oeps - er is iets fout gelopen. Vermoedelijk was de link niet meer geldig. Gelieve uw aanvraag voor afspraak opnieuw in te voeren via de webpagina alstublieft. Sorry voor het ongemak.',
     );
     expect(i18n.getFixedT('de')('booking.vehicle.photosAdded', { count: 2 })).toBe('2 Fotos hinzugefügt');
+  });
+
+  it("fixedT gives i18next's own text for every kind of call, remembered or not", async () => {
+    const i18n = await createI18n();
+    for (const lng of ['en', 'nl', 'de']) {
+      const t = fixedT(i18n, lng);
+      const own = i18n.getFixedT(lng);
+      const calls: [string, unknown?][] = [
+        ['booking.expired.text'],
+        ['booking.vehicle.photosAdded', { count: 1 }],
+        ['booking.vehicle.photosAdded', { count: 2 }],
+        ['booking.contact.consent', { location: 'Garage <Noord>' }],
+        ['booking.contact.consent', { location: 'Garage Zuid' }],
+        ['errors.noSuchKey', { defaultValue: 'fallback text' }],
+        ['booking.contact.consent', { location: { toString: () => 'an object' } }],
+      ];
+      for (let round = 0; round < 2; round++) {
+        for (const [key, options] of calls) {
+          const expected = options === undefined ? own(key) : own(key, options as never);
+          expect(options === undefined ? t(key) : t(key, options as never), `${lng} ${key} ${JSON.stringify(options)}`).toBe(expected);
+        }
+      }
+      // Different values, different texts: the memo is by key and options.
+      expect(t('booking.contact.consent', { location: 'A' })).not.toBe(t('booking.contact.consent', { location: 'B' }));
+    }
   });
 });
