@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Knex } from 'knex';
-import { leadBadge } from '../../db/leadManager';
+import { leadBadge, type LeadBadge } from '../../db/leadManager';
 
 export interface LeadBadgeView {
   /** "" for none, "1".."9", "9+" above nine (M6) */
@@ -16,20 +16,30 @@ export interface LeadBadgeView {
 export const wantsFragment = (req: Request) =>
   req.get('HX-Request') === 'true' && req.get('HX-Boosted') !== 'true' && req.get('HX-History-Restore-Request') !== 'true';
 
+/** M6: the number of New leads, as the badge shows it. */
+const badgeView = ({ newLeads, refreshSeconds }: LeadBadge): LeadBadgeView => ({
+  label: newLeads === 0 ? '' : newLeads > 9 ? '9+' : String(newLeads),
+  count: newLeads,
+  refreshSeconds,
+});
+
 /** M6: the number of New leads of the company, as the badge shows it. */
 export async function newLeadsBadge(db: Knex, companyId: number): Promise<LeadBadgeView> {
-  const { newLeads, refreshSeconds } = await leadBadge(db, companyId);
-  return { label: newLeads === 0 ? '' : newLeads > 9 ? '9+' : String(newLeads), count: newLeads, refreshSeconds };
+  return badgeView(await leadBadge(db, companyId));
 }
 
 /**
  * M6: the badge beside the "Leads" link on every staff page, for staff who
  * may use the lead manager. Runs after loadPermissions. Fragments show no
  * layout, so they skip the count (the badge's own endpoint counts itself).
+ * The figures come with the staff member (web/middleware/auth.ts loadStaff).
  */
 export function loadLeadBadge(db: Knex) {
   return async (req: Request, res: Response, next: NextFunction) => {
-    if (req.staff && req.permissions?.lead_manager && !wantsFragment(req)) res.locals.leadBadge = await newLeadsBadge(db, req.staff.company_id);
+    if (req.staff && req.permissions?.lead_manager && !wantsFragment(req)) {
+      // Counted by loadStaff with the staff member, in the same round trip, unless a route's gate loaded them apart.
+      res.locals.leadBadge = req.leadBadgeFigures ? badgeView(req.leadBadgeFigures) : await newLeadsBadge(db, req.staff.company_id);
+    }
     next();
   };
 }

@@ -3,9 +3,8 @@ import { type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import {
   findLead,
-  hasActiveAcceptor,
   leadHistory,
-  leadRefreshSeconds,
+  leadManagerLookups,
   leadStatuses,
   listLeads,
   updateLeadDetails,
@@ -14,7 +13,6 @@ import {
 } from '../../db/leadManager';
 import { formatListCursor, parseListCursor, type ListCursor } from '../../lib/listCursor';
 import { leadCustomerId } from '../../db/customerTimeline';
-import { listLocations } from '../../db/locations';
 import { messagesForLead } from '../../db/messages';
 import { closedLeadStatuses, mayEditLead } from '../../lib/permissions';
 import { plateChanged } from '../../clients/temporal';
@@ -68,11 +66,9 @@ export function createLeadsRouter({ db, temporal }: { db: Knex; temporal: Client
     const fragment = wantsFragment(req);
     // The table alone (polling, live search) needs neither the location choices nor the acceptor warning.
     const before = parseListCursor(single(req.query.before));
-    const [{ leads: rows, next }, refreshSeconds, locations, acceptorSet] = await Promise.all([
+    const [{ leads: rows, next }, { refreshSeconds, locations, acceptorSet }] = await Promise.all([
       listLeads(db, companyId, filter, { before, limit: leadsPerPage }),
-      leadRefreshSeconds(db, companyId, filter.locationId),
-      fragment ? [] : listLocations(db, companyId),
-      fragment ? true : hasActiveAcceptor(db, companyId),
+      leadManagerLookups(db, companyId, { locationId: filter.locationId, wholePage: !fragment }),
     ]);
     const leads = rows.map((lead) => ({
       ...lead,
