@@ -23,23 +23,23 @@ const badgeView = ({ newLeads, refreshSeconds }: LeadBadge): LeadBadgeView => ({
   refreshSeconds,
 });
 
-/** M6: the number of New leads of the company, as the badge shows it. */
-export async function newLeadsBadge(db: Knex, companyId: number): Promise<LeadBadgeView> {
-  return badgeView(await leadBadge(db, companyId));
+/**
+ * M6: the number of New leads of the staff member's company, as the badge
+ * shows it: counted with the staff member when this request loaded them
+ * (web/middleware/auth.ts loadStaff), else now.
+ */
+export async function newLeadsBadge(db: Knex, req: Request): Promise<LeadBadgeView> {
+  return badgeView(req.leadBadgeFigures ?? (await leadBadge(db, req.staff!.company_id)));
 }
 
 /**
  * M6: the badge beside the "Leads" link on every staff page, for staff who
  * may use the lead manager. Runs after loadPermissions. Fragments show no
  * layout, so they skip the count (the badge's own endpoint counts itself).
- * The figures come with the staff member (web/middleware/auth.ts loadStaff).
  */
 export function loadLeadBadge(db: Knex) {
   return async (req: Request, res: Response, next: NextFunction) => {
-    if (req.staff && req.permissions?.lead_manager && !wantsFragment(req)) {
-      // Counted by loadStaff with the staff member, in the same round trip, unless a route's gate loaded them apart.
-      res.locals.leadBadge = req.leadBadgeFigures ? badgeView(req.leadBadgeFigures) : await newLeadsBadge(db, req.staff.company_id);
-    }
+    if (req.staff && req.permissions?.lead_manager && !wantsFragment(req)) res.locals.leadBadge = await newLeadsBadge(db, req);
     next();
   };
 }

@@ -55,7 +55,7 @@ export function createLeadsRouter({ db, temporal }: { db: Knex; temporal: Client
   router.get('/staff/leads/badge', requireStaff, async (req, res) => {
     res.set('Cache-Control', 'no-store');
     if (!req.permissions?.lead_manager) return res.status(286).end();
-    render(req, res, view('_badge'), { leadBadge: await newLeadsBadge(db, req.staff!.company_id) });
+    render(req, res, view('_badge'), { leadBadge: await newLeadsBadge(db, req) });
   });
 
   router.use('/staff/leads', requireStaff, requirePermission(db, 'lead_manager'));

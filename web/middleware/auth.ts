@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { LeadBadge } from '../../db/leadManager';
 import { staffOfRequest, type Role, type StaffMember } from '../../db/staff';
 import { wantsFragment } from '../leads/badge';
-import { sessionIfAny } from './session';
+import { sessionIfAny, staffLoadedWithSession } from './session';
 
 declare global {
   namespace Express {
@@ -18,7 +18,9 @@ declare global {
 /**
  * Loads the logged-in staff member, if any, for every /staff request: with
  * their permissions (req.permissions, web/middleware/permissions.ts) and, for
- * a whole page, the New-leads badge's figures, in one round trip.
+ * a whole page, the New-leads badge's figures. They come with the session,
+ * read in the same round trip (web/middleware/session.ts); asked for apart
+ * only when the session was not read from the store.
  */
 export function loadStaff(db: Knex) {
   return async (req: Request, res: Response, next: NextFunction) => {
@@ -26,7 +28,8 @@ export function loadStaff(db: Knex) {
     if (req.staff) return next();
     const id = sessionIfAny(req)?.staffId;
     if (id) {
-      const loaded = await staffOfRequest(db, id, { leadBadge: !wantsFragment(req) });
+      const withSession = staffLoadedWithSession(req);
+      const loaded = withSession?.staff.id === id ? withSession : await staffOfRequest(db, id, { leadBadge: !wantsFragment(req) });
       const user = loaded?.staff;
       if (user?.active) {
         req.staff = user;
