@@ -9,7 +9,7 @@ import type { JobSnapshot } from '../workflows/jobLifecycle.contract';
 import { matchOrCreateCustomer, updateCustomerContact } from './customers';
 import { matchOrCreateVehicle, reviseVehicle } from './vehicles';
 
-export interface JobListRow {
+export interface JobRow {
   id: number;
   job_number: string;
   location_slug: string;
@@ -26,6 +26,12 @@ export interface JobListRow {
   model: string;
   photo_count: number;
 }
+
+/** What the jobs list shows of a job: fifty rows a page, so nothing it does not show. */
+export type JobListRow = Pick<
+  JobRow,
+  'id' | 'job_number' | 'estimate_at' | 'location_name' | 'time_zone' | 'first_name' | 'last_name' | 'plate' | 'make' | 'model' | 'photo_count'
+>;
 
 const jobColumns = (db: Knex) => [
   'jobs.id',
@@ -60,12 +66,23 @@ export async function listJobs(
 ): Promise<{ jobs: JobListRow[]; next: ListCursor | null }> {
   const query = jobsQuery(db, companyId)
     .select(
-      ...jobColumns(db),
+      'jobs.id',
+      'jobs.job_number',
+      jobEstimateColumn(db),
+      'locations.name as location_name',
+      'locations.time_zone',
+      'customers.first_name',
+      'customers.last_name',
+      'vehicles.plate',
+      'vehicles.make',
+      'vehicles.model',
       db.raw('(select count(*)::int from photos where photos.job_id = jobs.id) as photo_count'),
       db.raw(`${cursorAtSql('jobs.created_at')} as cursor_at`),
     )
     .orderBy([{ column: 'jobs.created_at', order: 'desc' }, { column: 'jobs.id', order: 'desc' }])
-    .limit(limit + 1);
+    // The page size in the SQL, not a parameter: a named statement's generic plan knows it reads 51 rows off the index
+    // (with LIMIT $n PostgreSQL priced the generic plan as a sort of every row and planned each run afresh).
+    .limit(limit + 1, { skipBinding: true });
   if (before) query.whereRaw('(jobs.created_at, jobs.id) < (?::timestamptz, ?)', [before.at, before.id]);
   const term = search.trim();
   if (term) {
@@ -81,7 +98,7 @@ export async function listJobs(
   return { jobs: rows, next };
 }
 
-export interface JobDetail extends JobListRow, JobStateRow {
+export interface JobDetail extends JobRow, JobStateRow {
   customer_id: number;
   email: string;
   phone: string;

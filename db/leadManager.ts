@@ -1,11 +1,10 @@
 import type { Knex } from 'knex';
 import { cursorAtSql, pageOf, type ListCursor } from '../lib/listCursor';
-import { closedLeadStatuses } from '../lib/permissions';
+import { closedLeadStatuses, type Role } from '../lib/permissions';
 import { normalizePlate } from '../lib/plates';
 import { preparedQuery } from './prepared';
 import type { ContactFields } from './appointments';
 import type { LeadSummary } from './leads';
-import type { Role } from './staff';
 import type { LeadStatus } from '../workflows/lead.contract';
 
 // The lead manager's reads and the staff edits of a lead (M1, M4-M6). Status
@@ -65,7 +64,9 @@ export async function listLeads(
       db.raw(`${cursorAtSql('leads.created_at')} as cursor_at`),
     )
     .orderBy([{ column: 'leads.created_at', order: 'desc' }, { column: 'leads.id', order: 'desc' }])
-    .limit(limit + 1);
+    // The page size in the SQL, not a parameter: a named statement's generic plan knows it reads 51 rows off the index
+    // (with LIMIT $n PostgreSQL priced the generic plan as a sort of every row and planned each run afresh).
+    .limit(limit + 1, { skipBinding: true });
   if (before) query.whereRaw('(leads.created_at, leads.id) < (?::timestamptz, ?)', [before.at, before.id]);
   if (filter.status !== 'all') query.where('leads.status', filter.status);
   if (filter.locationId) query.where('leads.location_id', filter.locationId);
@@ -103,28 +104,61 @@ export interface LeadBadge {
 
 const defaultRefreshSeconds = 60;
 
-/** M6: one round trip; the count stops at ten rows of the (company_id, status, created_at) index. */
+/**
+ * M6: the badge's two figures as columns of a query over a company
+ * (`companyId`: its SQL, a column or a placeholder); the count stops at ten
+ * rows of the (company_id, status, created_at) index.
+ */
+export const leadBadgeColumnsSql = (companyId: string) =>
+  `(select count(*) from (select 1 from leads where company_id = ${companyId} and status = 'new' limit 10) as capped) as new_leads,
+   (select min(lead_refresh_seconds) from locations where company_id = ${companyId}) as refresh_seconds`;
+
+/** The badge from the columns of leadBadgeColumnsSql. */
+export const leadBadgeOf = (row: { new_leads: number; refresh_seconds: number | null }): LeadBadge => ({
+  newLeads: row.new_leads,
+  refreshSeconds: row.refresh_seconds ?? defaultRefreshSeconds,
+});
+
+/** M6: one round trip (its own endpoint's poll; a staff page has it from loadStaff, db/staff.ts staffOfRequest). */
 export async function leadBadge(db: Knex, companyId: number): Promise<LeadBadge> {
-  const { rows } = await db.raw<{ rows: { new_leads: number; refresh_seconds: number | null }[] }>(
-    `select (select count(*) from (select 1 from leads where company_id = :companyId and status = 'new' limit 10) as capped) as new_leads,
-            (select min(lead_refresh_seconds) from locations where company_id = :companyId) as refresh_seconds`,
-    { companyId },
+  const [row] = await preparedQuery<{ new_leads: number; refresh_seconds: number | null }>(db, db.raw(`select ${leadBadgeColumnsSql('c.id')} from (select ?::int as id) as c`, [companyId]));
+  return leadBadgeOf(row!);
+}
+
+export interface LeadManagerLookups {
+  /** how often the lead manager refreshes: the filtered location's setting, else the company's smallest */
+  refreshSeconds: number;
+  /** the company's locations to filter by, by name (whole pages only) */
+  locations: { id: number; name: string }[];
+  /** M5: somebody takes the online requests, an active staff user marked as acceptor (true for the table alone, which shows no warning) */
+  acceptorSet: boolean;
+}
+
+/**
+ * What the lead manager shows around its table, in one round trip: the
+ * refresh interval, and for the whole page (not the table alone) the
+ * location choices and whether anybody takes online requests.
+ */
+export async function leadManagerLookups(
+  db: Knex,
+  companyId: number,
+  { locationId, wholePage }: { locationId?: number; wholePage: boolean },
+): Promise<LeadManagerLookups> {
+  const [row] = await preparedQuery<{ refresh_seconds: number | null; locations?: { id: number; name: string }[]; acceptor_set?: boolean }>(
+    db,
+    db.raw(
+      `select (select min(lead_refresh_seconds) from locations where company_id = c.id${locationId ? ' and id = c.location_id' : ''}) as refresh_seconds
+              ${
+                wholePage
+                  ? `, (select coalesce(json_agg(json_build_object('id', id, 'name', name) order by name), '[]') from locations where company_id = c.id) as locations,
+                     exists (select 1 from staff_users where company_id = c.id and active and takes_online_requests) as acceptor_set`
+                  : ''
+              }
+         from (select ?::int as id, ?::int as location_id) as c`,
+      [companyId, locationId ?? null],
+    ),
   );
-  return { newLeads: rows[0]!.new_leads, refreshSeconds: rows[0]!.refresh_seconds ?? defaultRefreshSeconds };
-}
-
-/** How often the lead manager refreshes: the filtered location's setting, else the company's smallest. */
-export async function leadRefreshSeconds(db: Knex, companyId: number, locationId?: number): Promise<number> {
-  const query = db('locations').where({ company_id: companyId });
-  if (locationId) query.where({ id: locationId });
-  const row = await query.first<{ seconds: number | null } | undefined>(db.raw('min(lead_refresh_seconds) as seconds'));
-  return row?.seconds ?? defaultRefreshSeconds;
-}
-
-/** M5: somebody takes the online requests (an active staff user marked as acceptor). */
-export async function hasActiveAcceptor(db: Knex, companyId: number): Promise<boolean> {
-  const row = await db('staff_users').where({ company_id: companyId, active: true, takes_online_requests: true }).first('id');
-  return row !== undefined;
+  return { refreshSeconds: row!.refresh_seconds ?? defaultRefreshSeconds, locations: row!.locations ?? [], acceptorSet: row!.acceptor_set ?? true };
 }
 
 export interface LeadDetail extends LeadRow {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasActiveAcceptor, leadBadge, leadRefreshSeconds, listLeads, type LeadFilter } from '../db/leadManager';
+import { leadBadge, leadManagerLookups, listLeads, type LeadFilter } from '../db/leadManager';
 import { LockedPermissionError, permissionsOf, permissionTable, savePermissionTable, setPermission } from '../db/permissions';
 import { createLocation, createStaff, insertLead } from './support/fixtures';
 import { httpClient } from './support/httpClient';
@@ -59,15 +59,21 @@ describe('M1/M4-M6: the lead manager, its permissions and its badge (PostgreSQL,
     expect((await leadBadge(db, companyId)).newLeads).toBe(3);
     for (let i = 0; i < 9; i++) await insertLead(db, companyId, location.id);
     expect((await leadBadge(db, companyId)).newLeads).toBe(10); // 12 New: counting stops at ten ("9+")
-    expect(await leadRefreshSeconds(db, companyId)).toBe(45);
-    expect(await leadRefreshSeconds(db, companyId, location.id)).toBe(120);
+    const lookups = (locationId?: number) => leadManagerLookups(db, companyId, { locationId, wholePage: true });
+    expect((await lookups()).refreshSeconds).toBe(45);
+    expect((await lookups(location.id)).refreshSeconds).toBe(120);
+    expect((await leadManagerLookups(db, companyId, { locationId: location.id, wholePage: false })).refreshSeconds).toBe(120);
+    // The location choices by name, the company's own only.
+    const names = (await db('locations').where({ company_id: companyId }).orderBy('name').select('id', 'name')) as { id: number; name: string }[];
+    expect((await lookups()).locations).toEqual(names);
+    expect((await leadManagerLookups(db, companyId, { wholePage: false })).locations).toEqual([]);
 
-    expect(await hasActiveAcceptor(db, companyId)).toBe(false);
+    expect((await lookups()).acceptorSet).toBe(false);
     await createStaff(db, companyId, 'service_advisor');
     await db('staff_users').where({ company_id: companyId }).update({ takes_online_requests: true, active: false });
-    expect(await hasActiveAcceptor(db, companyId)).toBe(false); // an inactive acceptor takes nothing
+    expect((await lookups()).acceptorSet).toBe(false); // an inactive acceptor takes nothing
     await db('staff_users').where({ company_id: companyId }).update({ active: true });
-    expect(await hasActiveAcceptor(db, companyId)).toBe(true);
+    expect((await lookups()).acceptorSet).toBe(true);
   });
 
   it('gives roles their default permissions, lets the company override them, and never takes online booking admin from admins', async () => {

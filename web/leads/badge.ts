@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Knex } from 'knex';
-import { leadBadge } from '../../db/leadManager';
+import { leadBadge, type LeadBadge } from '../../db/leadManager';
 
 export interface LeadBadgeView {
   /** "" for none, "1".."9", "9+" above nine (M6) */
@@ -16,10 +16,20 @@ export interface LeadBadgeView {
 export const wantsFragment = (req: Request) =>
   req.get('HX-Request') === 'true' && req.get('HX-Boosted') !== 'true' && req.get('HX-History-Restore-Request') !== 'true';
 
-/** M6: the number of New leads of the company, as the badge shows it. */
-export async function newLeadsBadge(db: Knex, companyId: number): Promise<LeadBadgeView> {
-  const { newLeads, refreshSeconds } = await leadBadge(db, companyId);
-  return { label: newLeads === 0 ? '' : newLeads > 9 ? '9+' : String(newLeads), count: newLeads, refreshSeconds };
+/** M6: the number of New leads, as the badge shows it. */
+const badgeView = ({ newLeads, refreshSeconds }: LeadBadge): LeadBadgeView => ({
+  label: newLeads === 0 ? '' : newLeads > 9 ? '9+' : String(newLeads),
+  count: newLeads,
+  refreshSeconds,
+});
+
+/**
+ * M6: the number of New leads of the staff member's company, as the badge
+ * shows it: counted with the staff member when this request loaded them
+ * (web/middleware/auth.ts loadStaff), else now.
+ */
+export async function newLeadsBadge(db: Knex, req: Request): Promise<LeadBadgeView> {
+  return badgeView(req.leadBadgeFigures ?? (await leadBadge(db, req.staff!.company_id)));
 }
 
 /**
@@ -29,7 +39,7 @@ export async function newLeadsBadge(db: Knex, companyId: number): Promise<LeadBa
  */
 export function loadLeadBadge(db: Knex) {
   return async (req: Request, res: Response, next: NextFunction) => {
-    if (req.staff && req.permissions?.lead_manager && !wantsFragment(req)) res.locals.leadBadge = await newLeadsBadge(db, req.staff.company_id);
+    if (req.staff && req.permissions?.lead_manager && !wantsFragment(req)) res.locals.leadBadge = await newLeadsBadge(db, req);
     next();
   };
 }

@@ -3,18 +3,17 @@ import { type Request, type Response } from 'express';
 import type { Knex } from 'knex';
 import {
   findLead,
-  hasActiveAcceptor,
   leadHistory,
-  leadRefreshSeconds,
+  leadManagerLookups,
   leadStatuses,
   listLeads,
   updateLeadDetails,
   type LeadDetail,
   type LeadFilter,
+  type LeadRow,
 } from '../../db/leadManager';
 import { formatListCursor, parseListCursor, type ListCursor } from '../../lib/listCursor';
 import { leadCustomerId } from '../../db/customerTimeline';
-import { listLocations } from '../../db/locations';
 import { messagesForLead } from '../../db/messages';
 import { closedLeadStatuses, mayEditLead } from '../../lib/permissions';
 import { plateChanged } from '../../clients/temporal';
@@ -57,7 +56,7 @@ export function createLeadsRouter({ db, temporal }: { db: Knex; temporal: Client
   router.get('/staff/leads/badge', requireStaff, async (req, res) => {
     res.set('Cache-Control', 'no-store');
     if (!req.permissions?.lead_manager) return res.status(286).end();
-    render(req, res, view('_badge'), { leadBadge: await newLeadsBadge(db, req.staff!.company_id) });
+    render(req, res, view('_badge'), { leadBadge: await newLeadsBadge(db, req) });
   });
 
   router.use('/staff/leads', requireStaff, requirePermission(db, 'lead_manager'));
@@ -68,17 +67,21 @@ export function createLeadsRouter({ db, temporal }: { db: Knex; temporal: Client
     const fragment = wantsFragment(req);
     // The table alone (polling, live search) needs neither the location choices nor the acceptor warning.
     const before = parseListCursor(single(req.query.before));
-    const [{ leads: rows, next }, refreshSeconds, locations, acceptorSet] = await Promise.all([
+    const [{ leads, next }, { refreshSeconds, locations, acceptorSet }] = await Promise.all([
       listLeads(db, companyId, filter, { before, limit: leadsPerPage }),
-      leadRefreshSeconds(db, companyId, filter.locationId),
-      fragment ? [] : listLocations(db, companyId),
-      fragment ? true : hasActiveAcceptor(db, companyId),
+      leadManagerLookups(db, companyId, { locationId: filter.locationId, wholePage: !fragment }),
     ]);
-    const leads = rows.map((lead) => ({
-      ...lead,
-      createdLabel: formatLocalDateTimeShort(lead.created_at, lead.time_zone, req.language),
-      desiredLabel: desiredDay(lead.desired_date, req.language),
-    }));
+    // The template asks for each row's labels: no copy of the fifty rows to add them. Desired days repeat down
+    // the table: each is worded once.
+    const days = new Map<string, string>();
+    const labels = {
+      createdLabel: (lead: LeadRow) => formatLocalDateTimeShort(lead.created_at, lead.time_zone, req.language),
+      desiredLabel: ({ desired_date: day }: LeadRow) => {
+        let label = days.get(day);
+        if (label === undefined) days.set(day, (label = desiredDay(day, req.language)));
+        return label;
+      },
+    };
     res.set('Cache-Control', 'no-store');
     render(
       req,
@@ -86,6 +89,7 @@ export function createLeadsRouter({ db, temporal }: { db: Knex; temporal: Client
       view('leads'),
       {
         leads,
+        ...labels,
         olderUrl: next ? leadListUrl(filter, next) : '',
         newestUrl: before ? leadListUrl(filter) : '',
         // The table's refresh polls the page it shows, with the filters as they stand in the form.

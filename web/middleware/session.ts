@@ -2,6 +2,7 @@ import connectPgSimple from 'connect-pg-simple';
 import type { NextFunction, Request, Response } from 'express';
 import session from 'express-session';
 import pg from 'pg';
+import { sessionWithStaff, type StaffOfRequest } from '../../db/staff';
 
 declare module 'express-session' {
   interface SessionData {
@@ -69,8 +70,32 @@ function saveBeforeRedirect(req: Request, res: Response, next: NextFunction) {
  * undid: the next form then failed as "expired". A session unchanged since
  * saveBeforeRedirect stored it is not written again.
  */
-function storeWritingOnce(Base: ReturnType<typeof connectPgSimple>, touchGranularityMs: number) {
+function storeWritingOnce(Base: ReturnType<typeof connectPgSimple>, touchGranularityMs: number, pool: pg.Pool) {
   return class extends Base {
+    /**
+     * connect-pg-simple's load (a session not expired by now, in whole
+     * seconds as it stores them), with the staff member the session names,
+     * their permissions and the New-leads badge in the same round trip
+     * (db/staff.ts sessionWithStaff): web/middleware/auth.ts loadStaff takes
+     * them from staffLoadedWithSession instead of asking again.
+     */
+    override get(sid: string, done: (error: unknown, session?: session.SessionData | null) => void) {
+      sessionWithStaff(pool, sid, Math.ceil(Date.now() / 1000)).then(
+        (found) => {
+          if (found?.staff) loadedWithSession.set(found.sess, found.staff);
+          done(null, found?.sess as session.SessionData | undefined);
+        },
+        (error: unknown) => done(error),
+      );
+    }
+
+    /** express-session makes the request's session from what `get` answered: the staff member it brought goes to the request. */
+    override createSession(req: Request, data: session.SessionData) {
+      const staff = loadedWithSession.get(data);
+      if (staff) staffOfSession.set(req, staff);
+      return super.createSession(req, data);
+    }
+
     override set(sid: string, session: session.SessionData, done?: (error?: unknown) => void) {
       if (storedBeforeRedirect.get(session) === contentOf(session)) return done?.();
       super.set(sid, session, done);
@@ -90,6 +115,17 @@ function storeWritingOnce(Base: ReturnType<typeof connectPgSimple>, touchGranula
     }
   };
 }
+
+/** What `get` loaded along with a session, by the session's stored data; then by the request it was loaded for. */
+const loadedWithSession = new WeakMap<object, StaffOfRequest>();
+const staffOfSession = new WeakMap<Request, StaffOfRequest>();
+
+/**
+ * The staff member this request's session named when it was loaded, with
+ * their permissions and badge figures, read with the session; undefined
+ * when it named none or the session was made by this request.
+ */
+export const staffLoadedWithSession = (req: Request): StaffOfRequest | undefined => staffOfSession.get(req);
 
 /** The expiry a session had in the store when this request loaded it. */
 const loadedExpiry = new WeakMap<object, number>();
@@ -196,7 +232,7 @@ export function sessionMiddleware({ pool, secret, idleTimeoutMs, absoluteTimeout
   // How often the last activity and a rolling session's expiry are written: often enough for the idle timeout,
   // without a write per request.
   const seenGranularityMs = Math.min(60_000, idleTimeoutMs / 10);
-  const PgStore = storeWritingOnce(connectPgSimple(session), seenGranularityMs);
+  const PgStore = storeWritingOnce(connectPgSimple(session), seenGranularityMs, pool);
   const store = new PgStore({ pool, tableName: 'sessions', createTableIfMissing: false, pruneSessionInterval: 15 * 60 });
   const cookie = sessionCookie(secureCookies);
   const handler = session({
