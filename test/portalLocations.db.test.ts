@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Knex } from 'knex';
+import { createDb } from '../db/knex';
 import { createLogger } from '../lib/logger';
 import { LiveChanges } from '../web/live';
 import { PortalLocations } from '../web/portalLocations';
@@ -10,6 +12,8 @@ describe('the portal locations kept in memory', () => {
   let platform: Platform;
   let changes: LiveChanges;
   let locations: PortalLocations;
+  /** its own pool: the platform's worker and web process ask the database too */
+  let db: Knex;
   /** the queries on `locations` run since the last call */
   let queried: () => number;
 
@@ -17,9 +21,10 @@ describe('the portal locations kept in memory', () => {
     platform = await startPlatform();
     changes = new LiveChanges(platform.config.DATABASE_LISTEN_URL, createLogger('silent', 'test'));
     await changes.start();
-    locations = new PortalLocations(platform.db, changes);
+    db = createDb(platform.config.DATABASE_URL, 2);
+    locations = new PortalLocations(db, changes);
     let count = 0;
-    platform.db.on('query', (query: { sql: string }) => {
+    db.on('query', (query: { sql: string }) => {
       if (/from "locations"/.test(query.sql)) count++;
     });
     queried = () => {
@@ -30,6 +35,7 @@ describe('the portal locations kept in memory', () => {
   });
   afterAll(async () => {
     await changes?.stop();
+    await db?.destroy();
     await platform?.close();
   });
 
@@ -76,7 +82,7 @@ describe('the portal locations kept in memory', () => {
 
     const { location } = await createLocation(platform.db);
     const deaf = new LiveChanges(platform.config.DATABASE_LISTEN_URL, createLogger('silent', 'test'));
-    const unheard = new PortalLocations(platform.db, deaf); // never started: no LISTEN connection
+    const unheard = new PortalLocations(db, deaf); // never started: no LISTEN connection
     await unheard.bySlug(location.slug);
     await unheard.bySlug(location.slug);
     expect(queried()).toBe(2);
