@@ -38,7 +38,7 @@ export class LiveChanges {
   private readonly jobs = new Listeners<void>();
   private readonly boards = new Listeners<BoardNotice>();
   private readonly reconnected = new Set<() => void>();
-  private readonly locations = new Set<() => void>();
+  private readonly locations = new Set<(payload: string) => void>();
   private client: pg.Client | undefined;
   private stopped = false;
   private lost = false;
@@ -56,7 +56,7 @@ export class LiveChanges {
         const notice = JSON.parse(message.payload) as BoardNotice;
         this.boards.emit(notice.company, notice);
       } else if (message.channel === locationChangedChannel) {
-        for (const listener of this.locations) listener();
+        for (const listener of this.locations) listener(message.payload ?? '');
       }
     });
     client.on('error', (error) => {
@@ -96,8 +96,8 @@ export class LiveChanges {
     return this.boards.add(companyId, listener);
   }
 
-  /** Calls `listener` whenever a location is added, changed or removed; returns the unsubscribe function. */
-  onLocationsChanged(listener: () => void): () => void {
+  /** Calls `listener` (with the notice's payload, '' from the trigger) whenever a location is added, changed or removed; returns the unsubscribe function. */
+  onLocationsChanged(listener: (payload: string) => void): () => void {
     this.locations.add(listener);
     return () => this.locations.delete(listener);
   }
