@@ -14,7 +14,6 @@
  *   npm run bench:board [-- --seconds 10 --runs 3 --moves 20]
  */
 import http from 'node:http';
-import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import '../test/setup'; // quiet Temporal runtime logs
 import { boardCards } from '../db/board';
@@ -23,23 +22,10 @@ import { normalizePlate } from '../lib/plates';
 import { createLocation, createStaff } from '../test/support/fixtures';
 import { createDatabase, startPlatformOn } from '../test/support/harness';
 import { startInfrastructure } from '../test/support/infrastructure';
-import { fortunes, median, report } from './report';
+import { fortunes, median, numberArgs, report } from './report';
 import { cookieHeader, cookiesOf, percentile, proxied, proxiedRequest as request, rssMb, startWebProcess } from './webProcess';
 
-const { values: args } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '10' },
-    runs: { type: 'string', default: '3' },
-    moves: { type: 'string', default: '20' },
-    cards: { type: 'string', default: '200' },
-    connections: { type: 'string', default: '50' },
-  },
-});
-const seconds = Number(args.seconds);
-const runs = Number(args.runs);
-const moves = Number(args.moves);
-const cards = Number(args.cards);
-const connections = Number(args.connections);
+const { seconds, runs, moves, cards, connections } = numberArgs({ seconds: 10, runs: 3, moves: 20, cards: 200, connections: 50 });
 
 
 

@@ -13,7 +13,6 @@
  * BENCH_NODE_ARGS adds to its command line (e.g. "--max-semi-space-size=8").
  */
 import os from 'node:os';
-import { parseArgs } from 'node:util';
 import '../test/setup'; // quiet Temporal runtime logs
 import { estimateHours, slotRules } from '../db/locations';
 import { generateSlots } from '../lib/slots';
@@ -21,21 +20,10 @@ import { book, wizardFor } from '../test/support/booking';
 import { createLocation } from '../test/support/fixtures';
 import { startPlatformOn } from '../test/support/harness';
 import { startInfrastructure } from '../test/support/infrastructure';
-import { median, report } from './report';
+import { median, numberArgs, report } from './report';
 import { proxied, rssMb, startWebProcess } from './webProcess';
 
-const { values: args } = parseArgs({
-  options: {
-    bookings: { type: 'string', default: '200' },
-    concurrency: { type: 'string', default: '10' },
-    seconds: { type: 'string', default: '5' },
-    runs: { type: 'string', default: '3' },
-  },
-});
-const bookings = Number(args.bookings);
-const concurrency = Number(args.concurrency);
-const seconds = Number(args.seconds);
-const runs = Number(args.runs);
+const { bookings, concurrency, seconds, runs } = numberArgs({ bookings: 200, concurrency: 10, seconds: 5, runs: 3 });
 // Behind its TLS proxy, as in production: every request says https (the session cookie is Secure).
 
 function percentile(sorted: number[], p: number): number {

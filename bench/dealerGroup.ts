@@ -21,7 +21,6 @@ import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { hash } from '@node-rs/argon2';
 import autocannon from 'autocannon';
 import type { Knex } from 'knex';
@@ -36,23 +35,12 @@ import { parseLeadFilter } from '../web/leads/form';
 import { freePort, startTemporal } from '../lib/stack';
 import { createDatabase, startPlatformOn, type Platform } from '../test/support/harness';
 import { startInfrastructure } from '../test/support/infrastructure';
-import { fortunes, report, type Figure } from './report';
+import { fortunes, numberArgs, report, type Figure } from './report';
 import { cookiesOf, proxied, proxiedRequest as request, rssMb, startWebProcess } from './webProcess';
 
-const { values: args } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '10' },
-    connections: { type: 'string', default: '50' },
-    inflight: { type: 'string', default: '50' },
-    /** a smaller group for a quick try (0.1: 2,000 jobs…); the figures are the full group's at 1 */
-    scale: { type: 'string', default: '1' },
-  },
-});
-const seconds = Number(args.seconds);
-const connections = Number(args.connections);
-const inflight = Number(args.inflight);
+// scale: a smaller group for a quick try (0.1: 2,000 jobs…); the figures are the full group's at 1
+const { seconds, connections, inflight, scale } = numberArgs({ seconds: 10, connections: 50, inflight: 50, scale: 1 });
 
-const scale = Number(args.scale);
 const group = Object.fromEntries(
   Object.entries({ locations: 50, jobs: 20_000, openJobs: 2_000, appointments: 5_000, leads: 2_000, newLeads: 500, staff: 200 }).map(([key, n]) => [key, key === 'locations' ? n : Math.round(n * scale)]),
 ) as Record<'locations' | 'jobs' | 'openJobs' | 'appointments' | 'leads' | 'newLeads' | 'staff', number>;

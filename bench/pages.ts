@@ -17,7 +17,6 @@
  * adds to the web process's node options.
  */
 import { readdir, readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import type { Knex } from 'knex';
 import { listJobs } from '../db/jobs';
@@ -27,21 +26,10 @@ import { appointmentWithCheckinLink } from '../test/support/checkin';
 import { createLocation, createStaff } from '../test/support/fixtures';
 import { createDatabase, startPlatformOn } from '../test/support/harness';
 import { startInfrastructure } from '../test/support/infrastructure';
-import { fortunes, median, report, type Figure } from './report';
+import { fortunes, median, numberArgs, report, type Figure } from './report';
 import { cookieHeader, cookiesOf, proxied, proxiedRequest as request, rssMb, startWebProcess } from './webProcess';
 
-const { values: args } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '10' },
-    runs: { type: 'string', default: '3' },
-    rows: { type: 'string', default: '5000' },
-    connections: { type: 'string', default: '50' },
-  },
-});
-const seconds = Number(args.seconds);
-const runs = Number(args.runs);
-const rows = Number(args.rows);
-const connections = Number(args.connections);
+const { seconds, runs, rows, connections } = numberArgs({ seconds: 10, runs: 3, rows: 5_000, connections: 50 });
 
 
 

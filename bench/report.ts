@@ -1,7 +1,15 @@
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
 import { percentile } from './webProcess';
+
+/** A benchmark's numeric options from its command line (`-- --runs 5`), each with its default. */
+export function numberArgs<K extends string>(defaults: Record<K, number>): Record<K, number> {
+  const names = Object.keys(defaults) as K[];
+  const { values } = parseArgs({ options: Object.fromEntries(names.map((name) => [name, { type: 'string' as const }])) });
+  return Object.fromEntries(names.map((name) => [name, values[name] === undefined ? defaults[name] : Number(values[name])])) as Record<K, number>;
+}
 
 /** The median of `values`. */
 export const median = (values: number[]) => percentile(values, 50);

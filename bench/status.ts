@@ -15,27 +15,15 @@
  * BENCH_NODE_ARGS adds to its command line (e.g. "--max-semi-space-size=8").
  */
 import http from 'node:http';
-import { parseArgs } from 'node:util';
 import '../test/setup'; // quiet Temporal runtime logs
 import { advanceJob } from '../clients/jobLifecycle';
 import { createJob, createLocation } from '../test/support/fixtures';
 import { startPlatformOn } from '../test/support/harness';
 import { startInfrastructure } from '../test/support/infrastructure';
-import { median, report } from './report';
+import { median, numberArgs, report } from './report';
 import { percentile, proxied, request as plainRequest, rssMb, startWebProcess } from './webProcess';
 
-const { values: args } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '5' },
-    concurrency: { type: 'string', default: '10' },
-    streams: { type: 'string', default: '2000' },
-    changes: { type: 'string', default: '5' },
-  },
-});
-const seconds = Number(args.seconds);
-const concurrency = Number(args.concurrency);
-const streams = Number(args.streams);
-const changes = Number(args.changes);
+const { seconds, concurrency, streams, changes } = numberArgs({ seconds: 5, concurrency: 10, streams: 2_000, changes: 5 });
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 // Behind its TLS proxy, as in production: every request says https (the session cookie is Secure).

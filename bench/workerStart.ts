@@ -11,17 +11,15 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import '../test/setup'; // quiet Temporal runtime logs
 import { appRoot } from '../lib/appRoot';
 import { startPlatformOn, type Platform } from '../test/support/harness';
 import { startInfrastructure } from '../test/support/infrastructure';
 import { ensureBuilt } from '../scripts/build';
-import { median, report } from './report';
+import { median, numberArgs, report } from './report';
 import { rssMb } from './webProcess';
 
-const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
-const runs = Number(args.runs);
+const { runs } = numberArgs({ runs: 5 });
 
 const commands = {
   compiled: ['dist/worker.js'],
