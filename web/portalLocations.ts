@@ -27,7 +27,7 @@ export class PortalLocations {
     changes.onReconnect(() => this.drop());
   }
 
-  drop(): void {
+  private drop(): void {
     this.generation++;
     this.kept.clear();
   }
@@ -49,13 +49,14 @@ export class PortalLocations {
     const value = await load();
     if (!value) return undefined;
     // Frozen: one object serves every request, so none may change it for the others.
-    const kept = deepFreeze(value);
+    const kept = frozen(value);
     if (generation === this.generation && this.changes.listening) this.kept.set(key, { value: kept, at: performance.now() });
     return kept;
   }
 }
 
-const deepFreeze = <T extends object>(value: T): Readonly<T> => {
+/** `value` frozen, and each row of it when it is a list. */
+const frozen = <T extends object>(value: T): Readonly<T> => {
   if (Array.isArray(value)) value.forEach((item: object) => Object.freeze(item));
   return Object.freeze(value);
 };
@@ -65,10 +66,11 @@ export const usePortalLocations = (app: Express, locations: PortalLocations) => 
   app.locals.portalLocations = locations;
 };
 
+const portalLocationsOfApp = (req: Request) => req.app.locals.portalLocations as PortalLocations;
+
 /** The location of the portal page's `:slug`, or undefined when there is none. */
-export const portalLocation = (req: Request): Promise<Readonly<Location> | undefined> =>
-  (req.app.locals.portalLocations as PortalLocations).bySlug(String(req.params.slug));
+export const portalLocation = (req: Request): Promise<Readonly<Location> | undefined> => portalLocationsOfApp(req).bySlug(String(req.params.slug));
 
 /** The company's portal locations of `location` (see PortalLocations.ofCompany). */
 export const portalLocationsOf = (req: Request, location: Location): Promise<readonly Readonly<Location>[]> =>
-  (req.app.locals.portalLocations as PortalLocations).ofCompany(location.company_id);
+  portalLocationsOfApp(req).ofCompany(location.company_id);
