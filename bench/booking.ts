@@ -4,9 +4,11 @@
  *  - p50/p95 latency of that confirmation (open + Confirm + the confirmation page)
  *  - requests per second of the portal home and of the slot page
  * Starts its own PostgreSQL, Temporal dev server and mail catcher, like the
- * tests; the web process is the production entry point in production mode
- * (its own process, behind a pretend TLS proxy), the worker runs in this
- * process (as the tests run it). Holds and confirmations are measured
+ * tests; the web process and the worker are the production entry points in
+ * production mode, each in its own process (the web behind a pretend TLS
+ * proxy), as production runs them. BENCH_WORKER=in-process runs the worker in
+ * this process instead, as the tests do (it then shares its event loop with
+ * the bench's client and the mail catcher). Holds and confirmations are measured
  * `--runs` times (fresh bookings each time); the figures are medians of the runs.
  *   npm run bench [-- --bookings 200 --concurrency 10 --seconds 5 --runs 3]
  * BENCH_CPU_PROFILE=<folder>: the web process writes a CPU profile there when it stops;
@@ -21,7 +23,7 @@ import { createLocation } from '../test/support/fixtures';
 import { startPlatformOn } from '../test/support/harness';
 import { startInfrastructure } from '../test/support/infrastructure';
 import { median, numberArgs, report } from './report';
-import { proxied, rssMb, startWebProcess } from './webProcess';
+import { proxied, rssMb, startWebProcess, startWorkerProcess } from './webProcess';
 
 const { bookings, concurrency, seconds, runs } = numberArgs({ bookings: 200, concurrency: 10, seconds: 5, runs: 3 });
 // Behind its TLS proxy, as in production: every request says https (the session cookie is Secure).
@@ -71,11 +73,9 @@ async function main() {
   const infrastructure = await startInfrastructure();
   const platform = await startPlatformOn(infrastructure, { DATABASE_POOL_MAX: '20' });
   const profile = [...(process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : []), ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
-  const { baseUrl, web, stop } = await startWebProcess(
-    platform,
-    { NODE_ENV: 'production', SESSION_SECRET: 'bench-only-session-secret-0123456789abcdef', TRUST_PROXY: 'loopback', DATABASE_POOL_MAX: '20' },
-    profile,
-  );
+  const production = { NODE_ENV: 'production', SESSION_SECRET: 'bench-only-session-secret-0123456789abcdef', TRUST_PROXY: 'loopback', DATABASE_POOL_MAX: '20' };
+  const { baseUrl, web, stop } = await startWebProcess(platform, production, profile);
+  const worker = process.env.BENCH_WORKER === 'in-process' ? undefined : await startWorkerProcess(platform, production);
   let peakRss = 0;
   const sampler = setInterval(() => void rssMb(web.pid!).then((mb) => (peakRss = Math.max(peakRss, mb)), () => undefined), 100);
   const mailApi = infrastructure.mailApiUrl;
@@ -178,6 +178,7 @@ async function main() {
   } finally {
     clearInterval(sampler);
     await stop();
+    await worker?.stop();
     await platform.close();
     await infrastructure.stop();
   }

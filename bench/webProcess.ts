@@ -74,6 +74,39 @@ export const cookiesOf = (headers: http.IncomingHttpHeaders, jar = new Map<strin
 /** A cookie jar as the Cookie header sends it. */
 export const cookieHeader = (jar: Map<string, string>) => [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
 
+/** The platform's settings as a production process reads them from its environment. */
+const platformEnv = (platform: Platform) => ({
+  DATABASE_URL: platform.config.DATABASE_URL,
+  TEMPORAL_ADDRESS: platform.config.TEMPORAL_ADDRESS,
+  TEMPORAL_NAMESPACE: platform.config.TEMPORAL_NAMESPACE,
+  TEMPORAL_TASK_QUEUE: platform.config.TEMPORAL_TASK_QUEUE,
+  SMTP_URL: platform.config.SMTP_URL,
+});
+
+/**
+ * One production process (`entry`, after `nodeArgs`) in `cwd`, logging as
+ * production does (at info) to a file of its own rather than this terminal;
+ * `stop()` ends it with SIGTERM and removes the log once it exited cleanly.
+ */
+function spawnLogged(name: string, entry: string[], env: Record<string, string | undefined>, nodeArgs: string[], cwd: string) {
+  return (async () => {
+    const logFile = path.join(await mkdtemp(path.join(os.tmpdir(), `workshop-bench-${name}-`)), `${name}.log`);
+    const logFd = openSync(logFile, 'a');
+    const child = spawn(process.execPath, [...nodeArgs, ...entry], { cwd, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', logFd, 'inherit'] });
+    closeSync(logFd);
+    child.once('exit', (code) => {
+      if (code !== 0 && code !== null) console.error(`the ${name} process stopped (exit ${code}); its log: ${logFile}`);
+    });
+    const stop = async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      const code = await new Promise((resolve) => child.once('exit', resolve));
+      if (code === 0) await rm(path.dirname(logFile), { recursive: true, force: true });
+    };
+    return { child, logFile, stop };
+  })();
+}
+
 /**
  * The production entry point (dist/server.js, or web/server.ts) in its own
  * process, on the benchmark's platform (its database, Temporal namespace and
@@ -91,39 +124,43 @@ export async function startWebProcess(
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const entry = run === 'compiled' ? ['dist/server.js'] : ['--import', 'tsx', 'web/server.ts'];
-  // It logs as production does (every request at info), to a file rather than this terminal.
-  const logFile = path.join(await mkdtemp(path.join(os.tmpdir(), 'workshop-bench-web-')), 'web.log');
-  const logFd = openSync(logFile, 'a');
-  const web = spawn(process.execPath, [...nodeArgs, ...entry], {
-    cwd,
-    env: {
-      ...process.env,
-      LOG_LEVEL: 'info',
-      PORT: String(port),
-      PUBLIC_URL: baseUrl,
-      DATABASE_URL: platform.config.DATABASE_URL,
-      TEMPORAL_ADDRESS: platform.config.TEMPORAL_ADDRESS,
-      TEMPORAL_NAMESPACE: platform.config.TEMPORAL_NAMESPACE,
-      TEMPORAL_TASK_QUEUE: platform.config.TEMPORAL_TASK_QUEUE,
-      SMTP_URL: platform.config.SMTP_URL,
-      ...env,
-    },
-    stdio: ['ignore', logFd, 'inherit'],
-  });
-  closeSync(logFd);
-  web.once('exit', (code) => {
-    if (code !== 0 && code !== null) console.error(`the web process stopped (exit ${code}); its log: ${logFile}`);
-  });
-  const stop = async () => {
-    if (web.exitCode !== null) return;
-    web.kill('SIGTERM');
-    const code = await new Promise((resolve) => web.once('exit', resolve));
-    if (code === 0) await rm(path.dirname(logFile), { recursive: true, force: true });
-  };
+  const { child: web, logFile, stop } = await spawnLogged('web', entry, { PORT: String(port), PUBLIC_URL: baseUrl, ...platformEnv(platform), ...env }, nodeArgs, cwd);
   for (;;) {
     if (await request(`${baseUrl}/healthz`).catch(() => undefined)) break;
     if (web.exitCode !== null) throw new Error(`the web process stopped (exit ${web.exitCode})`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return { baseUrl, web, logFile, stop };
+}
+
+/**
+ * The compiled worker (dist/worker.js, on the workflow bundle built with it)
+ * in its own process on the platform's task queue, in place of the
+ * platform's in-process worker (stopped first), as production runs it:
+ * activities and workflow tasks then no longer share this process's event
+ * loop with the bench's own client and the mail catcher. Answers once it
+ * polls; `stop()` ends it (in-flight tasks finish) and starts the platform's
+ * own worker again.
+ */
+export async function startWorkerProcess(
+  platform: Platform,
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): Promise<{ worker: ChildProcess; logFile: string; stop(): Promise<void> }> {
+  await ensureBuilt();
+  await platform.stopWorker();
+  const { child: worker, logFile, stop } = await spawnLogged('worker', ['dist/worker.js'], { PUBLIC_URL: platform.baseUrl, ...platformEnv(platform), ...env }, nodeArgs, appRoot);
+  for (;;) {
+    if ((await readFile(logFile, 'utf8')).includes('worker polling')) break;
+    if (worker.exitCode !== null) throw new Error(`the worker process stopped (exit ${worker.exitCode}); its log: ${logFile}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return {
+    worker,
+    logFile,
+    async stop() {
+      await stop();
+      await platform.startWorker();
+    },
+  };
 }
