@@ -52,7 +52,7 @@ import { createStatusRouter } from './status/routes';
 import { createTemplatesRouter } from './templates/routes';
 import { createVisitRouter } from './visit/routes';
 import { createWebhooksRouter } from './webhooks/routes';
-import { featureRouter } from './router';
+import { featureRouter, routersUnder } from './router';
 import { photoUploadParser } from './uploads';
 
 export interface AppDeps {
@@ -156,54 +156,58 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   app.use(loadPermissions(db), loadLeadBadge(db));
 
   usePortalLocations(app, new PortalLocations(db, changes));
-  app.use(createPortalRouter({ db }));
-  app.use(
-    createBookingRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, linkTtlMs: config.BOOKING_LINK_TTL, uploads }),
-  );
-  app.use(createStatusRouter({ db, changes, lookupLimit: config.LOOKUP_RATE_LIMIT }));
-  // The customers' own pages first: a check-in link need not pass every staff router's routes (only it serves /c/).
-  app.use(createCheckinRouter(checkinDeps));
-  app.use(createJobPhotosRouter({ db, uploads }));
-  app.use(createRepairRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, linkTtlMs: config.BOOKING_LINK_TTL }));
-  app.use(createStaffRouter({ db, secureCookies: production }));
-  app.use(createBoardRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE }));
-  app.use(createBoardEventsRouter({ db, changes, log }));
-  app.use(createJobEditRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE }));
-  app.use(createJobsRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, uploadDir: config.UPLOAD_DIR }));
-  app.use(createTemplatesRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, publicUrl: config.PUBLIC_URL }));
-  app.use(
-    createMessagingRouter({
-      db,
-      i18n,
-      publicUrl: config.PUBLIC_URL,
-      smsProvider: config.SMS_PROVIDER,
-      whatsappProvider: config.WHATSAPP_PROVIDER,
-      webhooks: webhookDeps,
-    }),
-  );
   const leadDeps = { db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE };
   const smsAvailable = config.SMS_PROVIDER !== 'none';
-  app.use(createServiceBookingRouter(leadDeps));
-  app.use(createLeadRejectRouter({ ...leadDeps, i18n, smsAvailable }));
-  app.use(createLeadAppointmentRouter(leadDeps));
-  app.use(createAppointmentsRouter({ ...leadDeps, smsAvailable, leads: leadEvents(leadDeps), uploadDir: config.UPLOAD_DIR, i18n, publicUrl: config.PUBLIC_URL }));
-  app.use(createCustomersRouter({ db }));
-  app.use(createConversationsRouter({ ...leadDeps, smsAvailable, whatsappAvailable: config.WHATSAPP_PROVIDER !== 'none' }));
-  app.use(createLocationServicesRouter({ db }));
-  app.use(createVisitRouter({ ...leadDeps, leads: leadEvents(leadDeps), i18n, publicUrl: config.PUBLIC_URL }));
-  app.use(createLeadsRouter({ db, temporal }));
-  app.use(createOnlineBookingRouter({ db, whatsappAvailable: config.WHATSAPP_PROVIDER !== 'none' }));
-  app.use(createApiKeysRouter({ db, publicUrl: config.PUBLIC_URL }));
-  app.use(createDmsRouter(dmsDeps));
+  const whatsappAvailable = config.WHATSAPP_PROVIDER !== 'none';
+  // The customers' pages (the root page, /p/, /b/, /c/, /l/, /v/) and the back office (/staff/) each as one group:
+  // a request passes only its own group's routes, not every router's in turn.
   app.use(
-    createImportSettingsRouter({
-      db,
-      temporal,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      importDir: config.IMPORT_DIR,
-      secretKey: config.IMPORT_SECRET_KEY,
-      connectTimeoutMs: config.IMPORT_CONNECT_TIMEOUT,
-    }),
+    routersUnder(['/', '/p', '/b', '/c', '/l', '/v'], [
+      createPortalRouter({ db }),
+      createBookingRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, linkTtlMs: config.BOOKING_LINK_TTL, uploads }),
+      createStatusRouter({ db, changes, lookupLimit: config.LOOKUP_RATE_LIMIT }),
+      createCheckinRouter(checkinDeps),
+      createJobPhotosRouter({ db, uploads }),
+      createRepairRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, linkTtlMs: config.BOOKING_LINK_TTL }),
+      createServiceBookingRouter(leadDeps),
+      createVisitRouter({ ...leadDeps, leads: leadEvents(leadDeps), i18n, publicUrl: config.PUBLIC_URL }),
+    ]),
+  );
+  app.use(
+    routersUnder(['/staff'], [
+      createStaffRouter({ db, secureCookies: production }),
+      createBoardRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE }),
+      createBoardEventsRouter({ db, changes, log }),
+      createJobEditRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE }),
+      createJobsRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, uploadDir: config.UPLOAD_DIR }),
+      createTemplatesRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, publicUrl: config.PUBLIC_URL }),
+      createMessagingRouter({
+        db,
+        i18n,
+        publicUrl: config.PUBLIC_URL,
+        smsProvider: config.SMS_PROVIDER,
+        whatsappProvider: config.WHATSAPP_PROVIDER,
+        webhooks: webhookDeps,
+      }),
+      createLeadRejectRouter({ ...leadDeps, i18n, smsAvailable }),
+      createLeadAppointmentRouter(leadDeps),
+      createAppointmentsRouter({ ...leadDeps, smsAvailable, leads: leadEvents(leadDeps), uploadDir: config.UPLOAD_DIR, i18n, publicUrl: config.PUBLIC_URL }),
+      createCustomersRouter({ db }),
+      createConversationsRouter({ ...leadDeps, smsAvailable, whatsappAvailable }),
+      createLocationServicesRouter({ db }),
+      createLeadsRouter({ db, temporal }),
+      createOnlineBookingRouter({ db, whatsappAvailable }),
+      createApiKeysRouter({ db, publicUrl: config.PUBLIC_URL }),
+      createDmsRouter(dmsDeps),
+      createImportSettingsRouter({
+        db,
+        temporal,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        importDir: config.IMPORT_DIR,
+        secretKey: config.IMPORT_SECRET_KEY,
+        connectTimeoutMs: config.IMPORT_CONNECT_TIMEOUT,
+      }),
+    ]),
   );
 
   app.use((req: Request, res: Response) => {

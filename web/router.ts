@@ -1,4 +1,4 @@
-import express, { type Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
 
 /** A row id from the URL or a form, or undefined when it is none: ids are PostgreSQL `integer`s, 1 to 2^31 - 1. */
 export function rowId(value: unknown): number | undefined {
@@ -41,4 +41,26 @@ export function featureRouter(): Router {
     router.param(name, (_req, _res, next, value: unknown) => next(typeof value === 'string' && fits(value) ? undefined : 'route'));
   }
   return router;
+}
+
+/**
+ * The feature routers whose every route lives under one of `prefixes` (a
+ * path's first segment: '/staff', '/p'; '/' for the root page alone), as one
+ * handler: a request for any other path skips all of them at once instead
+ * of being matched against each of their routes in turn. Their routes keep
+ * their full paths; the routers run in the order given.
+ */
+export function routersUnder(prefixes: readonly string[], routers: RequestHandler[]): RequestHandler {
+  const group = express.Router();
+  group.use(...routers);
+  const root = prefixes.includes('/');
+  const segments = new Set(prefixes.filter((prefix) => prefix !== '/').map((prefix) => prefix.slice(1).toLowerCase()));
+  return (req, res, next) => {
+    const path = req.path;
+    const end = path.indexOf('/', 1);
+    // Express matches routes case-insensitively: so does this.
+    const first = path.slice(1, end === -1 ? undefined : end).toLowerCase();
+    if ((root && path === '/') || segments.has(first)) return group(req, res, next);
+    next();
+  };
 }
