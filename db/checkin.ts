@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { appointmentVehicleColumns } from './appointments';
 import { phoneColumns } from './customers';
-import { preparedQuery } from './prepared';
+import { preparedStatement } from './prepared';
 
 /** How a customer wants to hear from the workshop (C1, C4). */
 export type PreferredChannel = 'email' | 'sms';
@@ -59,10 +59,13 @@ function checkinAppointments(db: Knex) {
 
 /** The appointment whose check-in link hashes to `tokenHash`, whatever its status. */
 export async function findCheckinByTokenHash(db: Knex, tokenHash: string): Promise<CheckinAppointment | undefined> {
-  // Every visit of a check-in page starts here: one prepared statement (the same text for every token).
-  const [appointment] = await preparedQuery<CheckinAppointment>(db, checkinAppointments(db).join('checkin_links as k', 'k.appointment_id', 'a.id').where('k.token_hash', tokenHash).limit(1));
+  // Every visit of a check-in page starts here: one prepared statement (the same text for every token), compiled once.
+  const [appointment] = await checkinByTokenHash(db, tokenHash);
   return appointment;
 }
+const checkinByTokenHash = preparedStatement<[tokenHash: string], CheckinAppointment>((db, tokenHash) =>
+  checkinAppointments(db).join('checkin_links as k', 'k.appointment_id', 'a.id').where('k.token_hash', tokenHash).limit(1),
+);
 
 /** One appointment for its check-in messages (D2), whatever its status. */
 export async function findCheckinAppointment(db: Knex, id: number): Promise<CheckinAppointment | undefined> {

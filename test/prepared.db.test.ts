@@ -1,0 +1,62 @@
+import type { Knex } from 'knex';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { findCheckinByTokenHash } from '../db/checkin';
+import { createDb, migrate } from '../db/knex';
+import { preparedStatement } from '../db/prepared';
+import { hashToken } from '../lib/tokens';
+import { appointmentWithCheckinLink } from './support/checkin';
+import { createLocation } from './support/fixtures';
+import { createDatabase } from './support/harness';
+
+/** Issue 14: the hot look-ups as named statements whose SQL knex compiles once (db/prepared.ts). */
+describe('preparedStatement: knex compiles the query once, every run binds its own values', () => {
+  let db: Knex;
+
+  beforeAll(async () => {
+    db = createDb(await createDatabase(inject('databaseAdminUrl')), 4);
+    await migrate(db);
+  });
+  afterAll(() => db?.destroy());
+
+  it('answers each run with its own values, the constants of the query kept as built', async () => {
+    const { companyId } = await createLocation(db, { name: 'Garage One', slug: 'prepared-one' });
+    await createLocation(db, { companyId, name: 'Garage Two', slug: 'prepared-two' });
+    let built = 0;
+    const bySlug = preparedStatement<[slug: string], { name: string }>((q, slug) => {
+      built++;
+      return q('locations').where({ slug }).select('name').limit(1);
+    });
+    expect(await bySlug(db, 'prepared-one')).toEqual([{ name: 'Garage One' }]);
+    expect(await bySlug(db, 'prepared-two')).toEqual([{ name: 'Garage Two' }]);
+    expect(await bySlug(db, 'no-such-slug')).toEqual([]);
+    expect(built).toBe(1);
+  });
+
+  it('runs on the transaction it is given, where its changes are seen', async () => {
+    const names = preparedStatement<[companyId: number], { name: string }>((q, companyId) => q('locations').where({ company_id: companyId }).orderBy('name').select('name'));
+    const { companyId } = await createLocation(db, { name: 'Before', slug: 'prepared-trx' });
+    await db.transaction(async (trx) => {
+      await trx('locations').where({ company_id: companyId }).update({ name: 'Inside' });
+      expect(await names(trx, companyId)).toEqual([{ name: 'Inside' }]);
+      await trx.rollback();
+    }).catch(() => undefined);
+    expect(await names(db, companyId)).toEqual([{ name: 'Before' }]);
+  });
+
+  it('refuses a parameter that would be compiled into the SQL text instead of bound', async () => {
+    const inlined = preparedStatement<[column: string], unknown>((q, column) => q('locations').select(column));
+    await expect(inlined(db, 'name')).rejects.toThrow(/parameter 0 is not a binding/);
+  });
+
+  it('C2: the check-in page finds the appointment of each link, and none for an unknown one', async () => {
+    const { location } = await createLocation(db, { slug: 'prepared-checkin' });
+    const first = await appointmentWithCheckinLink(db, location);
+    const second = await appointmentWithCheckinLink(db, location, { customer: { customer_number: '10002' } });
+    const a = await findCheckinByTokenHash(db, hashToken(first.token));
+    const b = await findCheckinByTokenHash(db, hashToken(second.token));
+    expect(a?.id).toBe(first.appointment.id);
+    expect(b?.id).toBe(second.appointment.id);
+    expect(a).toMatchObject({ location_slug: 'prepared-checkin', first_name: 'Marie', make: 'Volvo' });
+    expect(await findCheckinByTokenHash(db, hashToken('no-such-token'))).toBeUndefined();
+  });
+});
