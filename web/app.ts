@@ -107,10 +107,10 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   app.use(language);
   app.use(refuseControlCharactersInPath());
   // W2: the planner API authenticates by key, not by session, and answers JSON: before sessions, CSRF and the form parser.
-  app.use(createPlannerApiRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, rateLimit: config.API_RATE_LIMIT }));
+  app.use(routersUnder(['/api'], [createPlannerApiRouter({ db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, rateLimit: config.API_RATE_LIMIT })]));
   // W5: the providers' webhooks read their raw body (its signature is their check): before the form parser, sessions and CSRF.
   const webhookDeps = { db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, config, log };
-  app.use(createWebhooksRouter(webhookDeps));
+  app.use(routersUnder(['/webhooks'], [createWebhooksRouter(webhookDeps)]));
   // Values of query strings and forms reach the routes with LF line breaks and without control characters (a NUL
   // made PostgreSQL refuse them). 1 MB: a text far longer than any field takes is refused by that field's own
   // validation, with everything typed kept; beyond that, the error page says what to do.
@@ -148,7 +148,8 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   // P9: staff with the DMS datastore permission upload a DMS export (up to DMS_MAX_FILE_BYTES, not the anonymous routes' volume).
   const dmsDeps = { db, temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, uploadDir: config.UPLOAD_DIR, maxFileBytes: config.DMS_MAX_FILE_BYTES };
   uploadRoutes.post(...dmsUploadRoute(dmsDeps));
-  app.use(uploadRoutes);
+  // Only form posts upload: any other request passes by without being matched against these routes.
+  app.use((req, res, next) => (req.method === 'POST' ? uploadRoutes(req, res, next) : next()));
   app.use(csrfMiddleware(app, { secret: config.SESSION_SECRET, secureCookies: production }));
   app.use(loadStaff(db));
   app.use(messagingLocals({ smsProvider: config.SMS_PROVIDER, whatsappProvider: config.WHATSAPP_PROVIDER }));
