@@ -12,7 +12,8 @@
  * `--runs` times (fresh bookings each time); the figures are medians of the runs.
  *   npm run bench [-- --bookings 200 --concurrency 10 --seconds 5 --runs 3]
  * BENCH_CPU_PROFILE=<folder>: the web process writes a CPU profile there when it stops;
- * BENCH_NODE_ARGS adds to its command line (e.g. "--max-semi-space-size=8").
+ * BENCH_NODE_ARGS adds to its command line (e.g. "--max-semi-space-size=8"), BENCH_WORKER_NODE_ARGS to the
+ * worker's (e.g. "--cpu-prof --cpu-prof-dir=/tmp/profiles").
  */
 import os from 'node:os';
 import '../test/setup'; // quiet Temporal runtime logs
@@ -23,7 +24,7 @@ import { createLocation } from '../test/support/fixtures';
 import { startPlatformOn } from '../test/support/harness';
 import { startInfrastructure } from '../test/support/infrastructure';
 import { median, numberArgs, report } from './report';
-import { proxied, rssMb, startWebProcess, startWorkerProcess } from './webProcess';
+import { cpuLine, cpuShares, cpuTimes, proxied, rssMb, startWebProcess, startWorkerProcess } from './webProcess';
 
 const { bookings, concurrency, seconds, runs } = numberArgs({ bookings: 200, concurrency: 10, seconds: 5, runs: 3 });
 // Behind its TLS proxy, as in production: every request says https (the session cookie is Secure).
@@ -75,7 +76,8 @@ async function main() {
   const profile = [...(process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : []), ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
   const production = { NODE_ENV: 'production', SESSION_SECRET: 'bench-only-session-secret-0123456789abcdef', TRUST_PROXY: 'loopback', DATABASE_POOL_MAX: '20' };
   const { baseUrl, web, stop } = await startWebProcess(platform, production, profile);
-  const worker = process.env.BENCH_WORKER === 'in-process' ? undefined : await startWorkerProcess(platform, production);
+  const workerArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const worker = process.env.BENCH_WORKER === 'in-process' ? undefined : await startWorkerProcess(platform, production, workerArgs);
   let peakRss = 0;
   const sampler = setInterval(() => void rssMb(web.pid!).then((mb) => (peakRss = Math.max(peakRss, mb)), () => undefined), 100);
   const mailApi = infrastructure.mailApiUrl;
@@ -100,12 +102,16 @@ async function main() {
         return wizard;
       });
       // Holds first, then the measured part: customers clicking their links.
+      // Where the time goes: each process's CPU during the phase (the bench itself: the client, and the mail catcher).
+      const processes = { web: web.pid!, ...(worker ? { worker: worker.worker.pid! } : {}), bench: process.pid };
+      const holdCpu = await cpuTimes(processes);
       const holdStart = performance.now();
       await pool(bookings, async (i) => {
         const { hold } = await book(platform, location, wizards[i]!);
         if (!hold.held) throw new Error('bench booking was not held');
       });
       holds.push(bookings / ((performance.now() - holdStart) / 1000));
+      const holdShares = cpuShares(holdCpu, await cpuTimes(processes));
       const wanted = new Set(wizards.map((w) => w.contact!.email));
       const found = () => [...wanted].filter((email) => links.has(email)).length;
       while (found() < bookings) {
@@ -119,6 +125,7 @@ async function main() {
       }
 
       // As the customer does: open the link (it shows the booking), press Confirm (the POST), see the confirmation.
+      const confirmCpu = await cpuTimes(processes);
       const confirm = await pool(bookings, async (i) => {
         const link = links.get(wizards[i]!.contact!.email)!;
         const t0 = performance.now();
@@ -145,9 +152,11 @@ async function main() {
         if (!html.includes('data-testid="job-number"')) throw new Error(`confirmation failed: ${confirmed.status}`);
       });
       confirmations.push(bookings / (confirm.elapsedMs / 1000));
+      const confirmShares = cpuShares(confirmCpu, await cpuTimes(processes));
       p50s.push(percentile(confirm.latencies, 50));
       p95s.push(percentile(confirm.latencies, 95));
       console.log(`run ${run + 1}: holds ${holds.at(-1)!.toFixed(1)}/s, confirmations ${confirmations.at(-1)!.toFixed(1)}/s, p50 ${p50s.at(-1)!.toFixed(0)} ms, p95 ${p95s.at(-1)!.toFixed(0)} ms`);
+      console.log(`  CPU during the holds: ${cpuLine(holdShares)}; during the confirmations: ${cpuLine(confirmShares)}`);
     }
     const jobs = await platform.db('jobs').where({ location_id: location.id }).count({ n: '*' }).first();
     if (Number(jobs?.n) !== bookings * runs) throw new Error(`expected ${bookings * runs} jobs, found ${jobs?.n}`);

@@ -16,7 +16,6 @@
  * stops; BENCH_PAGES=home,status limits the pages measured; BENCH_WEB_NODE_ARGS
  * adds to the web process's node options.
  */
-import { readdir, readFile } from 'node:fs/promises';
 import autocannon from 'autocannon';
 import type { Knex } from 'knex';
 import { listJobs } from '../db/jobs';
@@ -27,29 +26,11 @@ import { createLocation, createStaff } from '../test/support/fixtures';
 import { createDatabase, startPlatformOn } from '../test/support/harness';
 import { startInfrastructure } from '../test/support/infrastructure';
 import { fortunes, median, numberArgs, report, type Figure } from './report';
-import { cookieHeader, cookiesOf, proxied, proxiedRequest as request, rssMb, startWebProcess } from './webProcess';
+import { cookieHeader, cookiesOf, cpuShares, cpuTimes, proxied, proxiedRequest as request, rssMb, startWebProcess } from './webProcess';
 
 const { seconds, runs, rows, connections } = numberArgs({ seconds: 10, runs: 3, rows: 5_000, connections: 50 });
 
 
-
-/** CPU seconds so far of the web process and of every PostgreSQL process (where the time of a page goes: ours or the database's). */
-async function cpuTimes(webPid: number): Promise<{ at: number; web: number; postgres: number }> {
-  const ticks = async (pid: string) => {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100;
-  };
-  let postgres = 0;
-  for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
-    if ((await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim() === 'postgres') postgres += await ticks(pid);
-  }
-  return { at: performance.now() / 1000, web: await ticks(String(webPid)), postgres };
-}
-const cpuShares = (from: Awaited<ReturnType<typeof cpuTimes>>, to: Awaited<ReturnType<typeof cpuTimes>>) => {
-  const seconds = to.at - from.at;
-  return { web: Math.round((100 * (to.web - from.web)) / seconds), postgres: Math.round((100 * Math.max(0, to.postgres - from.postgres)) / seconds) };
-};
 
 interface Page {
   key: string;
@@ -172,14 +153,14 @@ try {
       const url = `${baseUrl}${page.path}`;
       const headers = { ...proxied, ...page.headers };
       await autocannon({ url, connections, duration: 3, headers });
-      const before = await cpuTimes(web.pid!);
+      const before = await cpuTimes({ web: web.pid! });
       const result = await autocannon({ url, connections, duration: seconds, headers });
       if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0 || result.requests.total === 0)
         throw new Error(`${page.name}: ${result.requests.total} requests, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
       ours.get(page.key)!.push({ rps: result.requests.average, p99: result.latency.p99 });
-      const cpu = cpuShares(before, await cpuTimes(web.pid!));
+      const cpu = cpuShares(before, await cpuTimes({ web: web.pid! }));
       console.log(
-        `run ${run + 1}: ${page.name} ${result.requests.average.toFixed(0)} req/s, p99 ${result.latency.p99} ms (fortunes ${baseline.at(-1)!.rps}); CPU: web ${cpu.web}%, PostgreSQL ${cpu.postgres}%`,
+        `run ${run + 1}: ${page.name} ${result.requests.average.toFixed(0)} req/s, p99 ${result.latency.p99} ms (fortunes ${baseline.at(-1)!.rps}); CPU: web ${cpu.web}%, PostgreSQL ${cpu.postgres ?? 0}%`,
       );
     }
   }

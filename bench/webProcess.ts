@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
@@ -19,6 +19,38 @@ export async function rssMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
 }
+
+/** CPU seconds (user + system) so far of one process; 0 once it is gone. */
+async function cpuSecondsOf(pid: string): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100;
+}
+
+/** CPU seconds so far of each named process, and of every process whose command is `postgres` or `temporal`, named so. */
+export async function cpuTimes(named: Record<string, number>): Promise<{ at: number; seconds: Record<string, number> }> {
+  const seconds: Record<string, number> = {};
+  for (const [name, pid] of Object.entries(named)) seconds[name] = await cpuSecondsOf(String(pid));
+  for (const pid of (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry))) {
+    const command = (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim();
+    if (command === 'postgres' || command === 'temporal') seconds[command] = (seconds[command] ?? 0) + (await cpuSecondsOf(pid));
+  }
+  return { at: performance.now() / 1000, seconds };
+}
+
+/** Each process's share of one core between two readings of cpuTimes, in per cent: where the time of the work went. */
+export function cpuShares(from: Awaited<ReturnType<typeof cpuTimes>>, to: Awaited<ReturnType<typeof cpuTimes>>): Record<string, number> {
+  const elapsed = to.at - from.at;
+  return Object.fromEntries(
+    Object.entries(to.seconds).map(([name, seconds]) => [name, Math.round((100 * Math.max(0, seconds - (from.seconds[name] ?? 0))) / elapsed)]),
+  );
+}
+
+/** cpuShares as one line: "web 98%, postgres 21%". */
+export const cpuLine = (shares: Record<string, number>) =>
+  Object.entries(shares)
+    .map(([name, share]) => `${name} ${share}%`)
+    .join(', ');
 
 export interface Answer {
   status: number;
