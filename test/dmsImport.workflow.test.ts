@@ -8,7 +8,7 @@ import { lookupVehicle } from '../db/vehicles';
 import { errorCsv } from '../lib/csv/errorFile';
 import { dmsFilePath } from '../lib/uploadFiles';
 import { dmsUndoWorkflowId } from '../workflows/dmsImport.contract';
-import { customersCsv, runReaching, uploadDmsFile, vehiclesCsv } from './support/dms';
+import { customersCsv, runReaching, uploadDmsFile } from './support/dms';
 import { createLocation } from './support/fixtures';
 import { startPlatform, type Platform } from './support/platform';
 import { waitUntil } from './support/wait';

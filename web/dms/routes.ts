@@ -1,6 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { dmsCustomerSampleCsv, dmsVehicleSampleCsv } from '../../lib/csv/dms';
-import type { Knex } from 'knex';
 import { loadStaff, requireStaff } from '../middleware/auth';
 import { requirePermission } from '../middleware/permissions';
 import { findDmsRun } from '../../db/dmsImport';
