@@ -120,23 +120,21 @@ const platformEnv = (platform: Platform) => ({
  * production does (at info) to a file of its own rather than this terminal;
  * `stop()` ends it with SIGTERM and removes the log once it exited cleanly.
  */
-function spawnLogged(name: string, entry: string[], env: Record<string, string | undefined>, nodeArgs: string[], cwd: string) {
-  return (async () => {
-    const logFile = path.join(await mkdtemp(path.join(os.tmpdir(), `workshop-bench-${name}-`)), `${name}.log`);
-    const logFd = openSync(logFile, 'a');
-    const child = spawn(process.execPath, [...nodeArgs, ...entry], { cwd, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', logFd, 'inherit'] });
-    closeSync(logFd);
-    child.once('exit', (code) => {
-      if (code !== 0 && code !== null) console.error(`the ${name} process stopped (exit ${code}); its log: ${logFile}`);
-    });
-    const stop = async () => {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      const code = await new Promise((resolve) => child.once('exit', resolve));
-      if (code === 0) await rm(path.dirname(logFile), { recursive: true, force: true });
-    };
-    return { child, logFile, stop };
-  })();
+async function spawnLogged(name: string, entry: string[], env: Record<string, string | undefined>, nodeArgs: string[], cwd: string) {
+  const logFile = path.join(await mkdtemp(path.join(os.tmpdir(), `workshop-bench-${name}-`)), `${name}.log`);
+  const logFd = openSync(logFile, 'a');
+  const child = spawn(process.execPath, [...nodeArgs, ...entry], { cwd, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', logFd, 'inherit'] });
+  closeSync(logFd);
+  child.once('exit', (code) => {
+    if (code !== 0 && code !== null) console.error(`the ${name} process stopped (exit ${code}); its log: ${logFile}`);
+  });
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    child.kill('SIGTERM');
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    if (code === 0) await rm(path.dirname(logFile), { recursive: true, force: true });
+  };
+  return { child, logFile, stop };
 }
 
 /**
@@ -171,8 +169,8 @@ export async function startWebProcess(
  * platform's in-process worker (stopped first), as production runs it:
  * activities and workflow tasks then no longer share this process's event
  * loop with the bench's own client and the mail catcher. Answers once it
- * polls; `stop()` ends it (in-flight tasks finish) and starts the platform's
- * own worker again.
+ * polls; `stop()` ends it (in-flight tasks finish). The platform's own
+ * worker stays stopped: the bench closes the platform next.
  */
 export async function startWorkerProcess(
   platform: Platform,
@@ -187,12 +185,5 @@ export async function startWorkerProcess(
     if (worker.exitCode !== null) throw new Error(`the worker process stopped (exit ${worker.exitCode}); its log: ${logFile}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return {
-    worker,
-    logFile,
-    async stop() {
-      await stop();
-      await platform.startWorker();
-    },
-  };
+  return { worker, logFile, stop };
 }
