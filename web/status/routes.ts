@@ -12,11 +12,9 @@ export function createStatusRouter({ db, changes, lookupLimit }: { db: Knex; cha
   const router = featureRouter();
   const limit = lookupRateLimit(db, lookupLimit);
 
-  const portal = (req: Request, res: Response, purpose: LookupPurpose) => openPortal(req, res, purpose);
-
   router.get('/p/:slug/lookup/:purpose', async (req, res) => {
     const purpose = req.params.purpose as LookupPurpose;
-    if (!(await portal(req, res, purpose))) return;
+    if (!(await openPortal(req, res, purpose))) return;
     // Invitation links (P7) carry the job number; the customer still types the plate.
     const jobNumber = typeof req.query.job === 'string' ? req.query.job.slice(0, 20) : '';
     render(req, res, 'status/views/lookup', { purpose, values: { jobNumber }, errors: {} });
@@ -24,7 +22,7 @@ export function createStatusRouter({ db, changes, lookupLimit }: { db: Knex; cha
 
   router.post('/p/:slug/lookup/:purpose', limit, async (req, res) => {
     const purpose = req.params.purpose as LookupPurpose;
-    const location = await portal(req, res, purpose);
+    const location = await openPortal(req, res, purpose);
     if (!location) return;
     const result = await lookupJob(db, location, req.body);
     if ('errors' in result) {
@@ -42,7 +40,7 @@ export function createStatusRouter({ db, changes, lookupLimit }: { db: Knex; cha
   });
 
   router.get('/p/:slug/status/:jobNumber', async (req, res) => {
-    if (!(await portal(req, res, 'status'))) return;
+    if (!(await openPortal(req, res, 'status'))) return;
     const job = await grantedJob(db, req, res, 'status');
     if (!job) return;
     res.set('Cache-Control', 'no-store');
