@@ -159,9 +159,10 @@ export async function storePhoto(file: Express.Multer.File, dir: string): Promis
     await rm(file.path, { force: true });
     return new NotAnImageError(originalName(file));
   };
+  const sharp = await imageTool();
   let metadata: Metadata;
   try {
-    metadata = await (await imageTool())(file.path).metadata();
+    metadata = await sharp(file.path).metadata();
   } catch {
     throw await refuse();
   }
@@ -175,7 +176,7 @@ export async function storePhoto(file: Express.Multer.File, dir: string): Promis
   const thumbnail = path.join(folder, `${id}.thumb.webp`);
   await rename(file.path, original);
   try {
-    await (await imageTool())(original).rotate().resize({ width: 480, height: 360, fit: 'inside', withoutEnlargement: true }).webp({ quality: 75 }).toFile(thumbnail);
+    await sharp(original).rotate().resize({ width: 480, height: 360, fit: 'inside', withoutEnlargement: true }).webp({ quality: 75 }).toFile(thumbnail);
   } catch {
     // Its header decoded but the picture does not: it is no photo after all.
     await Promise.all([rm(original, { force: true }), rm(thumbnail, { force: true })]);
