@@ -123,7 +123,9 @@ describe('D4 job lifecycle workflow against real Temporal and PostgreSQL', () =>
     await book(platform, location, wizard);
     const result = await confirmByToken(bookingDeps(platform), new URL(confirmationLink(await waitForMail(wizard.contact!.email))).pathname.split('/').pop()!);
     if (result.status !== 'confirmed') throw new Error('not confirmed');
-    expect(await workflowState({ id: 0, job_number: result.jobNumber, plate: '', location_slug: '' })).toMatchObject({ step: 'new' });
+    // Confirm answers once the job row is written; the job's workflow starts right after (booking-answers-at-job-row).
+    const state = await waitUntil('the job workflow started', () => workflowState({ id: 0, job_number: result.jobNumber, plate: '', location_slug: '' }));
+    expect(state).toMatchObject({ step: 'new' });
     const found = await waitUntil('the job workflow in visibility', async () => {
       const ids: string[] = [];
       for await (const execution of platform.temporal.workflow.list({ query: `JobNumber = '${result.jobNumber}'` })) ids.push(execution.workflowId);
