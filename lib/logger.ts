@@ -16,9 +16,9 @@ export function createLogger(level: string, name: string, destination: Destinati
 type LoggedRequest = IncomingMessage & { id?: unknown; ip?: string; originalUrl?: string };
 
 /**
- * What the access log says of a request and its answer (pino-http's
- * serializers, unwrapped): no headers, so neither cookies nor API keys reach
- * the log, and serializing a request is a few fields instead of every header.
+ * What the access log (web/middleware/accessLog.ts) says of a request and
+ * its answer: no headers, so neither cookies nor API keys reach the log, and
+ * serializing a request is a few fields instead of every header.
  */
 export const accessLogSerializers = {
   req: (req: LoggedRequest) => ({

@@ -5,10 +5,9 @@ import helmet from 'helmet';
 import type { i18n } from 'i18next';
 import type { Knex } from 'knex';
 import type pg from 'pg';
-import { pinoHttp } from 'pino-http';
 import { fromRoot } from '../lib/appRoot';
 import type { Config } from '../lib/config';
-import { accessLogSerializers, type Logger } from '../lib/logger';
+import type { Logger } from '../lib/logger';
 import { createPlannerApiRouter } from './api/routes';
 import { createApiKeysRouter } from './api/keys';
 import { createAppointmentsRouter } from './appointments/routes';
@@ -29,6 +28,7 @@ import { createLeadRejectRouter } from './leads/reject';
 import { createLeadsRouter } from './leads/routes';
 import { leadEvents } from './leads/service';
 import { createOnlineBookingRouter } from './leads/settings';
+import { accessLog } from './middleware/accessLog';
 import { loadStaff } from './middleware/auth';
 import { formTextMiddleware, parseQuery } from './middleware/formText';
 import { refuseControlCharactersInPath } from './middleware/paths';
@@ -93,14 +93,7 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
     res.json({ ok: true });
   });
 
-  app.use(
-    pinoHttp({
-      logger: log,
-      serializers: accessLogSerializers,
-      wrapSerializers: false,
-      autoLogging: { ignore: (req) => req.url?.startsWith('/static') ?? false },
-    }),
-  );
+  app.use(accessLog(app, log, { ignore: (req) => req.url.startsWith('/static') }));
   app.use(cookieParser());
   // Before anything that can refuse a request, so every refusal is worded in the visitor's language.
   const language = languageMiddleware(i18n, production);
@@ -119,6 +112,7 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   app.use(formTextMiddleware());
   app.use(
     sessionMiddleware({
+      app,
       pool,
       secret: config.SESSION_SECRET,
       idleTimeoutMs: config.SESSION_IDLE_TIMEOUT,

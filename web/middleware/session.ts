@@ -1,5 +1,5 @@
 import connectPgSimple from 'connect-pg-simple';
-import type { NextFunction, Request, Response } from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
 import session from 'express-session';
 import pg from 'pg';
 import { sessionWithStaff, type StaffOfRequest } from '../../db/staff';
@@ -23,6 +23,8 @@ declare module 'express-session' {
 }
 
 export interface SessionOptions {
+  /** the app whose requests and responses get the lazy session and the save before a redirect */
+  app: Express;
   pool: pg.Pool;
   secret: string;
   idleTimeoutMs: number;
@@ -45,20 +47,20 @@ const storedBeforeRedirect = new WeakMap<object, string>();
  * express-session sends a response's headers before its store write ends,
  * and a browser follows a 303 on the headers alone: the next step of a form
  * could load the session before the previous step was stored. So a session
- * holding anything is stored first, then the redirect goes out.
+ * holding anything is stored first, then the redirect goes out. Installed
+ * once on the app's response prototype, not bound on every response.
  */
-function saveBeforeRedirect(req: Request, res: Response, next: NextFunction) {
-  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
-  res.redirect = ((...args: unknown[]) => {
-    const session = sessionIfAny(req);
-    if (!session || !holdsData(session)) return redirect(...args);
+function saveBeforeRedirect(app: Express) {
+  const redirect = app.response.redirect as (this: Response, ...args: unknown[]) => void;
+  app.response.redirect = function (this: Response, ...args: unknown[]) {
+    const session = sessionIfAny(this.req);
+    if (!session || !holdsData(session)) return redirect.apply(this, args);
     session.save((error) => {
-      if (error) return next(error);
+      if (error) return this.req.next!(error);
       storedBeforeRedirect.set(session, contentOf(session));
-      redirect(...args);
+      redirect.apply(this, args);
     });
-  }) as Response['redirect'];
-  next();
+  } as Response['redirect'];
 }
 
 /**
@@ -130,8 +132,8 @@ export const staffLoadedWithSession = (req: Request): StaffOfRequest | undefined
 /** The expiry a session had in the store when this request loaded it. */
 const loadedExpiry = new WeakMap<object, number>();
 
-/** Requests that came without a session cookie and whose session nothing asked for yet. */
-const notYetMade = new WeakSet<Request>();
+/** Requests that came without a session cookie and whose session nothing asked for yet, with their responses. */
+const notYetMade = new WeakMap<Request, Response>();
 
 /**
  * The visitor's session if they have one (their cookie named one, or this
@@ -147,29 +149,34 @@ export function sessionIfAny(req: Request): Request['session'] | undefined {
  * express-session for a request with a session cookie; for one without,
  * the session is made the first time a route reads `req.session` (for a
  * request without a session id express-session makes it synchronously,
- * without touching the store).
+ * without touching the store). The accessor that notices the first read is
+ * defined once, on the app's request prototype: one defined on each request
+ * gave every request a hidden class of its own, and each middleware after it
+ * ran slower (README, Performance). express-session's own assignment goes
+ * through its setter and leaves a plain property on the request.
  */
-function lazily(handler: ReturnType<typeof session>, cookieName: string) {
+function lazily(app: Express, handler: ReturnType<typeof session>, cookieName: string) {
+  const rethrow = (error?: unknown) => {
+    if (error) throw error;
+  };
+  Object.defineProperty(app.request, 'session', {
+    configurable: true,
+    enumerable: true,
+    get(this: Request) {
+      const res = notYetMade.get(this);
+      if (!res) return undefined;
+      notYetMade.delete(this);
+      handler(this, res, rethrow);
+      return this.session;
+    },
+    set(this: Request, value: unknown) {
+      notYetMade.delete(this);
+      Object.defineProperty(this, 'session', { value, writable: true, configurable: true, enumerable: true });
+    },
+  });
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.cookies?.[cookieName] !== undefined) return handler(req, res, next);
-    notYetMade.add(req);
-    const made = (value: unknown) => Object.defineProperty(req, 'session', { value, writable: true, configurable: true, enumerable: true });
-    Object.defineProperty(req, 'session', {
-      configurable: true,
-      enumerable: true,
-      get() {
-        notYetMade.delete(req);
-        made(undefined);
-        handler(req, res, (error?: unknown) => {
-          if (error) throw error;
-        });
-        return req.session;
-      },
-      set(value: unknown) {
-        notYetMade.delete(req);
-        made(value);
-      },
-    });
+    notYetMade.set(req, res);
     next();
   };
 }
@@ -228,7 +235,7 @@ export function rotateSession(req: Request, { keep }: { keep: boolean }): Promis
  * polls by itself is no activity: a workshop PC left on the lead manager
  * logs out) and after the absolute timeout, however active.
  */
-export function sessionMiddleware({ pool, secret, idleTimeoutMs, absoluteTimeoutMs, secureCookies }: SessionOptions) {
+export function sessionMiddleware({ app, pool, secret, idleTimeoutMs, absoluteTimeoutMs, secureCookies }: SessionOptions) {
   // How often the last activity and a rolling session's expiry are written: often enough for the idle timeout,
   // without a write per request.
   const seenGranularityMs = Math.min(60_000, idleTimeoutMs / 10);
@@ -261,5 +268,6 @@ export function sessionMiddleware({ pool, secret, idleTimeoutMs, absoluteTimeout
     }
     next();
   };
-  return { handlers: [lazily(handler, cookie.name), staffTimeouts, saveBeforeRedirect], store };
+  saveBeforeRedirect(app);
+  return { handlers: [lazily(app, handler, cookie.name), staffTimeouts], store };
 }
