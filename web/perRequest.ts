@@ -7,10 +7,8 @@ import type { Request } from 'express';
  * gate never lets the route run).
  */
 export function oncePerRequest<Args extends unknown[], T>(load: (req: Request, ...args: Args) => Promise<T>): (req: Request, ...args: Args) => Promise<T> {
-  const loaded = new WeakMap<Request, Promise<T>>();
-  return (req, ...args) => {
-    let answer = loaded.get(req);
-    if (!answer) loaded.set(req, (answer = load(req, ...args)));
-    return answer;
-  };
+  // On the request itself, not in a WeakMap: a WeakMap entry whose key dies young is dropped only by a full
+  // collection, and it keeps its value (the answer) alive until then (README, Performance).
+  const loaded = Symbol('loaded once per request');
+  return (req, ...args) => ((req as Request & { [loaded]?: Promise<T> })[loaded] ??= load(req, ...args));
 }

@@ -11,6 +11,7 @@ declare module 'http' {
 }
 
 const maxId = 2147483647;
+const child = Symbol('request logger');
 
 /**
  * The access log: one line per request once its answer is sent (or the
@@ -25,13 +26,10 @@ const maxId = 2147483647;
  */
 export function accessLog(app: Express, log: Logger, { ignore }: { ignore?: (req: Request) => boolean } = {}) {
   // On the app's request prototype, once: an accessor defined on each request gave each a hidden class of its own.
-  const children = new WeakMap<Request, Logger>();
   Object.defineProperty(app.request, 'log', {
     configurable: true,
-    get(this: Request) {
-      let child = children.get(this);
-      if (!child) children.set(this, (child = log.child({ req: accessLogSerializers.req(this) })));
-      return child;
+    get(this: Request & { [child]?: Logger }) {
+      return (this[child] ??= log.child({ req: accessLogSerializers.req(this) }));
     },
   });
   let lastId = 0;

@@ -94,12 +94,18 @@ function storeWritingOnce(Base: ReturnType<typeof connectPgSimple>, touchGranula
     /** express-session makes the request's session from what `get` answered: the staff member it brought goes to the request. */
     override createSession(req: Request, data: session.SessionData) {
       const staff = loadedWithSession.get(data);
-      if (staff) staffOfSession.set(req, staff);
+      if (staff) {
+        loadedWithSession.delete(data);
+        (req as RequestHolding)[staffOfSession] = staff;
+      }
       return super.createSession(req, data);
     }
 
     override set(sid: string, session: session.SessionData, done?: (error?: unknown) => void) {
-      if (storedBeforeRedirect.get(session) === contentOf(session)) return done?.();
+      loadedExpiry.delete(session);
+      const stored = storedBeforeRedirect.get(session);
+      storedBeforeRedirect.delete(session);
+      if (stored === contentOf(session)) return done?.();
       super.set(sid, session, done);
     }
 
@@ -111,6 +117,7 @@ function storeWritingOnce(Base: ReturnType<typeof connectPgSimple>, touchGranula
      */
     override touch(sid: string, session: session.SessionData, done?: (error?: unknown) => void) {
       const stored = loadedExpiry.get(session);
+      loadedExpiry.delete(session);
       const expires = session.cookie?.expires ? new Date(session.cookie.expires).getTime() : undefined;
       if (stored !== undefined && expires !== undefined && expires - stored < touchGranularityMs) return done?.();
       super.touch(sid, session, done);
@@ -118,22 +125,30 @@ function storeWritingOnce(Base: ReturnType<typeof connectPgSimple>, touchGranula
   };
 }
 
-/** What `get` loaded along with a session, by the session's stored data; then by the request it was loaded for. */
+/**
+ * What `get` loaded along with a session, by the session's stored data, until
+ * createSession hands it to the request it was loaded for. Per-request
+ * entries leave these WeakMaps as soon as they are read: an entry whose key
+ * dies young is dropped only by a full collection, and each one left in kept
+ * its value alive through the young-generation collections (README,
+ * Performance). The request holds its own under a symbol.
+ */
 const loadedWithSession = new WeakMap<object, StaffOfRequest>();
-const staffOfSession = new WeakMap<Request, StaffOfRequest>();
+const staffOfSession = Symbol('staff loaded with the session');
+type RequestHolding = Request & { [staffOfSession]?: StaffOfRequest };
 
 /**
  * The staff member this request's session named when it was loaded, with
  * their permissions and badge figures, read with the session; undefined
  * when it named none or the session was made by this request.
  */
-export const staffLoadedWithSession = (req: Request): StaffOfRequest | undefined => staffOfSession.get(req);
+export const staffLoadedWithSession = (req: Request): StaffOfRequest | undefined => (req as RequestHolding)[staffOfSession];
 
-/** The expiry a session had in the store when this request loaded it. */
+/** The expiry a session had in the store when this request loaded it, until the store's touch or set reads it. */
 const loadedExpiry = new WeakMap<object, number>();
 
-/** Requests that came without a session cookie and whose session nothing asked for yet, with their responses. */
-const notYetMade = new WeakMap<Request, Response>();
+/** Requests that came without a session cookie and whose session nothing asked for yet. */
+const notYetMade = new WeakSet<Request>();
 
 /**
  * The visitor's session if they have one (their cookie named one, or this
@@ -163,10 +178,9 @@ function lazily(app: Express, handler: ReturnType<typeof session>, cookieName: s
     configurable: true,
     enumerable: true,
     get(this: Request) {
-      const res = notYetMade.get(this);
-      if (!res) return undefined;
+      if (!notYetMade.has(this)) return undefined;
       notYetMade.delete(this);
-      handler(this, res, rethrow);
+      handler(this, this.res!, rethrow);
       return this.session;
     },
     set(this: Request, value: unknown) {
@@ -176,7 +190,7 @@ function lazily(app: Express, handler: ReturnType<typeof session>, cookieName: s
   });
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.cookies?.[cookieName] !== undefined) return handler(req, res, next);
-    notYetMade.set(req, res);
+    notYetMade.add(req);
     next();
   };
 }
