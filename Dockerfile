@@ -24,4 +24,5 @@ COPY --from=build /app ./
 RUN mkdir -p /data/uploads /data/imports && chown -R node:node /data
 USER node
 EXPOSE 3000
-CMD ["node", "dist/server.js"]
+# The web process's node options: scripts/build.ts webNodeOptions.
+CMD ["node", "--heap-growing-percent=50", "dist/server.js"]

@@ -6,7 +6,7 @@ import path from 'node:path';
 import http from 'node:http';
 import { appRoot } from '../lib/appRoot';
 import { freePort } from '../lib/stack';
-import { ensureBuilt } from '../scripts/build';
+import { ensureBuilt, webNodeOptions } from '../scripts/build';
 import type { Platform } from '../test/support/harness';
 
 /** The value at percentile `p` (0-100) of `values`. */
@@ -153,7 +153,7 @@ export async function startWebProcess(
   if (run === 'compiled' && cwd === appRoot) await ensureBuilt();
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const entry = run === 'compiled' ? ['dist/server.js'] : ['--import', 'tsx', 'web/server.ts'];
+  const entry = [...webNodeOptions, ...(run === 'compiled' ? ['dist/server.js'] : ['--import', 'tsx', 'web/server.ts'])];
   const { child: web, logFile, stop } = await spawnLogged('web', entry, { PORT: String(port), PUBLIC_URL: baseUrl, ...platformEnv(platform), ...env }, nodeArgs, cwd);
   for (;;) {
     if (await request(`${baseUrl}/healthz`).catch(() => undefined)) break;

@@ -121,6 +121,20 @@ async function newestSource(dir: string): Promise<number> {
 }
 
 /** Builds dist/ when a bundle is missing or older than a source file (benchmarks measure the production build). */
+/**
+ * The web process's node options in production: the image's CMD, the web
+ * service of docker-compose.yml and `npm run start:web` spell them out
+ * (test/compose.test.ts checks they agree) and bench/webProcess.ts runs
+ * with them. Under load every request's objects outlive two young-generation
+ * collections and reach the old generation, even in a bare Express app; V8
+ * then let the old generation grow to about 4x what its last full
+ * collection kept (40 MB kept, 167 MB reached) before collecting again. At
+ * 50 % the web process peaked at 161 MB instead of 257 MB with the same
+ * throughput (README, Performance). A factor, not a cap: a process holding
+ * thousands of open status pages grows with them.
+ */
+export const webNodeOptions = ['--heap-growing-percent=50'];
+
 export async function ensureBuilt(): Promise<void> {
   const outputs = [...Object.keys(entryPoints).map((name) => `${name}.js`), 'workflow-bundle.js'];
   const built = await Promise.all(outputs.map((file) => stat(path.join(defaultOutdir, file)).then((s) => s.mtimeMs, () => 0)));

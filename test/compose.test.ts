@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startWebProcess, request } from '../bench/webProcess';
 import { appRoot } from '../lib/appRoot';
-import { build, stage } from '../scripts/build';
+import { build, stage, webNodeOptions } from '../scripts/build';
 import { createLocation } from './support/fixtures';
 import { createDatabase } from './support/harness';
 import { startPlatform, type Platform } from './support/platform';
@@ -207,6 +207,14 @@ describe('docker-compose.yml and the Dockerfile', () => {
     }
     expect([...new Set(checked)].sort()).toEqual(['dist/migrate.js', 'dist/server.js', 'dist/worker.js']);
     expect(await exists(path.join(image, workdir, 'dist', 'workflow-bundle.js')), 'the compiled worker loads dist/workflow-bundle.js').toBe(true);
+  });
+
+  it('the web process starts with the same node options in the image, the compose file and npm run start:web', async () => {
+    const web = ['node', ...webNodeOptions, 'dist/server.js'];
+    expect(execForm(last(stages.at(-1)!, 'CMD'))).toEqual(web);
+    expect(words(compose.services.web!.command)).toEqual(web);
+    const { scripts } = JSON.parse(await readFile(path.join(appRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(words(scripts['start:web'])).toEqual(web);
   });
 
   it('the web and worker replicas wait for the migration and the Temporal namespace', () => {
