@@ -1,6 +1,7 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { csrfSync } from 'csrf-sync';
 import type { Express, NextFunction, Request, Response } from 'express';
+import { newLinkToken } from '../../lib/tokens';
 import { holdsData, sessionIfAny } from './session';
 
 /**
@@ -44,7 +45,7 @@ function visitorToken(req: Request, res: Response): string {
   const { key, cookie } = configOf(req);
   let nonce = req.cookies?.[cookie.name] as string | undefined;
   if (typeof nonce !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(nonce)) {
-    nonce = randomBytes(32).toString('base64url');
+    nonce = newLinkToken();
     res.cookie(cookie.name, nonce, cookie.options);
     // A second form on the same page uses the same value.
     req.cookies = { ...req.cookies, [cookie.name]: nonce };
