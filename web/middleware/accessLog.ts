@@ -20,9 +20,9 @@ const child = Symbol('request logger');
  * cookies nor API keys reach the log. The line is pino-http's (`request
  * completed`, `request errored` at error level for a 5xx), written by pino
  * without a child logger per request: pino-http made one for every request,
- * serializing the request into it, and that cost the portal home a quarter
- * of its throughput (README, Performance). A route that logs through
- * `req.log` gets that child when it first asks for it.
+ * serializing the request into it (about 5 % of the portal home's
+ * throughput; README, Performance). A route that logs through `req.log`
+ * gets that child when it first asks for it.
  */
 export function accessLog(app: Express, log: Logger, { ignore }: { ignore?: (req: Request) => boolean } = {}) {
   // On the app's request prototype, once: an accessor defined on each request gave each a hidden class of its own.
