@@ -120,7 +120,6 @@ async function newestSource(dir: string): Promise<number> {
   return newest;
 }
 
-/** Builds dist/ when a bundle is missing or older than a source file (benchmarks measure the production build). */
 /**
  * The web process's node options in production: the image's CMD, the web
  * service of docker-compose.yml and `npm run start:web` spell them out
@@ -135,6 +134,7 @@ async function newestSource(dir: string): Promise<number> {
  */
 export const webNodeOptions = ['--heap-growing-percent=50'];
 
+/** Builds dist/ when a bundle is missing or older than a source file (benchmarks measure the production build). */
 export async function ensureBuilt(): Promise<void> {
   const outputs = [...Object.keys(entryPoints).map((name) => `${name}.js`), 'workflow-bundle.js'];
   const built = await Promise.all(outputs.map((file) => stat(path.join(defaultOutdir, file)).then((s) => s.mtimeMs, () => 0)));
