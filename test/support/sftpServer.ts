@@ -21,15 +21,27 @@ export interface SftpServer {
 const attrsOf = (s: Stats) => ({ mode: s.mode, uid: s.uid, gid: s.gid, size: s.size, atime: Math.floor(s.atimeMs / 1000), mtime: Math.floor(s.mtimeMs / 1000) });
 
 /**
+ * A new ed25519 host key that ssh2 reads back. ssh2 1.17's own generator
+ * writes one it cannot parse ("Malformed OpenSSH private key") about once in
+ * 300 keys, which failed a test run now and then: such a key is made again.
+ */
+function readableHostKey() {
+  for (let attempt = 1; ; attempt++) {
+    const hostKeys = utils.generateKeyPairSync('ed25519');
+    const parsed = utils.parseKey(hostKeys.private);
+    if (!(parsed instanceof Error)) return { hostKeys, parsed: Array.isArray(parsed) ? parsed[0]! : parsed };
+    if (attempt === 10) throw parsed;
+  }
+}
+
+/**
  * A real SFTP server on loopback (ssh2's Server with the SFTP subsystem),
  * serving `root` read-only to one user with a password: the tests' stand-in
  * for a planner's server. Paths are confined to `root`.
  */
 export async function startSftpServer(root: string, { username = 'planner', password = 'secret-pass' } = {}): Promise<SftpServer> {
-  const hostKeys = utils.generateKeyPairSync('ed25519');
-  const parsed = utils.parseKey(hostKeys.private);
-  if (parsed instanceof Error) throw parsed;
-  const publicKey = (Array.isArray(parsed) ? parsed[0] : parsed)!.getPublicSSH();
+  const { hostKeys, parsed } = readableHostKey();
+  const publicKey = parsed.getPublicSSH();
   const hostKey = `SHA256:${createHash('sha256').update(publicKey).digest('base64').replace(/=+$/, '')}`;
 
   const inside = (requested: string) => {
