@@ -1,13 +1,47 @@
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError, type ConnectionOptions } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { forgetWorkflowStarts, type WorkflowStartKind } from '../db/workflowStarts';
 import { normalizePlate } from '../lib/plates';
 import type { Logger } from '../lib/logger';
 import { plateChangedSignal, searchAttributeKeys } from '../workflows/searchAttributes.contract';
 
-export async function createTemporalClient(address: string, namespace: string): Promise<Client> {
-  const connection = await Connection.connect({ address });
+export async function createTemporalClient(address: string, namespace: string, options: Omit<ConnectionOptions, 'address'> = {}): Promise<Client> {
+  const connection = withSynchronousCallContext(Connection.lazy({ ...options, address }));
+  await connection.ensureConnected();
   return new Client({ connection, namespace });
+}
+
+/**
+ * The connection's call context (the metadata and deadline of each gRPC
+ * call) held only while the call starts, not through an AsyncLocalStorage.
+ * The SDK runs every call of the workflow service, and its own first call
+ * at connect, in `callContextStorage.run` (to add the namespace header), and
+ * Node 20 enables async hooks for the rest of the process at the first
+ * AsyncLocalStorage run: after that every promise of every request paid
+ * init, before, after and resolve hooks, about a tenth of the web
+ * process's CPU on pages that never call Temporal (README, Performance).
+ * Each of those SDK calls reads the context synchronously, inside `run`,
+ * where the call starts (`generateRPCImplementation` reads it before
+ * `makeUnaryRequest`); so does a `withDeadline`/`withMetadata` around a
+ * direct service call (`connection.workflowService.x(...)`). Around a
+ * `client.workflow` method, which awaits before its call, the context would
+ * not reach the call: nothing here does that.
+ */
+export function withSynchronousCallContext(connection: Connection): Connection {
+  type CallContext = ReturnType<Connection['callContextStorage']['getStore']>;
+  let current: CallContext;
+  const storage = connection.callContextStorage;
+  storage.getStore = () => current;
+  storage.run = <R, A extends unknown[]>(store: CallContext, callback: (...args: A) => R, ...args: A): R => {
+    const outer = current;
+    current = store;
+    try {
+      return callback(...args);
+    } finally {
+      current = outer;
+    }
+  };
+  return connection;
 }
 
 const indexedValueTypes: Record<string, number> = { KEYWORD: 2 }; // INDEXED_VALUE_TYPE_KEYWORD
