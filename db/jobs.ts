@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { columnOfStep } from '../lib/board';
 import { cursorAtSql, pageOf, type ListCursor } from '../lib/listCursor';
 import { normalizePlate } from '../lib/plates';
-import { preparedQuery } from './prepared';
+import { preparedStatementByShape } from './prepared';
 import { recordJobBoardChange } from './boardEvents';
 import { jobAppointmentColumn, jobEstimateColumn, syncJobAppointment, type JobAppointmentChange } from './appointments';
 import type { JobSnapshot } from '../workflows/jobLifecycle.contract';
@@ -64,6 +64,23 @@ export async function listJobs(
   companyId: number,
   { search = '', before, limit = 50 }: { search?: string; before?: ListCursor; limit?: number } = {},
 ): Promise<{ jobs: JobListRow[]; next: ListCursor | null }> {
+  const term = search.trim() || undefined;
+  const plate = term && normalizePlate(term);
+  const found = await jobsPage(
+    db,
+    { companyId, beforeAt: before?.at, beforeId: before?.id, term, namePattern: term && `%${term}%`, platePattern: plate ? `%${plate}%` : undefined },
+    limit,
+  );
+  const { rows, next } = pageOf(found, limit);
+  return { jobs: rows, next };
+}
+
+/** One page of the jobs list: a statement for each of its shapes (a search, a plate, a cursor), compiled once. */
+const jobsPage = preparedStatementByShape<
+  { companyId: number; beforeAt?: string; beforeId?: number; term?: string; namePattern?: string; platePattern?: string },
+  JobListRow & { cursor_at: string },
+  number
+>((db, { companyId, beforeAt, beforeId, term, namePattern, platePattern }, limit) => {
   const query = jobsQuery(db, companyId)
     .select(
       'jobs.id',
@@ -83,20 +100,15 @@ export async function listJobs(
     // The page size in the SQL, not a parameter: a named statement's generic plan knows it reads 51 rows off the index
     // (with LIMIT $n PostgreSQL priced the generic plan as a sort of every row and planned each run afresh).
     .limit(limit + 1, { skipBinding: true });
-  if (before) query.whereRaw('(jobs.created_at, jobs.id) < (?::timestamptz, ?)', [before.at, before.id]);
-  const term = search.trim();
-  if (term) {
-    const plate = normalizePlate(term);
+  if (beforeAt !== undefined) query.whereRaw('(jobs.created_at, jobs.id) < (?::timestamptz, ?)', [beforeAt, beforeId!]);
+  if (term !== undefined) {
     query.where((where) => {
-      where
-        .where('jobs.job_number', term)
-        .orWhereRaw(`customers.first_name || ' ' || customers.last_name ilike ?`, [`%${term}%`]);
-      if (plate) where.orWhere('vehicles.plate_normalized', 'like', `%${plate}%`);
+      where.where('jobs.job_number', term).orWhereRaw(`customers.first_name || ' ' || customers.last_name ilike ?`, [namePattern!]);
+      if (platePattern !== undefined) where.orWhere('vehicles.plate_normalized', 'like', platePattern);
     });
   }
-  const { rows, next } = pageOf(await preparedQuery<JobListRow & { cursor_at: string }>(db, query), limit);
-  return { jobs: rows, next };
-}
+  return query;
+});
 
 export interface JobDetail extends JobRow, JobStateRow {
   customer_id: number;

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { cursorAtSql, pageOf, type ListCursor } from '../lib/listCursor';
 import { closedLeadStatuses, type Role } from '../lib/permissions';
 import { normalizePlate } from '../lib/plates';
-import { preparedQuery } from './prepared';
+import { preparedQuery, preparedStatementByShape } from './prepared';
 import type { ContactFields } from './appointments';
 import type { LeadSummary } from './leads';
 import type { LeadStatus } from '../workflows/lead.contract';
@@ -41,6 +41,47 @@ export async function listLeads(
   filter: LeadFilter,
   { before, limit = 50 }: { before?: ListCursor; limit?: number } = {},
 ): Promise<{ leads: LeadRow[]; next: ListCursor | null }> {
+  const term = filter.search.trim();
+  const plate = term ? normalizePlate(term) : '';
+  // Leading zeros are a trunk or international prefix: "0470…" and "0032 470…" both find "+32 470…".
+  const digits = term.replace(/\D/g, '').replace(/^0+/, '');
+  const found = await leadsPage(
+    db,
+    {
+      companyId,
+      beforeAt: before?.at,
+      beforeId: before?.id,
+      status: filter.status === 'all' ? undefined : filter.status,
+      locationId: filter.locationId || undefined,
+      from: filter.from || undefined,
+      to: filter.to || undefined,
+      pattern: term ? likeAnywhere(term) : undefined,
+      digitsPattern: term && digits.length >= 3 ? likeAnywhere(digits) : undefined,
+      platePattern: plate ? likeAnywhere(plate) : undefined,
+    },
+    limit,
+  );
+  const { rows, next } = pageOf(found, limit);
+  return { leads: rows, next };
+}
+
+/** One page of the lead manager's table: a statement for each of its shapes (filters, search, cursor), compiled once. */
+const leadsPage = preparedStatementByShape<
+  {
+    companyId: number;
+    beforeAt?: string;
+    beforeId?: number;
+    status?: LeadStatus;
+    locationId?: number;
+    from?: string;
+    to?: string;
+    pattern?: string;
+    digitsPattern?: string;
+    platePattern?: string;
+  },
+  LeadRow & { cursor_at: string },
+  number
+>((db, { companyId, beforeAt, beforeId, status, locationId, from, to, pattern, digitsPattern, platePattern }, limit) => {
   const query = db('leads')
     .join('locations', 'locations.id', 'leads.location_id')
     .where('leads.company_id', companyId)
@@ -67,33 +108,26 @@ export async function listLeads(
     // The page size in the SQL, not a parameter: a named statement's generic plan knows it reads 51 rows off the index
     // (with LIMIT $n PostgreSQL priced the generic plan as a sort of every row and planned each run afresh).
     .limit(limit + 1, { skipBinding: true });
-  if (before) query.whereRaw('(leads.created_at, leads.id) < (?::timestamptz, ?)', [before.at, before.id]);
-  if (filter.status !== 'all') query.where('leads.status', filter.status);
-  if (filter.locationId) query.where('leads.location_id', filter.locationId);
-  if (filter.from) query.where('leads.desired_date', '>=', filter.from);
-  if (filter.to) query.where('leads.desired_date', '<=', filter.to);
-  const term = filter.search.trim();
-  if (term) {
-    const plate = normalizePlate(term);
-    // Leading zeros are a trunk or international prefix: "0470…" and "0032 470…" both find "+32 470…".
-    const digits = term.replace(/\D/g, '').replace(/^0+/, '');
+  if (beforeAt !== undefined) query.whereRaw('(leads.created_at, leads.id) < (?::timestamptz, ?)', [beforeAt, beforeId!]);
+  if (status !== undefined) query.where('leads.status', status);
+  if (locationId !== undefined) query.where('leads.location_id', locationId);
+  if (from !== undefined) query.where('leads.desired_date', '>=', from);
+  if (to !== undefined) query.where('leads.desired_date', '<=', to);
+  if (pattern !== undefined) {
     query.where((where) => {
       where
-        .whereRaw(`leads.first_name || ' ' || leads.last_name ilike ?`, [likeAnywhere(term)])
-        .orWhereRaw(`leads.last_name || ' ' || leads.first_name ilike ?`, [likeAnywhere(term)])
-        .orWhere('leads.email', 'ilike', likeAnywhere(term));
+        .whereRaw(`leads.first_name || ' ' || leads.last_name ilike ?`, [pattern])
+        .orWhereRaw(`leads.last_name || ' ' || leads.first_name ilike ?`, [pattern])
+        .orWhere('leads.email', 'ilike', pattern);
       // Phone numbers compare by their digits, whatever the notation.
-      if (digits.length >= 3) where.orWhereRaw(`regexp_replace(leads.phone, '[^0-9]', '', 'g') like ?`, [likeAnywhere(digits)]);
-      if (plate) {
-        where
-          .orWhereRaw(`regexp_replace(upper(leads.plate), '[^A-Z0-9]', '', 'g') like ?`, [likeAnywhere(plate)])
-          .orWhere('leads.vin', 'like', likeAnywhere(plate));
+      if (digitsPattern !== undefined) where.orWhereRaw(`regexp_replace(leads.phone, '[^0-9]', '', 'g') like ?`, [digitsPattern]);
+      if (platePattern !== undefined) {
+        where.orWhereRaw(`regexp_replace(upper(leads.plate), '[^A-Z0-9]', '', 'g') like ?`, [platePattern]).orWhere('leads.vin', 'like', platePattern);
       }
     });
   }
-  const { rows, next } = pageOf(await preparedQuery<LeadRow & { cursor_at: string }>(db, query), limit);
-  return { leads: rows, next };
-}
+  return query;
+});
 
 export interface LeadBadge {
   /** New leads of the company, counted up to 10: the badge shows "9+" above nine */

@@ -37,35 +37,79 @@ export async function preparedQuery<T>(db: Knex, query: Knex.QueryBuilder | Knex
 /** A statement's name, from its SQL text: the same text is the same statement on every connection. */
 const statementName = (sql: string) => `q-${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
 
+/** A statement compiled once: its SQL, and for each binding the parameter it takes or the constant built into it. */
+interface Compiled {
+  statement: { name: string; text: string };
+  bindings: ({ param: number } | { value: unknown })[];
+}
+
+/**
+ * Compiles `build`'s query with a placeholder for each of its `arity`
+ * parameters, each of which must reach the query as a binding (where,
+ * insert and update values do; a placeholder compiled into the SQL text is
+ * refused); any other binding, such as a limit, stays as built.
+ */
+function compile(build: (placeholders: string[]) => Knex.QueryBuilder | Knex.Raw, arity: number, names: string[] = []): Compiled {
+  const placeholders = Array.from({ length: arity }, (_, i) => `\u0000prepared parameter ${i}\u0000`);
+  const { sql, bindings } = build(placeholders).toSQL().toNative();
+  const mapped = bindings.map((value) => {
+    const param = placeholders.indexOf(value as string);
+    return param === -1 ? { value } : { param };
+  });
+  placeholders.forEach((placeholder, i) => {
+    if (sql.includes(placeholder) || !mapped.some((binding) => 'param' in binding && binding.param === i)) {
+      throw new Error(`preparedStatement: parameter ${names[i] ?? i} is not a binding of the query`);
+    }
+  });
+  return { statement: { name: statementName(sql), text: sql }, bindings: mapped };
+}
+
+const runCompiled = <T>(db: Knex, { statement, bindings }: Compiled, params: unknown[]) =>
+  preparedRows<T>(db, statement, bindings.map((binding) => ('param' in binding ? params[binding.param] : binding.value)));
+
 /**
  * A named statement whose SQL knex compiles once, on its first run, for the
  * hottest look-ups: compiling the check-in page's five-table join and
  * hashing its text for the name cost about 6 % of that page's web CPU on
  * every visit. `build` gets a placeholder for each parameter, which must
- * reach the query as a binding (where, insert and update values do; a
- * placeholder compiled into the SQL text is refused at the first run); any
- * other binding, such as a limit, stays as built.
+ * reach the query as a binding (see compile).
  */
 export function preparedStatement<P extends unknown[], T>(build: (db: Knex, ...params: P) => Knex.QueryBuilder | Knex.Raw) {
-  let compiled: { statement: { name: string; text: string }; bindings: ({ param: number } | { value: unknown })[] } | undefined;
+  let compiled: Compiled | undefined;
   const arity = build.length - 1;
   return async (db: Knex, ...params: P): Promise<T[]> => {
     if (params.length !== arity) throw new Error(`preparedStatement: ${params.length} parameters given, the query takes ${arity}`);
+    compiled ??= compile((placeholders) => build(db, ...(placeholders as P)), arity);
+    return runCompiled<T>(db, compiled, params);
+  };
+}
+
+/**
+ * preparedStatement for a query whose shape follows which parameters it is
+ * given (a search or not, a cursor or not, a filter or not) and a constant
+ * built into its SQL (`variant`, such as the page size): one statement for
+ * each variant and set of parameters present, each compiled once (the staff
+ * lists: building and compiling their query was 5 % of the jobs list's web
+ * CPU). `build` gets a placeholder for each parameter present and undefined
+ * for each absent one; it may ask whether a parameter is there, never look
+ * at its value (a value to derive, such as a search pattern, is a parameter
+ * of its own), and must use each one present as a binding.
+ */
+export function preparedStatementByShape<P extends Record<string, unknown>, T, V extends string | number = never>(
+  build: (db: Knex, params: P, variant: V) => Knex.QueryBuilder | Knex.Raw,
+) {
+  const shapes = new Map<string, Compiled>();
+  return async (db: Knex, params: P, variant: V): Promise<T[]> => {
+    const present = Object.keys(params)
+      .filter((name) => params[name] !== undefined)
+      .sort();
+    const shape = `${variant} ${present.join(' ')}`;
+    let compiled = shapes.get(shape);
     if (!compiled) {
-      const placeholders = Array.from({ length: arity }, (_, i) => `\u0000prepared parameter ${i}\u0000`);
-      const { sql, bindings } = build(db, ...(placeholders as P)).toSQL().toNative();
-      const mapped = bindings.map((value) => {
-        const param = placeholders.indexOf(value as string);
-        return param === -1 ? { value } : { param };
-      });
-      placeholders.forEach((placeholder, i) => {
-        if (sql.includes(placeholder) || !mapped.some((binding) => 'param' in binding && binding.param === i)) {
-          throw new Error(`preparedStatement: parameter ${i} is not a binding of the query`);
-        }
-      });
-      compiled = { statement: { name: statementName(sql), text: sql }, bindings: mapped };
+      const placeheld = (placeholders: string[]) => Object.fromEntries(present.map((name, i) => [name, placeholders[i]])) as P;
+      compiled = compile((placeholders) => build(db, placeheld(placeholders), variant), present.length, present);
+      shapes.set(shape, compiled);
     }
-    const values = compiled.bindings.map((binding) => ('param' in binding ? params[binding.param] : binding.value));
-    return preparedRows<T>(db, compiled.statement, values);
+    return runCompiled<T>(db, compiled, present.map((name) => params[name]));
   };
 }

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { findCheckinByTokenHash } from '../db/checkin';
 import { createDb, migrate } from '../db/knex';
-import { preparedStatement } from '../db/prepared';
+import { preparedStatement, preparedStatementByShape } from '../db/prepared';
 import { hashToken } from '../lib/tokens';
 import { appointmentWithCheckinLink } from './support/checkin';
 import { createLocation } from './support/fixtures';
@@ -46,6 +46,37 @@ describe('preparedStatement: knex compiles the query once, every run binds its o
   it('refuses a parameter that would be compiled into the SQL text instead of bound', async () => {
     const inlined = preparedStatement<[column: string], unknown>((q, column) => q('locations').select(column));
     await expect(inlined(db, 'name')).rejects.toThrow(/parameter 0 is not a binding/);
+  });
+
+  it('by shape: one statement per set of parameters present and variant, each compiled once', async () => {
+    const { companyId } = await createLocation(db, { name: 'Shape Alpha', slug: 'shape-alpha' });
+    await createLocation(db, { companyId, name: 'Shape Beta', slug: 'shape-beta' });
+    await createLocation(db, { companyId, name: 'Shape Gamma', slug: 'shape-gamma' });
+    const built: string[] = [];
+    const names = preparedStatementByShape<{ companyId: number; pattern?: string; after?: string }, { name: string }, number>((q, { companyId, pattern, after }, limit) => {
+      built.push(`${limit}${pattern === undefined ? '' : ' pattern'}${after === undefined ? '' : ' after'}`);
+      const query = q('locations').where({ company_id: companyId }).orderBy('name').select('name').limit(limit, { skipBinding: true });
+      if (pattern !== undefined) query.where('name', 'like', pattern);
+      if (after !== undefined) query.where('name', '>', after);
+      return query;
+    });
+    const run = async (params: Parameters<typeof names>[1], limit = 10) => (await names(db, params, limit)).map((row) => row.name);
+    expect(await run({ companyId })).toEqual(['Shape Alpha', 'Shape Beta', 'Shape Gamma']);
+    expect(await run({ companyId, pattern: '%a' })).toEqual(['Shape Alpha', 'Shape Beta', 'Shape Gamma']);
+    expect(await run({ companyId, pattern: '%Beta' })).toEqual(['Shape Beta']);
+    expect(await run({ companyId, pattern: undefined, after: 'Shape Alpha' })).toEqual(['Shape Beta', 'Shape Gamma']);
+    expect(await run({ after: 'Shape Beta', companyId, pattern: 'Shape%' })).toEqual(['Shape Gamma']);
+    expect(await run({ companyId }, 1)).toEqual(['Shape Alpha']);
+    expect(await run({ companyId: companyId + 1000 })).toEqual([]);
+    // The order the parameters come in is not a shape of its own.
+    expect(await run({ pattern: 'Shape G%', companyId })).toEqual(['Shape Gamma']);
+    expect(built.sort()).toEqual(['1', '10', '10 after', '10 pattern', '10 pattern after'].sort());
+  });
+
+  it('by shape: refuses a parameter given that the query does not bind', async () => {
+    const ignoring = preparedStatementByShape<{ companyId: number; unused?: string }, unknown>((q, { companyId }) => q('locations').where({ company_id: companyId }));
+    expect(await ignoring(db, { companyId: -1 }, undefined as never)).toEqual([]);
+    await expect(ignoring(db, { companyId: -1, unused: 'x' }, undefined as never)).rejects.toThrow(/parameter unused is not a binding/);
   });
 
   it('C2: the check-in page finds the appointment of each link, and none for an unknown one', async () => {
