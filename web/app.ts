@@ -38,6 +38,7 @@ import { languageMiddleware } from './middleware/language';
 import { loadPermissions } from './middleware/permissions';
 import { sessionMiddleware } from './middleware/session';
 import { createPortalRouter } from './portal/routes';
+import { rememberPeerTrust } from './proxyTrust';
 import { render } from './render';
 import { createJobsRouter } from './jobs/routes';
 import { createJobEditRouter } from './jobs/edit';
@@ -69,6 +70,7 @@ export function createApp({ config, db, pool, temporal, i18n, log, changes }: Ap
   const app = express();
   const production = config.NODE_ENV === 'production';
   app.set('trust proxy', config.TRUST_PROXY);
+  rememberPeerTrust(app);
   app.disable('x-powered-by');
   // Pages are rendered per visitor (CSRF tokens, live state) and never answered 304: an ETag was a SHA-1 of every
   // page and a Buffer copy of it for nothing. Static files keep theirs (express.static, sendFile).
