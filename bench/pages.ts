@@ -7,6 +7,11 @@
  *  - staff jobs list and lead manager with 5,000 jobs and 5,000 leads in the
  *    database: target >= 0.3x fortunes, p99 < 100 ms
  *  - the web process's peak RSS while under load: target < 200 MB
+ * Beside the jobs list, its own ceiling: bench/bareJobsList.mjs, a bare
+ * Express + pg + Eta page running the same two statements (the session with
+ * its staff member, the list) and rendering its 50 rows; the jobs list's
+ * ratio to it is what our own stack costs (sessions, CSRF, helmet, logging,
+ * i18n, the layout) beyond the database work.
  * Autocannon at --connections (50), median of --runs (3) runs; each round
  * measures fortunes first, then every page. Visitors to the portal pages come
  * without cookies, as a new visitor does; staff pages carry a logged-in session.
@@ -18,15 +23,17 @@
  */
 import autocannon from 'autocannon';
 import type { Knex } from 'knex';
+import type pg from 'pg';
 import { listJobs } from '../db/jobs';
 import { listLeads } from '../db/leadManager';
+import { sessionWithStaff } from '../db/staff';
 import '../test/setup'; // quiet Temporal runtime logs
 import { appointmentWithCheckinLink } from '../test/support/checkin';
 import { createLocation, createStaff } from '../test/support/fixtures';
 import { createDatabase, startPlatformOn } from '../test/support/harness';
 import { startInfrastructure } from '../test/support/infrastructure';
 import { fortunes, median, numberArgs, report, type Figure } from './report';
-import { cookieHeader, cookiesOf, cpuShares, cpuTimes, proxied, proxiedRequest as request, rssMb, startWebProcess } from './webProcess';
+import { cookieHeader, cookiesOf, cpuShares, cpuTimes, proxied, proxiedRequest as request, rssMb, startBareJobsList, startWebProcess } from './webProcess';
 
 const { seconds, runs, rows, connections } = numberArgs({ seconds: 10, runs: 3, rows: 5_000, connections: 50 });
 
@@ -53,6 +60,7 @@ const { baseUrl, web, stop } = await startWebProcess(
   { NODE_ENV: 'production', SESSION_SECRET: 'bench-only-session-secret-0123456789abcdef', TRUST_PROXY: 'loopback' },
   profile,
 );
+let bare: Awaited<ReturnType<typeof startBareJobsList>> | undefined;
 try {
   const { db } = platform;
   const { companyId, location } = await createLocation(db, { name: 'Bench Garage', slug: 'ghent' });
@@ -103,6 +111,11 @@ try {
     console.log(`${name}:\n  ${lines.filter((line) => /Scan|Sort|Planning Time|Execution Time|Limit/.test(line)).join('\n  ')}`);
   };
   await explain('jobs list, first page', () => listJobs(db, companyId));
+  let listStatement: { text: string; values: unknown[] } | undefined;
+  const captureList = (query: { sql: string; bindings: unknown[] }) => (listStatement ??= { text: query.sql, values: query.bindings });
+  db.on('query', captureList);
+  await listJobs(db, companyId);
+  db.off('query', captureList);
   const { next } = await listJobs(db, companyId);
   await explain('jobs list, second page', () => listJobs(db, companyId, { before: next! }));
   await explain('lead manager (New), first page', () => listLeads(db, companyId, { status: 'new', search: '' }));
@@ -121,6 +134,11 @@ try {
   if (login.status !== 303) throw new Error(`login answered ${login.status}`);
   cookiesOf(login.headers, jar);
   const staffCookie = cookieHeader(jar);
+  // The session statement our staff pages run for this session (db/staff.ts sessionWithStaff), for the bare jobs list.
+  const sid = /^s:([^.]+)\./.exec(decodeURIComponent([...jar].find(([name]) => name.endsWith('workshop.sid'))![1]))![1]!;
+  let sessionStatement: { text: string; values: unknown[] } | undefined;
+  const recording = { query: async (query: { text: string; values: unknown[] }) => ((sessionStatement = { text: query.text, values: query.values }), { rows: [] }) };
+  await sessionWithStaff(recording as unknown as pg.Pool, sid, Math.ceil(Date.now() / 1000));
   const english = { 'accept-language': 'en' };
 
   const pages: Page[] = [
@@ -144,11 +162,23 @@ try {
   let peakRss = 0;
   const sampler = setInterval(() => void rssMb(web.pid!).then((mb) => (peakRss = Math.max(peakRss, mb))).catch(() => undefined), 250);
 
+  // The jobs list's own ceiling: a bare Express + pg + Eta page running its two statements (bench/bareJobsList.mjs).
+  bare = measured.some((page) => page.key === 'jobs')
+    ? await startBareJobsList(platform.config.DATABASE_URL, { session: sessionStatement!, list: listStatement! })
+    : undefined;
+  const bareRuns: { rps: number; p99: number }[] = [];
   const fortunesDb = await createDatabase(infrastructure.databaseAdminUrl);
   const baseline: { rps: number; p99: number }[] = [];
   const ours = new Map<string, { rps: number; p99: number }[]>(measured.map((page) => [page.key, []]));
   for (let run = 0; run < runs; run++) {
     baseline.push(fortunes(fortunesDb, { seconds, connections }));
+    if (bare) {
+      await autocannon({ url: bare.url, connections, duration: 3 });
+      const result = await autocannon({ url: bare.url, connections, duration: seconds });
+      if (result.non2xx > 0 || result.errors > 0 || result.requests.total === 0) throw new Error(`bare jobs list: ${result.non2xx} non-2xx, ${result.errors} errors`);
+      bareRuns.push({ rps: result.requests.average, p99: result.latency.p99 });
+      console.log(`run ${run + 1}: bare jobs list ${result.requests.average.toFixed(0)} req/s, p99 ${result.latency.p99} ms (fortunes ${baseline.at(-1)!.rps})`);
+    }
     for (const page of measured) {
       const url = `${baseUrl}${page.path}`;
       const headers = { ...proxied, ...page.headers };
@@ -171,12 +201,19 @@ try {
     { figure: 'fortunes req/s', value: fortunesRps, unit: 'req/s', ratio: 1 },
     { figure: 'fortunes p99', value: median(baseline.map((r) => r.p99)), unit: 'ms' },
   ];
+  const bareRps = bare ? median(bareRuns.map((r) => r.rps)) : undefined;
+  if (bareRps !== undefined) {
+    figures.push({ figure: 'bare jobs list (its 2 statements, 50 rows) req/s', value: bareRps, unit: 'req/s', ratio: bareRps / fortunesRps });
+  }
   for (const page of measured) {
     const rps = median(ours.get(page.key)!.map((r) => r.rps));
     const p99 = median(ours.get(page.key)!.map((r) => r.p99));
     const ratio = rps / fortunesRps;
     figures.push({ figure: `${page.name} req/s`, value: rps, unit: 'req/s', ratio, target: `>= ${page.minRatio}x fortunes`, met: ratio >= page.minRatio });
     figures.push({ figure: `${page.name} p99`, value: p99, unit: 'ms', target: `< ${page.maxP99} ms`, met: p99 < page.maxP99 });
+    if (page.key === 'jobs' && bareRps !== undefined) {
+      figures.push({ figure: `${page.name} req/s, beside the bare page`, value: rps, unit: 'req/s', ratio: rps / bareRps, baseline: 'bare jobs list' });
+    }
   }
   figures.push({ figure: 'web peak RSS under load', value: peakRss, unit: 'MB', target: '< 200 MB', met: peakRss < 200 });
   report(`pages (${connections} connections, ${seconds} s, median of ${runs} runs)`, figures);
@@ -184,6 +221,7 @@ try {
   // Let the last run's requests in flight finish before the web process stops.
   await new Promise((resolve) => setTimeout(resolve, 2000));
   await stop();
+  await bare?.stop();
   await platform.close();
   await infrastructure.stop();
 }

@@ -164,6 +164,29 @@ export async function startWebProcess(
 }
 
 /**
+ * bench/bareJobsList.mjs in its own process: the jobs list's two statements
+ * (`{ text, values }`, as our page runs them) on a bare Express + pg + Eta
+ * page, the jobs list's own ceiling beside the fortunes page. Answers once
+ * its page is served.
+ */
+export async function startBareJobsList(
+  databaseUrl: string,
+  statements: { session: { text: string; values: unknown[] }; list: { text: string; values: unknown[] } },
+): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/jobs`;
+  const env = { DATABASE_URL: databaseUrl, PORT: String(port), SESSION_STATEMENT: JSON.stringify(statements.session), LIST_STATEMENT: JSON.stringify(statements.list) };
+  const { child, stop } = await spawnLogged('bare-jobs-list', [path.join(appRoot, 'bench', 'bareJobsList.mjs')], env, [], appRoot);
+  for (;;) {
+    const answer = await request(url).catch(() => undefined);
+    if (answer?.status === 200) break;
+    if (answer || child.exitCode !== null) throw new Error(`the bare jobs list answered ${answer?.status ?? `nothing (exit ${child.exitCode})`}: ${answer?.body ?? ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return { url, pid: child.pid!, stop };
+}
+
+/**
  * The compiled worker (dist/worker.js, on the workflow bundle built with it)
  * in its own process on the platform's task queue, in place of the
  * platform's in-process worker (stopped first), as production runs it:
