@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { formatCalendarDate, formatCalendarDateMedium, formatLocalDateTime, formatLocalDateTimeShort, visitTimes } from './time';
@@ -40,5 +41,32 @@ describe('dates and times as luxon wrote them, from cached Intl formatters', () 
         expect(formatCalendarDateMedium(day, language)).toBe(luxon.dayMedium(day, language));
       }
     expect(formatCalendarDate('not a day', 'en')).toBe('not a day');
+  });
+});
+
+describe('remembered texts: the same as a fresh formatter writes, whatever came before', () => {
+  it('any instant, zone, language and form, asked in any order and again', () => {
+    const instant = fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2060, 0, 1) }).map((ms) => new Date(ms));
+    const day = fc.date({ min: new Date(Date.UTC(1990, 0, 1)), max: new Date(Date.UTC(2060, 0, 1)), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(instant, fc.constantFrom(...zones), fc.constantFrom(...languages), day), { minLength: 1, maxLength: 20 }), (asks) => {
+        for (const [date, zone, language, iso] of [...asks, ...[...asks].reverse()]) {
+          expect(formatLocalDateTime(date, zone, language)).toBe(luxon.long(date, zone, language));
+          expect(formatLocalDateTimeShort(date, zone, language)).toBe(luxon.short(date, zone, language));
+          expect(visitTimes({ starts_at: date, ends_at: date }, zone, language).time).toBe(luxon.time(date, zone, language));
+          expect(formatCalendarDateMedium(iso, language)).toBe(luxon.dayMedium(iso, language));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('still right after it started over (more than 5,000 texts)', () => {
+    const first = new Date('2026-12-02T08:00:00Z');
+    expect(formatLocalDateTimeShort(first, 'Europe/Brussels', 'nl')).toBe(luxon.short(first, 'Europe/Brussels', 'nl'));
+    for (let minute = 1; minute <= 6_000; minute++) formatLocalDateTimeShort(new Date(first.getTime() + minute * 60_000), 'Europe/Brussels', 'en');
+    expect(formatLocalDateTimeShort(first, 'Europe/Brussels', 'nl')).toBe(luxon.short(first, 'Europe/Brussels', 'nl'));
+    expect(formatLocalDateTimeShort(first, 'Europe/Brussels', 'en')).toBe(luxon.short(first, 'Europe/Brussels', 'en'));
+    expect(formatLocalDateTimeShort(first, 'America/New_York', 'en')).toBe(luxon.short(first, 'America/New_York', 'en'));
   });
 });

@@ -14,9 +14,7 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 const formIds = new WeakMap<Intl.DateTimeFormatOptions, number>();
 let forms = 0;
 function formatter(language: string, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  let form = formIds.get(options);
-  if (form === undefined) formIds.set(options, (form = forms++));
-  const key = `${language}|${timeZone}|${form}`;
+  const key = `${language}|${timeZone}|${formId(options)}`;
   let format = formatters.get(key);
   if (!format) {
     format = new Intl.DateTimeFormat(language, { ...options, timeZone });
@@ -25,6 +23,30 @@ function formatter(language: string, timeZone: string, options: Intl.DateTimeFor
     formatters.set(key, format);
   }
   return format;
+}
+
+function formId(options: Intl.DateTimeFormatOptions): number {
+  let form = formIds.get(options);
+  if (form === undefined) formIds.set(options, (form = forms++));
+  return form;
+}
+
+/**
+ * The texts made, by instant, zone, language and form: a staff list shows
+ * the same rows again on every refresh and to every staff member, and
+ * Intl's format (about 3 µs a date, two dates a row) was the largest part
+ * of rendering the lead manager. The text depends on nothing else. Started
+ * over at 5,000 texts.
+ */
+const texts = new Map<string, string>();
+function remembered(key: string, make: () => string): string {
+  let text = texts.get(key);
+  if (text === undefined) {
+    text = make();
+    if (texts.size >= 5_000) texts.clear();
+    texts.set(key, text);
+  }
+  return text;
 }
 
 /**
@@ -37,8 +59,12 @@ const fixedOffsetZone = /^(utc|gmt)([+-].*)?$/i;
 /** `date` in `timeZone` as `language` writes it in the form `options`. */
 function formatIn(date: Date, timeZone: string, language: string, options: Intl.DateTimeFormatOptions): string {
   if (fixedOffsetZone.test(timeZone)) return DateTime.fromJSDate(date, { zone: timeZone }).setLocale(language).toLocaleString(options);
-  return formatter(language, timeZone, options).format(date);
+  return intlText(date, timeZone, language, options);
 }
+
+/** `date` in `timeZone` (an IANA zone, or UTC for a calendar day) from the cached formatter, and its text remembered. */
+const intlText = (date: Date, timeZone: string, language: string, options: Intl.DateTimeFormatOptions) =>
+  remembered(`${date.getTime()}|${timeZone}|${language}|${formId(options)}`, () => formatter(language, timeZone, options).format(date));
 
 /** "Tuesday 24 November 2026, 08:00" in the location's time zone and the reader's language. */
 export function formatLocalDateTime(date: Date, timeZone: string, language: string): string {
@@ -59,13 +85,13 @@ const calendarDay = (isoDate: string) => {
 /** A calendar day ("2026-12-01") as "Tuesday 1 December 2026" in the reader's language. */
 export function formatCalendarDate(isoDate: string, language: string): string {
   const day = calendarDay(isoDate);
-  return Number.isNaN(day.getTime()) ? isoDate : formatter(language, 'UTC', DateTime.DATE_HUGE).format(day);
+  return Number.isNaN(day.getTime()) ? isoDate : intlText(day, 'UTC', language, DateTime.DATE_HUGE);
 }
 
 /** A calendar day ("2026-12-01") as "Tue, 1 Dec 2026" in the reader's language. */
 export function formatCalendarDateMedium(isoDate: string, language: string): string {
   const day = calendarDay(isoDate);
-  return Number.isNaN(day.getTime()) ? isoDate : formatter(language, 'UTC', DateTime.DATE_MED_WITH_WEEKDAY).format(day);
+  return Number.isNaN(day.getTime()) ? isoDate : intlText(day, 'UTC', language, DateTime.DATE_MED_WITH_WEEKDAY);
 }
 
 /** A visit's day and times in the location's time zone, as `language` writes them (check-in and the customer's own link). */
