@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import i18next, { type i18n, type TFunction } from 'i18next';
 import { fromRoot } from './appRoot';
+import { BoundedMap } from './boundedMap';
 
 export const languages = ['en', 'nl', 'fr', 'de'] as const;
 export type Language = (typeof languages)[number];
@@ -77,28 +78,20 @@ export function fixedT(instance: i18n, lng: string): TFunction {
   let t = byLanguage.get(lng);
   if (t) return t;
   const fixed = instance.getFixedT(lng) as unknown as (...args: unknown[]) => string;
-  let keys = new Map<string, string>();
+  const keys = new BoundedMap<string, string>(memoLimit);
   // Calls with options name customers, dates and counts: a smaller memo, started over sooner.
-  let calls = new Map<string, string>();
+  const calls = new BoundedMap<string, string>(memoLimit / 5);
   t = ((key: unknown, ...rest: unknown[]) => {
     if (typeof key !== 'string' || rest.length > 1) return fixed(key, ...rest);
     if (rest.length === 0) {
       let text = keys.get(key);
-      if (text === undefined) {
-        text = fixed(key);
-        if (keys.size >= memoLimit) keys = new Map();
-        keys.set(key, text);
-      }
+      if (text === undefined) keys.set(key, (text = fixed(key)));
       return text;
     }
     if (!plainOptions(rest[0])) return fixed(key, ...rest);
     const call = `${key}\0${JSON.stringify(rest[0])}`;
     let text = calls.get(call);
-    if (text === undefined) {
-      text = fixed(key, rest[0]);
-      if (calls.size >= memoLimit / 5) calls = new Map();
-      calls.set(call, text);
-    }
+    if (text === undefined) calls.set(call, (text = fixed(key, rest[0])));
     return text;
   }) as unknown as TFunction;
   byLanguage.set(lng, t);

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { BoundedMap } from './boundedMap';
 
 const dateTimeFormat = { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit' } as const;
 
@@ -7,9 +8,10 @@ const dateTimeFormat = { weekday: 'long', day: 'numeric', month: 'long', year: '
  * list formats two dates a row, and a luxon DateTime per date (its zone
  * offset worked out through Intl, its locale set up) cost more than the
  * rest of the page. The text is luxon's own (its toLocaleString is this
- * formatter's format; lib/time.test.ts compares them).
+ * formatter's format; lib/time.test.ts compares them). Languages and zones
+ * are few; a key from elsewhere cannot grow the map without end.
  */
-const formatters = new Map<string, Intl.DateTimeFormat>();
+const formatters = new BoundedMap<string, Intl.DateTimeFormat>(1_000);
 /** The forms used here are a few constant objects: each is known by a number. */
 const formIds = new WeakMap<Intl.DateTimeFormatOptions, number>();
 let forms = 0;
@@ -18,8 +20,6 @@ function formatter(language: string, timeZone: string, options: Intl.DateTimeFor
   let format = formatters.get(key);
   if (!format) {
     format = new Intl.DateTimeFormat(language, { ...options, timeZone });
-    // Languages and zones are few; a key from elsewhere cannot grow the map without end.
-    if (formatters.size >= 1_000) formatters.clear();
     formatters.set(key, format);
   }
   return format;
@@ -38,16 +38,7 @@ function formId(options: Intl.DateTimeFormatOptions): number {
  * of rendering the lead manager. The text depends on nothing else. Started
  * over at 5,000 texts.
  */
-const texts = new Map<string, string>();
-function remembered(key: string, make: () => string): string {
-  let text = texts.get(key);
-  if (text === undefined) {
-    text = make();
-    if (texts.size >= 5_000) texts.clear();
-    texts.set(key, text);
-  }
-  return text;
-}
+const texts = new BoundedMap<string, string>(5_000);
 
 /**
  * Zones luxon takes for fixed offsets (UTC, GMT+1) rather than IANA zones:
@@ -63,8 +54,12 @@ function formatIn(date: Date, timeZone: string, language: string, options: Intl.
 }
 
 /** `date` in `timeZone` (an IANA zone, or UTC for a calendar day) from the cached formatter, and its text remembered. */
-const intlText = (date: Date, timeZone: string, language: string, options: Intl.DateTimeFormatOptions) =>
-  remembered(`${date.getTime()}|${timeZone}|${language}|${formId(options)}`, () => formatter(language, timeZone, options).format(date));
+function intlText(date: Date, timeZone: string, language: string, options: Intl.DateTimeFormatOptions): string {
+  const key = `${date.getTime()}|${timeZone}|${language}|${formId(options)}`;
+  let text = texts.get(key);
+  if (text === undefined) texts.set(key, (text = formatter(language, timeZone, options).format(date)));
+  return text;
+}
 
 /** "Tuesday 24 November 2026, 08:00" in the location's time zone and the reader's language. */
 export function formatLocalDateTime(date: Date, timeZone: string, language: string): string {

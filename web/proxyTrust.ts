@@ -1,4 +1,5 @@
 import type { Express } from 'express';
+import { BoundedMap } from '../lib/boundedMap';
 
 type Trust = (address: string | undefined, hop: number) => boolean;
 
@@ -16,15 +17,11 @@ type Trust = (address: string | undefined, hop: number) => boolean;
  */
 export function rememberPeerTrust(app: Express): void {
   const trust = app.get('trust proxy fn') as Trust;
-  const peers = new Map<string, boolean>();
+  const peers = new BoundedMap<string, boolean>(1_000);
   const remembering: Trust = (address, hop) => {
     if (hop !== 0 || address === undefined) return trust(address, hop);
     let trusted = peers.get(address);
-    if (trusted === undefined) {
-      if (peers.size >= 1000) peers.clear();
-      trusted = trust(address, hop);
-      peers.set(address, trusted);
-    }
+    if (trusted === undefined) peers.set(address, (trusted = trust(address, hop)));
     return trusted;
   };
   app.set('trust proxy fn', remembering);
