@@ -109,13 +109,10 @@ try {
     const { rows: plan } = await db.raw(`explain (analyze, costs off) ${captured!.sql.replace(/\$\d+/g, '?')}`, captured!.bindings as Knex.RawBinding[]);
     const lines = (plan as { 'QUERY PLAN': string }[]).map((row) => row['QUERY PLAN']);
     console.log(`${name}:\n  ${lines.filter((line) => /Scan|Sort|Planning Time|Execution Time|Limit/.test(line)).join('\n  ')}`);
+    return { text: captured!.sql, values: captured!.bindings };
   };
-  await explain('jobs list, first page', () => listJobs(db, companyId));
-  let listStatement: { text: string; values: unknown[] } | undefined;
-  const captureList = (query: { sql: string; bindings: unknown[] }) => (listStatement ??= { text: query.sql, values: query.bindings });
-  db.on('query', captureList);
-  await listJobs(db, companyId);
-  db.off('query', captureList);
+  // The first page's statement is also the bare jobs list's (below).
+  const listStatement = await explain('jobs list, first page', () => listJobs(db, companyId));
   const { next } = await listJobs(db, companyId);
   await explain('jobs list, second page', () => listJobs(db, companyId, { before: next! }));
   await explain('lead manager (New), first page', () => listLeads(db, companyId, { status: 'new', search: '' }));
@@ -164,7 +161,7 @@ try {
 
   // The jobs list's own ceiling: a bare Express + pg + Eta page running its two statements (bench/bareJobsList.mjs).
   bare = measured.some((page) => page.key === 'jobs')
-    ? await startBareJobsList(platform.config.DATABASE_URL, { session: sessionStatement!, list: listStatement! })
+    ? await startBareJobsList(platform.config.DATABASE_URL, { session: sessionStatement!, list: listStatement })
     : undefined;
   const bareRuns: { rps: number; p99: number }[] = [];
   const fortunesDb = await createDatabase(infrastructure.databaseAdminUrl);
