@@ -8,7 +8,7 @@ const single = (value: unknown) => (Array.isArray(value) ? value[0] : value);
 
 const filterSchema = z.object({
   // Without a choice the lead manager shows what is waiting: New.
-  status: z.preprocess(single, z.enum([...leadStatuses, 'all'])).catch('new'),
+  status: z.preprocess(single, z.enum([...leadStatuses, 'all']).default('new')).catch('new'),
   location: z.preprocess(single, z.string().regex(/^\d{1,9}$/).transform(Number).optional()).catch(undefined),
   from: z.preprocess(single, z.string().refine(isCalendarDate).optional()).catch(undefined),
   to: z.preprocess(single, z.string().refine(isCalendarDate).optional()).catch(undefined),
