@@ -20,7 +20,7 @@ describe('M1/M4-M6: the lead manager, its permissions and its badge (PostgreSQL,
     const { companyId, location: ghent } = await createLocation(db);
     const { location: brussels } = await createLocation(db, { companyId });
     const marie = await insertLead(db, companyId, ghent.id, { email: 'marie.j@example.test', phone: '+32 (470) 12.34.56', plate: '1-ABC-123', vin: 'WVWZZZ1KZAW123456' });
-    const koen = await insertLead(db, companyId, ghent.id, { first_name: 'Koen', last_name: 'Peeters', email: 'koen@example.test', phone: '09 222 33 44', plate: '2-XYZ-987', desired_date: '2026-12-05' });
+    const koen = await insertLead(db, companyId, ghent.id, { first_name: 'Koen', last_name: 'Peeters', email: 'koen@example.test', phone: '09 222 33 44', plate: '2-XYZ-987', desired_date: '2026-12-05', services: ['Tyre change', 'Brakes, "front"', ''] });
     const sophie = await insertLead(db, companyId, brussels.id, { first_name: 'Sophie', last_name: 'Dubois', email: 'sd@example.test', phone: '', plate: 'AB-12-CD', desired_date: '2026-12-10' });
     const rejected = await insertLead(db, companyId, ghent.id, { first_name: 'Rita', last_name: 'Rejected', phone: '+32 9 111 11 11', status: 'rejected' });
     // Another company's lead with the same name is never shown.
@@ -29,6 +29,10 @@ describe('M1/M4-M6: the lead manager, its permissions and its badge (PostgreSQL,
 
     expect(await ids(companyId, { status: 'new' })).toEqual([marie, koen, sophie].sort());
     expect(await ids(companyId, { status: 'rejected' })).toEqual([rejected]);
+    // The row as the table shows it: the services as they were chosen, commas and quotes and all.
+    expect((await listLeads(db, companyId, { ...all, search: 'peeters' })).leads).toEqual([
+      expect.objectContaining({ id: koen, services: ['Tyre change', 'Brakes, "front"', ''], desired_date: '2026-12-05', location_name: ghent.name }),
+    ]);
     expect(await ids(companyId, { status: 'new', locationId: brussels.id })).toEqual([sophie]);
     expect(await ids(companyId, { status: 'new', from: '2026-12-02' })).toEqual([koen, sophie].sort());
     expect(await ids(companyId, { status: 'new', from: '2026-12-02', to: '2026-12-05' })).toEqual([koen]);
