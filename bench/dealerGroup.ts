@@ -11,8 +11,9 @@
  *    filled, 50 starts in flight)
  * For each: the portal home, status look-up page, staff jobs list and lead
  * manager (req/s and p99 at --connections with autocannon, beside the
- * fortunes page of the same run), the worker's start time (worker.ts in its
- * own process, until it logs "worker polling") and RSS, the web process's
+ * fortunes page of the same run), the worker's start time (the production
+ * build, `node dist/worker.js` on its prebuilt workflow bundle, in its own
+ * process, until it logs "worker polling") and RSS, the web process's
  * RSS (idle and peak under the page load), Temporal's open workflow count
  * and its database file; then how each grew from demo size against the row ratio.
  *   flock /tmp/workshop-bench.lock npm run bench:dealer [-- --seconds 10 --connections 50]
@@ -32,6 +33,7 @@ import { leadBadge, listLeads } from '../db/leadManager';
 import { demoPassword, seedDemo } from '../db/seeds/demo';
 import { dueWorkflowStarts } from '../db/workflowStarts';
 import { parseLeadFilter } from '../web/leads/form';
+import { ensureBuilt } from '../scripts/build';
 import { freePort, startTemporal } from '../lib/stack';
 import { createDatabase, startPlatformOn, type Platform } from '../test/support/harness';
 import { startInfrastructure } from '../test/support/infrastructure';
@@ -241,11 +243,12 @@ async function login(baseUrl: string, email: string): Promise<string> {
   return [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
 }
 
-/** worker.ts in its own process on the platform: ms until it logs "worker polling", its RSS then and 10 s later. */
+/** The compiled worker (dist/worker.js, as production runs it) in its own process on the platform: ms until it logs "worker polling", its RSS then and 10 s later. */
 async function measureWorkerStart(platform: Platform): Promise<{ startMs: number; rssMb: number; rssLaterMb: number }> {
   const c = platform.config;
+  await ensureBuilt();
   const t0 = performance.now();
-  const worker = spawn(process.execPath, ['--import', 'tsx', 'worker.ts'], {
+  const worker = spawn(process.execPath, ['dist/worker.js'], {
     env: {
       ...process.env,
       ...production,
@@ -269,7 +272,7 @@ async function measureWorkerStart(platform: Platform): Promise<{ startMs: number
     };
     worker.stdout.on('data', look);
     worker.stderr.on('data', look);
-    worker.once('exit', (code) => reject(new Error(`worker.ts exited (${code}) before polling:\n${output.slice(-2000)}`)));
+    worker.once('exit', (code) => reject(new Error(`dist/worker.js exited (${code}) before polling:\n${output.slice(-2000)}`)));
   });
   try {
     const startMs = await polling;
