@@ -70,6 +70,9 @@ function routerSegments(router: RequestHandler): Segments[] {
   return stack.map((layer) => layerSegments(layer.rawPath));
 }
 
+/** Stands for a segment no route names (it contains a character no literal segment has). */
+const OTHER = '/';
+
 const mayMatch = (patterns: Segments[], first: string, second: string) =>
   patterns.some(([a, b]) => (a === null || a === first) && (b === null || b === second));
 
@@ -106,9 +109,6 @@ function dispatchBySegments(routers: RequestHandler[]): (first: string, second: 
     return chainFor(f, seconds.get(f)?.has(second) ? second : OTHER);
   };
 }
-/** Stands for a segment no route names (it contains a character no literal segment has). */
-const OTHER = '/';
-
 /**
  * The feature routers whose every route lives under one of `prefixes` (a
  * path's first segment: '/staff', '/p'; '/' for the root page alone), as one
@@ -127,12 +127,9 @@ export function routersUnder(prefixes: readonly string[], routers: RequestHandle
   const segments = new Set(prefixes.filter((prefix) => prefix !== '/').map((prefix) => prefix.slice(1).toLowerCase()));
   return (req, res, next) => {
     const path = req.path;
-    const end = path.indexOf('/', 1);
     // Express matches routes case-insensitively: so does this.
-    const first = path.slice(1, end === -1 ? undefined : end).toLowerCase();
+    const [, first = '', second = ''] = path.toLowerCase().split('/', 3);
     if (!((root && path === '/') || segments.has(first))) return next();
-    const secondEnd = end === -1 ? -1 : path.indexOf('/', end + 1);
-    const second = end === -1 ? '' : path.slice(end + 1, secondEnd === -1 ? undefined : secondEnd).toLowerCase();
     return (dispatch ??= dispatchBySegments(routers))(first, second)(req, res, next);
   };
 }
