@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { columnOfStep } from '../lib/board';
 import { cursorAtSql, pageOf, type ListCursor } from '../lib/listCursor';
 import { normalizePlate } from '../lib/plates';
+import { likeAnywhere } from './likePatterns';
 import { preparedStatementByShape } from './prepared';
 import { recordJobBoardChange } from './boardEvents';
 import { jobAppointmentColumn, jobEstimateColumn, syncJobAppointment, type JobAppointmentChange } from './appointments';
@@ -68,7 +69,7 @@ export async function listJobs(
   const plate = term && normalizePlate(term);
   const found = await jobsPage(
     db,
-    { companyId, beforeAt: before?.at, beforeId: before?.id, term, namePattern: term && `%${term}%`, platePattern: plate ? `%${plate}%` : undefined },
+    { companyId, beforeAt: before?.at, beforeId: before?.id, term, namePattern: term && likeAnywhere(term), platePattern: plate ? likeAnywhere(plate) : undefined },
     limit,
   );
   const { rows, next } = pageOf(found, limit);
@@ -102,9 +103,19 @@ const jobsPage = preparedStatementByShape<
     .limit(limit + 1, { skipBinding: true });
   if (beforeAt !== undefined) query.whereRaw('(jobs.created_at, jobs.id) < (?::timestamptz, ?)', [beforeAt, beforeId!]);
   if (term !== undefined) {
+    // Each way a job matches is found from its own index, and the jobs of all of them from jobs' indexes (a bitmap OR):
+    // the customers whose name has the term (customers_name_trgm, so the expression is that index's), the vehicles whose
+    // plate has it (vehicles_plate_trgm), the job of that number. A condition OR-ing columns of three joined tables read
+    // every job of the company with its customer and vehicle instead.
     query.where((where) => {
-      where.where('jobs.job_number', term).orWhereRaw(`customers.first_name || ' ' || customers.last_name ilike ?`, [namePattern!]);
-      if (platePattern !== undefined) where.orWhere('vehicles.plate_normalized', 'like', platePattern);
+      where
+        .where('jobs.job_number', term)
+        .orWhereRaw(`jobs.customer_id = any(array(select customers.id from customers where lower(customers.first_name || ' ' || customers.last_name) like lower(?)))`, [
+          namePattern!,
+        ]);
+      if (platePattern !== undefined) {
+        where.orWhereRaw(`jobs.vehicle_id = any(array(select vehicles.id from vehicles where vehicles.plate_normalized like ?))`, [platePattern]);
+      }
     });
   }
   return query;

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { cursorAtSql, pageOf, type ListCursor } from '../lib/listCursor';
 import { closedLeadStatuses, type Role } from '../lib/permissions';
 import { normalizePlate } from '../lib/plates';
+import { likeAnywhere } from './likePatterns';
 import { preparedQuery, preparedStatementByShape } from './prepared';
 import type { ContactFields } from './appointments';
 import type { LeadSummary } from './leads';
@@ -28,8 +29,6 @@ export interface LeadRow extends Omit<LeadSummary, 'company_id' | 'language'> {
   location_name: string;
   time_zone: string;
 }
-
-const likeAnywhere = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`;
 
 /**
  * The lead manager's table: newest request first, `limit` rows from `before`

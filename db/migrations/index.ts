@@ -22,6 +22,7 @@ import * as dmsDatastore from './20261203000000_dms_datastore';
 import * as staffListIndexes from './20261204010000_staff_list_indexes';
 import * as workflowStarts from './20261204100000_workflow_starts';
 import * as locationChangesNotify from './20261205000000_location_changes_notify';
+import * as jobsSearchIndexes from './20261206000000_jobs_search_indexes';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so
@@ -52,6 +53,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261204010000_staff_list_indexes': staffListIndexes,
   '20261204100000_workflow_starts': workflowStarts,
   '20261205000000_location_changes_notify': locationChangesNotify,
+  '20261206000000_jobs_search_indexes': jobsSearchIndexes,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
