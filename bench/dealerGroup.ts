@@ -124,11 +124,19 @@ async function seedGroup(db: Knex): Promise<{ slug: string; staffEmail: string }
 async function explainHotQueries(db: Knex, databaseUrl: string): Promise<{ query: string; ms: number; scans: string[] }[]> {
   const company = await db('companies').orderBy('id', 'desc').first('id');
   const companyId = company.id as number;
-  const job = await db('jobs').join('vehicles', 'vehicles.id', 'jobs.vehicle_id').where('jobs.company_id', companyId).orderBy('jobs.id', 'desc').first('jobs.job_number', 'vehicles.plate');
+  const job = await db('jobs')
+    .join('vehicles', 'vehicles.id', 'jobs.vehicle_id')
+    .join('customers', 'customers.id', 'jobs.customer_id')
+    .where('jobs.company_id', companyId)
+    .orderBy('jobs.id', 'desc')
+    .first('jobs.job_number', 'vehicles.plate', 'customers.first_name', 'customers.last_name');
+  const lead = await db('leads').where('company_id', companyId).orderBy('id').first('email');
   const hot: [string, () => Promise<unknown>][] = [
     ['staff jobs list (listJobs)', () => listJobs(db, companyId)],
     ['staff jobs search (listJobs q=plate)', () => listJobs(db, companyId, { search: job.plate as string })],
+    ['staff jobs search (listJobs q=customer name)', () => listJobs(db, companyId, { search: `${job.first_name} ${job.last_name}` })],
     ['lead manager (listLeads)', () => listLeads(db, companyId, parseLeadFilter({}))],
+    ['lead manager search, all statuses (listLeads q=e-mail)', () => listLeads(db, companyId, parseLeadFilter({ status: 'all', q: lead?.email ?? 'nobody@example.test' }))],
     ['lead badge (leadBadge)', () => leadBadge(db, companyId)],
     ['status look-up (findJobByPlateAndNumber)', () => findJobByPlateAndNumber(db, companyId, job.plate, job.job_number)],
     ['workflow-start sweep (dueWorkflowStarts)', () => dueWorkflowStarts(db, 30_000, 200)],

@@ -76,7 +76,7 @@ export async function listJobs(
   return { jobs: rows, next };
 }
 
-/** One page of the jobs list: a statement for each of its shapes (a search, a plate, a cursor), compiled once. */
+/** One page of the jobs list: a statement for each of its shapes (a search, a plate, a cursor), compiled once; a search planned for its term. */
 const jobsPage = preparedStatementByShape<
   { companyId: number; beforeAt?: string; beforeId?: number; term?: string; namePattern?: string; platePattern?: string },
   JobListRow & { cursor_at: string },
@@ -119,7 +119,7 @@ const jobsPage = preparedStatementByShape<
     });
   }
   return query;
-});
+}, { plannedForEachRunWith: 'term' });
 
 export interface JobDetail extends JobRow, JobStateRow {
   customer_id: number;

@@ -64,7 +64,7 @@ export async function listLeads(
   return { leads: rows, next };
 }
 
-/** One page of the lead manager's table: a statement for each of its shapes (filters, search, cursor), compiled once. */
+/** One page of the lead manager's table: a statement for each of its shapes (filters, search, cursor), compiled once; a search planned for its term. */
 const leadsPage = preparedStatementByShape<
   {
     companyId: number;
@@ -115,10 +115,11 @@ const leadsPage = preparedStatementByShape<
   if (to !== undefined) query.where('leads.desired_date', '<=', to);
   if (pattern !== undefined) {
     query.where((where) => {
+      // Each comparison is on the expression of its trigram index (20261206010000_lead_search_indexes), so PostgreSQL can
+      // find the matches there rather than read every lead of the company. "first last first": the name in either order.
       where
-        .whereRaw(`leads.first_name || ' ' || leads.last_name ilike ?`, [pattern])
-        .orWhereRaw(`leads.last_name || ' ' || leads.first_name ilike ?`, [pattern])
-        .orWhere('leads.email', 'ilike', pattern);
+        .whereRaw(`lower(leads.first_name || ' ' || leads.last_name || ' ' || leads.first_name) like lower(?)`, [pattern])
+        .orWhereRaw(`lower(leads.email) like lower(?)`, [pattern]);
       // Phone numbers compare by their digits, whatever the notation.
       if (digitsPattern !== undefined) where.orWhereRaw(`regexp_replace(leads.phone, '[^0-9]', '', 'g') like ?`, [digitsPattern]);
       if (platePattern !== undefined) {
@@ -127,7 +128,7 @@ const leadsPage = preparedStatementByShape<
     });
   }
   return query;
-});
+}, { plannedForEachRunWith: 'pattern' });
 
 export interface LeadBadge {
   /** New leads of the company, counted up to 10: the badge shows "9+" above nine */

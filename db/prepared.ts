@@ -11,14 +11,16 @@ import type pg from 'pg';
  * `text` must name its columns (no `select *`): a prepared statement's
  * result columns are fixed, and a migration may add columns to a table.
  */
-async function preparedRows<T>(db: Knex, statement: { name: string; text: string }, values: unknown[]): Promise<T[]> {
+async function preparedRows<T>(db: Knex, statement: { name?: string; text: string }, values: unknown[]): Promise<T[]> {
   // In a transaction the statement runs on the transaction's connection, as a plain query.
   if (db.isTransaction) return (await db.raw(statement.text.replace(/\$\d+/g, '?'), values as Knex.RawBinding[])).rows as T[];
   // As knex's own queries do, so whatever listens to the queries (logging, a benchmark's EXPLAIN) sees these too.
   db.emit('query', { sql: statement.text, bindings: values, method: 'select', options: {} });
   const connection = (await db.client.acquireConnection()) as pg.PoolClient;
   try {
-    return (await connection.query<T & pg.QueryResultRow>({ name: statement.name, text: statement.text, values })).rows;
+    // Without a name: pg's unnamed statement, which PostgreSQL plans for the values of this run.
+    const query = statement.name === undefined ? { text: statement.text, values } : { name: statement.name, text: statement.text, values };
+    return (await connection.query<T & pg.QueryResultRow>(query)).rows;
   } finally {
     await db.client.releaseConnection(connection);
   }
@@ -39,7 +41,8 @@ const statementName = (sql: string) => `q-${createHash('sha1').update(sql).diges
 
 /** A statement compiled once: its SQL, and for each binding the parameter it takes or the constant built into it. */
 interface Compiled {
-  statement: { name: string; text: string };
+  /** no name: planned for each run's values (preparedStatementByShape's plannedForEachRunWith) */
+  statement: { name?: string; text: string };
   bindings: ({ param: number } | { value: unknown })[];
 }
 
@@ -94,9 +97,17 @@ export function preparedStatement<P extends unknown[], T>(build: (db: Knex, ...p
  * for each absent one; it may ask whether a parameter is there, never look
  * at its value (a value to derive, such as a search pattern, is a parameter
  * of its own), and must use each one present as a binding.
+ *
+ * A shape with the parameter `plannedForEachRunWith` present is still
+ * compiled once but runs unnamed, planned for each run's values: a search's
+ * best plan follows its term (a rare name found from a trigram index, a
+ * common one read off the newest-first index until the page is full), and
+ * a named statement's generic plan, which knows no term, guessed the common
+ * one and read every lead of the company for a rare name.
  */
 export function preparedStatementByShape<P extends Record<string, unknown>, T, V extends string | number = never>(
   build: (db: Knex, params: P, variant: V) => Knex.QueryBuilder | Knex.Raw,
+  { plannedForEachRunWith }: { plannedForEachRunWith?: keyof P & string } = {},
 ) {
   const shapes = new Map<string, Compiled>();
   return async (db: Knex, params: P, variant: V): Promise<T[]> => {
@@ -108,6 +119,7 @@ export function preparedStatementByShape<P extends Record<string, unknown>, T, V
     if (!compiled) {
       const placeheld = (placeholders: string[]) => Object.fromEntries(present.map((name, i) => [name, placeholders[i]])) as P;
       compiled = compile((placeholders) => build(db, placeheld(placeholders), variant), present.length, present);
+      if (plannedForEachRunWith !== undefined && present.includes(plannedForEachRunWith)) compiled = { ...compiled, statement: { text: compiled.statement.text } };
       shapes.set(shape, compiled);
     }
     return runCompiled<T>(db, compiled, present.map((name) => params[name]));

@@ -7,6 +7,7 @@ import { hashToken } from '../lib/tokens';
 import { appointmentWithCheckinLink } from './support/checkin';
 import { createLocation } from './support/fixtures';
 import { createDatabase } from './support/harness';
+import { statementsDuring } from './support/plans';
 
 /** Issue 14: the hot look-ups as named statements whose SQL knex compiles once (db/prepared.ts). */
 describe('preparedStatement: knex compiles the query once, every run binds its own values', () => {
@@ -71,6 +72,29 @@ describe('preparedStatement: knex compiles the query once, every run binds its o
     // The order the parameters come in is not a shape of its own.
     expect(await run({ pattern: 'Shape G%', companyId })).toEqual(['Shape Gamma']);
     expect(built.sort()).toEqual(['1', '10', '10 after', '10 pattern', '10 pattern after'].sort());
+  });
+
+  it('by shape: a shape with the plannedForEachRunWith parameter goes unnamed (planned for its values), the others named', async () => {
+    const { companyId } = await createLocation(db, { name: 'Planned Alpha', slug: 'planned-alpha' });
+    const names = preparedStatementByShape<{ companyId: number; pattern?: string }, { name: string }>(
+      (q, { companyId, pattern }) => {
+        const query = q('locations').where({ company_id: companyId }).select('name');
+        if (pattern !== undefined) query.where('name', 'like', pattern);
+        return query;
+      },
+      { plannedForEachRunWith: 'pattern' },
+    );
+    const sent = await statementsDuring(async () => {
+      expect(await names(db, { companyId }, undefined as never)).toEqual([{ name: 'Planned Alpha' }]);
+      expect(await names(db, { companyId, pattern: '%Alpha' }, undefined as never)).toEqual([{ name: 'Planned Alpha' }]);
+      expect(await names(db, { companyId, pattern: '%Beta' }, undefined as never)).toEqual([]);
+    });
+    const ours = sent.filter((statement) => statement.text.includes('"locations"'));
+    expect(ours.map((statement) => [statement.name !== undefined, statement.text.includes('like')])).toEqual([
+      [true, false],
+      [false, true],
+      [false, true],
+    ]);
   });
 
   it('by shape: refuses a parameter given that the query does not bind', async () => {

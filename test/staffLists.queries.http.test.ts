@@ -1,25 +1,9 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocation, createStaff } from './support/fixtures';
 import { httpClient } from './support/httpClient';
+import { statementsDuring } from './support/plans';
 import { startPlatform, type Platform } from './support/platform';
 import { insertJobs, insertLeads } from './support/staffLists';
-
-/** The statements PostgreSQL receives while `run` runs (every pg client of this process: knex's pool and the session store's). */
-async function statementsDuring(run: () => Promise<unknown>): Promise<string[]> {
-  const seen: string[] = [];
-  const query = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (this: pg.Client, config: unknown, ...rest: unknown[]) {
-    seen.push(typeof config === 'string' ? config : ((config as { text?: string })?.text ?? String(config)));
-    return (query as (...args: unknown[]) => unknown).call(this, config, ...rest);
-  } as typeof query;
-  try {
-    await run();
-  } finally {
-    pg.Client.prototype.query = query;
-  }
-  return seen;
-}
 
 /** Issue 14: a staff list page costs few round trips to PostgreSQL, whatever it shows. */
 describe('staff list pages: round trips to PostgreSQL', () => {
@@ -44,11 +28,13 @@ describe('staff list pages: round trips to PostgreSQL', () => {
     const statementsOf = async (path: string, headers: Record<string, string> = {}) => {
       let status = 0;
       let html = '';
-      const statements = await statementsDuring(async () => {
-        const response = await browser.request(path, { headers });
-        status = response.status;
-        html = await response.text();
-      });
+      const statements = (
+        await statementsDuring(async () => {
+          const response = await browser.request(path, { headers });
+          status = response.status;
+          html = await response.text();
+        })
+      ).map((statement) => statement.text);
       expect(status).toBe(200);
       return { statements, html };
     };

@@ -23,6 +23,7 @@ import * as staffListIndexes from './20261204010000_staff_list_indexes';
 import * as workflowStarts from './20261204100000_workflow_starts';
 import * as locationChangesNotify from './20261205000000_location_changes_notify';
 import * as jobsSearchIndexes from './20261206000000_jobs_search_indexes';
+import * as leadSearchIndexes from './20261206010000_lead_search_indexes';
 
 /**
  * Every migration, in order. Listed here rather than read from the folder so
@@ -54,6 +55,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261204100000_workflow_starts': workflowStarts,
   '20261205000000_location_changes_notify': locationChangesNotify,
   '20261206000000_jobs_search_indexes': jobsSearchIndexes,
+  '20261206010000_lead_search_indexes': leadSearchIndexes,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

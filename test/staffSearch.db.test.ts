@@ -1,39 +1,15 @@
 import type { Knex } from 'knex';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { listJobs } from '../db/jobs';
+import { listLeads } from '../db/leadManager';
 import { createDb, migrate } from '../db/knex';
-import { createJob, createLocation } from './support/fixtures';
+import { createJob, createLocation, insertLead } from './support/fixtures';
 import { createDatabase } from './support/harness';
-import { insertJobs } from './support/staffLists';
+import { planOf, rowsReadFrom } from './support/plans';
+import { insertJobs, insertLeads } from './support/staffLists';
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Actual Rows'?: number;
-  'Actual Loops'?: number;
-  'Rows Removed by Filter'?: number;
-  'Rows Removed by Index Recheck'?: number;
-  Plans?: PlanNode[];
-}
-
-/** Rows each scan of `tables` read (returned and thrown away), by table, summed over the plan. */
-function rowsReadFrom(plan: PlanNode, tables: string[]): Record<string, number> {
-  const read: Record<string, number> = Object.fromEntries(tables.map((table) => [table, 0]));
-  const walk = (node: PlanNode) => {
-    const table = node['Relation Name'];
-    if (table !== undefined && table in read) {
-      const perLoop = (node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0);
-      read[table]! += perLoop * (node['Actual Loops'] ?? 1);
-    }
-    for (const child of node.Plans ?? []) walk(child);
-  };
-  walk(plan);
-  return read;
-}
-
-/** The staff jobs list's search (issue 14): job number, customer name or plate, from their indexes; what staff type taken literally. */
-describe('jobs search: what it finds, and what it reads to find it (PostgreSQL)', () => {
+/** The staff jobs list's and lead manager's searches (issue 14): from their indexes; what staff type taken literally. */
+describe('staff searches: what they find, and what they read to find it (PostgreSQL)', () => {
   let db: Knex;
   let databaseUrl: string;
   beforeAll(async () => {
@@ -66,7 +42,7 @@ describe('jobs search: what it finds, and what it reads to find it (PostgreSQL)'
     expect(await numbersFound(companyId, ' qxw 48 ')).toEqual([marie.job_number]);
     expect(await numbersFound(companyId, '1qxw482')).toEqual([marie.job_number]);
     expect(await numbersFound(companyId, 'b-12-c')).toEqual([karel.job_number]);
-    // Typed wildcards are characters: "%" finds the one name that has one, "_" likewise, "1_0" nothing.
+    // Typed wildcards are characters: "%" finds the one name that has one, "_" likewise, "a%e" nothing.
     expect(await numbersFound(companyId, '%')).toEqual([garage.job_number]);
     expect(await numbersFound(companyId, '100%')).toEqual([garage.job_number]);
     expect(await numbersFound(companyId, 'service_bv')).toEqual([garage.job_number]);
@@ -92,7 +68,7 @@ describe('jobs search: what it finds, and what it reads to find it (PostgreSQL)'
     expect(second.jobs.at(-1)!.last_name).toBe('Client70');
   });
 
-  it('reads only the matching rows of jobs, customers and vehicles, not the whole company, in the plan PostgreSQL runs and in the generic one', async () => {
+  it('reads only the matching rows of jobs, customers and vehicles, not the whole company, in the plan PostgreSQL runs for the term', async () => {
     const { companyId, location } = await createLocation(db);
     await insertJobs(db, location, 20_000, 'Bulk');
     const target = await createJob(db, location, '7-ZQX-315');
@@ -105,35 +81,44 @@ describe('jobs search: what it finds, and what it reads to find it (PostgreSQL)'
     await db.raw('vacuum analyze jobs, customers, vehicles');
 
     for (const search of ['quagheb', '7 zqx', target.job_number]) {
-      const captured: { sql: string; bindings: readonly unknown[] }[] = [];
-      const record = (query: { sql: string; bindings?: readonly unknown[] }) => captured.push({ sql: query.sql, bindings: query.bindings ?? [] });
-      db.on('query', record);
-      try {
-        expect((await listJobs(db, companyId, { search })).jobs.map((job) => job.job_number)).toEqual([target.job_number]);
-      } finally {
-        db.off('query', record);
-      }
-      expect(captured).toHaveLength(1);
-      let n = 0;
-      const text = captured[0]!.sql.replace(/\?/g, () => `$${++n}`);
-      const client = new pg.Client({ connectionString: databaseUrl });
-      await client.connect();
-      try {
-        const custom = (await client.query(`explain (analyze, format json) ${text}`, captured[0]!.bindings as unknown[])).rows[0]['QUERY PLAN'][0].Plan;
-        // A named statement runs its generic plan once PostgreSQL finds it no dearer: that plan must read little too.
-        await client.query(`set plan_cache_mode = force_generic_plan`);
-        await client.query(`prepare search as ${text}`);
-        const literals = captured[0]!.bindings.map((value) => `'${String(value).replace(/'/g, "''")}'`).join(', ');
-        const generic = (await client.query(`explain (analyze, format json) execute search(${literals})`)).rows[0]['QUERY PLAN'][0].Plan;
-        for (const [kind, plan] of [['custom', custom], ['generic', generic]] as const) {
-          const read = rowsReadFrom(plan, ['jobs', 'customers', 'vehicles']);
-          // Of 20,001 jobs, customers and vehicles, a few dozen rows at most (index pages, not the table).
-          expect(read, `${search}, ${kind} plan: ${JSON.stringify(plan)}`).toEqual({ jobs: expect.any(Number), customers: expect.any(Number), vehicles: expect.any(Number) });
-          for (const [table, rows] of Object.entries(read)) expect(rows, `${search}, ${kind} plan, ${table}: ${JSON.stringify(plan)}`).toBeLessThan(100);
-        }
-      } finally {
-        await client.end();
+      let found: string[] = [];
+      // planOf: the search is sent unnamed, so this plan for its term is the one PostgreSQL runs.
+      const plan = await planOf(db, databaseUrl, async () => {
+        found = (await listJobs(db, companyId, { search })).jobs.map((job) => job.job_number);
+      });
+      expect(found).toEqual([target.job_number]);
+      // Of 20,001 jobs, customers and vehicles, a few rows each (index pages, not the table).
+      for (const [table, rows] of Object.entries(rowsReadFrom(plan, ['jobs', 'customers', 'vehicles']))) {
+        expect(rows, `${search}, ${table}: ${JSON.stringify(plan)}`).toBeLessThan(100);
       }
     }
+  });
+
+  it('the lead search over all statuses reads the leads that match, by name in either order, e-mail, phone, plate or VIN', async () => {
+    const { companyId, location } = await createLocation(db);
+    await insertLeads(db, location, 20_000, 'Bulk', 'rejected');
+    const target = await insertLead(db, companyId, location.id, {
+      first_name: 'Hendrik',
+      last_name: 'Quaghebeur',
+      email: 'h.q@garage-hq.example',
+      phone: '+32 9 876 54 31',
+      plate: '7-ZQX-315',
+      vin: 'WDB9066331S123456',
+    });
+    await db.raw('vacuum analyze leads');
+
+    for (const search of ['quagheb', 'Quaghebeur Hend', 'garage-hq', '09 876 54', '7 zqx', '9066331s']) {
+      for (const status of ['all', 'new'] as const) {
+        let found: number[] = [];
+        const plan = await planOf(db, databaseUrl, async () => {
+          found = (await listLeads(db, companyId, { status, search })).leads.map((lead) => lead.id);
+        });
+        expect(found, `${search}, ${status}`).toEqual([target]);
+        expect(rowsReadFrom(plan, ['leads']).leads, `${search}, ${status}: ${JSON.stringify(plan)}`).toBeLessThan(100);
+      }
+    }
+    // A term most leads have is read off the newest-first index until the page is full, not gathered whole and sorted.
+    const common = await planOf(db, databaseUrl, () => listLeads(db, companyId, { status: 'all', search: 'bulk' }));
+    expect(rowsReadFrom(common, ['leads']).leads).toBeLessThan(200);
   });
 });
