@@ -1,15 +1,17 @@
 import type { Knex } from 'knex';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { listJobs } from '../db/jobs';
-import { listLeads } from '../db/leadManager';
+import { leadBadge, listLeads } from '../db/leadManager';
+import { sessionWithStaff } from '../db/staff';
 import { createDb, migrate } from '../db/knex';
-import { createJob, createLocation, insertLead } from './support/fixtures';
+import { createJob, createLocation, createStaff, insertLead } from './support/fixtures';
 import { createDatabase } from './support/harness';
 import { planOf, rowsReadFrom } from './support/plans';
 import { insertJobs, insertLeads } from './support/staffLists';
 
-/** The staff jobs list's and lead manager's searches (issue 14): from their indexes; what staff type taken literally. */
-describe('staff searches: what they find, and what they read to find it (PostgreSQL)', () => {
+/** The staff lists' searches and the New-leads badge (issue 14): from their indexes; what staff type taken literally. */
+describe('staff lists: what the searches and the badge find, and what they read to find it (PostgreSQL)', () => {
   let db: Knex;
   let databaseUrl: string;
   beforeAll(async () => {
@@ -120,5 +122,40 @@ describe('staff searches: what they find, and what they read to find it (Postgre
     // A term most leads have is read off the newest-first index until the page is full, not gathered whole and sorted.
     const common = await planOf(db, databaseUrl, () => listLeads(db, companyId, { status: 'all', search: 'bulk' }));
     expect(rowsReadFrom(common, ['leads']).leads).toBeLessThan(200);
+  });
+
+  it('the New-leads badge of a small company beside a large one reads its own few leads, on its own and with the session', async () => {
+    // A database of its own: the plan follows how the leads spread over companies, here one large and one small.
+    const url = await createDatabase(inject('databaseAdminUrl'));
+    const own = createDb(url, 2);
+    await migrate(own);
+    const large = await createLocation(own);
+    const small = await createLocation(own);
+    await insertLeads(own, large.location, 3000, 'Large');
+    await insertLeads(own, small.location, 3, 'Small');
+    const { email } = await createStaff(own, small.companyId, 'service_advisor');
+    const { id: staffId } = await own('staff_users').where({ email }).first('id');
+    const sid = `badge-${staffId}`;
+    await own('sessions').insert({ sid, sess: { cookie: {}, staffId }, expire: new Date(Date.now() + 3_600_000) });
+    await own.raw('vacuum analyze leads');
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    const leadsRead = async () => {
+      await own.raw('select pg_stat_force_next_flush()');
+      const { rows } = await own.raw(`select seq_tup_read::int + coalesce(idx_tup_fetch, 0)::int as read from pg_stat_user_tables where relname = 'leads'`);
+      return rows[0].read as number;
+    };
+    try {
+      const before = await leadsRead();
+      // Past the five custom plans a named statement runs before PostgreSQL may settle on its generic one.
+      for (let run = 0; run < 8; run++) {
+        expect((await leadBadge(own, small.companyId)).newLeads).toBe(3);
+        expect((await sessionWithStaff(pool, sid, Math.ceil(Date.now() / 1000)))?.staff?.leadBadge?.newLeads).toBe(3);
+      }
+      expect(await leadsRead()).toBeLessThan(before + 16 * 3 * 2);
+      expect((await leadBadge(own, large.companyId)).newLeads).toBe(10);
+    } finally {
+      await pool.end();
+      await own.destroy();
+    }
   });
 });
