@@ -25,7 +25,6 @@ import path from 'node:path';
 import { hash } from '@node-rs/argon2';
 import autocannon from 'autocannon';
 import type { Knex } from 'knex';
-import pg from 'pg';
 import '../test/setup'; // quiet Temporal runtime logs
 import { createWorkflowStartActivities } from '../activities/workflowStarts';
 import { findJobByPlateAndNumber, listJobs } from '../db/jobs';
@@ -37,6 +36,7 @@ import { ensureBuilt } from '../scripts/build';
 import { freePort, startTemporal } from '../lib/stack';
 import { createDatabase, startPlatformOn, type Platform } from '../test/support/harness';
 import { startInfrastructure } from '../test/support/infrastructure';
+import { explainedDuring, type PlanNode } from '../test/support/plans';
 import { fortunes, numberArgs, report, type Figure } from './report';
 import { cookiesOf, proxied, proxiedRequest as request, rssMb, startWebProcess } from './webProcess';
 
@@ -142,38 +142,21 @@ async function explainHotQueries(db: Knex, databaseUrl: string): Promise<{ query
     ['workflow-start sweep (dueWorkflowStarts)', () => dueWorkflowStarts(db, 30_000, 200)],
   ];
   const large = new Set(['jobs', 'appointments', 'leads', 'customers', 'vehicles', 'lead_events', 'photos', 'workflow_starts']);
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   const results: { query: string; ms: number; scans: string[] }[] = [];
-  try {
-    for (const [label, run] of hot) {
-      const captured: { sql: string; bindings: unknown[] }[] = [];
-      const record = (query: { sql: string; bindings?: unknown[] }) => captured.push({ sql: query.sql, bindings: query.bindings ?? [] });
-      db.on('query', record);
-      try {
-        await run();
-      } finally {
-        db.off('query', record);
-      }
-      for (const [index, { sql, bindings }] of captured.entries()) {
-        // knex gives `?` placeholders; pg wants $1…
-        let n = 0;
-        const text = sql.replace(/\?/g, () => `$${++n}`);
-        const { rows } = await pool.query(`explain (analyze, format json) ${text}`, bindings);
-        const plan = rows[0]['QUERY PLAN'][0];
-        const scans: string[] = [];
-        const walk = (node: Record<string, unknown>) => {
-          if (node['Node Type'] === 'Seq Scan' && large.has(node['Relation Name'] as string)) {
-            const read = Number(node['Actual Rows']) + Number(node['Rows Removed by Filter'] ?? 0);
-            scans.push(`${node['Relation Name']} (${read * Number(node['Actual Loops'] ?? 1)} rows read)`);
-          }
-          for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
-        };
-        walk(plan.Plan);
-        results.push({ query: captured.length > 1 ? `${label} #${index + 1}` : label, ms: plan['Execution Time'], scans });
-      }
+  for (const [label, run] of hot) {
+    const explained = await explainedDuring(databaseUrl, run);
+    for (const [index, { plan, executionMs }] of explained.entries()) {
+      const scans: string[] = [];
+      const walk = (node: PlanNode) => {
+        if (node['Node Type'] === 'Seq Scan' && large.has(node['Relation Name']!)) {
+          const read = (node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0);
+          scans.push(`${node['Relation Name']} (${read * (node['Actual Loops'] ?? 1)} rows read)`);
+        }
+        for (const child of node.Plans ?? []) walk(child);
+      };
+      walk(plan);
+      results.push({ query: explained.length > 1 ? `${label} #${index + 1}` : label, ms: executionMs, scans });
     }
-  } finally {
-    await pool.end();
   }
   return results;
 }

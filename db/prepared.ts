@@ -18,9 +18,8 @@ async function preparedRows<T>(db: Knex, statement: { name?: string; text: strin
   db.emit('query', { sql: statement.text, bindings: values, method: 'select', options: {} });
   const connection = (await db.client.acquireConnection()) as pg.PoolClient;
   try {
-    // Without a name: pg's unnamed statement, which PostgreSQL plans for the values of this run.
-    const query = statement.name === undefined ? { text: statement.text, values } : { name: statement.name, text: statement.text, values };
-    return (await connection.query<T & pg.QueryResultRow>(query)).rows;
+    // Without a name, pg sends the unnamed statement, which PostgreSQL plans for the values of this run.
+    return (await connection.query<T & pg.QueryResultRow>({ name: statement.name, text: statement.text, values })).rows;
   } finally {
     await db.client.releaseConnection(connection);
   }

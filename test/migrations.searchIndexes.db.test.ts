@@ -23,25 +23,20 @@ describe('migrations 20261206*: the search indexes, built concurrently', () => {
   it('builds every index valid over existing rows, and replaces an invalid one a failed build left', async () => {
     const db = await databaseMigratedTo('20261205000000_location_changes_notify');
     try {
-      await migrateOverRowsAndAFailedBuild(db);
+      const { location } = await createLocation(db);
+      await createJob(db, location, '1-ABC-123');
+      await createJob(db, location, '2-DEF-456');
+      // A concurrent build that failed (here: unique over two equal values) leaves its index behind, invalid.
+      await expect(db.raw(`create unique index concurrently vehicles_plate_trgm on vehicles (company_id)`)).rejects.toThrow(/could not create unique index/);
+      expect(await indexesOf(db, ['vehicles_plate_trgm'])).toEqual([expect.objectContaining({ valid: false })]);
+
+      await migrate(db);
+      const names = ['jobs_vehicle', 'leads_email_trgm', 'leads_name_trgm', 'leads_phone_digits_trgm', 'leads_plate_trgm', 'leads_vin_trgm', 'vehicles_plate_trgm'];
+      const built = await indexesOf(db, names);
+      expect(built.map(({ name, valid }) => ({ name, valid }))).toEqual(names.map((name) => ({ name, valid: true })));
+      expect(built.find((index) => index.name === 'vehicles_plate_trgm')!.definition).toMatch(/USING gin \(plate_normalized gin_trgm_ops\)/);
     } finally {
       await db.destroy();
     }
   });
 });
-
-/** Rows and an invalid index left by a failed concurrent build, then the migrations: every index valid. */
-async function migrateOverRowsAndAFailedBuild(db: Knex) {
-  const { location } = await createLocation(db);
-  await createJob(db, location, '1-ABC-123');
-  await createJob(db, location, '2-DEF-456');
-  // A concurrent build that failed (here: unique over two equal values) leaves its index behind, invalid.
-  await expect(db.raw(`create unique index concurrently vehicles_plate_trgm on vehicles (company_id)`)).rejects.toThrow(/could not create unique index/);
-  expect(await indexesOf(db, ['vehicles_plate_trgm'])).toEqual([expect.objectContaining({ valid: false })]);
-
-  await migrate(db);
-  const names = ['jobs_vehicle', 'leads_email_trgm', 'leads_name_trgm', 'leads_phone_digits_trgm', 'leads_plate_trgm', 'leads_vin_trgm', 'vehicles_plate_trgm'];
-  const built = await indexesOf(db, names);
-  expect(built.map(({ name, valid }) => ({ name, valid }))).toEqual(names.map((name) => ({ name, valid: true })));
-  expect(built.find((index) => index.name === 'vehicles_plate_trgm')!.definition).toMatch(/USING gin \(plate_normalized gin_trgm_ops\)/);
-}

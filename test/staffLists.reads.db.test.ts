@@ -85,7 +85,7 @@ describe('staff lists: what the searches and the badge find, and what they read 
     for (const search of ['quagheb', '7 zqx', target.job_number]) {
       let found: string[] = [];
       // planOf: the search is sent unnamed, so this plan for its term is the one PostgreSQL runs.
-      const plan = await planOf(db, databaseUrl, async () => {
+      const plan = await planOf(databaseUrl, async () => {
         found = (await listJobs(db, companyId, { search })).jobs.map((job) => job.job_number);
       });
       expect(found).toEqual([target.job_number]);
@@ -112,7 +112,7 @@ describe('staff lists: what the searches and the badge find, and what they read 
     for (const search of ['quagheb', 'Quaghebeur Hend', 'garage-hq', '09 876 54', '7 zqx', '9066331s']) {
       for (const status of ['all', 'new'] as const) {
         let found: number[] = [];
-        const plan = await planOf(db, databaseUrl, async () => {
+        const plan = await planOf(databaseUrl, async () => {
           found = (await listLeads(db, companyId, { status, search })).leads.map((lead) => lead.id);
         });
         expect(found, `${search}, ${status}`).toEqual([target]);
@@ -120,7 +120,7 @@ describe('staff lists: what the searches and the badge find, and what they read 
       }
     }
     // A term most leads have is read off the newest-first index until the page is full, not gathered whole and sorted.
-    const common = await planOf(db, databaseUrl, () => listLeads(db, companyId, { status: 'all', search: 'bulk' }));
+    const common = await planOf(databaseUrl, () => listLeads(db, companyId, { status: 'all', search: 'bulk' }));
     expect(rowsReadFrom(common, ['leads']).leads).toBeLessThan(200);
   });
 

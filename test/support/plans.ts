@@ -1,4 +1,3 @@
-import type { Knex } from 'knex';
 import pg from 'pg';
 
 export interface PlanNode {
@@ -11,13 +10,20 @@ export interface PlanNode {
   Plans?: PlanNode[];
 }
 
-/** The statements PostgreSQL receives while `run` runs (every pg client of this process: knex's pool and the session store's), with the name of each named one. */
-export async function statementsDuring(run: () => Promise<unknown>): Promise<{ text: string; name?: string }[]> {
-  const seen: { text: string; name?: string }[] = [];
+/** A statement as pg sends it: its text ($1… placeholders), values, and name when it is a named one. */
+export interface SentStatement {
+  text: string;
+  values: unknown[];
+  name?: string;
+}
+
+/** The statements PostgreSQL receives while `run` runs (every pg client of this process: knex's pool and the session store's). */
+export async function statementsDuring(run: () => Promise<unknown>): Promise<SentStatement[]> {
+  const seen: SentStatement[] = [];
   const query = pg.Client.prototype.query;
   pg.Client.prototype.query = function (this: pg.Client, config: unknown, ...rest: unknown[]) {
-    const { text, name } = typeof config === 'string' ? { text: config, name: undefined } : ((config ?? {}) as { text?: string; name?: string });
-    seen.push({ text: text ?? String(config), ...(name === undefined ? {} : { name }) });
+    const sent = typeof config === 'string' ? { text: config } : ((config ?? {}) as { text?: string; values?: unknown[]; name?: string });
+    seen.push({ text: sent.text ?? String(config), values: sent.values ?? [], ...(sent.name === undefined ? {} : { name: sent.name }) });
     return (query as (...args: unknown[]) => unknown).call(this, config, ...rest);
   } as typeof query;
   try {
@@ -29,33 +35,33 @@ export async function statementsDuring(run: () => Promise<unknown>): Promise<{ t
 }
 
 /**
- * The plan of the one statement `run` sends through `db`, run by EXPLAIN
- * ANALYZE for the values it was given: the plan PostgreSQL runs for a
- * statement sent unnamed. Refused for a named one, which may run a generic
- * plan instead.
+ * Each statement `run` sends, with the plan EXPLAIN ANALYZE gives for its
+ * values (on a connection of its own, after `run`) and its execution time:
+ * the plan PostgreSQL runs for a statement sent unnamed; a named one may
+ * run its generic plan instead.
  */
-export async function planOf(db: Knex, databaseUrl: string, run: () => Promise<unknown>): Promise<PlanNode> {
-  const captured: { sql: string; bindings: readonly unknown[] }[] = [];
-  const record = (query: { sql: string; bindings?: readonly unknown[] }) => captured.push({ sql: query.sql, bindings: query.bindings ?? [] });
-  db.on('query', record);
-  let sent: { text: string; name?: string }[];
-  try {
-    sent = await statementsDuring(run);
-  } finally {
-    db.off('query', record);
-  }
-  if (captured.length !== 1 || sent.length !== 1) throw new Error(`expected one statement, got ${captured.length} (${sent.length} sent)`);
-  if (sent[0]!.name !== undefined) throw new Error(`the statement was sent named (${sent[0]!.name}): it may run a generic plan`);
-  const [{ sql, bindings }] = captured as [(typeof captured)[0]];
-  let n = 0;
-  const text = sql.replace(/\?/g, () => `$${++n}`);
+export async function explainedDuring(databaseUrl: string, run: () => Promise<unknown>): Promise<(SentStatement & { plan: PlanNode; executionMs: number })[]> {
+  const sent = await statementsDuring(run);
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    return (await client.query(`explain (analyze, format json) ${text}`, bindings as unknown[])).rows[0]['QUERY PLAN'][0].Plan;
+    const explained = [];
+    for (const statement of sent) {
+      const [{ Plan, 'Execution Time': executionMs }] = (await client.query(`explain (analyze, format json) ${statement.text}`, statement.values)).rows[0]['QUERY PLAN'];
+      explained.push({ ...statement, plan: Plan as PlanNode, executionMs: executionMs as number });
+    }
+    return explained;
   } finally {
     await client.end();
   }
+}
+
+/** The plan of the one statement `run` sends, which must go unnamed: the plan PostgreSQL runs for it (explainedDuring). */
+export async function planOf(databaseUrl: string, run: () => Promise<unknown>): Promise<PlanNode> {
+  const explained = await explainedDuring(databaseUrl, run);
+  if (explained.length !== 1) throw new Error(`expected one statement, got ${explained.length}`);
+  if (explained[0]!.name !== undefined) throw new Error(`the statement was sent named (${explained[0]!.name}): it may run a generic plan`);
+  return explained[0]!.plan;
 }
 
 /** Rows each scan of `tables` read (returned and thrown away), by table, summed over the plan. */
