@@ -46,6 +46,24 @@ export function cpuShares(from: Awaited<ReturnType<typeof cpuTimes>>, to: Awaite
   );
 }
 
+/**
+ * Waits until every named process (and Temporal) has used under `idlePercent` of a core
+ * for a whole second: the work set off before (workflows, e-mails) is done. Returns the
+ * seconds it took, or undefined when it never settled within `maxSeconds`.
+ */
+export async function settled(named: Record<string, number>, { idlePercent = 10, maxSeconds = 180 } = {}): Promise<number | undefined> {
+  const started = performance.now();
+  let from = await cpuTimes(named);
+  while (performance.now() - started < maxSeconds * 1000) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const to = await cpuTimes(named);
+    const busy = Object.entries(cpuShares(from, to)).filter(([name, share]) => name !== 'postgres' && share >= idlePercent);
+    if (busy.length === 0) return (performance.now() - started) / 1000 - 1;
+    from = to;
+  }
+  return undefined;
+}
+
 /** cpuShares as one line: "web 98%, postgres 21%". */
 export const cpuLine = (shares: Record<string, number>) =>
   Object.entries(shares)
