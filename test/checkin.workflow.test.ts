@@ -23,7 +23,7 @@ describe('D2 check-in workflow: timers at T-3 days and T-1 day (time-skipping se
   const t = useTimeSkipping();
 
   /** A planned appointment of a customer who prefers `channel`, starting at `startsAt`. */
-  async function appointment(startsAt: Date, options: { preferred?: 'email' | 'sms'; whatsapp?: boolean; timeZone?: string } = {}) {
+  async function appointment(startsAt: Date, options: { preferred?: 'email' | 'sms'; whatsapp?: boolean; timeZone?: string; queryPlan?: boolean } = {}) {
     const { db } = t.platform;
     const { companyId, location } = await createLocation(db, { time_zone: options.timeZone ?? 'Europe/Brussels' });
     await db('companies').where({ id: companyId }).update({ sms_enabled: true, whatsapp_enabled: options.whatsapp ?? false });
@@ -41,7 +41,7 @@ describe('D2 check-in workflow: timers at T-3 days and T-1 day (time-skipping se
     const id: number = row.id;
     const handle = await t.env.client.workflow.start<CheckInWorkflow>(checkInWorkflowType, { workflowId: checkinWorkflowId(id), taskQueue: t.taskQueue, args: [{ appointmentId: id }] });
     // Time may only run once the workflow has read its plan and waits on a timer.
-    await waitUntil('the plan', async () => (await handle.query(checkinStateQuery)).next ?? undefined);
+    if (options.queryPlan !== false) await waitUntil('the plan', async () => (await handle.query(checkinStateQuery)).next ?? undefined);
     return { id, email, phone, handle };
   }
 
@@ -121,6 +121,24 @@ describe('D2 check-in workflow: timers at T-3 days and T-1 day (time-skipping se
     await until(tonight.getTime() + HOUR);
     expect(await outcome(veryLate.handle.workflowId)).toBe('started');
     expect((await messagesOf(veryLate.id)).map((m) => m.kind)).toEqual(['checkin_link']);
+  });
+
+  it('a check-in booked after the link moment reaches its reminder timer in two workflow tasks: plan and queueing are local, only the delivery is an activity task (D2)', async () => {
+    // No query: on the time-skipping server a query is answered by a workflow task of its own, in the history.
+    const late = await appointment(new Date((await now()) + 2 * DAY), { queryPlan: false });
+    await waitForMail(late.email);
+    const untilTimer = async () => {
+      const events = (await late.handle.fetchHistory()).events ?? [];
+      const timer = events.findIndex((event) => event.timerStartedEventAttributes);
+      return timer < 0 ? undefined : events.slice(0, timer + 1);
+    };
+    const events = await waitUntil('the reminder timer', untilTimer);
+    expect(events.filter((event) => event.workflowTaskCompletedEventAttributes)).toHaveLength(2);
+    expect(events.flatMap((event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? [])).toEqual(['deliverMessage']);
+    // The plan and the queueing of the link, recorded as local activity markers; no zero-length timer before them.
+    expect(events.filter((event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toHaveLength(2);
+    expect(Number(events.at(-1)!.timerStartedEventAttributes!.startToFireTimeout!.seconds)).toBeGreaterThan(3600);
+    expect((await messagesOf(late.id)).map((m) => m.kind)).toEqual(['checkin_link']);
   });
 
   it('a moved appointment moves both moments; a cancelled one sends nothing more', async () => {
