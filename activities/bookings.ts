@@ -9,7 +9,7 @@ import { createJobFromBooking, findBooking, holdSlot, releaseHold, type HoldResu
 import { findPortalJob } from '../db/jobs';
 import { markRepairBookingConfirmed } from '../db/repairBookings';
 import { startCheckinWorkflow } from '../clients/checkinWorkflow';
-import { advanceJob } from '../clients/jobLifecycle';
+import { advanceJob, startJobLifecycle } from '../clients/jobLifecycle';
 import type { Refusal } from '../workflows/jobLifecycle.contract';
 import { messageWorkflowId, messageWorkflowType, type MessageWorkflow } from '../workflows/message.contract';
 
@@ -50,6 +50,20 @@ export function createBookingActivities({ db, temporal, taskQueue, i18n, publicU
     },
     /** P3, once the job row is written: the appointment's check-in (D2) starts, and its confirmation goes out (B1). */
     startJobFollowUps,
+    /**
+     * P3, once the job row is written: the job's D4 workflow starts (as staff
+     * jobs' do, and marked started for the workflow-start sweep), and with an
+     * appointment its check-in (D2) and its confirmation (B1). Each start is
+     * idempotent, so a retry keeps what the first attempt started.
+     */
+    async startJobWorkflows(bookingId: string, jobId: number, appointmentId: number | null): Promise<void> {
+      const job = await findPortalJob(db, jobId);
+      if (!job) throw ApplicationFailure.nonRetryable(`job ${jobId} does not exist`, 'BookingNotFound');
+      await Promise.all([
+        startJobLifecycle({ db, temporal, taskQueue }, job),
+        appointmentId === null ? undefined : startJobFollowUps(bookingId, appointmentId),
+      ]);
+    },
     /**
      * P3 as executions started before the booking-answers-at-job-row patch
      * run it: the job row, then the check-in (D2) and the confirmation (B1).

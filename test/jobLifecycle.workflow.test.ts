@@ -6,6 +6,7 @@ import { editJob } from '../web/jobs/service';
 import { confirmByToken } from '../web/booking/service';
 import { advanceJob } from '../clients/jobLifecycle';
 import { seedDemo } from '../db/seeds/demo';
+import { bookingWorkflowId } from '../workflows/booking.contract';
 import { jobStatusQuery, jobWorkflowId, type JobEvent } from '../workflows/jobLifecycle.contract';
 import { plateKey } from '../workflows/searchAttributes.contract';
 import { book, bookingDeps, firstSlot, wizardFor } from './support/booking';
@@ -120,7 +121,7 @@ describe('D4 job lifecycle workflow against real Temporal and PostgreSQL', () =>
   it('a job confirmed in the portal starts its lifecycle workflow, found by job number', async () => {
     const { location } = await createLocation(platform.db);
     const wizard = wizardFor(location, await firstSlot(platform, location));
-    await book(platform, location, wizard);
+    const { bookingId } = await book(platform, location, wizard);
     const result = await confirmByToken(bookingDeps(platform), new URL(confirmationLink(await waitForMail(wizard.contact!.email))).pathname.split('/').pop()!);
     if (result.status !== 'confirmed') throw new Error('not confirmed');
     // Confirm answers once the job row is written; the job's workflow starts right after (booking-answers-at-job-row).
@@ -132,6 +133,19 @@ describe('D4 job lifecycle workflow against real Temporal and PostgreSQL', () =>
       return ids.includes(jobWorkflowId(result.jobNumber)) ? ids : undefined;
     });
     expect(found).toContain(jobWorkflowId(result.jobNumber));
+
+    // Started by the booking's follow-up activity as every job's D4 is (booking-starts-job-workflows): no child of the
+    // booking, its Plate from the vehicle, and nothing left for the workflow-start sweep to start for this job.
+    const described = await platform.temporal.workflow.getHandle(jobWorkflowId(result.jobNumber)).describe();
+    expect(described.parentExecution).toBeUndefined();
+    expect(described.typedSearchAttributes.get(plateKey)).toBe(normalizePlate(wizard.vehicle!.plate));
+    const job = await platform.db('jobs').where({ job_number: result.jobNumber }).first('id');
+    expect(await platform.db('workflow_starts').where({ kind: 'job', key: job.id }).first()).toBeUndefined();
+    const booking = platform.temporal.workflow.getHandle(bookingWorkflowId(bookingId));
+    await booking.result();
+    const events = (await booking.fetchHistory()).events ?? [];
+    expect(events.filter((event) => event.startChildWorkflowExecutionInitiatedEventAttributes)).toEqual([]);
+    expect(events.flatMap((event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? [])).toContain('startJobWorkflows');
   });
 
   it('from the workflow-start sweep every job not picked up gets its running workflow, the demo jobs included; a picked-up one none', async () => {

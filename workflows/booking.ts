@@ -63,6 +63,14 @@ const local = proxyLocalActivities<ReturnType<typeof createBookingActivities>>({
  */
 export const bookingAnswersEarlyPatch = 'booking-answers-at-job-row';
 
+/**
+ * Added when the job's D4 workflow became started by the activity that starts
+ * its check-in and confirmation (as every other job's D4 is started), no
+ * longer as a child: one activity task after the answer instead of a child
+ * start, its own workflow task and the activity.
+ */
+export const bookingStartsJobWorkflowsPatch = 'booking-starts-job-workflows';
+
 /** Added when the link became an outbox message like every other (queue, then the message delivery). */
 export const bookingLinkOutboxPatch = 'booking-link-outbox';
 
@@ -127,10 +135,14 @@ export async function bookingWorkflow({ bookingId, linkTtlMs, kind }: BookingInp
     upsertSearchAttributes([{ key: jobNumberKey, value: job.jobNumber }]);
     // The Update answers with this workflow task: the customer sees the job number while its workflows start.
     outcome = { status: 'confirmed', jobNumber: job.jobNumber };
-    await Promise.all([
-      startJobLifecycle(job.jobId, job.jobNumber),
-      job.appointmentId === null ? undefined : db.startJobFollowUps(bookingId, job.appointmentId),
-    ]);
+    if (patched(bookingStartsJobWorkflowsPatch)) {
+      await db.startJobWorkflows(bookingId, job.jobId, job.appointmentId);
+    } else {
+      await Promise.all([
+        startJobLifecycle(job.jobId, job.jobNumber),
+        job.appointmentId === null ? undefined : db.startJobFollowUps(bookingId, job.appointmentId),
+      ]);
+    }
   } else {
     const job = await db.createJobFromBooking(bookingId);
     upsertSearchAttributes([{ key: jobNumberKey, value: job.jobNumber }]);
