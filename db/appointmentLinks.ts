@@ -3,7 +3,8 @@ import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import { visitCalendar } from '../lib/calendar';
 import { estimateSlotHasRoom, type AppointmentKind, appointmentVehicleColumns } from './appointments';
-import { dayMargin, effectiveFlowType, holdRepairDay, localDay, type FlowType } from './repairBookings';
+import { localDay } from '../lib/time';
+import { dayMargin, effectiveFlowType, holdRepairDay, type FlowType } from './repairBookings';
 
 /**
  * B1: the customer's own link to an appointment (`/v/<token>`): they see it,

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { RepairRules } from '../lib/slots';
+import { localDay } from '../lib/time';
 import type { Location } from './locations';
 
 /** The columns a location adds for repair appointments (P4). */
@@ -79,8 +80,6 @@ export async function repairDayUsage(db: Knex, q: DayUsageQuery): Promise<Map<st
 /** Around an instant, a range wide enough to hold its whole local day in any time zone (day usage is counted in it). */
 export const dayMargin = 36 * 3_600_000;
 
-export const localDay = (date: Date, timeZone: string) =>
-  new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
 
 /**
  * The hold of a repair booking (P4), inside holdSlot's transaction: the flow

@@ -18,6 +18,16 @@ describe('generateSlots (P2 time slots from estimate hours)', () => {
     expect(slots.some((s) => s.start.getUTCDay() === 6 || s.start.getUTCDay() === 0)).toBe(false);
   });
 
+  it('the same slots when asked again, after the same days in another zone (offsets remembered by zone and instant)', () => {
+    const now = new Date('2026-10-22T10:30:00Z'); // Thursday of the week of the autumn change in Europe, before America's
+    const brussels = generateSlots(weekdays, rules, now).map((s) => s.start.toISOString());
+    const newYork = generateSlots(weekdays, { ...rules, timeZone: 'America/New_York' }, now).map((s) => s.start.toISOString());
+    expect(newYork[0]).toBe('2026-10-22T12:00:00.000Z'); // 08:00 EDT
+    expect(generateSlots(weekdays, rules, now).map((s) => s.start.toISOString())).toEqual(brussels);
+    expect(brussels[0]).toBe('2026-10-22T11:00:00.000Z'); // 13:00 CEST
+    expect(brussels).toContain('2026-10-26T07:00:00.000Z'); // Monday 08:00 CET, after the change
+  });
+
   it('drops slots that start before now + lead time', () => {
     const slots = generateSlots(weekdays, { ...rules, leadMinutes: 90 }, new Date('2026-11-23T08:10:00Z'));
     // 09:10 local + 90 min = 10:40 local: first slot 11:00 local = 10:00Z

@@ -1,4 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
+import { BoundedMap } from './boundedMap';
 
 export interface OpeningInterval {
   /** ISO weekday, 1 = Monday ... 7 = Sunday */
@@ -38,9 +39,21 @@ const DAY = 86_400_000;
  * a slot page lays out hundreds of slots, and doing it with DateTime objects
  * cost ~18 ms of CPU per page.
  */
+/**
+ * Zone offsets asked, by zone and instant: luxon works each out through
+ * Intl's formatToParts (about 10 µs), a slot page asks a few for each day,
+ * and every visitor's page asks the same (midnights of the same days).
+ */
+const offsets = new BoundedMap<string, number>(10_000);
+
 export function generateSlots(hours: OpeningInterval[], rules: SlotRules, now: Date): Slot[] {
   const zone = IANAZone.create(rules.timeZone);
-  const offsetMs = (utcMs: number) => zone.offset(utcMs) * MINUTE;
+  const offsetMs = (utcMs: number) => {
+    const key = `${rules.timeZone}|${utcMs}`;
+    let offset = offsets.get(key);
+    if (offset === undefined) offsets.set(key, (offset = zone.offset(utcMs) * MINUTE));
+    return offset;
+  };
   /** The UTC instant of a local wall-clock time, or undefined when the clocks skip it. */
   const toUtc = (localMs: number): number | undefined => {
     const guess = localMs - offsetMs(localMs);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { formatCalendarDate, formatCalendarDateMedium, formatLocalDateTime, formatLocalDateTimeShort, visitTimes } from './time';
+import { formatCalendarDate, formatCalendarDateMedium, formatLocalClockTime, formatLocalDate, formatLocalDateTime, formatLocalDateTimeShort, localDay, visitTimes } from './time';
 
 /** What these functions wrote with a luxon DateTime per date, before issue 14 made them cached Intl formatters. */
 const luxon = {
@@ -32,6 +32,22 @@ describe('dates and times as luxon wrote them, from cached Intl formatters', () 
             endTime: luxon.time(later, zone, language),
           });
         }
+  });
+
+  it('the slot pickers’ day key, day and clock time: as the fresh Intl formatter a page made wrote them', () => {
+    const intl = (date: Date, timeZone: string, language: string, options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(language, { ...options, timeZone }).format(date);
+    // IANA zones, as locations have: a fixed-offset zone (UTC) is written as luxon writes it, like every other date here.
+    for (const language of languages)
+      for (const zone of zones.filter((name) => name !== 'UTC'))
+        for (const date of dates) {
+          expect(localDay(date, zone)).toBe(intl(date, zone, 'en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }));
+          expect(formatLocalDate(date, zone, language)).toBe(intl(date, zone, language, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }));
+          expect(formatLocalClockTime(date, zone, language)).toBe(intl(date, zone, language, { hour: 'numeric', minute: '2-digit' }));
+        }
+    expect(formatLocalClockTime(dates[0]!, 'UTC', 'en')).toBe(DateTime.fromJSDate(dates[0]!, { zone: 'UTC' }).setLocale('en').toLocaleString({ hour: 'numeric', minute: '2-digit' }));
+    // The local day, not the UTC one: late evening in New York is the next day in UTC.
+    expect(localDay(new Date('2026-12-05T03:30:00Z'), 'America/New_York')).toBe('2026-12-04');
+    expect(formatLocalClockTime(new Date('2026-12-05T08:05:00Z'), 'Europe/Brussels', 'nl')).toBe('9:05');
   });
 
   it('a calendar day, whatever the process’s time zone', () => {

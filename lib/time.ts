@@ -89,10 +89,29 @@ export function formatCalendarDateMedium(isoDate: string, language: string): str
   return Number.isNaN(day.getTime()) ? isoDate : intlText(day, 'UTC', language, DateTime.DATE_MED_WITH_WEEKDAY);
 }
 
+/** "Saturday 5 December 2026": the local day of an instant in `timeZone`, as `language` writes it. */
+export function formatLocalDate(date: Date, timeZone: string, language: string): string {
+  return formatIn(date, timeZone, language, DateTime.DATE_HUGE);
+}
+
+const clockTimeForm = { hour: 'numeric', minute: '2-digit' } as const;
+
+/** "9:05" or "9:05 AM": the local time of an instant as a slot picker shows it (the hour without a leading zero). */
+export function formatLocalClockTime(date: Date, timeZone: string, language: string): string {
+  return formatIn(date, timeZone, language, clockTimeForm);
+}
+
+const dayKeyForm = { year: 'numeric', month: '2-digit', day: '2-digit' } as const;
+
+/** The local calendar day of an instant in `timeZone` as a key, "2026-12-05", the same in every language. */
+export function localDay(date: Date, timeZone: string): string {
+  return intlText(date, timeZone, 'en-CA', dayKeyForm);
+}
+
 /** A visit's day and times in the location's time zone, as `language` writes them (check-in and the customer's own link). */
 export function visitTimes(at: { starts_at: Date; ends_at: Date }, timeZone: string, language: string) {
   return {
-    date: formatIn(at.starts_at, timeZone, language, DateTime.DATE_HUGE),
+    date: formatLocalDate(at.starts_at, timeZone, language),
     time: formatIn(at.starts_at, timeZone, language, DateTime.TIME_SIMPLE),
     endTime: formatIn(at.ends_at, timeZone, language, DateTime.TIME_SIMPLE),
   };

@@ -7,7 +7,7 @@ import { confirmedJobNumber, findBookingByTokenHash, insertPendingBooking, type 
 import { jobNumberOf } from '../../db/jobs';
 import { estimateHours, findLocation, slotRules, type Location } from '../../db/locations';
 import { normalizePlate } from '../../lib/plates';
-import { formatLocalDateTime } from '../../lib/time';
+import { formatLocalClockTime, formatLocalDate, formatLocalDateTime, localDay } from '../../lib/time';
 import { findSlot, generateSlots, type Slot } from '../../lib/slots';
 import { bookingWorkflowId, bookingWorkflowType, confirmUpdate, holdUpdate, type BookingWorkflow, type HoldOutcome } from '../../workflows/booking.contract';
 import { locationKey, plateKey } from '../../workflows/searchAttributes.contract';
@@ -34,19 +34,16 @@ export async function availableSlots(db: Knex, location: Location, language: str
   const slots = generateSlots(hours, slotRules(location), now);
   if (slots.length === 0) return [];
   const usage = await estimateSlotUsage(db, location.id, slots[0]!.start, slots.at(-1)!.end);
-  // One formatter per page, not per slot: a slot page shows hundreds of them.
+  // Formatters made once per process and texts remembered (lib/time.ts): every visitor's slot page shows the same hundreds of slots.
   const timeZone = location.time_zone;
-  const dayKey = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-  const dayLabel = new Intl.DateTimeFormat(language, { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
-  const timeLabel = new Intl.DateTimeFormat(language, { timeZone, hour: 'numeric', minute: '2-digit' });
   const days = new Map<string, SlotDay>();
   for (const slot of slots) {
     const free = location.slot_capacity - (usage.get(slot.start.getTime()) ?? 0);
     if (free <= 0) continue;
-    const key = dayKey.format(slot.start);
+    const key = localDay(slot.start, timeZone);
     let day = days.get(key);
-    if (!day) days.set(key, (day = { date: key, label: dayLabel.format(slot.start), slots: [] }));
-    day.slots.push({ start: slot.start.toISOString(), label: timeLabel.format(slot.start), free });
+    if (!day) days.set(key, (day = { date: key, label: formatLocalDate(slot.start, timeZone, language), slots: [] }));
+    day.slots.push({ start: slot.start.toISOString(), label: formatLocalClockTime(slot.start, timeZone, language), free });
   }
   return [...days.values()];
 }

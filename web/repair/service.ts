@@ -4,13 +4,13 @@ import { findLocation } from '../../db/locations';
 import {
   effectiveFlowType,
   insertRepairBooking,
-  localDay,
   repairDayUsage,
   repairRules,
   type FlowType,
   type RepairLocation,
 } from '../../db/repairBookings';
 import { repairSlots } from '../../lib/slots';
+import { localDay } from '../../lib/time';
 import type { HoldOutcome } from '../../workflows/booking.contract';
 import { startBooking, type BookingDeps } from '../booking/service';
 
