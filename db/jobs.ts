@@ -105,16 +105,18 @@ const jobsPage = preparedStatementByShape<
   if (term !== undefined) {
     // Each way a job matches is found from its own index, and the jobs of all of them from jobs' indexes (a bitmap OR):
     // the customers whose name has the term (customers_name_trgm, so the expression is that index's), the vehicles whose
-    // plate has it (vehicles_plate_trgm), the job of that number. A condition OR-ing columns of three joined tables read
-    // every job of the company with its customer and vehicle instead.
+    // plate has it (vehicles_plate_trgm), the job of that number; customers and vehicles of this company only, so another
+    // company's many namesakes never fill the arrays. A condition OR-ing columns of three joined tables read every job of
+    // the company with its customer and vehicle instead.
     query.where((where) => {
       where
         .where('jobs.job_number', term)
-        .orWhereRaw(`jobs.customer_id = any(array(select customers.id from customers where lower(customers.first_name || ' ' || customers.last_name) like lower(?)))`, [
-          namePattern!,
-        ]);
+        .orWhereRaw(
+          `jobs.customer_id = any(array(select customers.id from customers where lower(customers.first_name || ' ' || customers.last_name) like lower(?) and customers.company_id = ?))`,
+          [namePattern!, companyId],
+        );
       if (platePattern !== undefined) {
-        where.orWhereRaw(`jobs.vehicle_id = any(array(select vehicles.id from vehicles where vehicles.plate_normalized like ?))`, [platePattern]);
+        where.orWhereRaw(`jobs.vehicle_id = any(array(select vehicles.id from vehicles where vehicles.plate_normalized like ? and vehicles.company_id = ?))`, [platePattern, companyId]);
       }
     });
   }
