@@ -39,7 +39,6 @@ const local = proxyLocalActivities<ReturnType<typeof createCheckinActivities>>({
  */
 export const checkinLocalStepsPatch = 'checkin-local-steps';
 
-
 export async function checkInWorkflow({ appointmentId }: CheckinInput): Promise<CheckinOutcome> {
   const state: CheckinState = { startsAt: null, sent: [], next: null };
   let moved = false;
@@ -52,7 +51,8 @@ export async function checkInWorkflow({ appointmentId }: CheckinInput): Promise<
     cancelled = true;
   });
 
-  const steps = patched(checkinLocalStepsPatch) ? local : checkin;
+  const localSteps = patched(checkinLocalStepsPatch);
+  const steps = localSteps ? local : checkin;
   let plan: CheckinPlan | null = await steps.checkinPlan(appointmentId);
   // What is still to be sent for the current plan.
   let linkDue = true;
@@ -69,7 +69,7 @@ export async function checkInWorkflow({ appointmentId }: CheckinInput): Promise<
     state.next = next;
     const wait = Math.max(0, Date.parse(next.at) - now);
     // A moment already due: at once (the patched code waits on no zero-length timer for it).
-    const woken = wait === 0 && steps === local ? moved || cancelled : await condition(() => moved || cancelled, wait);
+    const woken = wait === 0 && localSteps ? moved || cancelled : await condition(() => moved || cancelled, wait);
     if (woken) {
       if (cancelled) break;
       moved = false;
