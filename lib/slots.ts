@@ -30,6 +30,13 @@ const MINUTE = 60_000;
 const DAY = 86_400_000;
 
 /**
+ * Zone offsets asked, by zone and instant: luxon works each out through
+ * Intl's formatToParts (about 10 µs), a slot page asks a few for each day,
+ * and every visitor's page asks the same (midnights of the same days).
+ */
+const offsets = new BoundedMap<string, number>(10_000);
+
+/**
  * Every slot the opening hours offer from `now` on, for `horizonDays` local
  * days. Slots are laid out in the location's wall-clock time, so 09:00 stays
  * 09:00 across a daylight-saving change; a slot that would fall in the
@@ -39,13 +46,6 @@ const DAY = 86_400_000;
  * a slot page lays out hundreds of slots, and doing it with DateTime objects
  * cost ~18 ms of CPU per page.
  */
-/**
- * Zone offsets asked, by zone and instant: luxon works each out through
- * Intl's formatToParts (about 10 µs), a slot page asks a few for each day,
- * and every visitor's page asks the same (midnights of the same days).
- */
-const offsets = new BoundedMap<string, number>(10_000);
-
 export function generateSlots(hours: OpeningInterval[], rules: SlotRules, now: Date): Slot[] {
   const zone = IANAZone.create(rules.timeZone);
   const offsetMs = (utcMs: number) => {
