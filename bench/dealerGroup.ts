@@ -36,7 +36,7 @@ import { ensureBuilt } from '../scripts/build';
 import { freePort, startTemporal } from '../lib/stack';
 import { createDatabase, startPlatformOn, type Platform } from '../test/support/harness';
 import { startInfrastructure } from '../test/support/infrastructure';
-import { explainedDuring, type PlanNode } from '../test/support/plans';
+import { explainedDuring, scansOf } from '../test/support/plans';
 import { fortunes, numberArgs, report, type Figure } from './report';
 import { cookiesOf, proxied, proxiedRequest as request, rssMb, startWebProcess } from './webProcess';
 
@@ -146,15 +146,9 @@ async function explainHotQueries(db: Knex, databaseUrl: string): Promise<{ query
   for (const [label, run] of hot) {
     const explained = await explainedDuring(databaseUrl, run);
     for (const [index, { plan, executionMs }] of explained.entries()) {
-      const scans: string[] = [];
-      const walk = (node: PlanNode) => {
-        if (node['Node Type'] === 'Seq Scan' && large.has(node['Relation Name']!)) {
-          const read = (node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0);
-          scans.push(`${node['Relation Name']} (${read * (node['Actual Loops'] ?? 1)} rows read)`);
-        }
-        for (const child of node.Plans ?? []) walk(child);
-      };
-      walk(plan);
+      const scans = scansOf(plan)
+        .filter(({ table, nodeType }) => nodeType === 'Seq Scan' && large.has(table))
+        .map(({ table, rowsRead }) => `${table} (${rowsRead} rows read)`);
       results.push({ query: explained.length > 1 ? `${label} #${index + 1}` : label, ms: executionMs, scans });
     }
   }

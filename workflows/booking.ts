@@ -155,6 +155,7 @@ export async function bookingWorkflow({ bookingId, linkTtlMs, kind }: BookingInp
   return outcome;
 }
 
+/** The job's D4 workflow as a child, as executions started before bookingStartsJobWorkflowsPatch start it. */
 async function startJobLifecycle(jobId: number, jobNumber: string): Promise<void> {
   const attributes = workflowInfo().typedSearchAttributes;
   try {

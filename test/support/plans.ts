@@ -64,17 +64,24 @@ export async function planOf(databaseUrl: string, run: () => Promise<unknown>): 
   return explained[0]!.plan;
 }
 
-/** Rows each scan of `tables` read (returned and thrown away), by table, summed over the plan. */
-export function rowsReadFrom(plan: PlanNode, tables: string[]): Record<string, number> {
-  const read: Record<string, number> = Object.fromEntries(tables.map((table) => [table, 0]));
+/** Every scan of a table in the plan: its node type and the rows it read (returned and thrown away), over all its loops. */
+export function scansOf(plan: PlanNode): { table: string; nodeType: string; rowsRead: number }[] {
+  const scans: { table: string; nodeType: string; rowsRead: number }[] = [];
   const walk = (node: PlanNode) => {
     const table = node['Relation Name'];
-    if (table !== undefined && table in read) {
+    if (table !== undefined) {
       const perLoop = (node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0);
-      read[table]! += perLoop * (node['Actual Loops'] ?? 1);
+      scans.push({ table, nodeType: node['Node Type'], rowsRead: perLoop * (node['Actual Loops'] ?? 1) });
     }
     for (const child of node.Plans ?? []) walk(child);
   };
   walk(plan);
+  return scans;
+}
+
+/** Rows each scan of `tables` read (returned and thrown away), by table, summed over the plan. */
+export function rowsReadFrom(plan: PlanNode, tables: string[]): Record<string, number> {
+  const read: Record<string, number> = Object.fromEntries(tables.map((table) => [table, 0]));
+  for (const { table, rowsRead } of scansOf(plan)) if (table in read) read[table]! += rowsRead;
   return read;
 }
