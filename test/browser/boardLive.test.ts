@@ -115,7 +115,16 @@ describe('browser: the live board across two web replicas (W3)', () => {
     expect(miaNavigations).toEqual([]);
 
     // 3. Both move Anna's card at the same moment, from In service: one wins, the other is told who moved it where.
+    //    Jan's request is held until Mia's has left her browser: on a loaded machine Jan's live update could
+    //    otherwise reach Mia's board first, and her move would go on from where the card then was (no conflict).
+    const miaSent = miaPage.waitForRequest((request) => request.method() === 'POST' && request.url().endsWith(`/staff/board/cards/${first}/move`));
+    await janPage.route(`**/staff/board/cards/${first}/move`, async (route) => {
+      await miaSent;
+      await route.continue();
+    });
     await Promise.all([submitMoveTo(janPage, first, 'ready'), submitMoveTo(miaPage, first, 'waiting_customer')]);
+    await miaSent;
+    await janPage.unroute(`**/staff/board/cards/${first}/move`);
     const conflict = /Moved to (Ready|Waiting for customer) by Test (service_advisor|receptionist)/;
     await waitUntil('the conflict named on one board', async () => conflict.test((await janPage.locator('body').innerText()) + (await miaPage.locator('body').innerText())));
     await waitUntil('both boards in one state', async () => {
