@@ -23,7 +23,7 @@ import { createLocation, createStaff } from '../test/support/fixtures';
 import { createDatabase, startPlatformOn } from '../test/support/harness';
 import { startInfrastructure } from '../test/support/infrastructure';
 import { fortunes, median, numberArgs, report } from './report';
-import { cookieHeader, cookiesOf, percentile, proxied, proxiedRequest as request, rssMb, startWebProcess } from './webProcess';
+import { cookieHeader, percentile, proxied, proxiedRequest as request, rssMb, staffLogin, startWebProcess } from './webProcess';
 
 const { seconds, runs, moves, cards, connections } = numberArgs({ seconds: 10, runs: 3, moves: 20, cards: 200, connections: 50 });
 
@@ -75,17 +75,7 @@ try {
     .returning('id');
 
   // Log in as the service advisor.
-  const jar = new Map<string, string>();
-  const form = await request(`${baseUrl}/staff/login?lang=en`);
-  cookiesOf(form.headers, jar);
-  const loginToken = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
-  const login = await request(`${baseUrl}/staff/login`, {
-    method: 'POST',
-    headers: { cookie: cookieHeader(jar), 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ _csrf: loginToken, email: staff.email, password: staff.password }).toString(),
-  });
-  if (login.status !== 303) throw new Error(`login answered ${login.status}`);
-  cookiesOf(login.headers, jar);
+  const jar = await staffLogin(baseUrl, staff.email, staff.password);
   const cookie = cookieHeader(jar);
   const boardPage = await request(`${baseUrl}/staff/board`, { headers: { cookie } });
   const shown = (boardPage.body.match(/<li class="card/g) ?? []).length;
@@ -107,7 +97,7 @@ try {
   for (let run = 0; run < runs; run++) {
     baseline.push(fortunes(fortunesDb, { seconds, connections }));
     await autocannon({ url: `${baseUrl}/staff/board`, connections, duration: 3, headers: { cookie, ...proxied } });
-    const result = await autocannon({ url: `${baseUrl}/staff/board`, connections, duration: seconds, headers: { cookie } });
+    const result = await autocannon({ url: `${baseUrl}/staff/board`, connections, duration: seconds, headers: { cookie, ...proxied } });
     if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0 || result.requests.total === 0)
       throw new Error(`board page: ${result.requests.total} requests, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
     ours.push({ rps: result.requests.average, p99: result.latency.p99 });

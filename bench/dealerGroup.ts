@@ -38,7 +38,7 @@ import { createDatabase, startPlatformOn, type Platform } from '../test/support/
 import { startInfrastructure } from '../test/support/infrastructure';
 import { explainedDuring, scansOf } from '../test/support/plans';
 import { fortunes, numberArgs, report, type Figure } from './report';
-import { cookiesOf, proxied, proxiedRequest as request, rssMb, startWebProcess } from './webProcess';
+import { cookieHeader, proxied, proxiedRequest as request, rssMb, staffLogin, startWebProcess } from './webProcess';
 
 // scale: a smaller group for a quick try (0.1: 2,000 jobs…); the figures are the full group's at 1
 const { seconds, connections, inflight, scale } = numberArgs({ seconds: 10, connections: 50, inflight: 50, scale: 1 });
@@ -214,18 +214,7 @@ async function rowCounts(db: Knex) {
 
 
 async function login(baseUrl: string, email: string): Promise<string> {
-  const jar = new Map<string, string>();
-  const form = await request(`${baseUrl}/staff/login?lang=en`);
-  cookiesOf(form.headers, jar);
-  const token = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
-  const answer = await request(`${baseUrl}/staff/login`, {
-    method: 'POST',
-    headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ _csrf: token, email, password: demoPassword }).toString(),
-  });
-  if (answer.status !== 303) throw new Error(`login of ${email} answered ${answer.status}`);
-  cookiesOf(answer.headers, jar);
-  return [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  return cookieHeader(await staffLogin(baseUrl, email, demoPassword));
 }
 
 /** The compiled worker (dist/worker.js, as production runs it) in its own process on the platform: ms until it logs "worker polling", its RSS then and 10 s later. */

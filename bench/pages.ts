@@ -33,7 +33,7 @@ import { createLocation, createStaff } from '../test/support/fixtures';
 import { createDatabase, startPlatformOn } from '../test/support/harness';
 import { startInfrastructure } from '../test/support/infrastructure';
 import { fortunes, median, numberArgs, report, type Figure } from './report';
-import { cookieHeader, cookiesOf, cpuShares, cpuTimes, proxied, proxiedRequest as request, rssMb, startBareJobsList, startWebProcess } from './webProcess';
+import { cookieHeader, cpuShares, cpuTimes, proxied, proxiedRequest as request, rssMb, staffLogin, startBareJobsList, startWebProcess } from './webProcess';
 
 const { seconds, runs, rows, connections } = numberArgs({ seconds: 10, runs: 3, rows: 5_000, connections: 50 });
 
@@ -119,17 +119,7 @@ try {
   await explain('lead manager (all statuses), first page', () => listLeads(db, companyId, { status: 'all', search: '' }));
 
   // Log in as the service advisor (the lead manager is theirs).
-  const jar = new Map<string, string>();
-  const form = await request(`${baseUrl}/staff/login?lang=en`);
-  cookiesOf(form.headers, jar);
-  const loginToken = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
-  const login = await request(`${baseUrl}/staff/login`, {
-    method: 'POST',
-    headers: { cookie: cookieHeader(jar), 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ _csrf: loginToken, email: staff.email, password: staff.password }).toString(),
-  });
-  if (login.status !== 303) throw new Error(`login answered ${login.status}`);
-  cookiesOf(login.headers, jar);
+  const jar = await staffLogin(baseUrl, staff.email, staff.password);
   const staffCookie = cookieHeader(jar);
   // The session statement our staff pages run for this session (db/staff.ts sessionWithStaff), for the bare jobs list.
   const sid = /^s:([^.]+)\./.exec(decodeURIComponent([...jar].find(([name]) => name.endsWith('workshop.sid'))![1]))![1]!;

@@ -124,6 +124,20 @@ export const cookiesOf = (headers: http.IncomingHttpHeaders, jar = new Map<strin
 /** A cookie jar as the Cookie header sends it. */
 export const cookieHeader = (jar: Map<string, string>) => [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
 
+/** Logs a staff member in as a browser behind the TLS proxy does (the form's CSRF token, then the post): the cookie jar of their session. */
+export async function staffLogin(baseUrl: string, email: string, password: string): Promise<Map<string, string>> {
+  const form = await proxiedRequest(`${baseUrl}/staff/login?lang=en`);
+  const jar = cookiesOf(form.headers);
+  const token = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
+  const login = await proxiedRequest(`${baseUrl}/staff/login`, {
+    method: 'POST',
+    headers: { cookie: cookieHeader(jar), 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: token, email, password }).toString(),
+  });
+  if (login.status !== 303) throw new Error(`login of ${email} answered ${login.status}`);
+  return cookiesOf(login.headers, jar);
+}
+
 /** The platform's settings as a production process reads them from its environment. */
 const platformEnv = (platform: Platform) => ({
   DATABASE_URL: platform.config.DATABASE_URL,
