@@ -20,6 +20,7 @@ const benches: { name: string; script: string; args: string[] }[] = [
   { name: 'booking', script: 'booking.ts', args: [] },
   { name: 'status', script: 'status.ts', args: [] },
   { name: 'board', script: 'board.ts', args: [] },
+  { name: 'send', script: 'sendHtml.ts', args: [] },
   { name: 'worker', script: 'workerStart.ts', args: [] },
   { name: 'dealer', script: 'dealerGroup.ts', args: [] },
   // 1,000,000 rows take minutes: npm run bench:dms runs them.
