@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
 import { queueAppointmentConfirmation } from '../db/appointmentConfirmations';
 import { linkRepairBooking, plannedJobAppointment } from '../db/appointments';
 import { messageExists } from '../db/messages';
-import { createJobFromBooking, findBooking, holdSlot, releaseHold, type HoldResult } from '../db/bookings';
+import { BookingMissing, createJobFromBooking, findBooking, holdSlot, releaseHold, type HoldResult } from '../db/bookings';
 import { findPortalJob } from '../db/jobs';
 import { markRepairBookingConfirmed } from '../db/repairBookings';
 import { startCheckinWorkflow } from '../clients/checkinWorkflow';
@@ -36,10 +36,12 @@ export function createBookingActivities({ db, temporal, taskQueue, i18n, publicU
   }
   return {
     async holdSlot(bookingId: string, expiresAtIso: string): Promise<HoldResult> {
-      if (!(await findBooking(db, bookingId))) {
-        throw ApplicationFailure.nonRetryable(`booking ${bookingId} does not exist`, 'BookingNotFound');
+      try {
+        return await holdSlot(db, bookingId, new Date(expiresAtIso));
+      } catch (error) {
+        if (error instanceof BookingMissing) throw ApplicationFailure.nonRetryable(error.message, 'BookingNotFound');
+        throw error;
       }
-      return holdSlot(db, bookingId, new Date(expiresAtIso));
     },
     async releaseHold(bookingId: string): Promise<void> {
       await releaseHold(db, bookingId);

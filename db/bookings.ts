@@ -70,6 +70,14 @@ export async function findBookingByTokenHash(db: Knex, tokenHash: string): Promi
   return db<Booking>('bookings').where({ token_hash: tokenHash }).first();
 }
 
+/** The booking a hold names is not stored (it never was, or housekeeping removed it): retrying changes nothing. */
+export class BookingMissing extends Error {
+  constructor(bookingId: string) {
+    super(`booking ${bookingId} does not exist`);
+    this.name = 'BookingMissing';
+  }
+}
+
 export type HoldResult = { held: true; expiresAt: string } | { held: false; reason: 'slot_taken' };
 
 /**
@@ -83,7 +91,7 @@ export type HoldResult = { held: true; expiresAt: string } | { held: false; reas
 export async function holdSlot(db: Knex, bookingId: string, expiresAt: Date): Promise<HoldResult> {
   return db.transaction(async (trx) => {
     const booking = await trx<Booking>('bookings').where({ id: bookingId }).forUpdate().first();
-    if (!booking) throw new Error(`booking ${bookingId} does not exist`);
+    if (!booking) throw new BookingMissing(bookingId);
     if (booking.status === 'slot_taken') return { held: false, reason: 'slot_taken' };
     if (booking.status !== 'pending') return { held: true, expiresAt: (booking.expires_at ?? expiresAt).toISOString() };
 

@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createBookingActivities } from '../activities/bookings';
 import { insertPendingBooking, type NewBooking } from '../db/bookings';
+import { createI18n } from '../lib/i18n';
 import { createDb, migrate } from '../db/knex';
 import { createJob, createLocation, uniqueEmail, uniquePlate } from './support/fixtures';
 import { createDatabase } from './support/harness';
 import { statementsDuring } from './support/plans';
 
-/** P2 (issue 14): the customer's request stored before its D1 workflow starts, in as few round trips as it needs. */
-describe('insertPendingBooking', () => {
+/** P2, D1 (issue 14): the customer's request stored and its slot held, in as few round trips as each needs. */
+describe('a booking stored and held', () => {
   let db: Knex;
   let locationId: number;
 
@@ -62,5 +66,20 @@ describe('insertPendingBooking', () => {
     expect(sent.map((s) => s.text.split(' ')[0]!.toLowerCase())).toEqual(['begin;', 'insert', 'update', 'commit;']);
     expect(await db('photos').whereIn('id', mine.map((p) => p.id)).pluck('booking_id')).toEqual([booking.id, booking.id]);
     expect(await db('photos').where({ id: taken.id }).first('booking_id', 'job_id')).toEqual({ booking_id: null, job_id: jobId });
+  });
+
+  it('the hold: one transaction of its own, no look-up before it; a booking that is not stored fails for good', async () => {
+    const activities = createBookingActivities({ db, temporal: {} as Client, taskQueue: 'unused', i18n: await createI18n(), publicUrl: 'http://127.0.0.1' });
+    const booking = request();
+    await insertPendingBooking(db, booking, []);
+    const sent = await statementsDuring(() => activities.holdSlot(booking.id, new Date(Date.now() + 3_600_000).toISOString()));
+    expect(sent[0]!.text.toLowerCase()).toBe('begin;');
+    expect(sent.at(-1)!.text.toLowerCase()).toBe('commit;');
+    expect(sent.filter((s) => /from "bookings"/.test(s.text))).toHaveLength(1); // the locked read inside the transaction only
+    expect(await db('bookings').where({ id: booking.id }).first('status')).toEqual({ status: 'held' });
+
+    const failure = await activities.holdSlot(randomUUID(), new Date().toISOString()).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({ type: 'BookingNotFound', nonRetryable: true });
   });
 });
