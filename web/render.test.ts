@@ -1,7 +1,7 @@
 import express from 'express';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listenOnLoopback } from '../test/support/listen';
 import { sendHtml } from './render';
 
 /** Issue 14: a rendered page is written as Express's send would write it (type, length, HEAD), with less copying. */
@@ -14,14 +14,10 @@ describe('sendHtml', () => {
   app.get('/small', (req, res) => sendHtml(req, res, small));
   app.get('/large', (req, res) => sendHtml(req, res, large));
   app.get('/missing', (req, res) => sendHtml(req, res.status(404), small));
-  let server: http.Server;
   let base: string;
-  beforeAll(async () => {
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(() => new Promise((resolve) => server.close(resolve)));
+  let close: () => Promise<void>;
+  beforeAll(async () => ({ baseUrl: base, close } = await listenOnLoopback(app)));
+  afterAll(() => close());
 
   /** The raw answer: status, headers and body bytes as they came over the socket. */
   const answer = (path: string, method = 'GET') =>

@@ -1,7 +1,7 @@
-import type { AddressInfo } from 'node:net';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listenOnLoopback } from '../test/support/listen';
 import { featureRouter, routersUnder } from './router';
 
 // issue 14: the app's customer and staff routers as groups by their paths' first segment (web/app.ts).
@@ -9,7 +9,7 @@ describe('routersUnder', () => {
   /** how many requests passed through each group at all */
   const entered = { customer: 0, staff: 0 };
   let baseUrl = '';
-  let close: () => void = () => undefined;
+  let close: () => Promise<void> = async () => undefined;
 
   beforeAll(async () => {
     const counting = (group: keyof typeof entered) => {
@@ -35,10 +35,7 @@ describe('routersUnder', () => {
     app.use(routersUnder(['/staff'], [counting('staff'), jobs, leads]));
     app.get('/healthz', (_req, res) => res.send('ok'));
     app.use((_req, res) => res.status(404).send('not found'));
-    const server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    close = () => server.close();
+    ({ baseUrl, close } = await listenOnLoopback(app));
   });
   afterAll(() => close());
 
@@ -106,10 +103,8 @@ describe('routersUnder', () => {
         counted('leads', (router) => router.get('/staff/leads/:id', (req, res) => res.send(`lead ${req.params.id}`))),
       ]),
     );
-    const server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
+    const { baseUrl: base, close: stop } = await listenOnLoopback(app);
     try {
-      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       expect(await (await fetch(`${base}/staff/Leads/7`)).text()).toBe('lead 7');
       expect(entries).toEqual({ guard: 1, jobs: 0, leads: 1 });
       expect(await (await fetch(`${base}/staff/jobs`)).text()).toBe('jobs');
@@ -117,7 +112,7 @@ describe('routersUnder', () => {
       expect((await fetch(`${base}/staff/other`)).status).toBe(404);
       expect(entries).toEqual({ guard: 3, jobs: 1, leads: 1 });
     } finally {
-      server.close();
+      await stop();
     }
   });
 

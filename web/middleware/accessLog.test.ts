@@ -1,9 +1,8 @@
 import express from 'express';
-import type { AddressInfo } from 'node:net';
-import http from 'node:http';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../lib/logger';
+import { listenOnLoopback } from '../../test/support/listen';
 import { accessLog } from './accessLog';
 
 /** Issue 14: the access log, one line per request, without pino-http's child logger per request. */
@@ -27,14 +26,10 @@ describe('access log', () => {
     res.send('told');
   });
   app.get('/slow', (_req, res) => void setTimeout(() => res.headersSent || res.destroyed || res.send('late'), 2000));
-  let server: http.Server;
   let base: string;
-  beforeAll(async () => {
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(() => new Promise((resolve) => server.close(resolve)));
+  let close: () => Promise<void>;
+  beforeAll(async () => ({ baseUrl: base, close } = await listenOnLoopback(app)));
+  afterAll(() => close());
 
   const linesFor = (url: string) => lines.filter((line) => line.req?.url === url);
 
