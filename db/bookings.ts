@@ -56,9 +56,7 @@ export async function insertPendingBooking(db: Knex, booking: NewBooking, photoI
   }
   await db.transaction(async (trx) => {
     await trx('bookings').insert({ ...booking, status: 'pending' });
-    if (photoIds.length > 0) {
-      await trx('photos').whereIn('id', photoIds).whereNull('job_id').update({ booking_id: booking.id });
-    }
+    await trx('photos').whereIn('id', photoIds).whereNull('job_id').update({ booking_id: booking.id });
   });
 }
 

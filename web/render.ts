@@ -41,8 +41,9 @@ export function render(req: Request, res: Response, template: string, data: Reco
  * separately; Node writes a string itself, after the headers, in one write:
  * 4-17 % less of the process's CPU a page for pages of 3-90 kB (`npm run
  * bench:send`). Over 100,000 characters (a board of 200 cards) the string
- * write measured dearer than the Buffer, and Express's send stays. Pages are never 204 or 304 answers, so nothing of send's
- * handling of those is missed.
+ * write measured dearer than the Buffer, and Express's send stays. Pages
+ * are never 204 or 304 answers, so nothing of send's handling of those is
+ * missed.
  */
 export function sendHtml(req: Request, res: Response, html: string) {
   res.type('html');
