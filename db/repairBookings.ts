@@ -80,7 +80,6 @@ export async function repairDayUsage(db: Knex, q: DayUsageQuery): Promise<Map<st
 /** Around an instant, a range wide enough to hold its whole local day in any time zone (day usage is counted in it). */
 export const dayMargin = 36 * 3_600_000;
 
-
 /**
  * The hold of a repair booking (P4), inside holdSlot's transaction: the flow
  * type row is locked so concurrent holds for it queue up, then the day's

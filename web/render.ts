@@ -34,6 +34,9 @@ export function render(req: Request, res: Response, template: string, data: Reco
   sendHtml(req, res, eta.render(path.posix.normalize(name), { ...res.locals, ...data }));
 }
 
+/** Pages longer than this (in characters) go through Express's send: see sendHtml. */
+const stringWriteLimit = 100_000;
+
 /**
  * A rendered page as the answer. Express's send copies every body over
  * 1,000 characters into a Buffer of its own (for its length and an ETag,
@@ -55,4 +58,3 @@ export function sendHtml(req: Request, res: Response, html: string) {
   if (req.method === 'HEAD') res.end();
   else res.end(html, 'utf8');
 }
-const stringWriteLimit = 100_000;

@@ -9,7 +9,7 @@ import { checkboxes, isCalendarDate } from '../../lib/validation';
 import type { Refusal } from '../../workflows/jobLifecycle.contract';
 import { mayPlan } from '../appointments/page';
 import { requireStaff } from '../middleware/auth';
-import { render } from '../render';
+import { render, sendHtml } from '../render';
 import { featureRouter, rowId } from '../router';
 import { conflictMessage, loadBoard, moveAlert, moveCard, renderCard, withCsrf, type CardAlert, type MoveOutcome } from './service';
 
@@ -121,7 +121,7 @@ export function createBoardRouter(deps: LifecycleDeps) {
     if (isFragment(req)) {
       res.vary('HX-Request');
       res.status(statusOf(outcome));
-      return res.type('html').send(cardHtml(req, res, outcome.card, moveAlert(res.locals.t, req.language, outcome)));
+      return sendHtml(req, res, cardHtml(req, res, outcome.card, moveAlert(res.locals.t, req.language, outcome)));
     }
     const back = backTo(parsed.data.back);
     const params = new URLSearchParams({ card: String(id), outcome: outcome.ok ? 'moved' : outcome.reason });
@@ -150,7 +150,7 @@ export function createBoardRouter(deps: LifecycleDeps) {
     if (!card) return next();
     if (isFragment(req)) {
       res.vary('HX-Request');
-      return res.type('html').send(cardHtml(req, res, card));
+      return sendHtml(req, res, cardHtml(req, res, card));
     }
     res.redirect(303, `/staff/board?card=${id}&outcome=color`);
   });
